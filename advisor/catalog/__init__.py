@@ -1,0 +1,1 @@
+"""The catalog: schema, bundled data, the user overlay, validation, importers."""

@@ -1,0 +1,474 @@
+"""The catalog's types: models, licences, offerings, artifacts, hardware presets.
+
+Every type is frozen and forbids unknown keys, so a typo in a user's file is an error, not a silently
+ignored key. Units are in field names: `_gb` is 10^9 bytes, `_gbs` is GB/s, `_b` is 10^9 parameters,
+`price_usd_per_mtok` is US dollars per 1,000,000 tokens. Unknown values are `None`, never guessed.
+Facts carry `source` (URL or document) and `as_of` (the date the fact was read from the source).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+"""Version of every file format a user can own (overlay, exported catalogs, scenarios)."""
+
+MODEL_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
+_LANG_PATTERN = r"^[a-z]{2}$"
+_COUNTRY_PATTERN = r"^[A-Z]{2}$"
+
+
+class Frozen(BaseModel):
+    """Base of every catalog type: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+SourceText = Annotated[
+    str,
+    Field(min_length=1, max_length=2000, description="URL or document the fact was read from."),
+]
+
+
+class Sourced(Frozen):
+    """A fact or group of facts with its provenance."""
+
+    source: SourceText
+    as_of: date = Field(description="Date the fact was read from its source (ISO 8601).")
+
+
+class LicenseClass(StrEnum):
+    """How open a licence is, from most to least permissive."""
+
+    PERMISSIVE = "permissive"
+    OPEN_WEIGHTS_WITH_CONDITIONS = "open-weights-with-conditions"
+    RESEARCH_ONLY = "research-only"
+    PROPRIETARY = "proprietary"
+
+
+class License(Sourced):
+    """A licence a model is released under."""
+
+    id: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.+_-]*$",
+        description="SPDX identifier where one exists (Apache-2.0, MIT), otherwise a slug.",
+    )
+    name: str = Field(min_length=1, max_length=200, description="Human-readable licence name.")
+    license_class: LicenseClass = Field(description="Openness class used by licence policies.")
+    commercial_use: bool = Field(description="Whether commercial use is allowed at all.")
+    conditions: tuple[str, ...] = Field(
+        default=(),
+        description="Conditions in plain words (user thresholds, acceptable-use policy, naming).",
+    )
+    url: str | None = Field(default=None, max_length=2000, description="Where the licence text is.")
+
+
+class Architecture(Sourced):
+    """What an estimator needs to compute weight and KV-cache memory and per-token work."""
+
+    total_params_b: float | None = Field(
+        default=None, gt=0, description="Total parameters in billions, as the vendor advertises."
+    )
+    active_params_b: float | None = Field(
+        default=None,
+        gt=0,
+        description="Parameters used per token in billions (MoE); equals total for dense models.",
+    )
+    hub_params_b: float | None = Field(
+        default=None,
+        gt=0,
+        description="Parameters counted from the published weights (e.g. the hub's safetensors "
+        "count) when it differs from the advertised figure.",
+    )
+    embedding_params_b: float | None = Field(
+        default=None,
+        ge=0,
+        description="Parameters in embedding tables read by lookup, not per token (e.g. "
+        "per-layer embeddings); excluded from per-token bandwidth.",
+    )
+    layers: int | None = Field(default=None, gt=0, description="Transformer blocks.")
+    hidden_size: int | None = Field(default=None, gt=0, description="Model (residual) width.")
+    attention_heads: int | None = Field(default=None, gt=0, description="Query heads per layer.")
+    kv_heads: int | None = Field(
+        default=None, gt=0, description="Key/value heads per attention layer (GQA)."
+    )
+    head_dim: int | None = Field(default=None, gt=0, description="Dimension of one head.")
+    vocab_size: int | None = Field(default=None, gt=0, description="Tokenizer vocabulary size.")
+    full_attention_layers: int | None = Field(
+        default=None,
+        ge=0,
+        description="Layers whose KV cache grows with the whole context. None means every layer "
+        "that is not sliding-window or linear attention.",
+    )
+    sliding_window_layers: int = Field(
+        default=0, ge=0, description="Layers that attend only to a window (local attention)."
+    )
+    sliding_window_tokens: int | None = Field(
+        default=None, gt=0, description="Window length of the sliding-window layers, in tokens."
+    )
+    global_kv_heads: int | None = Field(
+        default=None,
+        gt=0,
+        description="KV heads of the full-attention layers when they differ from kv_heads.",
+    )
+    global_head_dim: int | None = Field(
+        default=None,
+        gt=0,
+        description="Head dimension of the full-attention layers when it differs from head_dim.",
+    )
+    kv_shared_layers: int = Field(
+        default=0,
+        ge=0,
+        description="Layers that reuse another layer's KV cache and hold none of their own.",
+    )
+    linear_attention_layers: int = Field(
+        default=0,
+        ge=0,
+        description="Linear-attention / state-space layers holding a constant-size state.",
+    )
+    linear_value_heads: int | None = Field(
+        default=None, gt=0, description="Value heads of a linear-attention layer."
+    )
+    linear_key_head_dim: int | None = Field(
+        default=None, gt=0, description="Key head dimension of a linear-attention layer."
+    )
+    linear_value_head_dim: int | None = Field(
+        default=None, gt=0, description="Value head dimension of a linear-attention layer."
+    )
+    kv_lora_rank: int | None = Field(
+        default=None, gt=0, description="MLA: width of the compressed KV latent that is cached."
+    )
+    qk_rope_head_dim: int | None = Field(
+        default=None, gt=0, description="MLA: decoupled RoPE key dimension cached beside the latent."
+    )
+    experts_total: int | None = Field(
+        default=None, gt=0, description="Routed experts per MoE layer (None for dense)."
+    )
+    experts_per_token: int | None = Field(
+        default=None, gt=0, description="Routed experts active per token."
+    )
+    shared_experts: int | None = Field(
+        default=None, ge=0, description="Always-active shared experts per MoE layer."
+    )
+    native_dtype: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Precision the weights are published in (bf16, fp8, mxfp4, ...).",
+    )
+    notes: tuple[str, ...] = Field(
+        default=(),
+        description="Conflicts between sources and how they were recorded (e.g. 397B advertised "
+        "vs 403B counted on the hub).",
+    )
+
+    @property
+    def is_moe(self) -> bool:
+        """True when the model routes tokens through a subset of experts."""
+        return self.experts_total is not None and self.experts_total > 1
+
+    @property
+    def is_mla(self) -> bool:
+        """True when attention caches a compressed latent (DeepSeek-style MLA)."""
+        return self.kv_lora_rank is not None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Architecture:
+        if (
+            self.total_params_b is not None
+            and self.active_params_b is not None
+            and self.active_params_b > self.total_params_b * 1.001
+        ):
+            raise ValueError("active_params_b cannot exceed total_params_b")
+        if self.layers is not None:
+            used = self.sliding_window_layers + self.linear_attention_layers
+            if self.full_attention_layers is not None:
+                used += self.full_attention_layers
+            if used > self.layers:
+                raise ValueError(
+                    "full, sliding-window and linear-attention layers add up to more than layers"
+                )
+        if self.sliding_window_layers and self.sliding_window_tokens is None:
+            raise ValueError("sliding_window_layers needs sliding_window_tokens")
+        if (
+            self.experts_total is not None
+            and self.experts_per_token is not None
+            and self.experts_per_token > self.experts_total
+        ):
+            raise ValueError("experts_per_token cannot exceed experts_total")
+        return self
+
+
+class SupportLevel(StrEnum):
+    """How strong the evidence for a language is, strongest first."""
+
+    EVALUATED = "evaluated"
+    OFFICIAL = "official"
+    CLAIMED = "claimed"
+
+
+class LanguageSupport(Sourced):
+    """One language a model supports, with how we know."""
+
+    code: str = Field(pattern=_LANG_PATTERN, description="ISO 639-1 language code, lower case.")
+    level: SupportLevel = Field(
+        description="evaluated: benchmarked in that language; official: listed by the vendor as "
+        "supported; claimed: mentioned (e.g. 'over 100 languages') without a list entry."
+    )
+
+
+class TaskEvidence(Sourced):
+    """One benchmark result; the recommender turns these into task quality."""
+
+    benchmark: str = Field(
+        min_length=1,
+        max_length=80,
+        description="Benchmark name from advisor.catalog.benchmarks (comparable across models).",
+    )
+    score: float = Field(description="The reported score, in the benchmark's metric.")
+    metric: str | None = Field(
+        default=None, max_length=80, description="What the score measures (pass@1, accuracy)."
+    )
+    setting: str | None = Field(
+        default=None,
+        max_length=200,
+        description="How it was run when it matters (thinking mode, agent scaffold, shots).",
+    )
+
+
+class ArtifactFormat(StrEnum):
+    """File formats an open-weight model is published in."""
+
+    SAFETENSORS = "safetensors"
+    GGUF = "gguf"
+    MLX = "mlx"
+    AWQ = "awq"
+    GPTQ = "gptq"
+    FP8 = "fp8"
+    OTHER = "other"
+
+
+class Artifact(Sourced):
+    """A downloadable weight file set (quantized or not)."""
+
+    format: ArtifactFormat = Field(description="File format.")
+    quantization: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Quantization name as the estimator knows it (BF16, FP8, Q4_K_M, AWQ-4bit, "
+        "MLX-4bit, MXFP4, ...).",
+    )
+    file_size_gb: float | None = Field(
+        default=None, gt=0, description="Total size of the weight files in GB (10^9 bytes)."
+    )
+    repo: str | None = Field(
+        default=None, max_length=300, description="Where the files are (hub repo id or URL)."
+    )
+
+
+class PriceTier(Frozen):
+    """Prices that apply when a request's prompt exceeds a size."""
+
+    above_input_tokens: int = Field(gt=0, description="Tier applies above this prompt size.")
+    price_input_usd_per_mtok: float = Field(ge=0, description="Input price in this tier.")
+    price_output_usd_per_mtok: float = Field(ge=0, description="Output price in this tier.")
+
+
+class Offering(Sourced):
+    """A hosted API that serves a model, with its prices and terms."""
+
+    provider: str = Field(
+        min_length=1, max_length=80, description="Provider slug (openai, anthropic, together...)."
+    )
+    provider_model_id: str | None = Field(
+        default=None, max_length=200, description="The model's name in the provider's API."
+    )
+    price_input_usd_per_mtok: float = Field(
+        ge=0, description="Price per 1M input (prompt) tokens in USD."
+    )
+    price_output_usd_per_mtok: float = Field(
+        ge=0, description="Price per 1M output tokens in USD (reasoning tokens bill as output)."
+    )
+    price_cached_input_usd_per_mtok: float | None = Field(
+        default=None, ge=0, description="Price per 1M cached input tokens in USD, if offered."
+    )
+    context_tiers: tuple[PriceTier, ...] = Field(
+        default=(), description="Higher prices for long prompts, if the provider has them."
+    )
+    context_window_tokens: int | None = Field(
+        default=None, gt=0, description="Context the provider serves (may differ from native)."
+    )
+    max_output_tokens: int | None = Field(
+        default=None, gt=0, description="Longest answer the provider returns."
+    )
+    regions: tuple[str, ...] = Field(
+        default=(),
+        description="Where requests are processed (ISO country codes or 'EU', 'US', 'global').",
+    )
+    trains_on_data: bool | None = Field(
+        default=None, description="Whether the provider may train on API data by default."
+    )
+    retention_days: int | None = Field(
+        default=None, ge=0, description="How long API inputs/outputs are retained (0 = none)."
+    )
+    data_policy: str | None = Field(
+        default=None, max_length=1000, description="The provider's data terms in plain words."
+    )
+
+    @field_validator("regions")
+    @classmethod
+    def _regions_upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v if v == "global" else v.upper() for v in value)
+
+
+Modality = Literal["text", "image", "audio", "video", "pdf"]
+
+
+class Capabilities(Frozen):
+    """What a model can do beyond plain text completion (None = unknown)."""
+
+    tool_calls: bool | None = Field(default=None, description="Native function/tool calling.")
+    reasoning: bool | None = Field(
+        default=None,
+        description="Has a thinking mode; hosted thinking tokens are billed as output.",
+    )
+    structured_output: bool | None = Field(
+        default=None, description="Constrained JSON / schema output."
+    )
+
+
+class Model(Frozen):
+    """A language model: what it is, how open, what it knows, where it runs, what it costs."""
+
+    id: str = Field(
+        pattern=MODEL_ID_PATTERN,
+        max_length=120,
+        description="Unique lower-case 'vendor/name' slug.",
+    )
+    name: str = Field(min_length=1, max_length=200, description="Display name.")
+    family: str = Field(min_length=1, max_length=80, description="Model family (qwen3.5, gpt-5).")
+    vendor: str = Field(min_length=1, max_length=80, description="Who made it.")
+    vendor_country: str | None = Field(
+        default=None, pattern=_COUNTRY_PATTERN, description="Vendor's country, ISO 3166-1 alpha-2."
+    )
+    release_date: date | None = Field(default=None, description="First public release.")
+    open_weights: bool = Field(description="Whether the weights can be downloaded.")
+    hf_repo: str | None = Field(
+        default=None, max_length=200, description="Hugging Face repo id of the open weights."
+    )
+    base_model: str | None = Field(
+        default=None,
+        pattern=MODEL_ID_PATTERN,
+        description="Catalog id of the model this one was derived from (fine-tunes, distills).",
+    )
+    license: str = Field(min_length=1, max_length=100, description="Licence id (see licences).")
+    architecture: Architecture | None = Field(
+        default=None, description="Architecture; None when the vendor does not disclose it."
+    )
+    context_window_tokens: int | None = Field(
+        default=None, gt=0, description="Native context window in tokens."
+    )
+    max_output_tokens: int | None = Field(
+        default=None, gt=0, description="Longest output the model produces, in tokens."
+    )
+    input_modalities: tuple[Modality, ...] = Field(
+        default=("text",), description="What it reads."
+    )
+    output_modalities: tuple[Modality, ...] = Field(
+        default=("text",), description="What it writes."
+    )
+    capabilities: Capabilities = Field(
+        default_factory=Capabilities, description="Tool calls, thinking mode, structured output."
+    )
+    languages: tuple[LanguageSupport, ...] = Field(
+        default=(), description="Languages with support level and source."
+    )
+    evidence: tuple[TaskEvidence, ...] = Field(
+        default=(), description="Benchmark results that feed task quality."
+    )
+    artifacts: tuple[Artifact, ...] = Field(
+        default=(), description="Published weight files (open-weight models)."
+    )
+    offerings: tuple[Offering, ...] = Field(
+        default=(), description="Hosted APIs serving it, with prices."
+    )
+    facts: Sourced = Field(
+        description="Source and date of the identity facts (name, dates, limits, modalities)."
+    )
+    notes: tuple[str, ...] = Field(default=(), description="Anything a chooser should know.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Model:
+        if self.open_weights and self.hf_repo is None and not self.artifacts:
+            raise ValueError("an open-weight model needs hf_repo or at least one artifact")
+        if not self.open_weights and self.artifacts:
+            raise ValueError("a closed model cannot list weight artifacts")
+        codes = [lang.code for lang in self.languages]
+        if len(codes) != len(set(codes)):
+            raise ValueError("a language is listed twice")
+        return self
+
+    @property
+    def vendor_slug(self) -> str:
+        """The part of the id before the slash."""
+        return self.id.split("/", 1)[0]
+
+
+class HardwareKind(StrEnum):
+    """What sort of device a hardware preset describes."""
+
+    GPU = "gpu"
+    APU = "apu"
+    APPLE_SOC = "apple_soc"
+    CPU = "cpu"
+
+
+class HardwarePreset(Sourced):
+    """A device people run models on: how much memory, how fast it is read, how much compute."""
+
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80, description="Lower-case slug."
+    )
+    name: str = Field(min_length=1, max_length=200, description="Display name.")
+    kind: HardwareKind = Field(description="gpu, apu (AMD/Intel shared memory), apple_soc, cpu.")
+    vendor: str = Field(min_length=1, max_length=80, description="nvidia, amd, apple, intel...")
+    memory_gb: float = Field(gt=0, description="Device memory (VRAM, unified or system RAM).")
+    bandwidth_gbs: float = Field(gt=0, description="Peak memory bandwidth in GB/s.")
+    fp16_tflops: float | None = Field(
+        default=None, gt=0, description="Dense FP16 throughput in TFLOPS (tensor cores if any)."
+    )
+    unified_memory: bool = Field(
+        default=False, description="CPU and GPU share one memory pool (Apple, AMD APUs)."
+    )
+    usable_memory_share: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of unified memory the GPU may use by default (e.g. Metal's limit).",
+    )
+    power_watts: float | None = Field(
+        default=None, gt=0, description="Board or package power under load, for running cost."
+    )
+    price_usd: float | None = Field(
+        default=None, gt=0, description="Launch or list price in USD, for write-off cost."
+    )
+    notes: tuple[str, ...] = Field(default=(), description="Caveats (variants, measured vs spec).")
+
+
+class CatalogMeta(Frozen):
+    """What a catalog is: its version and the date its facts were read."""
+
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, description="File format version.")
+    version: str = Field(min_length=1, max_length=40, description="Catalog release, e.g. 2026.11.")
+    as_of: date = Field(description="Date the catalog's facts were last checked.")
+
+
+def is_valid_model_id(value: str) -> bool:
+    """True when `value` is a well-formed 'vendor/name' slug."""
+    return re.fullmatch(MODEL_ID_PATTERN, value) is not None

@@ -1,0 +1,237 @@
+"""Loading the bundled catalog and the user's overlay into one `Catalog`.
+
+The bundled catalog is a folder of pretty-printed JSON files in `resources/catalog/` (one file per
+model, so changes review well in diffs): `meta.json`, `licenses.json`, `hardware.json` and
+`models/<vendor>/<name>.json`. A *catalog document* is the same content in one JSON file
+(`{"schema_version", "kind": "model-advisor-catalog", "meta", "licenses", "hardware", "models"}`);
+it is what export, import and large synthetic catalogs use. The user's overlay adds, overrides or
+hides entries by id (see `overlay.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from advisor import bundled
+from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.schema import SCHEMA_VERSION, CatalogMeta, HardwarePreset, License, Model
+
+T = TypeVar("T")
+
+DOCUMENT_KIND = "model-advisor-catalog"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest catalog file we read; a bigger one is refused rather than exhausting memory."""
+
+_MODEL = TypeAdapter(Model)
+_LICENSE = TypeAdapter(License)
+_HARDWARE = TypeAdapter(HardwarePreset)
+
+
+class Origin(StrEnum):
+    """Where a catalog entry came from."""
+
+    BUNDLED = "bundled"
+    USER = "user"  # added by the user, not in the bundled catalog
+    OVERRIDE = "override"  # a bundled entry the user changed
+
+
+@dataclass
+class Catalog:
+    """Models, licences and hardware presets by id, with where each model came from."""
+
+    meta: CatalogMeta
+    models: dict[str, Model]
+    licenses: dict[str, License]
+    hardware: dict[str, HardwarePreset]
+    origins: dict[str, Origin] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
+    warnings: list[str] = field(default_factory=list)
+
+    def visible_models(self) -> list[Model]:
+        """Models not hidden by the user, in id order."""
+        return [m for mid, m in sorted(self.models.items()) if mid not in self.hidden]
+
+    def license_of(self, model: Model) -> License | None:
+        """The licence record a model refers to (None if the reference is broken)."""
+        return self.licenses.get(model.license)
+
+    def origin(self, model_id: str) -> Origin:
+        """Where a model entry came from."""
+        return self.origins.get(model_id, Origin.BUNDLED)
+
+
+def read_json_file(path: Path, label: str | None = None) -> Any:
+    """Parse a JSON file or raise `CatalogError` naming the file and what is wrong."""
+    name = label or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CatalogError(
+                [Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit is "
+                         f"{MAX_FILE_BYTES / 1e6:.0f} MB")]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from exc
+    return parse_json_bytes(raw, name)
+
+
+def parse_json_bytes(raw: bytes, name: str) -> Any:
+    """Parse JSON bytes or raise `CatalogError` with the line and column of the fault."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            [Problem(name, None, None, f"is not UTF-8 text (bad byte at offset {exc.start})")]
+        ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            [Problem(name, None, None, f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                     f"column {exc.colno}")]
+        ) from exc
+    except RecursionError as exc:
+        raise CatalogError([Problem(name, None, None, "is nested too deeply")]) from exc
+
+
+def _entry_label(kind: str, raw: object, index: int) -> str:
+    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+        return f"{kind} '{raw['id'][:80]}'"
+    return f"{kind} #{index + 1}"
+
+
+def validate_entries(
+    adapter: TypeAdapter[T], kind: str, items: object, file: str, problems: list[Problem]
+) -> list[T]:
+    """Validate a list of raw entries one by one, collecting a problem per bad field."""
+    if not isinstance(items, list):
+        problems.append(Problem(file, None, None, f"'{kind}s' must be a list"))
+        return []
+    out: list[T] = []
+    for index, raw in enumerate(items):
+        try:
+            out.append(adapter.validate_python(raw))
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, file, _entry_label(kind, raw, index)))
+    return out
+
+
+def _index(entries: Iterable[T], key: Callable[[T], str], kind: str, file: str,
+              problems: list[Problem]) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for entry in entries:
+        k = key(entry)
+        if k in out:
+            problems.append(Problem(file, f"{kind} '{k}'", "id", "is listed twice"))
+        out[k] = entry
+    return out
+
+
+def load_bundled() -> Catalog:
+    """The catalog shipped with the program. Raises `CatalogError` if a bundled file is bad."""
+    problems: list[Problem] = []
+    base = "resources/catalog"
+    meta_raw = parse_json_bytes(bundled.read_bytes("catalog", "meta.json"), f"{base}/meta.json")
+    try:
+        meta = CatalogMeta.model_validate(meta_raw)
+    except ValidationError as exc:
+        raise CatalogError(problems_from_validation(exc, f"{base}/meta.json", None)) from exc
+    licenses = validate_entries(
+        _LICENSE, "licence",
+        parse_json_bytes(bundled.read_bytes("catalog", "licenses.json"), f"{base}/licenses.json"),
+        f"{base}/licenses.json", problems,
+    )
+    hardware = validate_entries(
+        _HARDWARE, "hardware",
+        parse_json_bytes(bundled.read_bytes("catalog", "hardware.json"), f"{base}/hardware.json"),
+        f"{base}/hardware.json", problems,
+    )
+    models: list[Model] = []
+    for rel, node in bundled.walk_files("catalog", "models", suffix=".json"):
+        name = f"resources/{rel}"
+        raw = parse_json_bytes(node.read_bytes(), name)
+        try:
+            models.append(_MODEL.validate_python(raw))
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, name, _entry_label("model", raw, 0)))
+    catalog = Catalog(
+        meta=meta,
+        models=_index(models, lambda m: m.id, "model", f"{base}/models", problems),
+        licenses=_index(licenses, lambda lic: lic.id, "licence", f"{base}/licenses.json",
+                        problems),
+        hardware=_index(hardware, lambda h: h.id, "hardware", f"{base}/hardware.json", problems),
+    )
+    if problems:
+        raise CatalogError(problems)
+    return catalog
+
+
+def parse_document(raw: object, file: str) -> Catalog:
+    """A catalog document (one JSON object) as a `Catalog`; raises `CatalogError` listing every
+    problem."""
+    if not isinstance(raw, dict):
+        raise CatalogError([Problem(file, None, None, "must be a JSON object")])
+    problems: list[Problem] = []
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(Problem(file, None, "schema_version", "is required (a whole number)"))
+    elif version > SCHEMA_VERSION:
+        problems.append(Problem(file, None, "schema_version",
+                                f"is {version}, newer than this program understands "
+                                f"({SCHEMA_VERSION}); update Model Advisor"))
+    if raw.get("kind") != DOCUMENT_KIND:
+        problems.append(Problem(file, None, "kind", f"must be '{DOCUMENT_KIND}'"))
+    unknown = set(raw) - {"schema_version", "kind", "meta", "licenses", "hardware", "models"}
+    problems.extend(Problem(file, None, key[:80], "is not a known field (check the spelling)")
+                    for key in sorted(unknown))
+    if problems:
+        raise CatalogError(problems)
+    try:
+        meta = CatalogMeta.model_validate(raw.get("meta"))
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, file, None, ("meta",)))
+        meta = None
+    licenses = validate_entries(_LICENSE, "licence", raw.get("licenses", []), file, problems)
+    hardware = validate_entries(_HARDWARE, "hardware", raw.get("hardware", []), file, problems)
+    models = validate_entries(_MODEL, "model", raw.get("models", []), file, problems)
+    cat_models = _index(models, lambda m: m.id, "model", file, problems)
+    cat_licenses = _index(licenses, lambda lic: lic.id, "licence", file, problems)
+    cat_hardware = _index(hardware, lambda h: h.id, "hardware", file, problems)
+    if problems or meta is None:
+        raise CatalogError(problems)
+    return Catalog(meta=meta, models=cat_models, licenses=cat_licenses, hardware=cat_hardware)
+
+
+def load_document(path: Path) -> Catalog:
+    """Read a catalog document file."""
+    return parse_document(read_json_file(path), str(path))
+
+
+def to_document(catalog: Catalog, include_hidden: bool = True) -> dict[str, Any]:
+    """The catalog as a JSON-ready catalog document."""
+    models = sorted(catalog.models.values(), key=lambda m: m.id)
+    if not include_hidden:
+        models = [m for m in models if m.id not in catalog.hidden]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": DOCUMENT_KIND,
+        "meta": catalog.meta.model_dump(mode="json"),
+        "licenses": [lic.model_dump(mode="json", exclude_defaults=True)
+                     for _, lic in sorted(catalog.licenses.items())],
+        "hardware": [h.model_dump(mode="json", exclude_defaults=True)
+                     for _, h in sorted(catalog.hardware.items())],
+        "models": [m.model_dump(mode="json", exclude_defaults=True) for m in models],
+    }
+
+
+def dump_json(data: object) -> str:
+    """Stable, diff-friendly JSON: two-space indent, UTF-8, trailing newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

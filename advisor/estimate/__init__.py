@@ -1,0 +1,1 @@
+"""Memory, speed and cost estimates for running a model on given hardware."""

@@ -1,0 +1,1 @@
+"""Hardware profiles, presets and detection (detection only pre-fills; never the truth)."""

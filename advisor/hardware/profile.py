@@ -1,0 +1,156 @@
+"""The user's machine as the estimator sees it.
+
+A profile is built from a preset, from detection (which only pre-fills) or from typed-in numbers.
+Memory is in GB (10^9 bytes), bandwidth in GB/s. On unified-memory machines (Apple, AMD APUs) the GPU
+may use only a share of RAM; that share is part of the profile, not a guess made later.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from advisor.catalog.schema import Frozen, HardwareKind, HardwarePreset
+
+DEFAULT_UNIFIED_GPU_SHARE = 0.75
+"""GPU share of unified memory when the preset gives none: macOS lets Metal wire about 2/3 of RAM up
+to 36 GB and ~3/4 above (recommendedMaxWorkingSetSize); AMD APUs default to a similar BIOS/GTT split.
+Overridable per profile."""
+
+
+class Accelerator(Frozen):
+    """One kind of GPU (or unified-memory GPU) in the machine; `count` identical ones."""
+
+    name: str = Field(min_length=1, max_length=200, description="Display name.")
+    memory_gb: float = Field(gt=0, description="Memory of one device in GB.")
+    bandwidth_gbs: float = Field(gt=0, description="Memory bandwidth of one device in GB/s.")
+    fp16_tflops: float | None = Field(
+        default=None, gt=0, description="Dense FP16 throughput of one device in TFLOPS."
+    )
+    count: int = Field(default=1, ge=1, le=64, description="How many identical devices.")
+    preset_id: str | None = Field(default=None, description="Preset it came from, if any.")
+
+
+class HardwareProfile(Frozen):
+    """What a model would run on: GPUs (if any), system RAM, or one unified pool."""
+
+    name: str = Field(default="Custom hardware", max_length=200, description="Display name.")
+    gpu: Accelerator | None = Field(
+        default=None, description="Discrete GPUs, or the GPU side of a unified-memory chip."
+    )
+    ram_gb: float | None = Field(
+        default=None, gt=0, description="System RAM in GB (the whole pool on unified machines)."
+    )
+    ram_bandwidth_gbs: float | None = Field(
+        default=None, gt=0, description="System RAM bandwidth in GB/s (CPU-side reads)."
+    )
+    cpu_tflops: float | None = Field(
+        default=None, gt=0, description="CPU FP32/FP16 throughput in TFLOPS, if known."
+    )
+    unified_memory: bool = Field(
+        default=False, description="GPU and CPU share RAM (Apple silicon, AMD Ryzen AI Max)."
+    )
+    usable_gpu_share: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of unified memory the GPU may use; default 0.75 when unified.",
+    )
+    api_only: bool = Field(
+        default=False, description="No local hardware to consider: rank hosted APIs only."
+    )
+    power_watts: float | None = Field(
+        default=None, gt=0, description="Power draw under load, for running cost."
+    )
+    price_usd: float | None = Field(
+        default=None, gt=0, description="Purchase price, for write-off cost."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HardwareProfile:
+        if self.unified_memory and self.gpu is not None and self.gpu.count != 1:
+            raise ValueError("a unified-memory machine has one GPU")
+        return self
+
+    @property
+    def cpu_only(self) -> bool:
+        """True when there is no GPU to place layers on."""
+        return self.gpu is None and not self.api_only
+
+    @property
+    def gpu_memory_gb(self) -> float:
+        """Memory the GPU(s) can hold model data in, in total across devices."""
+        if self.gpu is None:
+            return 0.0
+        if self.unified_memory:
+            pool = self.ram_gb if self.ram_gb is not None else self.gpu.memory_gb
+            share = self.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE
+            return pool * share
+        return self.gpu.memory_gb * self.gpu.count
+
+    @property
+    def cpu_memory_gb(self) -> float:
+        """System RAM available for layers the GPU cannot hold (0 when unknown)."""
+        if self.ram_gb is None:
+            return 0.0
+        if self.unified_memory:
+            return max(0.0, self.ram_gb - self.gpu_memory_gb)
+        return self.ram_gb
+
+    def describe(self) -> str:
+        """One line for explanations and reports."""
+        if self.api_only:
+            return "API only (no local hardware)"
+        parts: list[str] = []
+        if self.gpu is not None:
+            count = f"{self.gpu.count}x " if self.gpu.count > 1 else ""
+            if self.unified_memory:
+                parts.append(f"{self.gpu.name}, {self.ram_gb or self.gpu.memory_gb:g} GB unified "
+                             f"({self.gpu_memory_gb:.0f} GB usable by the GPU), "
+                             f"{self.gpu.bandwidth_gbs:g} GB/s")
+            else:
+                parts.append(f"{count}{self.gpu.name} ({self.gpu.memory_gb:g} GB, "
+                             f"{self.gpu.bandwidth_gbs:g} GB/s)")
+        if self.ram_gb is not None and not self.unified_memory:
+            bw = f", {self.ram_bandwidth_gbs:g} GB/s" if self.ram_bandwidth_gbs else ""
+            parts.append(f"{self.ram_gb:g} GB RAM{bw}")
+        return " + ".join(parts) or "no hardware described"
+
+
+def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareProfile:
+    """A profile for one preset; a CPU preset describes system RAM, a unified one the whole pool."""
+    if preset.kind is HardwareKind.CPU:
+        return HardwareProfile(
+            name=preset.name,
+            ram_gb=preset.memory_gb,
+            ram_bandwidth_gbs=preset.bandwidth_gbs,
+            cpu_tflops=preset.fp16_tflops,
+            power_watts=preset.power_watts,
+            price_usd=preset.price_usd,
+        )
+    accel = Accelerator(
+        name=preset.name,
+        memory_gb=preset.memory_gb,
+        bandwidth_gbs=preset.bandwidth_gbs,
+        fp16_tflops=preset.fp16_tflops,
+        count=1 if preset.unified_memory else gpu_count,
+        preset_id=preset.id,
+    )
+    power = preset.power_watts * accel.count if preset.power_watts else None
+    price = preset.price_usd * accel.count if preset.price_usd else None
+    if preset.unified_memory:
+        return HardwareProfile(
+            name=preset.name,
+            gpu=accel,
+            ram_gb=preset.memory_gb,
+            ram_bandwidth_gbs=preset.bandwidth_gbs,
+            unified_memory=True,
+            usable_gpu_share=preset.usable_memory_share,
+            power_watts=power,
+            price_usd=price,
+        )
+    return HardwareProfile(
+        name=preset.name if accel.count == 1 else f"{accel.count}x {preset.name}",
+        gpu=accel,
+        power_watts=power,
+        price_usd=price,
+    )

@@ -1,0 +1,1 @@
+"""Constraints in, an explained ranking out: filters, scores, explanations, counterfactuals."""

@@ -1,0 +1,1 @@
+"""Rendering a recommendation to HTML, Markdown, PDF, JSON and CSV."""

@@ -1,0 +1,87 @@
+"""The command line as a user meets it: output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisor import __version__
+from advisor.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_catalog_list_json_has_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "list", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert isinstance(rows, list)
+    assert rows
+    for row in rows:
+        assert {"id", "name", "open_weights", "license"} <= row.keys()
+
+
+def test_catalog_show_unknown_id_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, "catalog", "show", "nobody/nothing")
+    assert code == 1
+    assert err.startswith("advisor: error: no model with id 'nobody/nothing'")
+    assert "Traceback" not in err
+
+
+def test_catalog_validate_bundled_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "validate")
+    assert code == 0
+    assert "valid" in out
+
+
+def test_catalog_validate_bad_file_exit_1_one_line_per_problem(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"schema_version": 1, "kind": "model-advisor-catalog", "meta": '
+                    '{"version": "x", "as_of": "2026-01-01"}, "models": [{"id": "Bad Id"}]}')
+    code, _out, err = run(capsys, "catalog", "validate", str(path))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines[-1] == f"advisor: error: {len(lines) - 1} problem(s) found"
+    assert all(line.startswith(f"{path}: model 'Bad Id': ") for line in lines[:-1])
+    assert any(": id: must be a lower-case 'vendor/name' id" in line for line in lines)
+
+
+def test_catalog_validate_unreadable_json(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    code, _, err = run(capsys, "catalog", "validate", str(path))
+    assert code == 1
+    assert f"{path}: is not valid JSON" in err
+
+
+def test_catalog_path_honours_advisor_home(capsys: pytest.CaptureFixture[str],
+                                           advisor_home: Path) -> None:
+    code, out, _ = run(capsys, "catalog", "path", "--format", "json")
+    assert code == 0
+    info = json.loads(out)
+    assert all(value.startswith(str(advisor_home)) for value in info.values())
+
+
+def test_bad_usage_exits_2() -> None:
+    proc = subprocess.run([sys.executable, "-m", "advisor", "catalog", "frobnicate"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "invalid choice" in proc.stderr
+    assert "Traceback" not in proc.stderr
