@@ -1,0 +1,250 @@
+"""What the user asks for: constraints, saved and loaded as a scenario file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.migrations import migrate
+from advisor.catalog.schema import SCHEMA_VERSION, Frozen, Modality
+from advisor.catalog.store import dump_json, read_json_file
+from advisor.files import atomic_write_text
+from advisor.hardware.profile import HardwareProfile
+
+SCENARIO_KIND = "model-advisor-scenario"
+
+
+class Deployment(StrEnum):
+    """Where the model may run."""
+
+    LOCAL = "local"
+    API = "api"
+    ANY = "any"
+
+
+class LicensePolicy(StrEnum):
+    """Which licence classes are acceptable."""
+
+    PERMISSIVE = "permissive"
+    OPEN_WEIGHTS = "open-weights"  # permissive or open weights with conditions
+    ANY = "any"  # including proprietary APIs and research-only
+
+
+class Profile(StrEnum):
+    """Preset weightings of the score's factors."""
+
+    BALANCED = "balanced"
+    CHEAPEST = "cheapest"
+    FASTEST = "fastest"
+    QUALITY = "quality"
+    OPEN = "open"
+
+
+class Factor(StrEnum):
+    """The score's factors; each is 0-1 and weighted by the profile or the user."""
+
+    QUALITY = "quality"
+    COST = "cost"
+    SPEED = "speed"
+    FIT = "fit"
+    CONTEXT = "context"
+    LANGUAGE = "language"
+    LICENSE = "license"
+    MATURITY = "maturity"
+
+
+PROFILE_WEIGHTS: dict[Profile, dict[Factor, float]] = {
+    Profile.BALANCED: {Factor.QUALITY: 45, Factor.COST: 15, Factor.SPEED: 10, Factor.FIT: 5,
+                       Factor.CONTEXT: 5, Factor.LANGUAGE: 10, Factor.LICENSE: 5, Factor.MATURITY: 5},
+    Profile.CHEAPEST: {Factor.QUALITY: 25, Factor.COST: 45, Factor.SPEED: 5, Factor.FIT: 5,
+                       Factor.CONTEXT: 5, Factor.LANGUAGE: 8, Factor.LICENSE: 2, Factor.MATURITY: 5},
+    Profile.FASTEST: {Factor.QUALITY: 25, Factor.COST: 10, Factor.SPEED: 40, Factor.FIT: 5,
+                      Factor.CONTEXT: 5, Factor.LANGUAGE: 8, Factor.LICENSE: 2, Factor.MATURITY: 5},
+    Profile.QUALITY: {Factor.QUALITY: 70, Factor.COST: 5, Factor.SPEED: 5, Factor.FIT: 3,
+                      Factor.CONTEXT: 5, Factor.LANGUAGE: 7, Factor.LICENSE: 0, Factor.MATURITY: 5},
+    Profile.OPEN: {Factor.QUALITY: 35, Factor.COST: 10, Factor.SPEED: 5, Factor.FIT: 5,
+                   Factor.CONTEXT: 5, Factor.LANGUAGE: 8, Factor.LICENSE: 30, Factor.MATURITY: 2},
+}
+
+
+class LanguageNeed(Frozen):
+    """A language the user needs, and whether it is a must."""
+
+    code: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code, lower case.")
+    required: bool = Field(
+        default=True, description="Must-have (a hard filter) or nice-to-have (a score factor)."
+    )
+
+
+DEFAULT_TASKS: dict[Task, float] = {Task.CHAT: 1.0, Task.KNOWLEDGE: 1.0, Task.REASONING: 1.0}
+
+
+class Constraints(Frozen):
+    """Everything the user states; the recommender turns it into filters and weights."""
+
+    hardware: HardwareProfile | None = Field(
+        default=None,
+        description="The machine a local model would run on; None means no local hardware "
+        "(hosted APIs only).",
+    )
+    deployment: Deployment = Field(
+        default=Deployment.ANY, description="Local only, hosted API only, or either."
+    )
+    data_must_stay_local: bool = Field(
+        default=False, description="Data may not leave your hardware: rules out every hosted API."
+    )
+    allowed_regions: tuple[str, ...] = Field(
+        default=(),
+        description="Regions a hosted API may process data in (ISO codes, 'EU', 'US'); empty = any.",
+    )
+    no_training_on_data: bool = Field(
+        default=False,
+        description="A hosted provider must not train on your data (by its stated terms).",
+    )
+    budget_usd_month: float | None = Field(
+        default=None, ge=0, description="Most you will spend per month in USD; None = no limit."
+    )
+    tokens_per_month: int = Field(
+        default=10_000_000, ge=0, description="Tokens processed per month (input + output)."
+    )
+    output_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Share of the monthly tokens that are output; 0.25 is a 3:1 input:output split.",
+    )
+    reasoning_overhead: float | None = Field(
+        default=None,
+        ge=0,
+        description="Extra thinking tokens of reasoning models, as a multiple of output tokens "
+        "(1.0 = as many thinking tokens as answer tokens); None = the estimator's default.",
+    )
+    languages: tuple[LanguageNeed, ...] = Field(
+        default=(), description="Languages needed, each must-have or nice-to-have."
+    )
+    license_policy: LicensePolicy = Field(
+        default=LicensePolicy.ANY,
+        description="permissive only; open weights incl. conditional licences; or anything.",
+    )
+    allow_licenses: tuple[str, ...] = Field(
+        default=(), description="Licence ids always acceptable, whatever the policy."
+    )
+    deny_licenses: tuple[str, ...] = Field(
+        default=(), description="Licence ids never acceptable."
+    )
+    commercial_use_required: bool = Field(
+        default=False, description="The licence must allow commercial use."
+    )
+    tasks: dict[Task, float] = Field(
+        default_factory=lambda: dict(DEFAULT_TASKS),
+        description="Tasks with relative weights; quality is judged from evidence for these.",
+    )
+    min_context_tokens: int = Field(
+        default=8192,
+        ge=512,
+        le=10_000_000,
+        description="Context the model must handle; local memory is estimated at this context.",
+    )
+    min_tokens_per_s: float | None = Field(
+        default=None, ge=0, description="Slowest acceptable generation speed (local models)."
+    )
+    exclude_vendors: tuple[str, ...] = Field(
+        default=(), description="Vendors whose models are ruled out (case-insensitive)."
+    )
+    exclude_countries: tuple[str, ...] = Field(
+        default=(), description="Vendor countries ruled out (ISO 3166 alpha-2)."
+    )
+    required_modalities: tuple[Modality, ...] = Field(
+        default=(), description="Input modalities the model must accept (image, audio...)."
+    )
+    profile: Profile = Field(
+        default=Profile.BALANCED, description="Preset weighting of the score's factors."
+    )
+    weights: dict[Factor, float] | None = Field(
+        default=None, description="Your own factor weights; overrides the profile when given."
+    )
+    top_n: int = Field(default=10, ge=1, le=1000, description="How many ranked models to show.")
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks_positive(cls, value: dict[Task, float]) -> dict[Task, float]:
+        if any(w < 0 for w in value.values()):
+            raise ValueError("task weights cannot be negative")
+        return value
+
+    @field_validator("exclude_countries", "allowed_regions")
+    @classmethod
+    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.upper() for v in value)
+
+    def factor_weights(self) -> dict[Factor, float]:
+        """The weights in force: the user's, or the profile's."""
+        if self.weights:
+            return {f: float(self.weights.get(f, 0.0)) for f in Factor}
+        return dict(PROFILE_WEIGHTS[self.profile])
+
+    @property
+    def local_allowed(self) -> bool:
+        """Whether running a model on the user's hardware is allowed and possible."""
+        return (self.deployment is not Deployment.API and self.hardware is not None
+                and not self.hardware.api_only)
+
+    @property
+    def api_allowed(self) -> bool:
+        """Whether hosted APIs are allowed."""
+        return self.deployment is not Deployment.LOCAL and not self.data_must_stay_local
+
+
+class Scenario(Frozen):
+    """A named set of constraints, as saved in a scenario file."""
+
+    name: str = Field(default="Untitled scenario", max_length=200, description="Display name.")
+    constraints: Constraints = Field(default_factory=Constraints, description="The constraints.")
+
+
+def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
+    """The scenario file's JSON object."""
+    return {"schema_version": SCHEMA_VERSION, "kind": SCENARIO_KIND,
+            **scenario.model_dump(mode="json", exclude_defaults=False)}
+
+
+def parse_scenario(raw: object, file: str) -> Scenario:
+    """Validate a scenario object; raise `CatalogError` with one problem per bad field."""
+    data = migrate(raw, file, SCENARIO_KIND)
+    body = {k: v for k, v in data.items() if k not in {"schema_version", "kind"}}
+    try:
+        return Scenario.model_validate(body)
+    except ValidationError as exc:
+        raise CatalogError(problems_from_validation(exc, file, None)) from exc
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read a scenario file."""
+    return parse_scenario(read_json_file(path), str(path))
+
+
+def save_scenario(scenario: Scenario, path: Path) -> None:
+    """Write a scenario file atomically."""
+    atomic_write_text(path, dump_json(scenario_to_json(scenario)))
+
+
+__all__ = [
+    "PROFILE_WEIGHTS",
+    "CatalogError",
+    "Constraints",
+    "Deployment",
+    "Factor",
+    "LanguageNeed",
+    "LicensePolicy",
+    "Problem",
+    "Profile",
+    "Scenario",
+    "load_scenario",
+    "parse_scenario",
+    "save_scenario",
+]

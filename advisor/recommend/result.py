@@ -1,0 +1,187 @@
+"""What the recommender returns: a ranked, explained list, the exclusions and what would flip it.
+
+These types are the one contract shared by the CLI's JSON, the GUI and every report format.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from advisor.catalog.schema import Frozen
+from advisor.recommend.constraints import Constraints, Factor
+
+
+class DeploymentPlan(Frozen):
+    """How a model would be used: on the user's hardware, or through one provider's API."""
+
+    mode: Literal["local", "api"] = Field(description="Run locally or call a hosted API.")
+    quantization: str | None = Field(default=None, description="Local: weight quantization.")
+    placement: str | None = Field(
+        default=None, description="Local: gpu, gpu+cpu (partial offload) or cpu."
+    )
+    provider: str | None = Field(default=None, description="API: the provider used.")
+    memory_gb: float | None = Field(default=None, description="Local: memory needed in GB.")
+    available_gb: float | None = Field(
+        default=None, description="Local: memory available on the user's hardware in GB."
+    )
+    weights_gb: float | None = Field(default=None, description="Local: weights in GB.")
+    kv_cache_gb: float | None = Field(default=None, description="Local: KV cache in GB.")
+    overhead_gb: float | None = Field(default=None, description="Local: runtime overhead in GB.")
+    gpu_layers: int | None = Field(default=None, description="Local: layers on the GPU.")
+    total_layers: int | None = Field(default=None, description="Local: layers in the model.")
+    decode_tokens_per_s: float | None = Field(
+        default=None, description="Local: expected generation speed."
+    )
+    decode_low: float | None = Field(default=None, description="Local: pessimistic speed.")
+    decode_high: float | None = Field(default=None, description="Local: optimistic speed.")
+    time_to_first_token_s: float | None = Field(
+        default=None, description="Local: prompt processing time for a typical prompt."
+    )
+    monthly_cost_usd: float = Field(description="Monthly cost for the stated volume.")
+    cost_notes: tuple[str, ...] = Field(default=(), description="How the cost was computed.")
+    price_input_usd_per_mtok: float | None = Field(default=None, description="API input price.")
+    price_output_usd_per_mtok: float | None = Field(default=None, description="API output price.")
+    prices_as_of: str | None = Field(default=None, description="API: date the prices were read.")
+    context_tokens: int | None = Field(default=None, description="Context served/estimated at.")
+
+    def summary(self) -> str:
+        """One short line: how it runs."""
+        if self.mode == "api":
+            return f"API via {self.provider}"
+        place = {"gpu": "on GPU", "gpu+cpu": "GPU + CPU offload", "cpu": "on CPU"}.get(
+            self.placement or "", self.placement or "")
+        return f"local {self.quantization} {place}".strip()
+
+
+class Confidence(Frozen):
+    """How much evidence stands behind the quality figure."""
+
+    level: Literal["high", "medium", "low"] = Field(description="Coarse confidence.")
+    value: float = Field(ge=0, le=1, description="Share of the weighted tasks with evidence.")
+    note: str = Field(description="What the confidence rests on.")
+
+
+class Recommendation(Frozen):
+    """One ranked model with its score, how it runs and why it ranks there."""
+
+    rank: int = Field(ge=1, description="Position in the ranking (1 = the pick).")
+    model_id: str = Field(description="Catalog id.")
+    name: str = Field(description="Display name.")
+    vendor: str = Field(description="Who made it.")
+    open_weights: bool = Field(description="Whether the weights are downloadable.")
+    score: float = Field(ge=0, le=100, description="Total score 0-100 = sum of the breakdown.")
+    score_breakdown: dict[Factor, float] = Field(
+        description="Points each factor contributed (weight share x factor value x 100)."
+    )
+    factor_values: dict[Factor, float] = Field(description="Each factor's value 0-1.")
+    weights: dict[Factor, float] = Field(description="The factor weights used (sum to 1).")
+    quality: float | None = Field(
+        default=None, description="Task quality 0-100 from evidence; None when no evidence."
+    )
+    deployment: DeploymentPlan = Field(description="The model's best deployment.")
+    alternatives: tuple[DeploymentPlan, ...] = Field(
+        default=(), description="Other ways to run it (other providers, local vs API)."
+    )
+    license_id: str = Field(description="Licence id.")
+    license_name: str = Field(description="Licence name.")
+    license_class: str = Field(description="Licence class.")
+    confidence: Confidence = Field(description="Evidence behind the quality figure.")
+    explanation: tuple[str, ...] = Field(description="Why it ranks here, in sentences.")
+    warnings: tuple[str, ...] = Field(default=(), description="Things to know before choosing.")
+    sources: tuple[str, ...] = Field(default=(), description="Sources with dates behind the facts.")
+
+
+class Exclusion(Frozen):
+    """A model ruled out by a hard constraint, with the binding numbers."""
+
+    model_id: str = Field(description="Catalog id.")
+    name: str = Field(description="Display name.")
+    reasons: tuple[str, ...] = Field(description="Each failed constraint, in a sentence.")
+    constraints: tuple[str, ...] = Field(
+        default=(), description="Short keys of the failed constraints (memory, licence...)."
+    )
+
+
+class Counterfactual(Frozen):
+    """The smallest change to the constraints that changes the top pick."""
+
+    change: str = Field(description="The change, in words (budget +$40/month).")
+    new_top: str = Field(description="Model id that would be the pick.")
+    new_top_name: str = Field(description="Its display name.")
+    kind: str = Field(description="budget, memory, licence, language, deployment, context...")
+
+
+class RecommendationResult(Frozen):
+    """The whole answer to one set of constraints."""
+
+    generated_at: datetime = Field(description="When the ranking was made (UTC).")
+    app_version: str = Field(description="Model Advisor version.")
+    catalog_version: str = Field(description="Catalog release.")
+    catalog_as_of: str = Field(description="Date the catalog's facts were checked.")
+    catalog_models: int = Field(description="Models considered.")
+    constraints: Constraints = Field(description="The constraints as given.")
+    recommendations: tuple[Recommendation, ...] = Field(description="Ranked models (all).")
+    excluded: tuple[Exclusion, ...] = Field(description="Models ruled out, with reasons.")
+    counterfactuals: tuple[Counterfactual, ...] = Field(description="What would flip the pick.")
+    pareto_front: tuple[str, ...] = Field(
+        description="Model ids on the quality-versus-monthly-cost Pareto front."
+    )
+    assumptions: tuple[str, ...] = Field(description="Defaults and assumptions used.")
+    warnings: tuple[str, ...] = Field(default=(), description="Overall warnings.")
+
+    @property
+    def top(self) -> Recommendation | None:
+        """The pick, if any model passed the filters."""
+        return self.recommendations[0] if self.recommendations else None
+
+    def shown(self) -> tuple[Recommendation, ...]:
+        """The top N the user asked to see."""
+        return self.recommendations[: self.constraints.top_n]
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI/report JSON contract."""
+        return {
+            "catalog": {"version": self.catalog_version, "as_of": self.catalog_as_of,
+                        "models": self.catalog_models},
+            "app_version": self.app_version,
+            "generated_at": self.generated_at.isoformat(),
+            "constraints": self.constraints.model_dump(mode="json"),
+            "recommendations": [_rec_json(r) for r in self.shown()],
+            "excluded": [{"model_id": e.model_id, "name": e.name, "reasons": list(e.reasons)}
+                         for e in self.excluded],
+            "counterfactuals": [{"change": c.change, "new_top": c.new_top,
+                                 "new_top_name": c.new_top_name, "kind": c.kind}
+                                for c in self.counterfactuals],
+            "pareto_front": list(self.pareto_front),
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+        }
+
+
+def _rec_json(rec: Recommendation) -> dict[str, Any]:
+    dep = rec.deployment
+    return {
+        "rank": rec.rank,
+        "model_id": rec.model_id,
+        "name": rec.name,
+        "score": round(rec.score, 1),
+        "score_breakdown": {f.value: round(rec.score_breakdown.get(f, 0.0), 2) for f in Factor},
+        "quality": None if rec.quality is None else round(rec.quality, 1),
+        "confidence": rec.confidence.level,
+        "deployment": {
+            "mode": dep.mode,
+            "quantization": dep.quantization,
+            "provider": dep.provider,
+            "placement": dep.placement,
+            "memory_gb": None if dep.memory_gb is None else round(dep.memory_gb, 2),
+            "decode_tokens_per_s": (None if dep.decode_tokens_per_s is None
+                                    else round(dep.decode_tokens_per_s, 1)),
+            "monthly_cost_usd": round(dep.monthly_cost_usd, 2),
+        },
+        "license": {"id": rec.license_id, "class": rec.license_class},
+        "explanation": list(rec.explanation),
+        "warnings": list(rec.warnings),
+    }
