@@ -193,8 +193,90 @@ def cmd_hardware_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_gui(_args: argparse.Namespace) -> int:
-    raise UserError("the desktop window is not built yet; use 'advisor --help' for the commands")
+def cmd_estimate(args: argparse.Namespace) -> int:
+    from advisor.cli_options import hardware_from_args  # noqa: PLC0415
+    from advisor.estimate import EstimateError, estimate, format_estimate  # noqa: PLC0415
+
+    catalog = _load_catalog()
+    model = catalog.models.get(args.model)
+    if model is None:
+        raise UserError(f"no model with id '{args.model}'. Run 'advisor catalog list' to see the ids.")
+    hardware = hardware_from_args(args, catalog)
+    if hardware is None:
+        raise UserError("say what it runs on: --hardware PRESET_ID, --vram-gb X --bandwidth-gbs Y, "
+                        "--unified-memory-gb X, --cpu-only --ram-gb X, or --detect")
+    if args.context is not None and args.context < 1:
+        raise UserError(f"--context must be at least 1 token (got {args.context})")
+    if args.concurrency < 1:
+        raise UserError(f"--concurrency must be at least 1 (got {args.concurrency})")
+    try:
+        est = estimate(model, hardware, quant=args.quant, context=args.context or 8192,
+                       kv_cache=args.kv_cache, concurrency=args.concurrency)
+    except EstimateError as exc:
+        raise UserError(str(exc)) from exc
+    if args.format == "json":
+        _out(json.dumps(est.to_json(), indent=2))
+    else:
+        _out(format_estimate(est))
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
+    from advisor.recommend.engine import recommend  # noqa: PLC0415
+
+    catalog = _load_catalog()
+    constraints = constraints_from_args(args, catalog, scenario_base(args.scenario))
+    if constraints.deployment.value == "local" and not constraints.local_allowed:
+        raise UserError("--deployment local needs hardware: --hardware PRESET_ID, --vram-gb, "
+                        "--unified-memory-gb, --cpu-only --ram-gb, or --detect")
+    result = recommend(catalog, constraints)
+    fmt = args.format
+    if args.output:
+        from advisor.report import ReportError, export_report  # noqa: PLC0415
+
+        path = Path(args.output)
+        try:
+            export_report(result, path, fmt if fmt != "table" else None)
+        except ReportError as exc:
+            raise UserError(str(exc)) from exc
+        _out(f"wrote {path}", sys.stderr)
+        return 0
+    if fmt == "json":
+        _out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "table":
+        from advisor.report.table import format_result  # noqa: PLC0415
+
+        _out(format_result(result))
+    elif fmt == "pdf":
+        raise UserError("PDF reports are not available in this version; use --format html "
+                        "--output FILE.html and print it")
+    else:
+        from advisor import report  # noqa: PLC0415
+
+        renderer = {"markdown": report.render_markdown, "html": report.render_html,
+                    "csv": report.render_csv}[fmt]
+        _out(renderer(result))
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    import importlib  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+
+    if importlib.util.find_spec("advisor.ui.app") is None:
+        build_parser().print_help()
+        _out("\nThe desktop window is not part of this version yet; the commands above work.",
+             sys.stderr)
+        return 0 if args.screenshot is None else 1
+    try:
+        app = importlib.import_module("advisor.ui.app")  # Qt loads only for the window
+    except ImportError as exc:
+        raise UserError(f"the desktop window needs PySide6 ({exc}); install it with "
+                        "'pip install PySide6-Essentials' or use the command line") from exc
+    code: int = app.run(Path(args.scenario) if args.scenario else None,
+                        Path(args.screenshot) if args.screenshot else None)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,6 +312,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_hardware_list)
 
+    from advisor.cli_options import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
+
+    p = sub.add_parser("estimate", help="memory and speed of one model on given hardware")
+    p.add_argument("--model", required=True, metavar="ID", help="model id from 'advisor catalog list'")
+    p.add_argument("--quant", metavar="Q", help="quantization (default: the best that fits)")
+    p.add_argument("--context", type=int, metavar="N", help="context length in tokens (default 8192)")
+    p.add_argument("--kv-cache", choices=("f16", "q8_0", "q4_0"), default="f16")
+    p.add_argument("--concurrency", type=int, default=1, metavar="N", help="parallel sequences")
+    add_hardware_flags(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_estimate)
+
+    p = sub.add_parser("recommend", help="rank models under your constraints")
+    add_recommend_flags(p)
+    p.add_argument("--format", choices=("table", "json", "markdown", "html", "pdf", "csv"),
+                   default="table")
+    p.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    p.set_defaults(func=cmd_recommend)
+
     p = sub.add_parser("gui", help="open the desktop window (the default)")
     p.add_argument("--scenario", help="scenario file to open")
     p.add_argument("--screenshot", help="render the window to this PNG and exit")
@@ -245,10 +346,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         args = parser.parse_args(["gui"])
         func = args.func
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from advisor.catalog.errors import CatalogError, problems_from_validation  # noqa: PLC0415
+    from advisor.cli_options import OptionError  # noqa: PLC0415
+
     try:
         return func(args)
-    except UserError as exc:
+    except (UserError, OptionError) as exc:
         _out(f"advisor: error: {exc}", sys.stderr)
+        return 1
+    except CatalogError as exc:
+        for problem in exc.problems:
+            _out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    except ValidationError as exc:
+        for problem in problems_from_validation(exc, "options", None):
+            _out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    except OSError as exc:
+        _out(f"advisor: error: {exc.filename or ''}: {exc.strerror or exc}", sys.stderr)
         return 1
     except KeyboardInterrupt:
         _out("advisor: interrupted", sys.stderr)

@@ -19,3 +19,7 @@ uv sync --locked --group dev --quiet \
 uv run --locked --no-sync python -c \
   "import importlib.util, sys; sys.exit('PySide6 is installed' if importlib.util.find_spec('PySide6') else 0)"
 uv run --locked --no-sync pytest -q -p no:pytest-qt --ignore=tests/ui -W ignore::pytest.PytestConfigWarning
+
+echo "== wheel installed outside the tree =="
+unset UV_PROJECT_ENVIRONMENT
+bash scripts/check_wheel.sh

@@ -85,3 +85,51 @@ def test_bad_usage_exits_2() -> None:
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_estimate_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "estimate", "--model", "meta-llama/llama-3.1-8b-instruct",
+                       "--hardware", "rtx-4090", "--context", "8192", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    for key in ("model_id", "quantization", "context", "weights_gb", "kv_cache_gb", "overhead_gb",
+                "total_gb", "placement", "gpu_layers", "total_layers", "decode_tokens_per_s",
+                "prefill_tokens_per_s", "assumptions"):
+        assert key in data
+    assert data["placement"] == "gpu"
+    assert set(data["decode_tokens_per_s"]) == {"low", "expected", "high"}
+
+
+def test_recommend_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "--vram-gb", "24", "--bandwidth-gbs", "1008",
+                       "--task", "coding=2", "--language", "en", "--top", "3", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) >= {"catalog", "constraints", "recommendations", "excluded", "counterfactuals"}
+    rec = data["recommendations"][0]
+    assert set(rec) >= {"rank", "model_id", "name", "score", "score_breakdown", "deployment", "license",
+                        "explanation"}
+    assert set(rec["score_breakdown"]) == {"quality", "cost", "speed", "fit", "context", "language",
+                                           "license", "maturity"}
+    assert set(rec["deployment"]) >= {"mode", "quantization", "provider", "memory_gb",
+                                      "decode_tokens_per_s", "monthly_cost_usd"}
+
+
+def test_recommend_bad_flag_values_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "recommend", "--hardware", "no-such-gpu")
+    assert code == 1
+    assert err.startswith("advisor: error: no hardware preset 'no-such-gpu'")
+    code, _, err = run(capsys, "recommend", "--language", "vietnamese")
+    assert code == 1
+    assert "two-letter ISO 639-1" in err
+    code, _, err = run(capsys, "recommend", "--output-share", "3")
+    assert code == 1
+    assert "output_share" in err
+
+
+def test_recommend_writes_reports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for ext in ("html", "md", "csv", "json"):
+        out = tmp_path / f"r.{ext}"
+        code, _, _ = run(capsys, "recommend", "--deployment", "api", "--output", str(out))
+        assert code == 0
+        assert out.stat().st_size > 200

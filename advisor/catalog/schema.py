@@ -101,6 +101,10 @@ class Architecture(Sourced):
     )
     head_dim: int | None = Field(default=None, gt=0, description="Dimension of one head.")
     vocab_size: int | None = Field(default=None, gt=0, description="Tokenizer vocabulary size.")
+    tied_embeddings: bool | None = Field(
+        default=None,
+        description="Whether the output head reuses the input embedding (tie_word_embeddings).",
+    )
     full_attention_layers: int | None = Field(
         default=None,
         ge=0,

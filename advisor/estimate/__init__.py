@@ -1,1 +1,35 @@
 """Memory, speed and cost estimates for running a model on given hardware."""
+
+from advisor.estimate.core import (
+    Estimate,
+    EstimateSettings,
+    Range,
+    best_quant,
+    estimate,
+    memory_needed_gb,
+)
+from advisor.estimate.cost import Cost, CostSettings, Usage, api_monthly_cost, self_host_monthly_cost
+from advisor.estimate.format import format_estimate
+from advisor.estimate.memory import EstimateError, footprint
+from advisor.estimate.planner import plan_hardware
+from advisor.estimate.quant import KV_TYPES, QUANTS
+
+__all__ = [
+    "KV_TYPES",
+    "QUANTS",
+    "Cost",
+    "CostSettings",
+    "Estimate",
+    "EstimateError",
+    "EstimateSettings",
+    "Range",
+    "Usage",
+    "api_monthly_cost",
+    "best_quant",
+    "estimate",
+    "footprint",
+    "format_estimate",
+    "memory_needed_gb",
+    "plan_hardware",
+    "self_host_monthly_cost",
+]

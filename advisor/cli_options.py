@@ -1,0 +1,254 @@
+"""Command-line options shared by `estimate` and `recommend`, turned into core types.
+
+Kept apart from `cli.py` so the flag-to-constraint rules are plain functions with their own tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.store import Catalog
+from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
+from advisor.recommend.constraints import (
+    Constraints,
+    Deployment,
+    LanguageNeed,
+    LicensePolicy,
+    Profile,
+)
+
+
+class OptionError(ValueError):
+    """A flag value the user can fix; shown as one `advisor: error:` line."""
+
+
+TASK_ALIASES = {
+    "code": Task.CODING, "coding": Task.CODING,
+    "reasoning": Task.REASONING, "math": Task.REASONING, "maths": Task.REASONING,
+    "knowledge": Task.KNOWLEDGE,
+    "translation": Task.MULTILINGUAL, "multilingual": Task.MULTILINGUAL,
+    "chat": Task.CHAT,
+    "long-document": Task.LONG_CONTEXT, "long_context": Task.LONG_CONTEXT,
+    "long-context": Task.LONG_CONTEXT,
+    "agentic": Task.AGENTIC, "tool-use": Task.AGENTIC, "tools": Task.AGENTIC,
+    "vision": Task.VISION,
+}
+
+
+def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
+    """The HARDWARE flags shared by `estimate` and `recommend`."""
+    g = parser.add_argument_group("hardware")
+    g.add_argument("--hardware", metavar="PRESET_ID", help="a preset from 'advisor hardware list'")
+    g.add_argument("--gpu-count", type=int, metavar="N", help="number of identical GPUs")
+    g.add_argument("--vram-gb", type=float, metavar="X", help="memory of one GPU in GB")
+    g.add_argument("--bandwidth-gbs", type=float, metavar="X", help="GPU memory bandwidth in GB/s")
+    g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM in GB")
+    g.add_argument("--ram-bandwidth-gbs", type=float, metavar="X", help="RAM bandwidth in GB/s")
+    g.add_argument("--unified-memory-gb", type=float, metavar="X",
+                   help="unified memory in GB (Apple silicon, AMD Ryzen AI Max)")
+    g.add_argument("--cpu-only", action="store_true", help="ignore GPUs; run on CPU and RAM")
+    g.add_argument("--detect", action="store_true", help="detect this machine's hardware")
+
+
+def _positive(name: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise OptionError(f"{name} must be greater than 0 (got {value:g})")
+
+
+def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
+                       warn: Callable[[str], None] | None = None) -> HardwareProfile | None:
+    """The hardware the flags describe, or None when no hardware flag was given."""
+    def _stderr(msg: str) -> None:
+        sys.stderr.write(f"advisor: warning: {msg}\n")
+
+    warn = warn or _stderr
+    for name in ("vram_gb", "bandwidth_gbs", "ram_gb", "ram_bandwidth_gbs", "unified_memory_gb"):
+        _positive("--" + name.replace("_", "-"), getattr(args, name))
+    if args.gpu_count is not None and not 1 <= args.gpu_count <= 64:
+        raise OptionError(f"--gpu-count must be between 1 and 64 (got {args.gpu_count})")
+    profile: HardwareProfile | None = None
+    if args.detect:
+        from advisor.hardware.detect import detect  # noqa: PLC0415 - runs subprocesses
+
+        found = detect(catalog.hardware.values())
+        for note in found.notes:
+            warn(f"detection: {note}")
+        profile = found.profile
+        if profile is None:
+            raise OptionError("hardware detection found nothing usable; describe it with "
+                              "--hardware PRESET_ID or --vram-gb/--bandwidth-gbs/--ram-gb")
+    elif args.hardware:
+        preset = catalog.hardware.get(args.hardware)
+        if preset is None:
+            close = [h for h in sorted(catalog.hardware) if args.hardware.lower() in h][:5]
+            hint = f" Did you mean: {', '.join(close)}?" if close else (
+                " Run 'advisor hardware list' to see the presets.")
+            raise OptionError(f"no hardware preset '{args.hardware}'.{hint}")
+        profile = profile_from_preset(preset, gpu_count=args.gpu_count or 1)
+    profile = _apply_overrides(profile, args)
+    if profile is not None and args.cpu_only:
+        if profile.unified_memory:
+            profile = profile.model_copy(update={"gpu": None, "unified_memory": False})
+        else:
+            profile = profile.model_copy(update={"gpu": None})
+        if profile.ram_gb is None:
+            raise OptionError("--cpu-only needs --ram-gb (and ideally --ram-bandwidth-gbs)")
+    return profile
+
+
+def _apply_overrides(profile: HardwareProfile | None,
+                     args: argparse.Namespace) -> HardwareProfile | None:
+    if args.unified_memory_gb is not None:
+        base = profile or HardwareProfile(name="Unified-memory machine")
+        bw = args.bandwidth_gbs or (base.gpu.bandwidth_gbs if base.gpu else None)
+        if bw is None:
+            raise OptionError("--unified-memory-gb needs --bandwidth-gbs (the chip's memory "
+                              "bandwidth in GB/s) or --hardware with a preset")
+        gpu = Accelerator(name=base.gpu.name if base.gpu else "Integrated GPU",
+                          memory_gb=args.unified_memory_gb, bandwidth_gbs=bw,
+                          fp16_tflops=base.gpu.fp16_tflops if base.gpu else None)
+        profile = base.model_copy(update={"gpu": gpu, "unified_memory": True,
+                                          "ram_gb": args.unified_memory_gb,
+                                          "ram_bandwidth_gbs": bw})
+    elif args.vram_gb is not None or args.bandwidth_gbs is not None:
+        base = profile or HardwareProfile(name="Custom GPU")
+        old = base.gpu
+        vram = args.vram_gb if args.vram_gb is not None else (old.memory_gb if old else None)
+        bw = args.bandwidth_gbs if args.bandwidth_gbs is not None else (
+            old.bandwidth_gbs if old else None)
+        if vram is None or bw is None:
+            raise OptionError("a custom GPU needs both --vram-gb and --bandwidth-gbs (GB/s); "
+                              "'advisor hardware list' shows typical values")
+        count = args.gpu_count or (old.count if old else 1)
+        gpu = Accelerator(name=old.name if old else "Custom GPU", memory_gb=vram, bandwidth_gbs=bw,
+                          fp16_tflops=old.fp16_tflops if old and args.vram_gb is None else None,
+                          count=count)
+        profile = base.model_copy(update={"gpu": gpu})
+    elif args.gpu_count is not None and profile is not None and profile.gpu is not None \
+            and not profile.unified_memory:
+        gpu = profile.gpu.model_copy(update={"count": args.gpu_count})
+        profile = profile.model_copy(update={"gpu": gpu})
+    if args.ram_gb is not None or args.ram_bandwidth_gbs is not None:
+        base = profile or HardwareProfile(name="CPU only")
+        if base.unified_memory:
+            raise OptionError("--ram-gb does not apply to unified memory; use --unified-memory-gb")
+        profile = base.model_copy(update={
+            "ram_gb": args.ram_gb if args.ram_gb is not None else base.ram_gb,
+            "ram_bandwidth_gbs": (args.ram_bandwidth_gbs if args.ram_bandwidth_gbs is not None
+                                  else base.ram_bandwidth_gbs)})
+    return profile
+
+
+def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
+    """Every constraint flag of `advisor recommend`."""
+    add_hardware_flags(parser)
+    g = parser.add_argument_group("constraints")
+    g.add_argument("--deployment", choices=[d.value for d in Deployment])
+    g.add_argument("--data-must-stay-local", action="store_true", default=None,
+                   help="data may not leave your hardware (rules out hosted APIs)")
+    g.add_argument("--budget-usd-month", type=float, metavar="X", help="monthly budget in USD")
+    g.add_argument("--tokens-month", type=int, metavar="N", help="tokens per month (in + out)")
+    g.add_argument("--output-share", type=float, metavar="F",
+                   help="share of tokens that are output (0.25 = 3:1 input:output)")
+    g.add_argument("--reasoning-overhead", type=float, metavar="F",
+                   help="thinking tokens per output token for reasoning models")
+    g.add_argument("--language", action="append", default=[], metavar="CODE",
+                   help="must-have language (ISO 639-1), repeatable")
+    g.add_argument("--nice-language", action="append", default=[], metavar="CODE",
+                   help="nice-to-have language, repeatable")
+    g.add_argument("--license", choices=[p.value for p in LicensePolicy], help="licence policy")
+    g.add_argument("--allow-license", action="append", default=[], metavar="ID")
+    g.add_argument("--deny-license", action="append", default=[], metavar="ID")
+    g.add_argument("--commercial", action="store_true", default=None,
+                   help="the licence must allow commercial use")
+    g.add_argument("--task", action="append", default=[], metavar="NAME[=WEIGHT]",
+                   help=f"task with optional weight; names: {', '.join(t.value for t in Task)}")
+    g.add_argument("--min-context", type=int, metavar="N", help="minimum context in tokens")
+    g.add_argument("--min-tokens-per-s", type=float, metavar="X", help="slowest acceptable speed")
+    g.add_argument("--exclude-vendor", action="append", default=[], metavar="V")
+    g.add_argument("--exclude-country", action="append", default=[], metavar="CC")
+    g.add_argument("--require-modality", action="append", default=[],
+                   choices=["image", "audio", "video", "pdf"], help="required input modality")
+    g.add_argument("--allowed-region", action="append", default=[], metavar="REGION",
+                   help="region a hosted API may process data in (US, EU, ...), repeatable")
+    g.add_argument("--no-training", action="store_true", default=None,
+                   help="hosted providers must not train on your data")
+    g.add_argument("--profile", choices=[p.value for p in Profile], help="weight profile")
+    g.add_argument("--scenario", metavar="FILE", help="start from a saved scenario file")
+    g.add_argument("--top", type=int, metavar="N", help="how many ranked models to show")
+
+
+def _tasks(values: list[str]) -> dict[Task, float]:
+    tasks: dict[Task, float] = {}
+    for item in values:
+        name, _, weight = item.partition("=")
+        task = TASK_ALIASES.get(name.strip().lower())
+        if task is None:
+            raise OptionError(f"unknown task '{name}'; use one of: "
+                              f"{', '.join(sorted(TASK_ALIASES))}")
+        try:
+            w = float(weight) if weight else 1.0
+        except ValueError as exc:
+            raise OptionError(f"task weight in '{item}' must be a number") from exc
+        if w < 0:
+            raise OptionError(f"task weight in '{item}' cannot be negative")
+        tasks[task] = w
+    return tasks
+
+
+def _language(code: str, required: bool) -> LanguageNeed:
+    code = code.strip().lower()
+    if len(code) != 2 or not code.isalpha() or not code.isascii():
+        raise OptionError(f"language '{code}' must be a two-letter ISO 639-1 code such as 'vi'")
+    return LanguageNeed(code=code, required=required)
+
+
+def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
+                          base: Constraints | None = None) -> Constraints:
+    """The constraints the flags describe, laid over a scenario's (flags win)."""
+    base = base or Constraints()
+    update: dict[str, object] = {}
+    hardware = hardware_from_args(args, catalog)
+    if hardware is not None:
+        update["hardware"] = hardware
+    simple = {
+        "deployment": "deployment", "data_must_stay_local": "data_must_stay_local",
+        "budget_usd_month": "budget_usd_month", "tokens_month": "tokens_per_month",
+        "output_share": "output_share", "reasoning_overhead": "reasoning_overhead",
+        "license": "license_policy", "commercial": "commercial_use_required",
+        "min_context": "min_context_tokens", "min_tokens_per_s": "min_tokens_per_s",
+        "no_training": "no_training_on_data", "profile": "profile", "top": "top_n",
+    }
+    for flag, field in simple.items():
+        value = getattr(args, flag)
+        if value is not None:
+            update[field] = value
+    langs = [_language(c, True) for c in args.language] + [
+        _language(c, False) for c in args.nice_language]
+    if langs:
+        update["languages"] = tuple(langs)
+    if args.task:
+        update["tasks"] = _tasks(args.task)
+    for flag, field in (("allow_license", "allow_licenses"), ("deny_license", "deny_licenses"),
+                        ("exclude_vendor", "exclude_vendors"),
+                        ("exclude_country", "exclude_countries"),
+                        ("require_modality", "required_modalities"),
+                        ("allowed_region", "allowed_regions")):
+        values = getattr(args, flag)
+        if values:
+            update[field] = tuple(values)
+    data = {**base.model_dump(), **update}
+    return Constraints.model_validate(data)
+
+
+def scenario_base(path: str | None) -> Constraints | None:
+    """Constraints from `--scenario FILE`, if given."""
+    if not path:
+        return None
+    from advisor.recommend.constraints import load_scenario  # noqa: PLC0415
+
+    return load_scenario(Path(path)).constraints

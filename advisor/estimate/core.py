@@ -1,0 +1,319 @@
+"""Will it run, and how fast: placement (GPU, several GPUs, offload, CPU, unified memory) and speed.
+
+Decode is memory-bound: every generated token reads the active weights and the KV cache once, so
+tokens/s = effective bandwidth / bytes read per token, summed over the GPU and CPU parts when layers
+are offloaded. Prefill is compute-bound: about 2 FLOPs per active parameter per prompt token.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.catalog.schema import Model
+from advisor.estimate.memory import (
+    CUDA_RESERVE_BYTES,
+    GB,
+    METAL_RESERVE_BYTES,
+    EstimateError,
+    Footprint,
+    footprint,
+    weights_bytes,
+)
+from advisor.estimate.quant import GGUF_LADDER, KV_TYPES, MIXES, normalise
+from advisor.hardware.profile import HardwareProfile
+
+# Decode efficiency = measured tokens/s / (bandwidth / bytes read per token), from the llama.cpp
+# tg128 measurements in shared/data/validation (bench/validate_estimates.py prints the derivation):
+# (low, expected, high) = (10th percentile, median, 90th percentile) per class of memory system.
+DECODE_EFFICIENCY = {
+    "gpu": (0.50, 0.68, 0.85),
+    "unified": (0.45, 0.65, 0.85),
+    "cpu": (0.40, 0.60, 0.80),
+}
+PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
+"""Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
+estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
+OS_RESERVE_GB = 2.0
+"""System RAM kept free for the operating system and other programs when offloading to RAM."""
+
+
+class EstimateSettings(BaseModel):
+    """Overridable estimator defaults (shown in the assumptions of every result)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    headroom_share: float = Field(
+        default=0.02, ge=0, le=0.5,
+        description="Free memory kept on each device after weights, KV cache and buffers")
+    prompt_tokens: int = Field(
+        default=1000, ge=1, description="Prompt length used for time to first token")
+
+
+class Range(BaseModel):
+    """A low / expected / high estimate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    low: float
+    expected: float
+    high: float
+
+    def scaled(self, k: float) -> Range:
+        """The range multiplied by `k`."""
+        return Range(low=self.low * k, expected=self.expected * k, high=self.high * k)
+
+
+class Estimate(BaseModel):
+    """How a model runs on given hardware at a given quantization and context."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model_id: str
+    quantization: str
+    context: int
+    kv_cache_type: str
+    concurrency: int
+    weights_gb: float
+    kv_cache_gb: float
+    overhead_gb: float
+    total_gb: float
+    available_gb: float
+    placement: str  # gpu | gpu+cpu | cpu | does_not_fit
+    gpu_layers: int
+    total_layers: int
+    decode_tokens_per_s: Range | None
+    prefill_tokens_per_s: Range | None
+    time_to_first_token_s: float | None
+    weights_from_artifact: bool
+    assumptions: tuple[str, ...]
+
+    @property
+    def fits(self) -> bool:
+        """Whether it runs at all on this hardware."""
+        return self.placement != "does_not_fit"
+
+    def to_json(self) -> dict[str, Any]:
+        """The `advisor estimate --format json` contract (GB = 10^9 bytes)."""
+
+        def rng(r: Range | None) -> dict[str, float] | None:
+            if r is None:
+                return None
+            return {"low": round(r.low, 1), "expected": round(r.expected, 1), "high": round(r.high, 1)}
+
+        return {
+            "model_id": self.model_id, "quantization": self.quantization, "context": self.context,
+            "kv_cache_type": self.kv_cache_type, "concurrency": self.concurrency,
+            "weights_gb": round(self.weights_gb, 2), "kv_cache_gb": round(self.kv_cache_gb, 2),
+            "overhead_gb": round(self.overhead_gb, 2), "total_gb": round(self.total_gb, 2),
+            "available_gb": round(self.available_gb, 2), "placement": self.placement,
+            "gpu_layers": self.gpu_layers, "total_layers": self.total_layers,
+            "decode_tokens_per_s": rng(self.decode_tokens_per_s),
+            "prefill_tokens_per_s": rng(self.prefill_tokens_per_s),
+            "time_to_first_token_s": (None if self.time_to_first_token_s is None
+                                      else round(self.time_to_first_token_s, 2)),
+            "weights_from_artifact": self.weights_from_artifact,
+            "assumptions": list(self.assumptions),
+        }
+
+
+@dataclass(frozen=True)
+class _Fit:
+    placement: str
+    gpu_layers: int
+    gpu_bytes_read: float  # per token
+    cpu_bytes_read: float
+    overhead: float
+    available: float
+
+
+def _overhead(fp: Footprint, hw: HardwareProfile, tokens: int) -> float:
+    """Runtime reserve per device plus the compute buffer."""
+    compute = fp.compute_buffer_bytes(tokens)
+    if hw.gpu is None:
+        return compute
+    reserve = METAL_RESERVE_BYTES if hw.unified_memory else CUDA_RESERVE_BYTES
+    return compute * hw.gpu.count + reserve * hw.gpu.count
+
+
+def _place(fp: Footprint, hw: HardwareProfile, weights: float, kv: float, read: float,
+           headroom: float, tokens: int) -> _Fit:
+    overhead = _overhead(fp, hw, tokens)
+    if hw.gpu is not None:
+        gpu_cap = hw.gpu_memory_gb * GB * (1 - headroom)
+        if weights + kv + overhead <= gpu_cap:
+            return _Fit("gpu", fp.layers, read, 0.0, overhead, hw.gpu_memory_gb * GB)
+        ram_free = (hw.cpu_memory_gb - OS_RESERVE_GB) * GB if hw.cpu_memory_gb else 0.0
+        # llama.cpp keeps each layer's KV cache beside its weights, so a layer costs both.
+        per_layer = (weights + kv) / fp.layers
+        room = gpu_cap - overhead
+        gpu_layers = max(0, min(fp.layers - 1, int(room // per_layer))) if room > 0 else 0
+        cpu_bytes = (weights + kv) - gpu_layers * per_layer
+        if not hw.unified_memory and ram_free > 0 and cpu_bytes <= ram_free and gpu_layers > 0:
+            share = gpu_layers / fp.layers
+            return _Fit("gpu+cpu", gpu_layers, read * share, read * (1 - share), overhead,
+                        hw.gpu_memory_gb * GB)
+        return _Fit("does_not_fit", gpu_layers, read, 0.0, overhead, hw.gpu_memory_gb * GB)
+    ram = (hw.ram_gb or 0.0) * GB
+    usable = ram - OS_RESERVE_GB * GB
+    if ram and weights + kv + overhead <= usable * (1 - headroom):
+        return _Fit("cpu", 0, 0.0, read, overhead, ram)
+    return _Fit("does_not_fit", 0, 0.0, read, overhead, ram)
+
+
+def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float) -> tuple[Range | None, str]:
+    """Tokens/s range; the KV cache is read from wherever the layers live."""
+    if fit.placement == "does_not_fit":
+        return None, ""
+    gpu_bw = hw.gpu.bandwidth_gbs * GB if hw.gpu else None
+    cpu_bw = hw.ram_bandwidth_gbs * GB if hw.ram_bandwidth_gbs else None
+    if fit.placement == "cpu" and cpu_bw is None:
+        return None, "RAM bandwidth unknown: no speed estimate (give --ram-bandwidth-gbs)."
+    total_read = fit.gpu_bytes_read + fit.cpu_bytes_read
+    gpu_kv = kv_read * (fit.gpu_bytes_read / total_read if total_read else 0.0)
+    cpu_kv = kv_read - gpu_kv
+    kind = "unified" if hw.unified_memory else ("gpu" if hw.gpu else "cpu")
+    lows: list[float] = []
+    for i in range(3):
+        t = 0.0
+        if fit.gpu_bytes_read and gpu_bw:
+            t += (fit.gpu_bytes_read + gpu_kv) / (gpu_bw * DECODE_EFFICIENCY[kind][i])
+        if fit.cpu_bytes_read:
+            if cpu_bw is None:
+                return None, "RAM bandwidth unknown: no speed estimate for the offloaded layers."
+            t += (fit.cpu_bytes_read + cpu_kv) / (cpu_bw * DECODE_EFFICIENCY["cpu"][i])
+        lows.append(1.0 / t if t > 0 else 0.0)
+    return Range(low=lows[0], expected=lows[1], high=lows[2]), ""
+
+
+def _prefill(fp: Footprint, hw: HardwareProfile) -> Range | None:
+    tflops = hw.gpu.fp16_tflops * hw.gpu.count if hw.gpu and hw.gpu.fp16_tflops else hw.cpu_tflops
+    if not tflops:
+        return None
+    per_token = 2.0 * fp.active_params
+    peak = tflops * 1e12 / per_token
+    lo, mid, hi = PREFILL_EFFICIENCY
+    return Range(low=peak * lo, expected=peak * mid, high=peak * hi)
+
+
+def estimate(model: Model, hardware: HardwareProfile, quant: str | None = None, context: int = 8192,
+             kv_cache: str = "f16", concurrency: int = 1,
+             settings: EstimateSettings | None = None) -> Estimate:
+    """Memory, placement and speed of `model` on `hardware` (best quantization when `quant` is None)."""
+    settings = settings or EstimateSettings()
+    if quant is None:
+        return best_quant(model, hardware, context=context, kv_cache=kv_cache,
+                          concurrency=concurrency, settings=settings)
+    try:
+        q = normalise(quant)
+    except KeyError as exc:
+        raise EstimateError(f"unknown quantization '{quant}'; known: {', '.join(MIXES)}") from exc
+    if kv_cache not in KV_TYPES:
+        raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
+    return _estimate(model, hardware, q, context, kv_cache, concurrency, settings)
+
+
+def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str,
+              concurrency: int, settings: EstimateSettings) -> Estimate:
+    fp = footprint(model)
+    weights, from_artifact = weights_bytes(model, q)
+    kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
+    read = weights * fp.read_fraction()
+    fit = _place(fp, hw, weights, kv, read, settings.headroom_share, context)
+    # Decode reads the KV cache filled so far: half the context on average over a long answer.
+    kv_read = fp.kv_bytes(max(1, context // 2), KV_TYPES[kv_cache], 1)
+    decode, note = _decode(fit, hw, kv_read)
+    prefill = _prefill(fp, hw) if fit.placement != "does_not_fit" else None
+    ttft = settings.prompt_tokens / prefill.expected if prefill else None
+    assumptions = [
+        f"Weights {weights / GB:.2f} GB at {q}"
+        + (" (the published file size)." if from_artifact else
+           f" from the tensor mix ({fp.total_params / 1e9:.1f}B parameters)."),
+        f"KV cache {kv / GB:.2f} GB for {context:,} tokens x {concurrency} sequence(s) at {kv_cache}.",
+        f"Overhead {fit.overhead / GB:.2f} GB: runtime reserve and llama.cpp compute buffers.",
+        "Decode speed = memory bandwidth x efficiency / bytes read per token (active weights + "
+        "KV cache); efficiency range from measured llama.cpp runs.",
+    ]
+    if note:
+        assumptions.append(note)
+    if prefill is None and fit.placement != "does_not_fit":
+        assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
+    elif prefill is not None:
+        assumptions.append("Prompt processing assumed to reach 15-50% of peak FP16 throughput.")
+    if hw.unified_memory:
+        assumptions.append(f"Unified memory: the GPU may use {hw.gpu_memory_gb:.1f} GB of "
+                           f"{hw.ram_gb or 0:g} GB.")
+    if fit.placement == "gpu+cpu":
+        assumptions.append(f"{fit.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
+                           "system RAM each token.")
+    total = weights + kv + fit.overhead
+    return Estimate(
+        model_id=model.id, quantization=q, context=context, kv_cache_type=kv_cache,
+        concurrency=concurrency, weights_gb=weights / GB, kv_cache_gb=kv / GB,
+        overhead_gb=fit.overhead / GB, total_gb=total / GB, available_gb=fit.available / GB,
+        placement=fit.placement, gpu_layers=fit.gpu_layers, total_layers=fp.layers,
+        decode_tokens_per_s=decode, prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
+        weights_from_artifact=from_artifact, assumptions=tuple(assumptions),
+    )
+
+
+def candidate_quants(model: Model) -> list[str]:
+    """Quantizations worth trying, best quality first: native low-bit releases, then GGUF."""
+    native: list[str] = []
+    arch = model.architecture
+    if arch is not None and (arch.native_dtype or "").lower() == "mxfp4":
+        native.append("MXFP4")
+    return native + list(GGUF_LADDER)
+
+
+_RANK = {"gpu": 0, "gpu+cpu": 1, "cpu": 2}
+
+
+def best_quant(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
+               concurrency: int = 1, settings: EstimateSettings | None = None) -> Estimate:
+    """The highest-quality quantization that fits: fully on the GPU first, then with offload, then
+    on the CPU; among GPU fits, one that is at least 4-bit is preferred. Returns the smallest
+    quantization's estimate (placement does_not_fit) when nothing fits."""
+    settings = settings or EstimateSettings()
+    if kv_cache not in KV_TYPES:
+        raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
+    fp = footprint(model)
+    avail = (hardware.gpu_memory_gb if hardware.gpu else (hardware.ram_gb or 0.0)) * GB
+    kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
+    best: tuple[int, int] | None = None
+    chosen = None
+    for order, q in enumerate(candidate_quants(model)):
+        weights, _ = weights_bytes(model, q)
+        if hardware.gpu is not None and weights + kv > avail * 1.6 + (hardware.ram_gb or 0) * GB:
+            continue  # cannot fit even with offload: skip the full estimate
+        est = _estimate(model, hardware, q, context, kv_cache, concurrency, settings)
+        if not est.fits:
+            chosen = chosen or None
+            continue
+        key = (_RANK[est.placement], order)
+        if best is None or key < best:
+            best, chosen = key, est
+        if est.placement == "gpu":
+            break
+    if chosen is not None:
+        return chosen
+    return _estimate(model, hardware, candidate_quants(model)[-1], context, kv_cache, concurrency,
+                     settings)
+
+
+def memory_needed_gb(model: Model, quant: str, context: int, kv_cache: str = "f16",
+                     concurrency: int = 1) -> float:
+    """Memory to hold the model fully on one GPU: weights + KV cache + runtime overhead."""
+    fp = footprint(model)
+    q = normalise(quant)
+    weights, _ = weights_bytes(model, q)
+    kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
+    return (weights + kv + fp.compute_buffer_bytes(context) + CUDA_RESERVE_BYTES) / GB
+
+
+def ceil_gb(value: float) -> int:
+    """Whole GB, rounded up."""
+    return math.ceil(value)

@@ -1,0 +1,31 @@
+"""A readable text block for `advisor estimate --format table`."""
+
+from __future__ import annotations
+
+from advisor.estimate.core import Estimate, Range
+
+
+def _rng(r: Range | None, unit: str) -> str:
+    if r is None:
+        return "unknown"
+    return f"{r.expected:,.0f} {unit} (range {r.low:,.0f}-{r.high:,.0f})"
+
+
+def format_estimate(est: Estimate) -> str:
+    """Memory breakdown, placement, speed and assumptions."""
+    place = {"gpu": "fits on the GPU", "gpu+cpu": f"{est.gpu_layers}/{est.total_layers} layers on the GPU, "
+             "the rest in system RAM", "cpu": "runs on the CPU", "does_not_fit": "does NOT fit"}
+    lines = [
+        f"{est.model_id} at {est.quantization}, {est.context:,} tokens of context",
+        f"  weights      {est.weights_gb:8.2f} GB"
+        + ("  (published file size)" if est.weights_from_artifact else ""),
+        f"  KV cache     {est.kv_cache_gb:8.2f} GB  ({est.kv_cache_type}, {est.concurrency} sequence(s))",
+        f"  overhead     {est.overhead_gb:8.2f} GB",
+        f"  total        {est.total_gb:8.2f} GB of {est.available_gb:.1f} GB available",
+        f"  placement    {place.get(est.placement, est.placement)}",
+        f"  generation   {_rng(est.decode_tokens_per_s, 'tokens/s')}",
+        f"  prompt       {_rng(est.prefill_tokens_per_s, 'tokens/s')}",
+        "assumptions:",
+    ]
+    lines += [f"  - {a}" for a in est.assumptions]
+    return "\n".join(lines)

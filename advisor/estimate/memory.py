@@ -1,0 +1,188 @@
+"""Memory a model needs: weights by tensor class, KV cache by attention layout, runtime overhead.
+
+Units: bytes internally, GB (10^9 bytes) at the edges. Per-model constants are computed once and
+cached (`footprint`), because the recommender sizes every model at several quantizations per ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.catalog.schema import Architecture, Model
+from advisor.estimate.quant import BPW, MIXES, Mix
+
+GB = 1e9
+MIB = 1024 * 1024
+CUDA_RESERVE_BYTES = 457 * MIB
+"""Ollama's minimum free memory reserved per CUDA/ROCm GPU (source code; shared/data/validation)."""
+METAL_RESERVE_BYTES = 512 * MIB
+"""Ollama's reserve on Apple Metal (same source)."""
+N_UBATCH = 512
+"""llama.cpp's default physical batch (-ub 512): the compute buffer is sized for it."""
+TIED_EMBEDDINGS_BELOW_B = 4.5
+"""Without a stated `tied_embeddings`, models under this size are taken to share input and output
+embeddings (true of Llama 3.2 1B/3B, Qwen 0.5-4B, Gemma); larger ones have a separate output head."""
+
+
+class EstimateError(ValueError):
+    """The model lacks the facts an estimate needs; the message names what is missing."""
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Per-model constants: parameter split by tensor class and KV bytes per token (f16)."""
+
+    model_id: str
+    layers: int
+    total_params: float
+    active_params: float
+    embed_in: float  # input embedding table (read by lookup: one row per token)
+    embed_out: float  # separate output head (0 when tied)
+    lookup_only: float  # per-layer embeddings etc. read by lookup (embedding_params_b)
+    layer_params: float  # all transformer-block parameters
+    attn_params: float  # attention share of layer_params
+    upgrade_share: float  # share of layer params in attn_v + ffn_down (the _M mixes upgrade them)
+    tied: bool
+    full_layers: int
+    full_kv_elems: int  # K+V elements per token per full-attention layer (2 x heads x dim)
+    sliding_layers: int
+    sliding_kv_elems: int
+    window: int
+    mla: bool
+    mla_elems: int  # latent + rope elements per token per MLA layer (no K/V split)
+    linear_layers: int
+    linear_state_bytes: float  # per linear-attention layer, per sequence (fp32 state)
+    vocab: int
+    hidden: int
+
+    def weights_bytes(self, mix: Mix) -> float:
+        """Bytes of all weights stored in `mix`."""
+        if mix.experts_only:
+            ffn = self.layer_params - self.attn_params
+            layer_bits = ffn * BPW[mix.base] + self.attn_params * BPW["BF16"]
+        else:
+            base = BPW[mix.base]
+            up = BPW[mix.upgraded] if mix.upgraded else base
+            share = mix.upgraded_share * self.upgrade_share
+            layer_bits = self.layer_params * (base * (1 - share) + up * share)
+        emb_bits = (self.embed_in + self.lookup_only) * BPW[mix.embed] + self.embed_out * BPW[mix.output]
+        return (layer_bits + emb_bits) / 8.0
+
+    def read_fraction(self) -> float:
+        """Share of the stored weights read to generate one token (MoE: active experts only;
+        embedding lookups read one row; a tied head is read in full for the logits)."""
+        read = self.active_params - self.lookup_only - (0.0 if self.tied else self.embed_in)
+        return max(0.01, min(1.0, read / max(self.total_params, 1.0)))
+
+    def kv_bytes(self, tokens: int, kv_bytes_per_elem: float, sequences: int = 1) -> float:
+        """KV cache bytes for `tokens` of context in each of `sequences` parallel sequences."""
+        per_seq = 0.0
+        if self.mla:
+            per_seq += self.full_layers * self.mla_elems * tokens * kv_bytes_per_elem
+        else:
+            per_seq += self.full_layers * self.full_kv_elems * tokens * kv_bytes_per_elem
+        per_seq += self.sliding_layers * self.sliding_kv_elems * min(self.window, tokens) * kv_bytes_per_elem
+        per_seq += self.linear_layers * self.linear_state_bytes
+        return per_seq * sequences
+
+    def compute_buffer_bytes(self, tokens: int) -> float:
+        """llama.cpp's compute buffer for one ubatch: f32 logits (n_ubatch x vocab) plus the
+        widest activations (n_ubatch x 4 x hidden x 4 B), and f16 attention scores for one
+        ubatch against the context when flash attention tiles are not used (n_ubatch x tokens x 2 B)."""
+        logits = N_UBATCH * self.vocab * 4
+        acts = N_UBATCH * 4 * self.hidden * 4
+        scores = N_UBATCH * min(tokens, 32768) * 2
+        return float(logits + acts + scores)
+
+
+_CACHE: dict[str, tuple[int, Footprint]] = {}
+
+
+def _require(arch: Architecture | None, model: Model) -> Architecture:
+    if arch is None:
+        raise EstimateError(f"{model.name}: architecture is undisclosed, so memory cannot be estimated")
+    missing = [name for name in ("total_params_b", "layers") if getattr(arch, name) is None]
+    if not arch.is_mla and (arch.kv_heads is None or arch.head_dim is None):
+        if arch.kv_heads is None:
+            missing.append("kv_heads")
+        if arch.head_dim is None and not (arch.hidden_size and arch.attention_heads):
+            missing.append("head_dim")
+    if missing:
+        raise EstimateError(f"{model.name}: architecture lacks {', '.join(missing)}")
+    return arch
+
+
+def footprint(model: Model) -> Footprint:
+    """The model's per-token and per-quantization constants (cached per model object)."""
+    cached = _CACHE.get(model.id)
+    if cached is not None and cached[0] == id(model):
+        return cached[1]
+    fp = _build(model)
+    _CACHE[model.id] = (id(model), fp)
+    return fp
+
+
+def _build(model: Model) -> Footprint:
+    arch = _require(model.architecture, model)
+    assert arch.total_params_b is not None
+    assert arch.layers is not None
+    total = arch.total_params_b * 1e9
+    active = (arch.active_params_b or arch.total_params_b) * 1e9
+    layers = arch.layers
+    hidden = arch.hidden_size or 0
+    heads = arch.attention_heads or 0
+    head_dim = arch.head_dim or (hidden // heads if hidden and heads else 0)
+    kv_heads = arch.kv_heads or 0
+    vocab = arch.vocab_size or 0
+    tied = arch.tied_embeddings if arch.tied_embeddings is not None else (
+        arch.total_params_b < TIED_EMBEDDINGS_BELOW_B)
+    embed = float(vocab * hidden)
+    lookup = (arch.embedding_params_b or 0.0) * 1e9
+    embed_out = 0.0 if tied else embed
+    layer_params = total - embed - embed_out - lookup
+    if layer_params <= 0.2 * total:  # vocab/hidden missing or inconsistent: treat all as layers
+        embed = embed_out = 0.0
+        layer_params = total - lookup
+    per_layer = layer_params / layers
+    q_o = 2 * hidden * heads * head_dim
+    k_v = 2 * hidden * kv_heads * head_dim
+    attn = min(per_layer * 0.9, float(q_o + k_v)) if hidden else 0.25 * per_layer
+    ffn = per_layer - attn
+    v_part = hidden * kv_heads * head_dim
+    upgrade_share = min(1.0, (v_part + ffn / 3.0) / per_layer) if per_layer > 0 else 0.0
+    sliding = arch.sliding_window_layers
+    linear = arch.linear_attention_layers
+    full = arch.full_attention_layers
+    if full is None:
+        full = max(0, layers - sliding - linear - arch.kv_shared_layers)
+    g_heads = arch.global_kv_heads or kv_heads
+    g_dim = arch.global_head_dim or head_dim
+    lin_state = 0.0
+    if linear and arch.linear_value_heads and arch.linear_key_head_dim and arch.linear_value_head_dim:
+        lin_state = arch.linear_value_heads * arch.linear_key_head_dim * arch.linear_value_head_dim * 4.0
+    return Footprint(
+        model_id=model.id, layers=layers, total_params=total, active_params=active,
+        embed_in=embed, embed_out=embed_out, lookup_only=lookup, layer_params=layer_params,
+        attn_params=attn * layers, upgrade_share=upgrade_share, tied=tied,
+        full_layers=full, full_kv_elems=2 * g_heads * g_dim,
+        sliding_layers=sliding, sliding_kv_elems=2 * kv_heads * head_dim,
+        window=arch.sliding_window_tokens or 0,
+        mla=arch.is_mla, mla_elems=(arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0),
+        linear_layers=linear, linear_state_bytes=lin_state, vocab=vocab, hidden=hidden,
+    )
+
+
+def artifact_bytes(model: Model, quant: str) -> float | None:
+    """Size of a published artifact in that quantization, if the catalog knows it."""
+    for art in model.artifacts:
+        if art.file_size_gb and art.quantization.upper().replace("-", "_") == quant.upper().replace("-", "_"):
+            return art.file_size_gb * GB
+    return None
+
+
+def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
+    """Weight bytes at `quant`, and whether they come from a real file size (which wins)."""
+    known = artifact_bytes(model, quant)
+    if known is not None:
+        return known, True
+    return footprint(model).weights_bytes(MIXES[quant]), False

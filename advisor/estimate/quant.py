@@ -1,0 +1,99 @@
+"""Quantization formats: real bits per weight per tensor class, and quality loss.
+
+Per-tensor rates are ggml's block sizes (gguf-py constants.py GGML_QUANT_SIZES: bytes per block of
+weights): Q8_0 34 B / 32 = 8.5 bpw, Q6_K 210 B / 256 = 6.5625, Q5_K 176/256 = 5.5, Q4_K 144/256 = 4.5,
+Q3_K 110/256 = 3.4375, Q2_K 84/256 = 2.625, IQ4_XS 136/256 = 4.25, IQ3_XXS 98/256 = 3.0625 ...
+A GGUF "Q4_K_M" file mixes types: llama.cpp's `llama_tensor_get_type` (src/llama-quant.cpp) stores
+the output tensor as Q6_K and, for the _M mixes, attn_v and ffn_down as Q6_K in the layers chosen by
+`use_more_bits` (the first and last eighth, and every third layer between: about half). `Mix` encodes
+those rules by tensor class, so the estimate follows each model's own tensor shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bits per weight of single ggml tensor types (block size and bytes; see module docstring).
+BPW = {
+    "F32": 32.0, "F16": 16.0, "BF16": 16.0, "Q8_0": 8.5, "Q6_K": 6.5625, "Q5_K": 5.5, "Q5_0": 5.5,
+    "Q5_1": 6.0, "Q4_K": 4.5, "Q4_0": 4.5, "Q4_1": 5.0, "Q3_K": 3.4375, "Q2_K": 2.625,
+    "IQ4_XS": 4.25, "IQ4_NL": 4.5, "IQ3_S": 3.4375, "IQ3_XXS": 3.0625, "IQ2_S": 2.5,
+    "IQ2_XS": 2.3125, "IQ2_XXS": 2.0625, "IQ1_M": 1.75, "IQ1_S": 1.5625, "MXFP4": 4.25,
+    # Non-ggml formats: FP8 e4m3 with per-block fp32 scales (128x128 blocks: +0.002 bpw);
+    # AWQ/GPTQ 4-bit with group-128 fp16 scales and 4-bit zeros (4 + 16/128 + 4/128);
+    # MLX affine quantization with group 64 and fp16 scale + bias (bits + 32/64).
+    "FP8": 8.002, "INT4-G128": 4.15625, "MLX4": 4.5, "MLX8": 8.5,
+}
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Which ggml type each tensor class gets in one named quantization."""
+
+    name: str
+    base: str  # most layer tensors
+    output: str  # output / lm_head tensor
+    embed: str  # token embedding table
+    upgraded: str | None = None  # attn_v and ffn_down in the use_more_bits layers
+    upgraded_share: float = 0.0  # share of layers that get `upgraded` (use_more_bits ~ 1/2)
+    experts_only: bool = False  # MXFP4: only MoE expert tensors use `base`; the rest stay BF16
+    quality_loss: float | None = None  # perplexity increase over F16 (fraction); None = unsourced
+    family: str = "gguf"
+
+
+USE_MORE_BITS_SHARE = 0.5
+"""llama.cpp use_more_bits(i, n): i < n/8 or i >= 7n/8 or (i - n/8) % 3 == 2: 1/8 + 1/8 + 3/4 x 1/3."""
+
+QUALITY_SOURCE = (
+    "Perplexity increase over F16 on LLaMA-3-8B, Wikitext-2: llama.cpp tools/perplexity/README.md "
+    "(rev f364eb6f): F16 6.2332, Q8_0 6.2343, Q6_K 6.2534, Q5_K_M 6.2886, Q4_K_M 6.4071, "
+    "Q3_K_M 6.888, Q2_K 9.752. Other types have no figure in that table and are ordered by bits.")
+
+MIXES: dict[str, Mix] = {m.name: m for m in (
+    Mix("F16", "F16", "F16", "F16", quality_loss=0.0),
+    Mix("BF16", "BF16", "BF16", "BF16", quality_loss=0.0),
+    Mix("Q8_0", "Q8_0", "Q8_0", "Q8_0", quality_loss=0.00018),
+    Mix("Q6_K", "Q6_K", "Q6_K", "Q6_K", quality_loss=0.00324),
+    Mix("Q5_K_M", "Q5_K", "Q6_K", "Q5_K", "Q6_K", USE_MORE_BITS_SHARE, quality_loss=0.00889),
+    Mix("Q5_K_S", "Q5_K", "Q6_K", "Q5_K"),
+    Mix("Q4_K_M", "Q4_K", "Q6_K", "Q4_K", "Q6_K", USE_MORE_BITS_SHARE, quality_loss=0.02790),
+    Mix("Q4_K_S", "Q4_K", "Q6_K", "Q4_K", "Q5_K", 0.125),
+    Mix("IQ4_XS", "IQ4_XS", "Q6_K", "IQ4_XS"),
+    Mix("Q4_0", "Q4_0", "Q6_K", "Q4_0"),
+    Mix("Q3_K_L", "Q3_K", "Q6_K", "Q3_K", "Q5_K", 1.0),
+    Mix("Q3_K_M", "Q3_K", "Q6_K", "Q3_K", "Q4_K", 1.0, quality_loss=0.10505),
+    Mix("Q3_K_S", "Q3_K", "Q6_K", "Q3_K"),
+    Mix("IQ3_XXS", "IQ3_XXS", "Q6_K", "IQ3_XXS", "Q4_K", 0.5),
+    Mix("Q2_K", "Q2_K", "Q6_K", "Q2_K", "Q3_K", 1.0, quality_loss=0.56450),
+    Mix("IQ2_XXS", "IQ2_XXS", "Q6_K", "Q2_K", "Q4_K", 0.5),
+    Mix("IQ1_M", "IQ1_M", "Q6_K", "Q2_K", "Q4_K", 0.5),
+    Mix("MXFP4", "MXFP4", "BF16", "BF16", experts_only=True, family="native", quality_loss=0.0),
+    Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
+    Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
+    Mix("GPTQ-4bit", "INT4-G128", "F16", "F16", family="gptq"),
+    Mix("MLX-4bit", "MLX4", "MLX4", "MLX4", family="mlx"),
+    Mix("MLX-8bit", "MLX8", "MLX8", "MLX8", family="mlx"),
+)}
+
+QUANTS = tuple(MIXES)
+
+GGUF_LADDER = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS")
+"""GGUF quantizations the planner tries, best quality first (the ones people actually download)."""
+
+ALIASES = {"Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M", "Q3_K": "Q3_K_M", "AWQ": "AWQ-4bit",
+           "GPTQ": "GPTQ-4bit", "MLX4": "MLX-4bit", "MLX8": "MLX-8bit", "FP16": "F16"}
+
+KV_TYPES: dict[str, float] = {"f16": 2.0, "q8_0": 8.5 / 8, "q4_0": 4.5 / 8}
+"""Bytes per cached K or V element: f16 2; q8_0 and q4_0 use ggml's 32-element blocks (34 and 18 B)."""
+
+
+def normalise(name: str) -> str:
+    """The canonical name of a quantization (case-insensitive, common aliases)."""
+    upper = name.strip().upper().replace("-", "_")
+    for key in MIXES:
+        if key.upper().replace("-", "_") == upper:
+            return key
+    alias = ALIASES.get(name.strip().upper())
+    if alias:
+        return alias
+    raise KeyError(name)

@@ -1,0 +1,154 @@
+"""Planning how a model would be used: on the user's hardware, or through each API offering.
+
+Each plan carries the deployment-dependent hard constraints it fails (memory, speed, budget, regions,
+data terms), so a model is excluded only when none of its deployments survives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.catalog.schema import Model, Offering
+from advisor.estimate import (
+    CostSettings,
+    EstimateError,
+    EstimateSettings,
+    Usage,
+    api_monthly_cost,
+    estimate,
+    self_host_monthly_cost,
+)
+from advisor.recommend.constraints import Constraints
+from advisor.recommend.filters import Failure
+from advisor.recommend.result import DeploymentPlan
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Estimator and cost defaults used for every plan (visible in the result's assumptions)."""
+
+    estimate: EstimateSettings = field(default_factory=EstimateSettings)
+    cost: CostSettings = field(default_factory=CostSettings)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A deployment and the hard constraints it fails (empty = acceptable)."""
+
+    plan: DeploymentPlan | None
+    failures: tuple[Failure, ...]
+    assumptions: tuple[str, ...] = ()
+
+
+def usage_of(c: Constraints) -> Usage:
+    """The monthly usage the constraints describe."""
+    if c.reasoning_overhead is None:
+        return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share)
+    return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share,
+                 reasoning_overhead=c.reasoning_overhead)
+
+
+def plan_local(model: Model, c: Constraints, settings: PlanSettings) -> PlanOutcome:
+    """The best local deployment (quantization and placement) at the required context."""
+    if c.hardware is None or c.hardware.api_only:
+        return PlanOutcome(None, (Failure("deployment", "no local hardware described"),))
+    if not model.open_weights:
+        return PlanOutcome(None, (Failure("deployment", "weights are not published, so it cannot "
+                                                        "run on your hardware"),))
+    native = model.context_window_tokens
+    if native is not None and native < c.min_context_tokens:
+        return PlanOutcome(None, (Failure("context", f"runs locally with at most {native:,} tokens "
+                                                     f"of context; you need {c.min_context_tokens:,}"),))
+    try:
+        est = estimate(model, c.hardware, quant=None, context=c.min_context_tokens,
+                       settings=settings.estimate)
+    except EstimateError as exc:
+        return PlanOutcome(None, (Failure("architecture", f"cannot estimate memory: {exc}"),))
+    failures: list[Failure] = []
+    if est.placement == "does_not_fit":
+        failures.append(Failure(
+            "memory",
+            f"needs {est.total_gb:.1f} GB at {est.quantization} with "
+            f"{_tokens(c.min_context_tokens)} context; you have {est.available_gb:.1f} GB"))
+    decode = est.decode_tokens_per_s
+    expected = decode.expected if decode else None
+    if c.min_tokens_per_s and expected is not None and expected < c.min_tokens_per_s:
+        failures.append(Failure(
+            "speed", f"about {expected:.1f} tokens/s at {est.quantization} "
+                     f"({est.placement}); you need {c.min_tokens_per_s:g}"))
+    cost = self_host_monthly_cost(c.hardware, est, usage_of(c), settings.cost)
+    # model_construct: every value comes from validated catalog data and the estimator, and
+    # this runs for every model in every ranking (validation would dominate the ranking time).
+    plan = DeploymentPlan.model_construct(
+        mode="local",
+        quantization=est.quantization,
+        placement=est.placement,
+        memory_gb=est.total_gb,
+        available_gb=est.available_gb,
+        weights_gb=est.weights_gb,
+        kv_cache_gb=est.kv_cache_gb,
+        overhead_gb=est.overhead_gb,
+        gpu_layers=est.gpu_layers,
+        total_layers=est.total_layers,
+        decode_tokens_per_s=expected,
+        decode_low=decode.low if decode else None,
+        decode_high=decode.high if decode else None,
+        time_to_first_token_s=est.time_to_first_token_s,
+        monthly_cost_usd=cost.monthly_usd,
+        cost_notes=tuple(cost.notes),
+        context_tokens=c.min_context_tokens,
+    )
+    return PlanOutcome(plan, tuple(failures), tuple(est.assumptions))
+
+
+def plan_api(model: Model, offering: Offering, c: Constraints) -> PlanOutcome:
+    """One hosted offering, with its monthly cost and the data/budget rules it fails."""
+    failures: list[Failure] = []
+    if c.data_must_stay_local:
+        failures.append(Failure("data", "your data must stay on your hardware; this is a hosted "
+                                        "API"))
+    if c.allowed_regions:
+        allowed = set(c.allowed_regions)
+        if not offering.regions:
+            failures.append(Failure("region", f"{offering.provider} does not state where data "
+                                              "is processed"))
+        elif not allowed & set(offering.regions):
+            failures.append(Failure("region", f"{offering.provider} processes data in "
+                                              f"{', '.join(offering.regions)}, not in "
+                                              f"{', '.join(sorted(allowed))}"))
+    if c.no_training_on_data and offering.trains_on_data is not False:
+        state = ("may train on API data" if offering.trains_on_data
+                 else "does not state whether it trains on API data")
+        failures.append(Failure("training", f"{offering.provider} {state}"))
+    ctx = offering.context_window_tokens or model.context_window_tokens
+    if ctx and ctx < c.min_context_tokens:
+        failures.append(Failure("context", f"{offering.provider} serves {ctx:,} tokens of "
+                                           f"context; you need {c.min_context_tokens:,}"))
+    reasoning = bool(model.capabilities.reasoning)
+    cost = api_monthly_cost(offering, usage_of(c), reasoning=reasoning)
+    if c.budget_usd_month is not None and cost.monthly_usd > c.budget_usd_month + 1e-9:
+        failures.append(Failure("budget", f"costs about ${cost.monthly_usd:,.2f}/month via "
+                                          f"{offering.provider} for "
+                                          f"{_tokens(c.tokens_per_month)} tokens; your budget is "
+                                          f"${c.budget_usd_month:,.2f}"))
+    plan = DeploymentPlan.model_construct(
+        mode="api",
+        provider=offering.provider,
+        monthly_cost_usd=cost.monthly_usd,
+        cost_notes=tuple(cost.notes),
+        price_input_usd_per_mtok=offering.price_input_usd_per_mtok,
+        price_output_usd_per_mtok=offering.price_output_usd_per_mtok,
+        prices_as_of=offering.as_of.isoformat(),
+        context_tokens=ctx,
+    )
+    return PlanOutcome(plan, tuple(failures))
+
+
+def _tokens(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1000 and n % 1024 == 0:
+        return f"{n // 1024}k"
+    if n >= 1000:
+        return f"{n / 1000:g}k"
+    return str(n)

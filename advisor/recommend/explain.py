@@ -1,0 +1,188 @@
+"""Sentences: why each model ranks where it does, what it assumes, where its facts come from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from advisor.catalog.schema import License, Model
+from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.filters import language_name
+from advisor.recommend.result import DeploymentPlan, Recommendation
+
+if TYPE_CHECKING:
+    from advisor.catalog.store import Catalog
+    from advisor.recommend.deploy import PlanSettings
+    from advisor.recommend.engine import Scored
+
+FACTOR_WORDS = {
+    Factor.QUALITY: "quality", Factor.COST: "cost", Factor.SPEED: "speed",
+    Factor.FIT: "memory headroom", Factor.CONTEXT: "context", Factor.LANGUAGE: "language support",
+    Factor.LICENSE: "licence openness", Factor.MATURITY: "maturity",
+}
+SLOW_TOKENS_PER_S = 5.0
+"""Below this, reading speed outpaces generation: warn that answers will feel slow."""
+
+
+def how_it_runs(plan: DeploymentPlan) -> str:
+    """One sentence on the deployment."""
+    if plan.mode == "api":
+        price = ""
+        if plan.price_input_usd_per_mtok is not None and plan.price_output_usd_per_mtok is not None:
+            price = (f" (${plan.price_input_usd_per_mtok:g} in / ${plan.price_output_usd_per_mtok:g} "
+                     f"out per 1M tokens, prices as of {plan.prices_as_of})")
+        return f"Runs via {plan.provider} for about ${plan.monthly_cost_usd:,.2f}/month{price}."
+    where = {"gpu": "fully on the GPU", "gpu+cpu": (f"with {plan.gpu_layers} of {plan.total_layers} "
+                                                    "layers on the GPU and the rest in system RAM"),
+             "cpu": "on the CPU"}.get(plan.placement or "", plan.placement or "")
+    mem = ""
+    if plan.memory_gb is not None and plan.available_gb:
+        mem = f", using {plan.memory_gb:.1f} of {plan.available_gb:.1f} GB"
+    speed = ""
+    if plan.decode_tokens_per_s is not None:
+        rng = ""
+        if plan.decode_low is not None and plan.decode_high is not None:
+            rng = f" ({plan.decode_low:.0f}-{plan.decode_high:.0f})"
+        speed = f", about {plan.decode_tokens_per_s:.0f} tokens/s{rng}"
+    return (f"Runs locally at {plan.quantization} {where}{mem}{speed}; about "
+            f"${plan.monthly_cost_usd:,.2f}/month in electricity.")
+
+
+def _gaps(a: Scored, b: Scored) -> list[tuple[float, Factor]]:
+    """Factors where `a` earns more points than `b`, largest first."""
+    gaps = [(a.points[f] - b.points[f], f) for f in Factor]
+    return sorted((g for g in gaps if g[0] > 0.05), reverse=True)
+
+
+def _gap_words(gaps: list[tuple[float, Factor]], limit: int = 3) -> str:
+    return ", ".join(f"{FACTOR_WORDS[f]} (+{g:.1f})" for g, f in gaps[:limit])
+
+
+def _quality_sentence(s: Scored, c: Constraints) -> str:
+    tasks = ", ".join(t.value.replace("_", " ") for t, w in sorted(c.tasks.items()) if w > 0)
+    if s.quality.display is None:
+        return f"No benchmark evidence for {tasks or 'the tasks'}: quality is unproven and scored low."
+    return (f"Quality {s.quality.display:.0f}/100 for {tasks} ({s.quality.confidence.level} "
+            f"confidence: {s.quality.confidence.note}).")
+
+
+def explain(s: Scored, rank_no: int, ranked: list[Scored], c: Constraints) -> list[str]:
+    """Why this model ranks here, in a few sentences."""
+    lines = [f"Score {s.score:.1f}/100."]
+    if rank_no == 1 and len(ranked) > 1:
+        runner = ranked[1]
+        lines[0] = (f"Ranks first with {s.score:.1f}/100, {s.score - runner.score:.1f} points ahead "
+                    f"of {runner.model.name}; it wins on {_gap_words(_gaps(s, runner)) or 'ties'}.")
+        behind = _gaps(runner, s)
+        if behind:
+            lines.append(f"{runner.model.name} is better on {_gap_words(behind)}, which is not "
+                         "enough to overtake it.")
+    elif rank_no == 1:
+        lines[0] = f"The only model that meets every constraint ({s.score:.1f}/100)."
+    else:
+        top = ranked[0]
+        lines[0] = (f"Ranks #{rank_no} with {s.score:.1f}/100, {top.score - s.score:.1f} points behind "
+                    f"{top.model.name}, which is better on {_gap_words(_gaps(top, s)) or 'ties'}.")
+        above = ranked[rank_no - 2]
+        if above is not top:
+            lines.append(f"Just above it, {above.model.name} leads on "
+                         f"{_gap_words(_gaps(above, s), 2) or 'ties'}.")
+        ahead = _gaps(s, top)
+        if ahead:
+            lines.append(f"It beats the pick on {_gap_words(ahead, 2)}.")
+    lines.append(how_it_runs(s.plan))
+    lines.append(_quality_sentence(s, c))
+    if s.language_notes:
+        lines.append("Languages: " + "; ".join(s.language_notes) + ".")
+    return lines
+
+
+def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
+    """What to know before choosing it."""
+    out: list[str] = []
+    plan = s.plan
+    if plan.mode == "local" and plan.decode_tokens_per_s is not None:
+        if plan.decode_tokens_per_s < SLOW_TOKENS_PER_S:
+            out.append(f"Slow: about {plan.decode_tokens_per_s:.1f} tokens/s on this hardware; a "
+                       "long answer takes minutes.")
+        if plan.placement == "gpu+cpu":
+            out.append("Part of the model runs from system RAM, which is several times slower "
+                       "than GPU memory.")
+        if plan.placement == "cpu":
+            out.append("Runs on the CPU only: expect modest speed and long prompt processing.")
+    if s.quality.confidence.level == "low":
+        out.append("Little benchmark evidence for your tasks: treat its quality as uncertain.")
+    if s.model.capabilities.reasoning and plan.mode == "api":
+        out.append("A reasoning model: thinking tokens are billed as output and included in the "
+                   "cost estimate.")
+    if lic and lic.conditions and lic.license_class.value != "permissive":
+        out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
+    needs = [n for n in c.languages if not n.required]
+    have = {lang.code for lang in s.model.languages}
+    missing = [language_name(n.code) for n in needs if n.code not in have]
+    if missing:
+        out.append("No evidence of support for nice-to-have language(s): " + ", ".join(missing) + ".")
+    return out
+
+
+def sources_of(model: Model, lic: License | None, plan: DeploymentPlan) -> list[str]:
+    """Sources with dates behind this model's facts, most important first, without repeats."""
+    out = [f"{model.facts.source} (as of {model.facts.as_of})"]
+    if model.architecture is not None:
+        out.append(f"Architecture: {model.architecture.source} (as of {model.architecture.as_of})")
+    if plan.mode == "api":
+        for off in model.offerings:
+            if off.provider == plan.provider:
+                out.append(f"Prices ({off.provider}): {off.source} (as of {off.as_of})")
+    out.extend(f"{ev.benchmark}: {ev.source} (as of {ev.as_of})" for ev in model.evidence)
+    if lic is not None:
+        out.append(f"Licence: {lic.url or lic.source} (as of {lic.as_of})")
+    return list(dict.fromkeys(out))
+
+
+def build_recommendations(scored: list[Scored], catalog: Catalog,
+                          c: Constraints) -> list[Recommendation]:
+    """Explained `Recommendation`s for every ranked model."""
+    recs: list[Recommendation] = []
+    for i, s in enumerate(scored, start=1):
+        lic = catalog.license_of(s.model)
+        recs.append(Recommendation(
+            rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,
+            open_weights=s.model.open_weights, score=min(100.0, max(0.0, s.score)),
+            score_breakdown=s.points, factor_values=s.values, weights=s.shares,
+            quality=s.quality.display, deployment=s.plan, alternatives=s.alternatives,
+            license_id=s.model.license, license_name=lic.name if lic else s.model.license,
+            license_class=lic.license_class.value if lic else "unknown",
+            confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c)),
+            warnings=tuple(warnings_for(s, lic, c)), sources=tuple(sources_of(s.model, lic, s.plan)),
+        ))
+    return recs
+
+
+def assumptions_for(c: Constraints, settings: PlanSettings, scored: list[Scored]) -> list[str]:
+    """The defaults and assumptions behind every number in the result."""
+    out_share = c.output_share
+    ratio = (1 - out_share) / out_share if out_share > 0 else float("inf")
+    lines = [
+        f"Monthly volume {c.tokens_per_month:,} tokens, {1 - out_share:.0%} input and "
+        f"{out_share:.0%} output (about {ratio:.1f}:1).",
+        f"Local memory and speed are estimated at {c.min_context_tokens:,} tokens of context.",
+        "Budget limits hosted API bills; running on your own hardware is costed as electricity "
+        "and scored under cost, not excluded by the budget.",
+    ]
+    if c.reasoning_overhead is not None:
+        lines.append(f"Reasoning models spend {c.reasoning_overhead:g}x the output tokens on thinking, "
+                     "billed as output.")
+    for name, info in type(settings.cost).model_fields.items():
+        lines.append(f"{info.description or name}: {getattr(settings.cost, name)}")
+    for name, info in type(settings.estimate).model_fields.items():
+        lines.append(f"{info.description or name}: {getattr(settings.estimate, name)}")
+    dates = sorted({s.plan.prices_as_of for s in scored if s.plan.prices_as_of})
+    if dates:
+        lines.append(f"API prices as of {dates[0]}" + (f" to {dates[-1]}." if len(dates) > 1 else "."))
+    seen: set[str] = set()
+    for s in scored[:3]:
+        for a in s.assumptions:
+            if a not in seen:
+                seen.add(a)
+                lines.append(a)
+    return lines

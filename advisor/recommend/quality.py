@@ -1,0 +1,148 @@
+"""Task quality from benchmark evidence, comparable across models that report different benchmarks.
+
+Models report different benchmarks, and the populations differ: small and older models report
+HumanEval and GSM8K (where a 7B scores 85+), frontier models report SWE-bench Verified and AIME.
+Comparing raw percentages would crown a 7B coder. So every benchmark is put on a common ability scale
+with a one-factor item model per task (score_mb ~ a_b + s_b * ability_m), fitted by alternating least
+squares across the whole catalog: models that report several benchmarks link them. Abilities are
+shrunk towards the model's general ability (fitted the same way over every benchmark), and a model
+with no evidence for a task gets that general ability with lower confidence — never "average".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from advisor.catalog.benchmarks import BENCHMARKS, Task
+from advisor.catalog.schema import Model
+
+_ITERATIONS = 25
+_RIDGE = 0.5  # prior strength, in units of one benchmark's worth of evidence
+_MIN_SLOPE = 0.05
+
+
+@dataclass(frozen=True)
+class TaskAbility:
+    """A model's standing on one task: ability (0 = catalog median, SD 1) and evidence count."""
+
+    ability: float
+    direct_evidence: int
+
+
+@dataclass(frozen=True)
+class QualityTable:
+    """Abilities for every model and task, fitted once per catalog."""
+
+    general: Mapping[str, float]
+    tasks: Mapping[Task, Mapping[str, TaskAbility]]
+    evidence_count: Mapping[str, int]
+
+    def task_ability(self, model_id: str, task: Task) -> TaskAbility | None:
+        """Ability on a task: direct if the model has evidence for it, else its general ability
+        (with zero direct evidence), else None when the model has no evidence at all."""
+        found = self.tasks.get(task, {}).get(model_id)
+        if found is not None:
+            return found
+        general = self.general.get(model_id)
+        return None if general is None else TaskAbility(general, 0)
+
+
+def percentile(ability: float) -> float:
+    """Ability on the standard-normal scale as a 0-1 share (0.5 = catalog median)."""
+    return 0.5 * (1.0 + math.erf(ability / math.sqrt(2.0)))
+
+
+def _observations(models: Iterable[Model]) -> dict[str, dict[str, float]]:
+    """benchmark -> model id -> score (the latest report per pair)."""
+    obs: dict[str, dict[str, float]] = defaultdict(dict)
+    latest: dict[tuple[str, str], object] = {}
+    for model in models:
+        for ev in model.evidence:
+            if ev.benchmark not in BENCHMARKS:
+                continue
+            key = (ev.benchmark, model.id)
+            if key not in latest or ev.as_of >= latest[key]:  # type: ignore[operator]
+                latest[key] = ev.as_of
+                obs[ev.benchmark][model.id] = ev.score
+    return obs
+
+
+def _fit(obs: Mapping[str, Mapping[str, float]], prior: Mapping[str, float],
+         recentre: bool = True) -> dict[str, float]:
+    """One-factor fit: abilities for every model appearing in `obs`, shrunk towards `prior`."""
+    models = sorted({m for per in obs.values() for m in per})
+    if not models:
+        return {}
+    # Start from the mean z-score within each benchmark.
+    ability = dict.fromkeys(models, 0.0)
+    counts = dict.fromkeys(models, 0)
+    for per in obs.values():
+        vals = list(per.values())
+        mean = sum(vals) / len(vals)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals)) or 1.0
+        for m, v in per.items():
+            ability[m] += (v - mean) / sd
+            counts[m] += 1
+    for m in models:
+        ability[m] = ability[m] / counts[m] if counts[m] else prior.get(m, 0.0)
+
+    for _ in range(_ITERATIONS):
+        params: dict[str, tuple[float, float]] = {}
+        for bench, per in obs.items():
+            xs = [ability[m] for m in per]
+            ys = list(per.values())
+            n = len(xs)
+            mx, my = sum(xs) / n, sum(ys) / n
+            var = sum((x - mx) ** 2 for x in xs)
+            if n >= 3 and var > 1e-9:
+                slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var
+            else:
+                sd = math.sqrt(sum((y - my) ** 2 for y in ys) / n) if n > 1 else 0.0
+                slope = sd or 1.0
+            slope = max(slope, _MIN_SLOPE * (max(ys) - min(ys) or 1.0))
+            params[bench] = (my - slope * mx, slope)
+        new: dict[str, float] = {}
+        num: dict[str, float] = defaultdict(float)
+        den: dict[str, float] = defaultdict(float)
+        for bench, per in obs.items():
+            a, s = params[bench]
+            for m, y in per.items():
+                # Each benchmark contributes (y - a) / s with weight 1 (slopes normalised).
+                num[m] += (y - a) / s
+                den[m] += 1.0
+        for m in models:
+            p = prior.get(m, 0.0)
+            new[m] = (num[m] + _RIDGE * p) / (den[m] + _RIDGE)
+        if not recentre:  # the prior (general ability) pins the scale
+            ability = new
+            continue
+        # Re-centre to mean 0, SD 1 so the scale is stable between iterations.
+        vals = list(new.values())
+        mean = sum(vals) / len(vals)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals)) or 1.0
+        ability = {m: (v - mean) / sd for m, v in new.items()}
+    return ability
+
+
+def fit_quality(models: Iterable[Model]) -> QualityTable:
+    """Fit general and per-task abilities over a catalog's models."""
+    model_list = list(models)
+    obs = _observations(model_list)
+    general = _fit(obs, {})
+    tasks: dict[Task, dict[str, TaskAbility]] = {}
+    for task in Task:
+        task_obs = {b: per for b, per in obs.items() if BENCHMARKS[b].task is task}
+        fitted = _fit(task_obs, general, recentre=False)
+        count: dict[str, int] = defaultdict(int)
+        for per in task_obs.values():
+            for m in per:
+                count[m] += 1
+        tasks[task] = {m: TaskAbility(a, count[m]) for m, a in fitted.items()}
+    evidence_count: dict[str, int] = defaultdict(int)
+    for per in obs.values():
+        for m in per:
+            evidence_count[m] += 1
+    return QualityTable(general=general, tasks=tasks, evidence_count=dict(evidence_count))

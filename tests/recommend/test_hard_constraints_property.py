@@ -1,0 +1,98 @@
+"""Property: every recommendation satisfies every hard constraint, for random constraint sets."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.schema import LicenseClass
+from advisor.catalog.store import Catalog, load_bundled
+from advisor.hardware.profile import profile_from_preset
+from advisor.recommend.constraints import (
+    Constraints,
+    Deployment,
+    LanguageNeed,
+    LicensePolicy,
+    Profile,
+)
+from advisor.recommend.engine import recommend
+
+CATALOG: Catalog = load_bundled()
+PRESETS = sorted(CATALOG.hardware)
+LICENSES = sorted(CATALOG.licenses)
+COUNTRIES = sorted({m.vendor_country for m in CATALOG.models.values() if m.vendor_country})
+VENDORS = sorted({m.vendor for m in CATALOG.models.values()})
+
+
+@st.composite
+def constraints(draw: st.DrawFn) -> Constraints:
+    hardware = None
+    with_hardware: bool = draw(st.booleans())
+    if PRESETS and with_hardware:
+        preset = CATALOG.hardware[draw(st.sampled_from(PRESETS))]
+        hardware = profile_from_preset(preset, gpu_count=draw(st.integers(1, 4)))
+    langs: list[str] = draw(st.lists(st.sampled_from(["en", "zh", "de", "fr", "ja", "vi", "ar", "es"]),
+                                     max_size=3, unique=True))
+    return Constraints(
+        hardware=hardware,
+        deployment=draw(st.sampled_from(list(Deployment))),
+        data_must_stay_local=draw(st.booleans()),
+        no_training_on_data=draw(st.booleans()),
+        budget_usd_month=draw(st.one_of(st.none(), st.floats(0, 2000))),
+        tokens_per_month=draw(st.integers(0, 500_000_000)),
+        output_share=draw(st.floats(0.05, 0.9)),
+        languages=tuple(LanguageNeed(code=code, required=bool(draw(st.booleans()))) for code in langs),
+        license_policy=draw(st.sampled_from(list(LicensePolicy))),
+        deny_licenses=tuple(draw(st.lists(st.sampled_from(LICENSES), max_size=2))) if LICENSES else (),
+        commercial_use_required=draw(st.booleans()),
+        tasks={t: draw(st.floats(0.1, 3)) for t in draw(st.lists(st.sampled_from(list(Task)),
+                                                                  min_size=1, max_size=3))},
+        min_context_tokens=draw(st.sampled_from([4096, 8192, 32768, 131072, 1_000_000])),
+        min_tokens_per_s=draw(st.one_of(st.none(), st.floats(1, 80))),
+        exclude_countries=tuple(draw(st.lists(st.sampled_from(COUNTRIES), max_size=1))),
+        exclude_vendors=tuple(draw(st.lists(st.sampled_from(VENDORS), max_size=1))),
+        required_modalities=tuple(draw(st.lists(st.sampled_from(["image", "audio"]), max_size=1))),
+        profile=draw(st.sampled_from(list(Profile))),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(constraints())
+def test_every_recommendation_meets_every_hard_constraint(c: Constraints) -> None:
+    result = recommend(CATALOG, c, with_counterfactuals=False)
+    for rec in result.recommendations:
+        m = CATALOG.models[rec.model_id]
+        lic = CATALOG.licenses[m.license]
+        dep = rec.deployment
+        assert m.license not in c.deny_licenses
+        if c.license_policy is LicensePolicy.PERMISSIVE:
+            assert lic.license_class is LicenseClass.PERMISSIVE or m.license in c.allow_licenses
+        if c.license_policy is not LicensePolicy.ANY:
+            assert m.open_weights
+        if c.commercial_use_required:
+            assert lic.commercial_use
+        codes = {lang.code for lang in m.languages}
+        assert all(n.code in codes for n in c.languages if n.required)
+        assert all(mod in m.input_modalities for mod in c.required_modalities)
+        assert m.vendor_country not in c.exclude_countries
+        assert m.vendor not in c.exclude_vendors
+        if dep.mode == "api":
+            assert c.deployment is not Deployment.LOCAL
+            assert not c.data_must_stay_local
+            if c.budget_usd_month is not None:
+                assert dep.monthly_cost_usd <= c.budget_usd_month + 1e-6
+            offering = next(o for o in m.offerings if o.provider == dep.provider)
+            if c.no_training_on_data:
+                assert offering.trains_on_data is False
+            ctx = offering.context_window_tokens or m.context_window_tokens
+            assert ctx is None or ctx >= c.min_context_tokens
+        else:
+            assert c.deployment is not Deployment.API
+            assert c.hardware is not None
+            assert dep.placement in {"gpu", "gpu+cpu", "cpu"}
+            assert dep.memory_gb is not None
+            assert dep.available_gb is not None
+            if c.min_tokens_per_s:
+                assert (dep.decode_tokens_per_s or 0) >= c.min_tokens_per_s
+            assert m.context_window_tokens is None or m.context_window_tokens >= c.min_context_tokens

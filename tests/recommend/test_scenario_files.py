@@ -1,0 +1,50 @@
+"""Scenario files: saved, reopened, versioned, and refused with clear messages when bad."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.errors import CatalogError
+from advisor.hardware.profile import Accelerator, HardwareProfile
+from advisor.recommend.constraints import (
+    Constraints,
+    LanguageNeed,
+    Scenario,
+    load_scenario,
+    save_scenario,
+)
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    gpu = Accelerator(name="RTX 4090", memory_gb=24, bandwidth_gbs=1008, count=2)
+    scenario = Scenario(name="Team coding box", constraints=Constraints(
+        hardware=HardwareProfile(gpu=gpu, ram_gb=64), budget_usd_month=120,
+        languages=(LanguageNeed(code="de"), LanguageNeed(code="fr", required=False)),
+        tasks={Task.CODING: 2.0, Task.CHAT: 0.5}))
+    path = tmp_path / "s.json"
+    save_scenario(scenario, path)
+    assert json.loads(path.read_text())["schema_version"] == 1
+    assert load_scenario(path) == scenario
+
+
+def test_typo_is_an_error_naming_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"schema_version": 1, "kind": "model-advisor-scenario",
+                                "constraints": {"budjet_usd_month": 5}}))
+    with pytest.raises(CatalogError) as info:
+        load_scenario(path)
+    assert "constraints.budjet_usd_month: is not a known field" in str(info.value)
+
+
+def test_wrong_kind_and_future_version_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"schema_version": 1, "kind": "model-advisor-overlay"}))
+    with pytest.raises(CatalogError, match="kind"):
+        load_scenario(path)
+    path.write_text(json.dumps({"schema_version": 7, "kind": "model-advisor-scenario"}))
+    with pytest.raises(CatalogError, match="newer than this program"):
+        load_scenario(path)
