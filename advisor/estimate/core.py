@@ -29,11 +29,17 @@ from advisor.hardware.profile import HardwareProfile
 # Decode efficiency = measured tokens/s / (bandwidth / bytes read per token), from the llama.cpp
 # tg128 measurements in shared/data/validation (bench/validate_estimates.py prints the derivation):
 # (low, expected, high) = (10th percentile, median, 90th percentile) per class of memory system.
+# Discrete GPUs: 53 runs, unified memory (Apple, Strix Halo, DGX Spark): 50 runs. No CPU-only runs
+# are in the data, so the CPU range is an assumption (said so in every CPU estimate).
 DECODE_EFFICIENCY = {
-    "gpu": (0.50, 0.68, 0.85),
-    "unified": (0.45, 0.65, 0.85),
+    "gpu": (0.53, 0.73, 0.85),
+    "unified": (0.53, 0.78, 0.88),
     "cpu": (0.40, 0.60, 0.80),
 }
+MOE_DECODE_FACTOR = (0.57, 0.76, 0.85)
+"""MoE decode reaches less of the bandwidth than dense decode (small per-expert matmuls, routing):
+measured / dense-model prediction for the 5 MoE runs in the validation data (Qwen3-30B-A3B and
+gpt-oss-20b on RX 7900 XT, M4 Pro and DGX Spark) ranged 0.57-0.83, median 0.76."""
 PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 """Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
@@ -164,7 +170,7 @@ def _place(fp: Footprint, hw: HardwareProfile, weights: float, kv: float, read: 
     return _Fit("does_not_fit", 0, 0.0, read, overhead, ram)
 
 
-def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float) -> tuple[Range | None, str]:
+def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float, moe: bool) -> tuple[Range | None, str]:
     """Tokens/s range; the KV cache is read from wherever the layers live."""
     if fit.placement == "does_not_fit":
         return None, ""
@@ -185,7 +191,8 @@ def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float) -> tuple[Range | Non
             if cpu_bw is None:
                 return None, "RAM bandwidth unknown: no speed estimate for the offloaded layers."
             t += (fit.cpu_bytes_read + cpu_kv) / (cpu_bw * DECODE_EFFICIENCY["cpu"][i])
-        lows.append(1.0 / t if t > 0 else 0.0)
+        speed = 1.0 / t if t > 0 else 0.0
+        lows.append(speed * MOE_DECODE_FACTOR[i] if moe else speed)
     return Range(low=lows[0], expected=lows[1], high=lows[2]), ""
 
 
@@ -225,7 +232,8 @@ def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache:
     fit = _place(fp, hw, weights, kv, read, settings.headroom_share, context)
     # Decode reads the KV cache filled so far: half the context on average over a long answer.
     kv_read = fp.kv_bytes(max(1, context // 2), KV_TYPES[kv_cache], 1)
-    decode, note = _decode(fit, hw, kv_read)
+    moe = model.architecture is not None and model.architecture.is_moe
+    decode, note = _decode(fit, hw, kv_read, moe)
     prefill = _prefill(fp, hw) if fit.placement != "does_not_fit" else None
     ttft = settings.prompt_tokens / prefill.expected if prefill else None
     assumptions = [
@@ -239,6 +247,9 @@ def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache:
     ]
     if note:
         assumptions.append(note)
+    if moe:
+        assumptions.append("MoE decode runs at 57-85% of the dense-model speed for the same bytes "
+                           "(measured on 5 MoE runs).")
     if prefill is None and fit.placement != "does_not_fit":
         assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
     elif prefill is not None:
@@ -246,6 +257,9 @@ def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache:
     if hw.unified_memory:
         assumptions.append(f"Unified memory: the GPU may use {hw.gpu_memory_gb:.1f} GB of "
                            f"{hw.ram_gb or 0:g} GB.")
+    if fit.placement in ("cpu", "gpu+cpu"):
+        assumptions.append("CPU memory efficiency 40-80% of peak bandwidth is assumed (no measured "
+                           "CPU-only runs in the validation data yet).")
     if fit.placement == "gpu+cpu":
         assumptions.append(f"{fit.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
                            "system RAM each token.")

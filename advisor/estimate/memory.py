@@ -71,7 +71,9 @@ class Footprint:
     def read_fraction(self) -> float:
         """Share of the stored weights read to generate one token (MoE: active experts only;
         embedding lookups read one row; a tied head is read in full for the logits)."""
-        read = self.active_params - self.lookup_only - (0.0 if self.tied else self.embed_in)
+        # `active` may or may not already exclude lookup-only tables (Gemma's "effective" counts do).
+        active = min(self.active_params, self.total_params - self.lookup_only)
+        read = active - (0.0 if self.tied else self.embed_in)
         return max(0.01, min(1.0, read / max(self.total_params, 1.0)))
 
     def kv_bytes(self, tokens: int, kv_bytes_per_elem: float, sequences: int = 1) -> float:

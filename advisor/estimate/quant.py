@@ -63,10 +63,11 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     Mix("Q3_K_L", "Q3_K", "Q6_K", "Q3_K", "Q5_K", 1.0),
     Mix("Q3_K_M", "Q3_K", "Q6_K", "Q3_K", "Q4_K", 1.0, quality_loss=0.10505),
     Mix("Q3_K_S", "Q3_K", "Q6_K", "Q3_K"),
-    Mix("IQ3_XXS", "IQ3_XXS", "Q6_K", "IQ3_XXS", "Q4_K", 0.5),
+    Mix("IQ3_XXS", "IQ3_XXS", "Q6_K", "IQ3_XXS"),
     Mix("Q2_K", "Q2_K", "Q6_K", "Q2_K", "Q3_K", 1.0, quality_loss=0.56450),
-    Mix("IQ2_XXS", "IQ2_XXS", "Q6_K", "Q2_K", "Q4_K", 0.5),
-    Mix("IQ1_M", "IQ1_M", "Q6_K", "Q2_K", "Q4_K", 0.5),
+    # The 1-2 bit IQ mixes store the output tensor as Q5_K; their small attn_v upgrade is ignored.
+    Mix("IQ2_XXS", "IQ2_XXS", "Q5_K", "Q2_K"),
+    Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K"),
     Mix("MXFP4", "MXFP4", "BF16", "BF16", experts_only=True, family="native", quality_loss=0.0),
     Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
     Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
@@ -97,3 +98,30 @@ def normalise(name: str) -> str:
     if alias:
         return alias
     raise KeyError(name)
+
+
+# Whole-file bits per weight of Llama-3.1-8B per quantization (llama.cpp tools/quantize/README.md,
+# the same table as the file sizes): the x axis on which unsourced quality losses are interpolated.
+LLAMA8_BPW = {"F16": 16.0005, "BF16": 16.0005, "Q8_0": 8.5008, "Q6_K": 6.5633, "Q5_K_M": 5.7036,
+              "Q5_K_S": 5.5704, "Q4_K_M": 4.8944, "Q4_K_S": 4.6672, "IQ4_XS": 4.4597, "Q4_0": 4.6,
+              "Q3_K_L": 4.2979, "Q3_K_M": 3.996, "Q3_K_S": 3.6429, "IQ3_XXS": 3.2548, "Q2_K": 3.1593,
+              "IQ2_XXS": 2.3824, "IQ1_M": 2.146}
+
+
+def quality_loss(name: str) -> tuple[float, bool]:
+    """Perplexity increase over F16 (fraction) and whether it is sourced (else interpolated by bits
+    between the sourced neighbours; below Q2_K it is taken as Q2_K's, the least it can be)."""
+    mix = MIXES[name]
+    if mix.quality_loss is not None:
+        return mix.quality_loss, True
+    bpw = LLAMA8_BPW.get(name)
+    if bpw is None:  # FP8, AWQ/GPTQ, MLX: no figure in the table; place them by nominal bits
+        bpw = {"FP8": 8.5, "AWQ-4bit": 4.6, "GPTQ-4bit": 4.6, "MLX-4bit": 4.6, "MLX-8bit": 8.5}.get(name, 4.9)
+    points = sorted((LLAMA8_BPW[k], m.quality_loss) for k, m in MIXES.items()
+                    if m.quality_loss is not None and k in LLAMA8_BPW)
+    if bpw <= points[0][0]:
+        return points[0][1], False
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x0 <= bpw <= x1:
+            return y0 + (y1 - y0) * (bpw - x0) / (x1 - x0), False
+    return points[-1][1], False

@@ -48,8 +48,29 @@ def usage_of(c: Constraints) -> Usage:
                  reasoning_overhead=c.reasoning_overhead)
 
 
-def plan_local(model: Model, c: Constraints, settings: PlanSettings) -> PlanOutcome:
-    """The best local deployment (quantization and placement) at the required context."""
+ALTERNATIVE_QUANTS = ("Q5_K_M", "Q4_K_M")
+"""Besides the highest-quality quantization that fits, these are scored too, so the ranking can
+trade a little quality for speed (the score, not the estimator, makes that call)."""
+
+
+def plan_local_options(model: Model, c: Constraints, settings: PlanSettings) -> list[PlanOutcome]:
+    """The best-quality local plan, plus faster common quantizations that also fit on the GPU."""
+    first = plan_local(model, c, settings)
+    if first.plan is None or first.plan.placement != "gpu":
+        return [first]
+    options = [first]
+    for quant in ALTERNATIVE_QUANTS:
+        if quant == first.plan.quantization:
+            continue
+        alt = plan_local(model, c, settings, quant=quant)
+        if alt.plan is not None and alt.plan.placement == "gpu":
+            options.append(alt)
+    return options
+
+
+def plan_local(model: Model, c: Constraints, settings: PlanSettings,
+               quant: str | None = None) -> PlanOutcome:
+    """A local deployment at the required context: the best quantization that fits, or `quant`."""
     if c.hardware is None or c.hardware.api_only:
         return PlanOutcome(None, (Failure("deployment", "no local hardware described"),))
     if not model.open_weights:
@@ -60,7 +81,7 @@ def plan_local(model: Model, c: Constraints, settings: PlanSettings) -> PlanOutc
         return PlanOutcome(None, (Failure("context", f"runs locally with at most {native:,} tokens "
                                                      f"of context; you need {c.min_context_tokens:,}"),))
     try:
-        est = estimate(model, c.hardware, quant=None, context=c.min_context_tokens,
+        est = estimate(model, c.hardware, quant=quant, context=c.min_context_tokens,
                        settings=settings.estimate)
     except EstimateError as exc:
         return PlanOutcome(None, (Failure("architecture", f"cannot estimate memory: {exc}"),))

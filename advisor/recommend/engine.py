@@ -10,7 +10,7 @@ from advisor import __version__
 from advisor.catalog.schema import Model
 from advisor.catalog.store import Catalog
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.deploy import PlanOutcome, PlanSettings, plan_api, plan_local
+from advisor.recommend.deploy import PlanOutcome, PlanSettings, plan_api, plan_local_options
 from advisor.recommend.explain import assumptions_for, build_recommendations
 from advisor.recommend.filters import Failure, language_value, model_failures
 from advisor.recommend.quality import QualityTable, fit_quality
@@ -24,6 +24,7 @@ from advisor.recommend.scoring import (
     fit_value,
     license_value,
     maturity_value,
+    quantization_factor,
     speed_value,
 )
 
@@ -89,7 +90,7 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
     failures = model_failures(model, lic, c)
     outcomes: list[PlanOutcome] = []
     if c.local_allowed:
-        outcomes.append(plan_local(model, c, settings))
+        outcomes.extend(plan_local_options(model, c, settings))
     elif c.deployment.value == "local" or c.data_must_stay_local:
         reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
                   else "local deployment is not allowed")
@@ -119,6 +120,8 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
         plan = outcome.plan
         assert plan is not None
         values = dict(base)
+        q_factor, _ = quantization_factor(plan)
+        values[Factor.QUALITY] = base[Factor.QUALITY] * q_factor
         values[Factor.COST] = cost_value(plan.monthly_cost_usd, c)
         values[Factor.SPEED] = speed_value(plan, c)
         values[Factor.FIT] = fit_value(plan)

@@ -109,6 +109,11 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
                        "than GPU memory.")
         if plan.placement == "cpu":
             out.append("Runs on the CPU only: expect modest speed and long prompt processing.")
+    from advisor.recommend.scoring import quantization_factor  # noqa: PLC0415
+
+    _, quant_note = quantization_factor(plan)
+    if quant_note:
+        out.append(quant_note[0].upper() + quant_note[1:] + ".")
     if s.quality.confidence.level == "low":
         out.append("Little benchmark evidence for your tasks: treat its quality as uncertain.")
     if s.model.capabilities.reasoning and plan.mode == "api":

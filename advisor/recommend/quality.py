@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.schema import Model
@@ -39,15 +39,17 @@ class QualityTable:
     general: Mapping[str, float]
     tasks: Mapping[Task, Mapping[str, TaskAbility]]
     evidence_count: Mapping[str, int]
+    size_prior: Mapping[str, float] = field(default_factory=dict)
 
     def task_ability(self, model_id: str, task: Task) -> TaskAbility | None:
-        """Ability on a task: direct if the model has evidence for it, else its general ability
-        (with zero direct evidence), else None when the model has no evidence at all."""
+        """Ability on a task: direct if the model has evidence for it; otherwise the mean of its
+        general ability and its size prior (whichever exist), with zero direct evidence; None when
+        neither exists."""
         found = self.tasks.get(task, {}).get(model_id)
         if found is not None:
             return found
-        general = self.general.get(model_id)
-        return None if general is None else TaskAbility(general, 0)
+        parts = [v for v in (self.general.get(model_id), self.size_prior.get(model_id)) if v is not None]
+        return TaskAbility(sum(parts) / len(parts), 0) if parts else None
 
 
 def percentile(ability: float) -> float:
@@ -145,4 +147,23 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
     for per in obs.values():
         for m in per:
             evidence_count[m] += 1
-    return QualityTable(general=general, tasks=tasks, evidence_count=dict(evidence_count))
+    return QualityTable(general=general, tasks=tasks, evidence_count=dict(evidence_count),
+                        size_prior=_size_prior(model_list))
+
+
+def _size_prior(models: list[Model]) -> dict[str, float]:
+    """Standardised log of parameter count for models that publish it: within a generation, larger
+    models know and reason more (scaling laws), so size is a weak prior where evidence is missing.
+    MoE models count sqrt(total x active), between their stored and their used parameters."""
+    sizes: dict[str, float] = {}
+    for m in models:
+        arch = m.architecture
+        if arch is None or arch.total_params_b is None:
+            continue
+        active = arch.active_params_b or arch.total_params_b
+        sizes[m.id] = math.log(math.sqrt(arch.total_params_b * active))
+    if len(sizes) < 3:
+        return {}
+    mean = sum(sizes.values()) / len(sizes)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in sizes.values()) / len(sizes)) or 1.0
+    return {mid: (v - mean) / sd for mid, v in sizes.items()}

@@ -61,9 +61,16 @@ def assess_quality(model: Model, table: QualityTable, c: Constraints) -> Quality
         if found.direct_evidence:
             direct_w += w
         else:
-            notes.append(f"no {task.value} benchmarks; general ability used")
+            notes.append(f"no {task.value} benchmarks; estimated from other benchmarks and model size")
     else:
         share = direct_w / total_w
+        if table.evidence_count.get(model.id, 0) == 0:
+            value = percentile(ability / total_w) * 0.5 + NO_EVIDENCE_QUALITY * 0.5
+            return QualityAssessment(
+                value, None,
+                Confidence(level="low", value=0.0,
+                           note="no benchmark evidence in the catalog; judged by model size only"),
+                ("no benchmark evidence: quality judged from model size alone",))
         level: Literal["high", "medium", "low"] = (
             "high" if share >= 0.75 else "medium" if share >= 0.4 else "low")
         n = table.evidence_count.get(model.id, 0)
@@ -98,11 +105,12 @@ def speed_value(plan: DeploymentPlan, c: Constraints) -> float:
 
 
 def fit_value(plan: DeploymentPlan) -> float:
-    """Memory headroom: 1 with a third or more free, less as it gets tight or spills to CPU."""
+    """Memory headroom: 1 with a tenth or more free (room for longer prompts and other programs),
+    less as it gets tight, halved when layers spill to system RAM."""
     if plan.mode == "api" or not plan.memory_gb or not plan.available_gb:
         return 1.0
     headroom = 1.0 - plan.memory_gb / plan.available_gb
-    value = min(1.0, max(0.0, headroom) * 3.0)
+    value = min(1.0, max(0.0, headroom) * 10.0)
     return value * (0.5 if plan.placement == "gpu+cpu" else 1.0)
 
 
@@ -138,3 +146,19 @@ def combine(values: dict[Factor, float], weights: dict[Factor, float]) -> tuple[
     shares = {f: max(0.0, weights.get(f, 0.0)) / total for f in Factor}
     points = {f: shares[f] * values[f] * 100.0 for f in Factor}
     return sum(points.values()), points, shares
+
+
+def quantization_factor(plan: DeploymentPlan) -> tuple[float, str | None]:
+    """Multiplier on quality for running a quantized copy: 1 - perplexity increase (llama.cpp's
+    table, capped at 60 %), and a note when it matters."""
+    if plan.mode != "local" or not plan.quantization:
+        return 1.0, None
+    from advisor.estimate.quant import quality_loss  # noqa: PLC0415
+
+    loss, sourced = quality_loss(plan.quantization)
+    loss = min(0.6, max(0.0, loss))
+    if loss < 0.01:
+        return 1.0, None
+    how = "llama.cpp perplexity table" if sourced else "interpolated by bits from llama.cpp's table"
+    return 1.0 - loss, (f"{plan.quantization} raises perplexity about {loss:.0%} ({how}); quality is "
+                        "discounted by that much")

@@ -41,15 +41,14 @@ def test_html_is_self_contained_and_inert(hostile_result: RecommendationResult) 
     assert "<script" not in html.lower()
     assert "&lt;script&gt;" in html
 
+    urls: list[str] = []
+
     class Links(HTMLParser):
-        urls: list[str] = []
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
+            urls.extend(v or "" for k, v in attrs if k in {"src", "href"})
 
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            self.urls += [v or "" for k, v in attrs if k in {"src", "href"}]
-
-    parser = Links()
-    parser.feed(html)
-    assert parser.urls == []
+    Links().feed(html)
+    assert urls == []
     for heading in ("Your constraints", "Ranking", "Assumptions", "Excluded models"):
         assert heading in html
 
