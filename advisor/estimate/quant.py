@@ -11,6 +11,7 @@ those rules by tensor class, so the estimate follows each model's own tensor sha
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 # Bits per weight of single ggml tensor types (block size and bytes; see module docstring).
@@ -121,7 +122,7 @@ def quality_loss(name: str) -> tuple[float, bool]:
                     if m.quality_loss is not None and k in LLAMA8_BPW)
     if bpw <= points[0][0]:
         return points[0][1], False
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if x0 <= bpw <= x1:
             return y0 + (y1 - y0) * (bpw - x0) / (x1 - x0), False
     return points[-1][1], False
