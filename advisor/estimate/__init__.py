@@ -4,9 +4,13 @@ from advisor.estimate.core import (
     Estimate,
     EstimateSettings,
     Range,
+    Sized,
     best_quant,
+    best_size,
     estimate,
+    finish,
     memory_needed_gb,
+    size,
 )
 from advisor.estimate.cost import Cost, CostSettings, Usage, api_monthly_cost, self_host_monthly_cost
 from advisor.estimate.format import format_estimate
@@ -23,13 +27,17 @@ __all__ = [
     "EstimateError",
     "EstimateSettings",
     "Range",
+    "Sized",
     "Usage",
     "api_monthly_cost",
     "best_quant",
+    "best_size",
     "estimate",
+    "finish",
     "footprint",
     "format_estimate",
     "memory_needed_gb",
     "plan_hardware",
     "self_host_monthly_cost",
+    "size",
 ]

@@ -73,6 +73,9 @@ class Range(BaseModel):
         return Range(low=self.low * k, expected=self.expected * k, high=self.high * k)
 
 
+_DEFAULT_SETTINGS = EstimateSettings()
+
+
 class Estimate(BaseModel):
     """How a model runs on given hardware at a given quantization and context."""
 
@@ -126,7 +129,7 @@ class Estimate(BaseModel):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Fit:
     placement: str
     gpu_layers: int
@@ -170,7 +173,8 @@ def _place(fp: Footprint, hw: HardwareProfile, weights: float, kv: float, read: 
     return _Fit("does_not_fit", 0, 0.0, read, overhead, ram)
 
 
-def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float, moe: bool) -> tuple[Range | None, str]:
+def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float,
+            moe: bool) -> tuple[tuple[float, float, float] | None, str]:
     """Tokens/s range; the KV cache is read from wherever the layers live."""
     if fit.placement == "does_not_fit":
         return None, ""
@@ -193,7 +197,7 @@ def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float, moe: bool) -> tuple[
             t += (fit.cpu_bytes_read + cpu_kv) / (cpu_bw * DECODE_EFFICIENCY["cpu"][i])
         speed = 1.0 / t if t > 0 else 0.0
         lows.append(speed * MOE_DECODE_FACTOR[i] if moe else speed)
-    return Range(low=lows[0], expected=lows[1], high=lows[2]), ""
+    return (lows[0], lows[1], lows[2]), ""
 
 
 def _prefill(fp: Footprint, hw: HardwareProfile) -> Range | None:
@@ -223,31 +227,79 @@ def estimate(model: Model, hardware: HardwareProfile, quant: str | None = None, 
     return _estimate(model, hardware, q, context, kv_cache, concurrency, settings)
 
 
-def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str,
-              concurrency: int, settings: EstimateSettings) -> Estimate:
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """An estimate in plain floats (the recommender's hot path); `finish` makes the full Estimate."""
+
+    model: Model
+    hardware: HardwareProfile
+    quantization: str
+    context: int
+    kv_cache_type: str
+    concurrency: int
+    weights: float  # bytes
+    from_artifact: bool
+    kv: float
+    fit: _Fit
+    decode: tuple[float, float, float] | None
+    note: str
+    moe: bool
+    layers: int
+
+    @property
+    def placement(self) -> str:
+        """gpu, gpu+cpu, cpu or does_not_fit."""
+        return self.fit.placement
+
+    @property
+    def total_gb(self) -> float:
+        """Weights + KV cache + overhead in GB."""
+        return (self.weights + self.kv + self.fit.overhead) / GB
+
+    @property
+    def available_gb(self) -> float:
+        """Memory the placement draws on (GPU memory, or RAM for CPU-only) in GB."""
+        return self.fit.available / GB
+
+
+def size(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str = "f16",
+         concurrency: int = 1, settings: EstimateSettings | None = None) -> Sized:
+    """Memory, placement and decode speed in plain numbers (no result objects built)."""
+    settings = settings or _DEFAULT_SETTINGS
     fp = footprint(model)
     weights, from_artifact = weights_bytes(model, q)
-    kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
+    kv_elem = KV_TYPES[kv_cache]
+    kv = fp.kv_bytes(context, kv_elem, concurrency)
     read = weights * fp.read_fraction()
     fit = _place(fp, hw, weights, kv, read, settings.headroom_share, context)
     # Decode reads the KV cache filled so far: half the context on average over a long answer.
-    kv_read = fp.kv_bytes(max(1, context // 2), KV_TYPES[kv_cache], 1)
+    kv_read = fp.kv_bytes(max(1, context // 2), kv_elem, 1)
     moe = model.architecture is not None and model.architecture.is_moe
     decode, note = _decode(fit, hw, kv_read, moe)
+    return Sized(model, hw, q, context, kv_cache, concurrency, weights, from_artifact, kv, fit,
+                 decode, note, moe, fp.layers)
+
+
+def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
+    """The full Estimate, with prefill and the assumptions in words."""
+    settings = settings or _DEFAULT_SETTINGS
+    fp = footprint(sized.model)
+    hw, fit, q = sized.hardware, sized.fit, sized.quantization
     prefill = _prefill(fp, hw) if fit.placement != "does_not_fit" else None
     ttft = settings.prompt_tokens / prefill.expected if prefill else None
     assumptions = [
-        f"Weights {weights / GB:.2f} GB at {q}"
-        + (" (the published file size)." if from_artifact else
+        f"Weights {sized.weights / GB:.2f} GB at {q}"
+        + (" (the published file size)." if sized.from_artifact else
            f" from the tensor mix ({fp.total_params / 1e9:.1f}B parameters)."),
-        f"KV cache {kv / GB:.2f} GB for {context:,} tokens x {concurrency} sequence(s) at {kv_cache}.",
+        f"KV cache {sized.kv / GB:.2f} GB for {sized.context:,} tokens x {sized.concurrency} "
+        f"sequence(s) at {sized.kv_cache_type}.",
         f"Overhead {fit.overhead / GB:.2f} GB: runtime reserve and llama.cpp compute buffers.",
         "Decode speed = memory bandwidth x efficiency / bytes read per token (active weights + "
         "KV cache); efficiency range from measured llama.cpp runs.",
     ]
-    if note:
-        assumptions.append(note)
-    if moe:
+    if sized.note:
+        assumptions.append(sized.note)
+    if sized.moe:
         assumptions.append("MoE decode runs at 57-85% of the dense-model speed for the same bytes "
                            "(measured on 5 MoE runs).")
     if prefill is None and fit.placement != "does_not_fit":
@@ -263,15 +315,22 @@ def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache:
     if fit.placement == "gpu+cpu":
         assumptions.append(f"{fit.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
                            "system RAM each token.")
-    total = weights + kv + fit.overhead
+    decode = None if sized.decode is None else Range(
+        low=sized.decode[0], expected=sized.decode[1], high=sized.decode[2])
     return Estimate(
-        model_id=model.id, quantization=q, context=context, kv_cache_type=kv_cache,
-        concurrency=concurrency, weights_gb=weights / GB, kv_cache_gb=kv / GB,
-        overhead_gb=fit.overhead / GB, total_gb=total / GB, available_gb=fit.available / GB,
-        placement=fit.placement, gpu_layers=fit.gpu_layers, total_layers=fp.layers,
-        decode_tokens_per_s=decode, prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
-        weights_from_artifact=from_artifact, assumptions=tuple(assumptions),
+        model_id=sized.model.id, quantization=q, context=sized.context,
+        kv_cache_type=sized.kv_cache_type, concurrency=sized.concurrency,
+        weights_gb=sized.weights / GB, kv_cache_gb=sized.kv / GB, overhead_gb=fit.overhead / GB,
+        total_gb=sized.total_gb, available_gb=sized.available_gb, placement=fit.placement,
+        gpu_layers=fit.gpu_layers, total_layers=fp.layers, decode_tokens_per_s=decode,
+        prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
+        weights_from_artifact=sized.from_artifact, assumptions=tuple(assumptions),
     )
+
+
+def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str,
+              concurrency: int, settings: EstimateSettings) -> Estimate:
+    return finish(size(model, hw, q, context, kv_cache, concurrency, settings), settings)
 
 
 def candidate_quants(model: Model) -> list[str]:
@@ -289,33 +348,39 @@ _RANK = {"gpu": 0, "gpu+cpu": 1, "cpu": 2}
 def best_quant(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
                concurrency: int = 1, settings: EstimateSettings | None = None) -> Estimate:
     """The highest-quality quantization that fits: fully on the GPU first, then with offload, then
-    on the CPU; among GPU fits, one that is at least 4-bit is preferred. Returns the smallest
-    quantization's estimate (placement does_not_fit) when nothing fits."""
-    settings = settings or EstimateSettings()
+    on the CPU. When nothing fits, the smallest quantization's estimate (does_not_fit)."""
+    return finish(best_size(model, hardware, context, kv_cache, concurrency, settings), settings)
+
+
+def best_size(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
+              concurrency: int = 1, settings: EstimateSettings | None = None) -> Sized:
+    """`best_quant` in plain numbers."""
+    settings = settings or _DEFAULT_SETTINGS
     if kv_cache not in KV_TYPES:
         raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
+    quants = candidate_quants(model)
     fp = footprint(model)
-    avail = (hardware.gpu_memory_gb if hardware.gpu else (hardware.ram_gb or 0.0)) * GB
     kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
-    best: tuple[int, int] | None = None
-    chosen = None
-    for order, q in enumerate(candidate_quants(model)):
-        weights, _ = weights_bytes(model, q)
-        if hardware.gpu is not None and weights + kv > avail * 1.6 + (hardware.ram_gb or 0) * GB:
-            continue  # cannot fit even with offload: skip the full estimate
-        est = _estimate(model, hardware, q, context, kv_cache, concurrency, settings)
-        if not est.fits:
-            chosen = chosen or None
-            continue
-        key = (_RANK[est.placement], order)
-        if best is None or key < best:
-            best, chosen = key, est
-        if est.placement == "gpu":
-            break
-    if chosen is not None:
-        return chosen
-    return _estimate(model, hardware, candidate_quants(model)[-1], context, kv_cache, concurrency,
-                     settings)
+    fixed = kv + _overhead(fp, hardware, context)
+    gpu_cap = hardware.gpu_memory_gb * GB * (1 - settings.headroom_share) if hardware.gpu else 0.0
+    ram_cap = (hardware.cpu_memory_gb - OS_RESERVE_GB) * GB if hardware.cpu_memory_gb else 0.0
+    if hardware.gpu is None:
+        ram_cap = ((hardware.ram_gb or 0.0) - OS_RESERVE_GB) * GB * (1 - settings.headroom_share)
+    # Cheap screen on bytes alone (the ladder shrinks monotonically): the first quantization that
+    # fits in GPU memory is the answer; otherwise the first that fits in GPU + RAM, then RAM.
+    weights = [weights_bytes(model, q)[0] for q in quants]
+    for i, w in enumerate(weights):
+        if hardware.gpu is not None and w + fixed <= gpu_cap:
+            sized = size(model, hardware, quants[i], context, kv_cache, concurrency, settings)
+            if sized.placement == "gpu":
+                return sized
+    for i, w in enumerate(weights):
+        if w + fixed <= gpu_cap + ram_cap:
+            sized = size(model, hardware, quants[i], context, kv_cache, concurrency, settings)
+            if sized.placement != "does_not_fit":
+                return sized
+    chosen: Sized | None = None
+    return chosen or size(model, hardware, quants[-1], context, kv_cache, concurrency, settings)
 
 
 def memory_needed_gb(model: Model, quant: str, context: int, kv_cache: str = "f16",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Offering
-from advisor.estimate.core import Estimate
+from advisor.estimate.core import Estimate, Sized
 from advisor.hardware.profile import HardwareProfile
 
 EIA_RESIDENTIAL_USD_PER_KWH = 0.1545
@@ -73,18 +73,19 @@ def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) 
     return Cost(cost, notes)
 
 
-def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate, usage: Usage,
+def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate | Sized, usage: Usage,
                            settings: CostSettings) -> Cost:
-    """Electricity for the hours the volume keeps the machine busy (+ write-off if asked)."""
+    """Electricity for the hours the volume keeps the machine busy generating (+ write-off if
+    asked). Prompt processing is much faster than generation and is not counted."""
     notes: list[str] = []
     total = 0.0
-    decode = est.decode_tokens_per_s
-    if hardware.power_watts and decode and decode.expected > 0:
+    if isinstance(est, Estimate):
+        speed = est.decode_tokens_per_s.expected if est.decode_tokens_per_s else 0.0
+    else:
+        speed = est.decode[1] if est.decode else 0.0
+    if hardware.power_watts and speed > 0:
         out = usage.tokens_per_month * usage.output_share
-        inp = usage.tokens_per_month - out
-        hours = out / decode.expected / 3600
-        if est.prefill_tokens_per_s and est.prefill_tokens_per_s.expected > 0:
-            hours += inp / est.prefill_tokens_per_s.expected / 3600
+        hours = out / speed / 3600
         kwh = hours * hardware.power_watts / 1000
         total += kwh * settings.power_price_usd_per_kwh
         notes.append(f"{hours:,.0f} h busy x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "

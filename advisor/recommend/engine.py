@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime
 from advisor import __version__
 from advisor.catalog.schema import Model
 from advisor.catalog.store import Catalog
+from advisor.estimate import Usage
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.deploy import PlanOutcome, PlanSettings, plan_api, plan_local_options
+from advisor.recommend.deploy import Plan, PlanOutcome, PlanSettings, plan_api, plan_local_options, usage_of
 from advisor.recommend.explain import assumptions_for, build_recommendations
 from advisor.recommend.filters import Failure, language_value, model_failures
 from advisor.recommend.quality import QualityTable, fit_quality
-from advisor.recommend.result import DeploymentPlan, Exclusion, RecommendationResult
+from advisor.recommend.result import Exclusion, RecommendationResult
 from advisor.recommend.scoring import (
     QualityAssessment,
     assess_quality,
@@ -41,9 +42,8 @@ class Scored:
     values: dict[Factor, float]
     shares: dict[Factor, float]
     quality: QualityAssessment
-    plan: DeploymentPlan
-    alternatives: tuple[DeploymentPlan, ...]
-    assumptions: tuple[str, ...]
+    plan: Plan
+    alternatives: tuple[Plan, ...]
     language_notes: tuple[str, ...]
 
     def sort_key(self) -> tuple[float, float, float, str]:
@@ -57,7 +57,7 @@ class Rejected:
 
     model: Model
     failures: tuple[Failure, ...]
-    best_plan: DeploymentPlan | None  # the closest deployment (for counterfactuals)
+    best_plan: Plan | None  # the closest deployment (for counterfactuals)
 
 
 @dataclass(frozen=True)
@@ -85,18 +85,18 @@ def quality_table(catalog: Catalog) -> QualityTable:
 
 
 def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityTable,
-              settings: PlanSettings, today: date) -> Scored | Rejected:
+              settings: PlanSettings, today: date, usage: Usage) -> Scored | Rejected:
     lic = catalog.license_of(model)
     failures = model_failures(model, lic, c)
     outcomes: list[PlanOutcome] = []
     if c.local_allowed:
-        outcomes.extend(plan_local_options(model, c, settings))
+        outcomes.extend(plan_local_options(model, c, settings, usage))
     elif c.deployment.value == "local" or c.data_must_stay_local:
         reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
                   else "local deployment is not allowed")
         outcomes.append(PlanOutcome(None, (Failure("deployment", reason),)))
     if c.api_allowed:
-        outcomes.extend(plan_api(model, off, c) for off in model.offerings)
+        outcomes.extend(plan_api(model, off, c, usage) for off in model.offerings)
         if not model.offerings and not c.local_allowed:
             outcomes.append(PlanOutcome(None, (Failure("deployment", "no hosted API serves it "
                                                                      "in the catalog"),)))
@@ -136,12 +136,12 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
     return Scored(model=model, score=score, points=points, values=values, shares=shares,
                   quality=quality, plan=best.plan,
                   alternatives=tuple(o[4].plan for o in options[1:] if o[4].plan is not None),
-                  assumptions=best.assumptions, language_notes=tuple(lang_notes))
+                  language_notes=tuple(lang_notes))
 
 
 def _rejected(model: Model, failures: list[Failure], outcomes: list[PlanOutcome]) -> Rejected:
     all_failures = list(failures)
-    best_plan: DeploymentPlan | None = None
+    best_plan: Plan | None = None
     # Report the failures of each kind of deployment once: local, and the cheapest API.
     local = [o for o in outcomes if o.plan is not None and o.plan.mode == "local"]
     apis = sorted((o for o in outcomes if o.plan is not None and o.plan.mode == "api"),
@@ -167,11 +167,12 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
     rejected: list[Rejected] = []
     hidden: list[Model] = []
     pool = catalog.models.values() if models is None else models
+    usage = usage_of(c)
     for model in pool:
         if model.id in catalog.hidden:
             hidden.append(model)
             continue
-        out = _evaluate(model, catalog, c, table=table, settings=settings, today=today)
+        out = _evaluate(model, catalog, c, table=table, settings=settings, today=today, usage=usage)
         if isinstance(out, Scored):
             scored.append(out)
         else:
@@ -207,7 +208,7 @@ def recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSetti
     report(0.0, "Ranking models")
     ranking = rank(catalog, constraints, settings, today=today)
     report(0.5, "Explaining the ranking")
-    recs = build_recommendations(ranking.scored, catalog, constraints)
+    recs = build_recommendations(ranking.scored, catalog, constraints, settings)
     excluded = [Exclusion(model_id=r.model.id, name=r.model.name,
                           reasons=tuple(f.reason for f in r.failures),
                           constraints=tuple(dict.fromkeys(f.key for f in r.failures)))

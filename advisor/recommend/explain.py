@@ -11,7 +11,7 @@ from advisor.recommend.result import DeploymentPlan, Recommendation
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
-    from advisor.recommend.deploy import PlanSettings
+    from advisor.recommend.deploy import Plan, PlanSettings
     from advisor.recommend.engine import Scored
 
 FACTOR_WORDS = {
@@ -23,7 +23,7 @@ SLOW_TOKENS_PER_S = 5.0
 """Below this, reading speed outpaces generation: warn that answers will feel slow."""
 
 
-def how_it_runs(plan: DeploymentPlan) -> str:
+def how_it_runs(plan: Plan | DeploymentPlan) -> str:
     """One sentence on the deployment."""
     if plan.mode == "api":
         price = ""
@@ -129,7 +129,7 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     return out
 
 
-def sources_of(model: Model, lic: License | None, plan: DeploymentPlan) -> list[str]:
+def sources_of(model: Model, lic: License | None, plan: Plan | DeploymentPlan) -> list[str]:
     """Sources with dates behind this model's facts, most important first, without repeats."""
     out = [f"{model.facts.source} (as of {model.facts.as_of})"]
     if model.architecture is not None:
@@ -144,8 +144,8 @@ def sources_of(model: Model, lic: License | None, plan: DeploymentPlan) -> list[
     return list(dict.fromkeys(out))
 
 
-def build_recommendations(scored: list[Scored], catalog: Catalog,
-                          c: Constraints) -> list[Recommendation]:
+def build_recommendations(scored: list[Scored], catalog: Catalog, c: Constraints,
+                          settings: PlanSettings) -> list[Recommendation]:
     """Explained `Recommendation`s for every ranked model."""
     recs: list[Recommendation] = []
     for i, s in enumerate(scored, start=1):
@@ -154,7 +154,8 @@ def build_recommendations(scored: list[Scored], catalog: Catalog,
             rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,
             open_weights=s.model.open_weights, score=min(100.0, max(0.0, s.score)),
             score_breakdown=s.points, factor_values=s.values, weights=s.shares,
-            quality=s.quality.display, deployment=s.plan, alternatives=s.alternatives,
+            quality=s.quality.display, deployment=s.plan.to_model(settings.estimate),
+            alternatives=tuple(a.to_model(settings.estimate) for a in s.alternatives),
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",
             confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c)),
@@ -186,7 +187,7 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: list[Scored]
         lines.append(f"API prices as of {dates[0]}" + (f" to {dates[-1]}." if len(dates) > 1 else "."))
     seen: set[str] = set()
     for s in scored[:3]:
-        for a in s.assumptions:
+        for a in s.plan.assumptions(settings.estimate):
             if a not in seen:
                 seen.add(a)
                 lines.append(a)

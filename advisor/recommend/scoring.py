@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from advisor.catalog.schema import License, LicenseClass, Model
 from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.quality import QualityTable, percentile
-from advisor.recommend.result import Confidence, DeploymentPlan
+from advisor.recommend.result import Confidence
+
+if TYPE_CHECKING:
+    from advisor.recommend.deploy import Plan
 
 NO_EVIDENCE_QUALITY = 0.2
 """Quality value for a model with no benchmark evidence at all: unproven is scored low, not average."""
@@ -26,6 +29,8 @@ DEFAULT_SPEED_TARGET = 20.0
 """Tokens/s that counts as fully interactive when the user states no minimum (faster than reading)."""
 COST_REFERENCE_USD = 50.0
 """Monthly cost at which the cost value is 0.5 when the user gives no budget."""
+
+FACTORS = tuple(Factor)
 
 LICENSE_VALUE = {
     LicenseClass.PERMISSIVE: 1.0,
@@ -95,7 +100,7 @@ def cost_value(monthly_usd: float, c: Constraints) -> float:
     return 1.0 / (1.0 + max(0.0, monthly_usd) / max(ref, 0.01))
 
 
-def speed_value(plan: DeploymentPlan, c: Constraints) -> float:
+def speed_value(plan: Plan, c: Constraints) -> float:
     """Expected tokens/s against the need (saturating); APIs are neutral (not measured)."""
     if plan.mode == "api" or plan.decode_tokens_per_s is None:
         return UNMEASURED_SPEED
@@ -104,7 +109,7 @@ def speed_value(plan: DeploymentPlan, c: Constraints) -> float:
     return value
 
 
-def fit_value(plan: DeploymentPlan) -> float:
+def fit_value(plan: Plan) -> float:
     """Memory headroom: 1 with a tenth or more free (room for longer prompts and other programs),
     less as it gets tight, halved when layers spill to system RAM."""
     if plan.mode == "api" or not plan.memory_gb or not plan.available_gb:
@@ -143,12 +148,12 @@ def combine(values: dict[Factor, float], weights: dict[Factor, float]) -> tuple[
                                                                               dict[Factor, float]]:
     """Score 0-100, the points per factor, and the normalised weights."""
     total = sum(max(0.0, w) for w in weights.values()) or 1.0
-    shares = {f: max(0.0, weights.get(f, 0.0)) / total for f in Factor}
-    points = {f: shares[f] * values[f] * 100.0 for f in Factor}
+    shares = {f: max(0.0, weights.get(f, 0.0)) / total for f in FACTORS}
+    points = {f: shares[f] * values[f] * 100.0 for f in FACTORS}
     return sum(points.values()), points, shares
 
 
-def quantization_factor(plan: DeploymentPlan) -> tuple[float, str | None]:
+def quantization_factor(plan: Plan) -> tuple[float, str | None]:
     """Multiplier on quality for running a quantized copy: 1 - perplexity increase (llama.cpp's
     table, capped at 60 %), and a note when it matters."""
     if plan.mode != "local" or not plan.quantization:
