@@ -218,7 +218,29 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         _out(json.dumps(est.to_json(), indent=2))
     else:
         _out(format_estimate(est))
+    if args.plan_hardware is not None:
+        _print_hardware_plan(catalog, model.id, est.quantization, args.context or 8192,
+                             args.plan_hardware)
     return 0
+
+
+def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: int,
+                         min_tps: float) -> None:
+    from advisor.estimate import memory_needed_gb, plan_hardware  # noqa: PLC0415
+
+    model = catalog.models[model_id]
+    need = memory_needed_gb(model, quant, context)
+    options = plan_hardware(model, quant, context, catalog.hardware.values(), min_tokens_per_s=min_tps)
+    _out(f"\n{model.name} at {quant} with {context:,} tokens needs about {need:.1f} GB on one GPU.",
+         sys.stderr)
+    _out(f"Hardware presets that run it at >= {min_tps:g} tokens/s (by price where known, else "
+         "by total memory):", sys.stderr)
+    for opt in options[:10]:
+        speed = opt.estimate.decode_tokens_per_s
+        count = f"{opt.gpu_count}x " if opt.gpu_count > 1 else ""
+        _out(f"  {count}{opt.preset.name}: ~{speed.expected if speed else 0:.0f} tokens/s", sys.stderr)
+    if not options:
+        _out("  none of the presets", sys.stderr)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -320,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", type=int, metavar="N", help="context length in tokens (default 8192)")
     p.add_argument("--kv-cache", choices=("f16", "q8_0", "q4_0"), default="f16")
     p.add_argument("--concurrency", type=int, default=1, metavar="N", help="parallel sequences")
+    p.add_argument("--plan-hardware", type=float, metavar="TOKENS_PER_S",
+                   help="also list the presets that run it at this speed or faster")
     add_hardware_flags(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_estimate)

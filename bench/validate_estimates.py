@@ -125,7 +125,34 @@ def main() -> None:
                      "RTX A6000": 768, "RTX 4070 Ti": 504, "RTX 4070 SUPER": 504})
 
     weights_section(rows, models)
+    memory_section(rows, models)
     decode_section(rows, models, bw_table)
+
+
+def memory_section(rows: list[dict[str, Any]], models: dict[str, Model]) -> None:
+    """Total memory (weights + KV cache + buffers) against measured device memory."""
+    print("== total memory vs measured ==")
+    errs: list[float] = []
+    skipped = 0
+    for r in rows:
+        if r["kind"] != "vram" or "MiB" not in str(r["unit"]) or "peak" not in str(r["unit"]):
+            continue
+        m, q = model_for(r["model"], models), quant_of(r["quant"])
+        if m is None or q is None:
+            skipped += 1
+            continue
+        measured = float(r["value"]) * 2**20
+        # llama-bench: pp512 + tg128 -> about 640 tokens of context; unified 128 GB machine.
+        hw = HardwareProfile(gpu=Accelerator(name="x", memory_gb=128, bandwidth_gbs=256), ram_gb=128,
+                             unified_memory=True, usable_gpu_share=1.0)
+        est = estimate(m, hw, quant=q, context=640)
+        err = est.total_gb * 1e9 / measured - 1
+        errs.append(err)
+        print(f"  {r['model'][:38]:38} {q:8} measured {measured / 1e9:6.2f} GB  pred {est.total_gb:6.2f}  "
+              f"{err:+.1%}")
+    if errs:
+        within = sum(abs(e) <= 0.10 for e in errs)
+        print(f"  -> {within}/{len(errs)} within +-10 % ({skipped} skipped)")
 
 
 def weights_section(rows: list[dict[str, Any]], models: dict[str, Model]) -> None:

@@ -138,3 +138,22 @@ def test_api_cost_arithmetic() -> None:
     assert api_monthly_cost(off, usage, reasoning=True).monthly_usd == pytest.approx(15 + 40)
     cached = usage.model_copy(update={"cached_input_share": 0.5})
     assert api_monthly_cost(off, cached).monthly_usd == pytest.approx(7.5 + 0.75 + 20)
+
+
+def test_reverse_planning_finds_hardware_that_runs_it_fast_enough() -> None:
+    from advisor.estimate import memory_needed_gb, plan_hardware  # noqa: PLC0415
+
+    m = CAT.models["meta-llama/llama-3.3-70b-instruct"]
+    need = memory_needed_gb(m, "Q4_K_M", 8192)
+    assert 40 < need < 50
+    options = plan_hardware(m, "Q4_K_M", 8192, CAT.hardware.values(), min_tokens_per_s=15)
+    assert options
+    for opt in options:
+        assert opt.estimate.placement in {"gpu", "cpu"}
+        assert opt.estimate.decode_tokens_per_s is not None
+        assert opt.estimate.decode_tokens_per_s.expected >= 15
+        assert opt.preset.memory_gb * opt.gpu_count >= need * 0.9
+    # A single 24 GB card cannot hold it; two can.
+    by_id = {(o.preset.id, o.gpu_count) for o in options}
+    assert ("rtx-4090", 1) not in by_id
+    assert ("rtx-4090", 2) in by_id
