@@ -182,9 +182,19 @@ def artifact_bytes(model: Model, quant: str) -> float | None:
     return None
 
 
+_WEIGHTS: dict[tuple[str, int, str], tuple[float, bool]] = {}
+
+
 def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
-    """Weight bytes at `quant`, and whether they come from a real file size (which wins)."""
+    """Weight bytes at `quant`, and whether they come from a real file size (which wins).
+    Cached per model object: the recommender asks for the same sizes in every ranking."""
+    key = (model.id, id(model), quant)
+    found = _WEIGHTS.get(key)
+    if found is not None:
+        return found
     known = artifact_bytes(model, quant)
-    if known is not None:
-        return known, True
-    return footprint(model).weights_bytes(MIXES[quant]), False
+    result = (known, True) if known is not None else (footprint(model).weights_bytes(MIXES[quant]), False)
+    if len(_WEIGHTS) > 200_000:
+        _WEIGHTS.clear()
+    _WEIGHTS[key] = result
+    return result

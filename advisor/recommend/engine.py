@@ -70,6 +70,18 @@ class Ranking:
 
 
 _QUALITY_CACHE: dict[int, tuple[dict[str, Model], QualityTable]] = {}
+_WEIGHTS_CACHE: dict[int, tuple[Constraints, dict[Factor, float]]] = {}
+
+
+def _weights_of(c: Constraints) -> dict[Factor, float]:
+    """The constraints' factor weights, computed once per constraints object."""
+    cached = _WEIGHTS_CACHE.get(id(c))
+    if cached is not None and cached[0] is c:
+        return cached[1]
+    weights = c.factor_weights()
+    _WEIGHTS_CACHE.clear()
+    _WEIGHTS_CACHE[id(c)] = (c, weights)
+    return weights
 
 
 def quality_table(catalog: Catalog) -> QualityTable:
@@ -113,7 +125,7 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
         Factor.LICENSE: license_value(lic),
         Factor.MATURITY: maturity_value(model, today),
     }
-    weights = c.factor_weights()
+    weights = _weights_of(c)
     options: list[tuple[float, dict[Factor, float], dict[Factor, float], dict[Factor, float],
                         PlanOutcome]] = []
     for outcome in ok:

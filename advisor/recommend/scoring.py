@@ -147,10 +147,18 @@ def maturity_value(model: Model, today: date) -> float:
 def combine(values: dict[Factor, float], weights: dict[Factor, float]) -> tuple[float, dict[Factor, float],
                                                                               dict[Factor, float]]:
     """Score 0-100, the points per factor, and the normalised weights."""
-    total = sum(max(0.0, w) for w in weights.values()) or 1.0
-    shares = {f: max(0.0, weights.get(f, 0.0)) / total for f in FACTORS}
-    points = {f: shares[f] * values[f] * 100.0 for f in FACTORS}
-    return sum(points.values()), points, shares
+    total = sum(w for w in weights.values() if w > 0) or 1.0
+    points: dict[Factor, float] = {}
+    shares: dict[Factor, float] = {}
+    score = 0.0
+    for f in FACTORS:
+        w = weights.get(f, 0.0)
+        share = w / total if w > 0 else 0.0
+        shares[f] = share
+        pts = share * values[f] * 100.0
+        points[f] = pts
+        score += pts
+    return score, points, shares
 
 
 def quantization_factor(plan: Plan) -> tuple[float, str | None]:
