@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_hardware_list)
 
-    from advisor.cli_options import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
+    from advisor.cli_flags import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
 
     p = sub.add_parser("estimate", help="memory and speed of one model on given hardware")
     p.add_argument("--model", required=True, metavar="ID", help="model id from 'advisor catalog list'")

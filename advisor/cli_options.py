@@ -15,16 +15,11 @@ from advisor.catalog.store import Catalog
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
 from advisor.recommend.constraints import (
     Constraints,
-    Deployment,
     LanguageNeed,
-    LicensePolicy,
-    Profile,
 )
-
 
 class OptionError(ValueError):
     """A flag value the user can fix; shown as one `advisor: error:` line."""
-
 
 TASK_ALIASES = {
     "code": Task.CODING, "coding": Task.CODING,
@@ -38,26 +33,9 @@ TASK_ALIASES = {
     "vision": Task.VISION,
 }
 
-
-def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
-    """The HARDWARE flags shared by `estimate` and `recommend`."""
-    g = parser.add_argument_group("hardware")
-    g.add_argument("--hardware", metavar="PRESET_ID", help="a preset from 'advisor hardware list'")
-    g.add_argument("--gpu-count", type=int, metavar="N", help="number of identical GPUs")
-    g.add_argument("--vram-gb", type=float, metavar="X", help="memory of one GPU in GB")
-    g.add_argument("--bandwidth-gbs", type=float, metavar="X", help="GPU memory bandwidth in GB/s")
-    g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM in GB")
-    g.add_argument("--ram-bandwidth-gbs", type=float, metavar="X", help="RAM bandwidth in GB/s")
-    g.add_argument("--unified-memory-gb", type=float, metavar="X",
-                   help="unified memory in GB (Apple silicon, AMD Ryzen AI Max)")
-    g.add_argument("--cpu-only", action="store_true", help="ignore GPUs; run on CPU and RAM")
-    g.add_argument("--detect", action="store_true", help="detect this machine's hardware")
-
-
 def _positive(name: str, value: float | None) -> None:
     if value is not None and value <= 0:
         raise OptionError(f"{name} must be greater than 0 (got {value:g})")
-
 
 def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
                        warn: Callable[[str], None] | None = None) -> HardwareProfile | None:
@@ -98,7 +76,6 @@ def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
         if profile.ram_gb is None:
             raise OptionError("--cpu-only needs --ram-gb (and ideally --ram-bandwidth-gbs)")
     return profile
-
 
 def _apply_overrides(profile: HardwareProfile | None,
                      args: argparse.Namespace) -> HardwareProfile | None:
@@ -142,46 +119,6 @@ def _apply_overrides(profile: HardwareProfile | None,
                                   else base.ram_bandwidth_gbs)})
     return profile
 
-
-def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
-    """Every constraint flag of `advisor recommend`."""
-    add_hardware_flags(parser)
-    g = parser.add_argument_group("constraints")
-    g.add_argument("--deployment", choices=[d.value for d in Deployment])
-    g.add_argument("--data-must-stay-local", action="store_true", default=None,
-                   help="data may not leave your hardware (rules out hosted APIs)")
-    g.add_argument("--budget-usd-month", type=float, metavar="X", help="monthly budget in USD")
-    g.add_argument("--tokens-month", type=int, metavar="N", help="tokens per month (in + out)")
-    g.add_argument("--output-share", type=float, metavar="F",
-                   help="share of tokens that are output (0.25 = 3:1 input:output)")
-    g.add_argument("--reasoning-overhead", type=float, metavar="F",
-                   help="thinking tokens per output token for reasoning models")
-    g.add_argument("--language", action="append", default=[], metavar="CODE",
-                   help="must-have language (ISO 639-1), repeatable")
-    g.add_argument("--nice-language", action="append", default=[], metavar="CODE",
-                   help="nice-to-have language, repeatable")
-    g.add_argument("--license", choices=[p.value for p in LicensePolicy], help="licence policy")
-    g.add_argument("--allow-license", action="append", default=[], metavar="ID")
-    g.add_argument("--deny-license", action="append", default=[], metavar="ID")
-    g.add_argument("--commercial", action="store_true", default=None,
-                   help="the licence must allow commercial use")
-    g.add_argument("--task", action="append", default=[], metavar="NAME[=WEIGHT]",
-                   help=f"task with optional weight; names: {', '.join(t.value for t in Task)}")
-    g.add_argument("--min-context", type=int, metavar="N", help="minimum context in tokens")
-    g.add_argument("--min-tokens-per-s", type=float, metavar="X", help="slowest acceptable speed")
-    g.add_argument("--exclude-vendor", action="append", default=[], metavar="V")
-    g.add_argument("--exclude-country", action="append", default=[], metavar="CC")
-    g.add_argument("--require-modality", action="append", default=[],
-                   choices=["image", "audio", "video", "pdf"], help="required input modality")
-    g.add_argument("--allowed-region", action="append", default=[], metavar="REGION",
-                   help="region a hosted API may process data in (US, EU, ...), repeatable")
-    g.add_argument("--no-training", action="store_true", default=None,
-                   help="hosted providers must not train on your data")
-    g.add_argument("--profile", choices=[p.value for p in Profile], help="weight profile")
-    g.add_argument("--scenario", metavar="FILE", help="start from a saved scenario file")
-    g.add_argument("--top", type=int, metavar="N", help="how many ranked models to show")
-
-
 def _tasks(values: list[str]) -> dict[Task, float]:
     tasks: dict[Task, float] = {}
     for item in values:
@@ -199,13 +136,11 @@ def _tasks(values: list[str]) -> dict[Task, float]:
         tasks[task] = w
     return tasks
 
-
 def _language(code: str, required: bool) -> LanguageNeed:
     code = code.strip().lower()
     if len(code) != 2 or not code.isalpha() or not code.isascii():
         raise OptionError(f"language '{code}' must be a two-letter ISO 639-1 code such as 'vi'")
     return LanguageNeed(code=code, required=required)
-
 
 def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
                           base: Constraints | None = None) -> Constraints:
@@ -243,7 +178,6 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
             update[field] = tuple(values)
     data = {**base.model_dump(), **update}
     return Constraints.model_validate(data)
-
 
 def scenario_base(path: str | None) -> Constraints | None:
     """Constraints from `--scenario FILE`, if given."""

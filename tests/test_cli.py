@@ -133,3 +133,22 @@ def test_recommend_writes_reports(capsys: pytest.CaptureFixture[str], tmp_path: 
         code, _, _ = run(capsys, "recommend", "--deployment", "api", "--output", str(out))
         assert code == 0
         assert out.stat().st_size > 200
+
+
+def test_flag_choices_match_the_core() -> None:
+    from advisor import cli_flags  # noqa: PLC0415
+    from advisor.catalog.benchmarks import Task  # noqa: PLC0415
+    from advisor.recommend.constraints import Deployment, LicensePolicy, Profile  # noqa: PLC0415
+
+    assert [d.value for d in Deployment] == cli_flags.DEPLOYMENTS
+    assert [p.value for p in LicensePolicy] == cli_flags.LICENSE_POLICIES
+    assert [p.value for p in Profile] == cli_flags.PROFILES
+    assert [t.value for t in Task] == cli_flags.TASKS
+
+
+def test_version_does_not_import_the_core() -> None:
+    code = ("import sys; from advisor.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'PySide6'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().endswith("[]")

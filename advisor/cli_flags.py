@@ -1,0 +1,68 @@
+"""The command line's flags, with argparse only: building the parser must not import the core,
+so `advisor --version` and `--help` start instantly. tests/test_cli.py checks that the choices
+here match the core's enums."""
+
+from __future__ import annotations
+
+import argparse
+
+DEPLOYMENTS = ["local", "api", "any"]
+LICENSE_POLICIES = ["permissive", "open-weights", "any"]
+PROFILES = ["balanced", "cheapest", "fastest", "quality", "open"]
+TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision"]
+
+
+def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
+    """The HARDWARE flags shared by `estimate` and `recommend`."""
+    g = parser.add_argument_group("hardware")
+    g.add_argument("--hardware", metavar="PRESET_ID", help="a preset from 'advisor hardware list'")
+    g.add_argument("--gpu-count", type=int, metavar="N", help="number of identical GPUs")
+    g.add_argument("--vram-gb", type=float, metavar="X", help="memory of one GPU in GB")
+    g.add_argument("--bandwidth-gbs", type=float, metavar="X", help="GPU memory bandwidth in GB/s")
+    g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM in GB")
+    g.add_argument("--ram-bandwidth-gbs", type=float, metavar="X", help="RAM bandwidth in GB/s")
+    g.add_argument("--unified-memory-gb", type=float, metavar="X",
+                   help="unified memory in GB (Apple silicon, AMD Ryzen AI Max)")
+    g.add_argument("--cpu-only", action="store_true", help="ignore GPUs; run on CPU and RAM")
+    g.add_argument("--detect", action="store_true", help="detect this machine's hardware")
+
+
+def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
+    """Every constraint flag of `advisor recommend`."""
+    add_hardware_flags(parser)
+    g = parser.add_argument_group("constraints")
+    g.add_argument("--deployment", choices=DEPLOYMENTS)
+    g.add_argument("--data-must-stay-local", action="store_true", default=None,
+                   help="data may not leave your hardware (rules out hosted APIs)")
+    g.add_argument("--budget-usd-month", type=float, metavar="X", help="monthly budget in USD")
+    g.add_argument("--tokens-month", type=int, metavar="N", help="tokens per month (in + out)")
+    g.add_argument("--output-share", type=float, metavar="F",
+                   help="share of tokens that are output (0.25 = 3:1 input:output)")
+    g.add_argument("--reasoning-overhead", type=float, metavar="F",
+                   help="thinking tokens per output token for reasoning models")
+    g.add_argument("--language", action="append", default=[], metavar="CODE",
+                   help="must-have language (ISO 639-1), repeatable")
+    g.add_argument("--nice-language", action="append", default=[], metavar="CODE",
+                   help="nice-to-have language, repeatable")
+    g.add_argument("--license", choices=LICENSE_POLICIES, help="licence policy")
+    g.add_argument("--allow-license", action="append", default=[], metavar="ID")
+    g.add_argument("--deny-license", action="append", default=[], metavar="ID")
+    g.add_argument("--commercial", action="store_true", default=None,
+                   help="the licence must allow commercial use")
+    g.add_argument("--task", action="append", default=[], metavar="NAME[=WEIGHT]",
+                   help=f"task with optional weight; names: {', '.join(TASKS)}")
+    g.add_argument("--min-context", type=int, metavar="N", help="minimum context in tokens")
+    g.add_argument("--min-tokens-per-s", type=float, metavar="X", help="slowest acceptable speed")
+    g.add_argument("--exclude-vendor", action="append", default=[], metavar="V")
+    g.add_argument("--exclude-country", action="append", default=[], metavar="CC")
+    g.add_argument("--require-modality", action="append", default=[],
+                   choices=["image", "audio", "video", "pdf"], help="required input modality")
+    g.add_argument("--allowed-region", action="append", default=[], metavar="REGION",
+                   help="region a hosted API may process data in (US, EU, ...), repeatable")
+    g.add_argument("--no-training", action="store_true", default=None,
+                   help="hosted providers must not train on your data")
+    g.add_argument("--profile", choices=PROFILES, help="weight profile")
+    g.add_argument("--scenario", metavar="FILE", help="start from a saved scenario file")
+    g.add_argument("--top", type=int, metavar="N", help="how many ranked models to show")
+
+
