@@ -18,8 +18,10 @@ from advisor.recommend.constraints import (
     LanguageNeed,
 )
 
+
 class OptionError(ValueError):
     """A flag value the user can fix; shown as one `advisor: error:` line."""
+
 
 TASK_ALIASES = {
     "code": Task.CODING, "coding": Task.CODING,
@@ -33,9 +35,11 @@ TASK_ALIASES = {
     "vision": Task.VISION,
 }
 
+
 def _positive(name: str, value: float | None) -> None:
     if value is not None and value <= 0:
         raise OptionError(f"{name} must be greater than 0 (got {value:g})")
+
 
 def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
                        warn: Callable[[str], None] | None = None) -> HardwareProfile | None:
@@ -76,6 +80,7 @@ def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
         if profile.ram_gb is None:
             raise OptionError("--cpu-only needs --ram-gb (and ideally --ram-bandwidth-gbs)")
     return profile
+
 
 def _apply_overrides(profile: HardwareProfile | None,
                      args: argparse.Namespace) -> HardwareProfile | None:
@@ -119,6 +124,7 @@ def _apply_overrides(profile: HardwareProfile | None,
                                   else base.ram_bandwidth_gbs)})
     return profile
 
+
 def _tasks(values: list[str]) -> dict[Task, float]:
     tasks: dict[Task, float] = {}
     for item in values:
@@ -136,11 +142,13 @@ def _tasks(values: list[str]) -> dict[Task, float]:
         tasks[task] = w
     return tasks
 
+
 def _language(code: str, required: bool) -> LanguageNeed:
     code = code.strip().lower()
     if len(code) != 2 or not code.isalpha() or not code.isascii():
         raise OptionError(f"language '{code}' must be a two-letter ISO 639-1 code such as 'vi'")
     return LanguageNeed(code=code, required=required)
+
 
 def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
                           base: Constraints | None = None) -> Constraints:
@@ -178,6 +186,7 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
             update[field] = tuple(values)
     data = {**base.model_dump(), **update}
     return Constraints.model_validate(data)
+
 
 def scenario_base(path: str | None) -> Constraints | None:
     """Constraints from `--scenario FILE`, if given."""
