@@ -1,13 +1,23 @@
 """Build the bundled catalog (resources/catalog/) from curated TOML files and shared raw data.
 
-Inputs: curated/meta.toml, curated/licenses/*.toml, curated/hardware.toml, curated/models/*.toml
-(one file per family; `[defaults]` merged into each `[[model]]`), plus the models.dev snapshot in
-../shared/data for three directives:
-  models_dev = "lab/id"          fill dates, limits, modalities, capabilities, benchmarks
-  offerings_from = [{provider, model, ...}]   one Offering per hosted provider file
-  language_list = {level, codes, source, as_of}  LanguageSupport entries
-Explicit values always win. Output is validated with the schema and the catalog cross-checks and
-written deterministically (sorted, stable JSON). `--check` exits 1 if the committed tree differs.
+Inputs: curated/meta.toml, curated/licenses/*.toml, curated/hardware.toml (`[[preset]]`; absent means
+no presets yet), curated/models/*.toml (one file per family; `[defaults]` shallow-merged into each
+`[[model]]`, model keys win), plus the models.dev snapshot in the shared data for three directives:
+
+  models_dev = "lab/id"
+      fill release_date, limits, modalities, capabilities and evidence from models/<lab>/<id>.toml
+      for every field not given explicitly; `facts` defaults to that file.
+  offerings_from = [{ provider, model, <Offering fields>..., terms_source? }]
+      one Offering per providers/<provider>/models/<model>.toml (base_model inheritance resolved);
+      extra Offering fields (regions, trains_on_data, retention_days, data_policy) are merged in and
+      `terms_source` names where those terms were read.
+  language_list = { level, codes, source, as_of }
+      LanguageSupport entries for a list of ISO 639-1 codes.
+
+Explicit values always win. Everything is validated with the schema and the catalog cross-checks;
+every problem is printed as one line and the exit status is 1. On success the output is written
+deterministically (sorted, stable JSON): unchanged inputs give a byte-identical tree. `--check`
+builds into a temporary folder and exits 1 if the committed tree differs.
 
 Usage: uv run python scripts/build_catalog.py [--shared ../shared/data] [--check]
 """
@@ -15,11 +25,11 @@ Usage: uv run python scripts/build_catalog.py [--shared ../shared/data] [--check
 from __future__ import annotations
 
 import argparse
-import copy
 import shutil
 import sys
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,38 +44,54 @@ from advisor.catalog.validate import check_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DEV_COMMIT = "f3fc692"
-MODELS_DEV_AS_OF = date(2026, 7, 2)
-BENCHMARK_ALIASES = {
-    "swe-bench verified": "SWE-bench Verified", "swe-bench-verified": "SWE-bench Verified",
-    "livecodebench": "LiveCodeBench", "aider polyglot": "Aider Polyglot", "humaneval": "HumanEval",
-    "gpqa diamond": "GPQA Diamond", "gpqa": "GPQA Diamond", "aime 2025": "AIME 2025",
-    "aime 2024": "AIME 2024", "mmlu-pro": "MMLU-Pro", "mmlu pro": "MMLU-Pro", "mmlu": "MMLU",
-    "mmmlu": "MMMLU", "mgsm": "MGSM", "humanity's last exam": "Humanity's Last Exam",
-    "hle": "Humanity's Last Exam", "ifeval": "IFEval", "bfcl": "BFCL", "tau2-bench": "tau2-bench",
-    "terminal-bench": "Terminal-Bench", "terminal-bench hard": "Terminal-Bench",
-    "terminal bench 2.0": "Terminal-Bench", "terminal-bench 2.1": "Terminal-Bench",
-    "terminal bench 2.1": "Terminal-Bench", "swe-bench pro": "SWE-bench Pro",
-    "swe bench pro": "SWE-bench Pro",
-    "scicode": "SciCode", "artificial analysis coding index": "Artificial Analysis Coding Index",
-    "humanity\u2019s last exam": "Humanity's Last Exam", "mmmu": "MMMU", "simpleqa": "SimpleQA",
-    "arena-hard": "Arena-Hard", "lmarena text": "LMArena Text", "longbench v2": "LongBench v2",
+MODELS_DEV_AS_OF = date(2026, 7, 2)  # commit date of the snapshot (see its PROVENANCE.md)
+
+# models.dev benchmark name -> (accepted name in advisor/catalog/benchmarks.py, version it implies).
+# Names not listed here and not accepted verbatim are dropped: a different benchmark under a similar
+# name (Terminal-Bench Hard, LiveCodeBench Pro, SWE-Bench Multilingual, MRCRv2) is not comparable.
+BENCHMARK_ALIASES: dict[str, tuple[str, str | None]] = {
+    "SWE-Bench Verified": ("SWE-bench Verified", None),
+    "SWE-Bench Pro": ("SWE-bench Pro", None),
+    "SWE Bench Pro": ("SWE-bench Pro", None),
+    "Terminal-Bench 2.1": ("Terminal-Bench", "2.1"),
+    "Terminal Bench 2.1": ("Terminal-Bench", "2.1"),
+    "Terminal Bench 2.0": ("Terminal-Bench", "2.0"),
+    "Humanity\u2019s Last Exam": ("Humanity's Last Exam", None),
 }
-MODALITIES = {"text", "image", "audio", "video", "pdf"}
+# Subsets reported under a benchmark's name that are a different population (Artificial Analysis'
+# "hard" Terminal-Bench subset scores ~20-30 where the full set scores ~65): dropped.
+_SUBSET_DATASETS = {"hard-aa"}
+_MODALITIES = {"text", "image", "audio", "video", "pdf"}
+_CAPABILITIES = (("tool_calls", "tool_call"), ("reasoning", "reasoning"),
+                 ("structured_output", "structured_output"))
+_FILE_KEYS = {"defaults", "model"}
+_LANGUAGE_LIST_KEYS = {"level", "codes", "source", "as_of"}
 
 
-def _toml(path: Path) -> dict[str, Any]:
+class DirectiveError(ValueError):
+    """A directive that cannot be applied; the message names the field and the reason."""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file."""
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`, tables merged recursively (models.dev's base_model semantics)."""
+    out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
+        old = out.get(key)
+        out[key] = deep_merge(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
     return out
+
+
+def benchmark_name(raw: str) -> tuple[str, str | None] | None:
+    """The accepted benchmark name (and implied version) for a models.dev name, or None to drop it."""
+    if raw in BENCHMARK_ALIASES:
+        return BENCHMARK_ALIASES[raw]
+    return (raw, None) if raw in BENCHMARKS else None
 
 
 class ModelsDev:
@@ -75,36 +101,61 @@ class ModelsDev:
         self.root = root
 
     def model(self, ref: str) -> dict[str, Any]:
+        """models/<lab>/<id>.toml."""
         path = self.root / "models" / f"{ref}.toml"
         if not path.is_file():
-            raise FileNotFoundError(f"models.dev has no models/{ref}.toml")
-        return _toml(path)
+            raise DirectiveError(f"models_dev: the snapshot has no models/{ref}.toml")
+        return read_toml(path)
 
     def provider_model(self, provider: str, model: str) -> tuple[dict[str, Any], str]:
+        """providers/<provider>/models/<model>.toml with base_model resolved, and its path."""
         rel = f"providers/{provider}/models/{model}.toml"
         path = self.root / rel
         if not path.is_file():
-            raise FileNotFoundError(f"models.dev has no {rel}")
-        data = _toml(path)
-        base_ref = data.get("base_model")
-        if base_ref:
+            raise DirectiveError(f"offerings_from: the snapshot has no {rel}")
+        data = read_toml(path)
+        base_ref = data.pop("base_model", None)
+        if isinstance(base_ref, str):
             base = self.model(base_ref)
-            for key in ("benchmarks", "license", "links", "weights"):
+            for key in ("benchmarks", "license", "links", "weights"):  # not inherited
                 base.pop(key, None)
-            data = _merge(base, {k: v for k, v in data.items() if k != "base_model"})
+            data = deep_merge(base, data)
             for dotted in data.pop("base_model_omit", []):
                 node: Any = data
-                parts = dotted.split(".")
-                for part in parts[:-1]:
-                    node = node.get(part, {})
+                *parents, last = str(dotted).split(".")
+                for part in parents:
+                    node = node.get(part, {}) if isinstance(node, dict) else {}
                 if isinstance(node, dict):
-                    node.pop(parts[-1], None)
+                    node.pop(last, None)
         return data, rel
 
 
-def _fill_from_models_dev(entry: dict[str, Any], md: dict[str, Any], ref: str) -> None:
-    source = f"models.dev models/{ref}.toml @{MODELS_DEV_COMMIT} ({MODELS_DEV_AS_OF})"
-    entry.setdefault("facts", {"source": source, "as_of": MODELS_DEV_AS_OF})
+def _evidence(md: Mapping[str, Any], origin: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for bench in md.get("benchmarks", []):
+        mapped = benchmark_name(str(bench.get("name", "")))
+        if mapped is None or "score" not in bench or bench.get("dataset") in _SUBSET_DATASETS:
+            continue
+        name, implied_version = mapped
+        version = bench.get("version", implied_version)
+        parts = [f"version {version}" if version else None, bench.get("dataset"), bench.get("harness"),
+                 bench.get("variant")]
+        setting = ", ".join(str(p) for p in parts if p)
+        where = f"{bench['source']} (via {origin})" if bench.get("source") else origin
+        item: dict[str, Any] = {"benchmark": name, "score": bench["score"], "source": where,
+                                "as_of": MODELS_DEV_AS_OF}
+        if bench.get("metric"):
+            item["metric"] = bench["metric"]
+        if setting:
+            item["setting"] = setting
+        out.append(item)
+    return out
+
+
+def fill_from_models_dev(entry: dict[str, Any], md: Mapping[str, Any], ref: str) -> None:
+    """Fill every field the curated entry does not give from a models.dev model file."""
+    origin = f"models.dev models/{ref}.toml @{MODELS_DEV_COMMIT}"
+    entry.setdefault("facts", {"source": origin, "as_of": MODELS_DEV_AS_OF})
     if "release_date" in md:
         entry.setdefault("release_date", md["release_date"])
     limit = md.get("limit", {})
@@ -112,194 +163,249 @@ def _fill_from_models_dev(entry: dict[str, Any], md: dict[str, Any], ref: str) -
         entry.setdefault("context_window_tokens", limit["context"])
     if "output" in limit:
         entry.setdefault("max_output_tokens", limit["output"])
-    mods = md.get("modalities", {})
-    if mods.get("input"):
-        entry.setdefault("input_modalities", [m for m in mods["input"] if m in MODALITIES])
-    if mods.get("output"):
-        entry.setdefault("output_modalities", [m for m in mods["output"] if m in MODALITIES])
-    caps = entry.setdefault("capabilities", {})
-    for ours, theirs in (("tool_calls", "tool_call"), ("reasoning", "reasoning"),
-                         ("structured_output", "structured_output")):
+    modalities = md.get("modalities", {})
+    for side in ("input", "output"):
+        known = [m for m in modalities.get(side, []) if m in _MODALITIES]
+        if known:
+            entry.setdefault(f"{side}_modalities", known)
+    caps = dict(entry.get("capabilities", {}))
+    for ours, theirs in _CAPABILITIES:
         if theirs in md:
             caps.setdefault(ours, md[theirs])
+    if caps:
+        entry["capabilities"] = caps
     if "evidence" not in entry:
-        evidence = []
-        for bench in md.get("benchmarks", []):
-            name = BENCHMARK_ALIASES.get(str(bench.get("name", "")).lower())
-            if name is None or name not in BENCHMARKS:
-                continue
-            evidence.append({"benchmark": name, "score": bench["score"],
-                             "metric": bench.get("metric"),
-                             "source": bench.get("source", source),
-                             "as_of": bench.get("date", MODELS_DEV_AS_OF)})
+        evidence = _evidence(md, origin)
         if evidence:
             entry["evidence"] = evidence
 
 
-def _offering(dev: ModelsDev, spec: dict[str, Any]) -> dict[str, Any]:
-    spec = dict(spec)
-    provider = spec.pop("provider")
-    model = spec.pop("model")
+def offering(dev: ModelsDev, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """One Offering from a provider file, with the curated extras merged in."""
+    extra = dict(spec)
+    provider, model = extra.pop("provider", None), extra.pop("model", None)
+    if not isinstance(provider, str) or not isinstance(model, str):
+        raise DirectiveError("offerings_from: every entry needs provider = \"...\" and model = \"...\"")
+    terms_source = extra.pop("terms_source", None)
     data, rel = dev.provider_model(provider, model)
     cost = data.get("cost", {})
     if "input" not in cost or "output" not in cost:
-        raise ValueError(f"{rel} has no input/output price")
-    limit = data.get("limit", {})
+        raise DirectiveError(f"offerings_from: {rel} has no input/output price")
+    source = f"models.dev {rel} @{MODELS_DEV_COMMIT}"
+    if terms_source:
+        source += f"; data terms: {terms_source}"
     out: dict[str, Any] = {
         "provider": provider,
         "provider_model_id": model,
         "price_input_usd_per_mtok": cost["input"],
         "price_output_usd_per_mtok": cost["output"],
-        "source": f"models.dev {rel} @{MODELS_DEV_COMMIT}",
+        "source": source,
         "as_of": MODELS_DEV_AS_OF,
     }
     if "cache_read" in cost:
         out["price_cached_input_usd_per_mtok"] = cost["cache_read"]
     tiers = []
-    for tier in cost.get("tiers", []) if isinstance(cost.get("tiers"), list) else []:
-        size = tier.get("tier", {}).get("size") if isinstance(tier.get("tier"), dict) else None
-        above = size or tier.get("input_tokens_above")
-        if above and "input" in tier and "output" in tier:
-            tiers.append({"above_input_tokens": above, "price_input_usd_per_mtok": tier["input"],
+    for tier in cost.get("tiers", []):
+        size = tier.get("tier", {}).get("size")
+        if size and "input" in tier and "output" in tier:
+            tiers.append({"above_input_tokens": size, "price_input_usd_per_mtok": tier["input"],
                           "price_output_usd_per_mtok": tier["output"]})
     if tiers:
-        out["context_tiers"] = tiers
+        out["context_tiers"] = sorted(tiers, key=lambda t: t["above_input_tokens"])
+    limit = data.get("limit", {})
     if "context" in limit:
         out["context_window_tokens"] = limit["context"]
     if "output" in limit:
         out["max_output_tokens"] = limit["output"]
-    out.update(spec)  # curated extras (regions, retention, training) with their own wording
+    out.update(extra)  # unknown keys reach the schema, which names them
     return out
 
 
-def expand(entry: dict[str, Any], dev: ModelsDev | None) -> dict[str, Any]:
-    """Apply the directives of one curated model entry."""
-    entry = copy.deepcopy(entry)
-    ref = entry.pop("models_dev", None)
-    offerings = entry.pop("offerings_from", [])
-    langs = entry.pop("language_list", None)
-    if (ref or offerings) and dev is None:
-        raise ValueError("needs the shared models.dev data (--shared)")
-    if ref and dev is not None:
-        _fill_from_models_dev(entry, dev.model(ref), ref)
-    if offerings and dev is not None:
-        entry["offerings"] = list(entry.get("offerings", [])) + [_offering(dev, o) for o in offerings]
-    if langs:
-        have = {lang["code"] for lang in entry.get("languages", [])}
-        entry["languages"] = list(entry.get("languages", [])) + [
-            {"code": code, "level": langs["level"], "source": langs["source"], "as_of": langs["as_of"]}
-            for code in langs["codes"] if code not in have]
-    return entry
+def languages(spec: Any, have: list[Any]) -> list[dict[str, Any]]:
+    """LanguageSupport entries for a `language_list` directive (codes already listed are kept)."""
+    if not isinstance(spec, dict) or set(spec) != _LANGUAGE_LIST_KEYS:
+        raise DirectiveError("language_list: needs exactly level, codes, source and as_of")
+    if not isinstance(spec["codes"], list):
+        raise DirectiveError("language_list: codes must be a list of ISO 639-1 codes")
+    listed = {lang.get("code") for lang in have if isinstance(lang, dict)}
+    return [{"code": code, "level": spec["level"], "source": spec["source"], "as_of": spec["as_of"]}
+            for code in spec["codes"] if code not in listed]
 
 
-def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Problem]]:
-    """Read and validate everything; the catalog, or the problems."""
-    problems: list[Problem] = []
-    dev = ModelsDev(shared / "models.dev") if shared and (shared / "models.dev").is_dir() else None
-    meta = CatalogMeta.model_validate(_toml(curated / "meta.toml"))
-    licenses: dict[str, License] = {}
+def expand(entry: Mapping[str, Any], dev: ModelsDev | None) -> dict[str, Any]:
+    """Apply the directives of one curated model entry; the result is plain `Model` data."""
+    out = dict(entry)
+    ref = out.pop("models_dev", None)
+    specs = out.pop("offerings_from", None)
+    langs = out.pop("language_list", None)
+    if (ref is not None or specs is not None) and dev is None:
+        raise DirectiveError("models_dev/offerings_from need the shared models.dev data (--shared)")
+    if ref is not None and dev is not None:
+        if not isinstance(ref, str):
+            raise DirectiveError("models_dev: must be a \"lab/id\" string")
+        fill_from_models_dev(out, dev.model(ref), ref)
+    if specs is not None and dev is not None:
+        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+            raise DirectiveError("offerings_from: must be a list of { provider, model } tables")
+        out["offerings"] = [*out.get("offerings", []), *(offering(dev, s) for s in specs)]
+    if langs is not None:
+        have = list(out.get("languages", []))
+        out["languages"] = have + languages(langs, have)
+    return out
+
+
+def _licenses(curated: Path, problems: list[Problem]) -> dict[str, License]:
+    found: dict[str, License] = {}
     for path in sorted((curated / "licenses").glob("*.toml")):
         try:
-            lic = License.model_validate(_toml(path))
-            licenses[lic.id] = lic
-        except (ValidationError, tomllib.TOMLDecodeError) as exc:
-            problems.extend(_problems(exc, path, None))
-    hardware: dict[str, HardwarePreset] = {}
-    hw_file = curated / "hardware.toml"
-    if hw_file.is_file():
-        for i, raw in enumerate(_toml(hw_file).get("preset", [])):
-            try:
-                preset = HardwarePreset.model_validate(raw)
-                if preset.id in hardware:
-                    problems.append(Problem(str(hw_file), f"hardware '{preset.id}'", "id", "is listed twice"))
-                hardware[preset.id] = preset
-            except ValidationError as exc:
-                problems.extend(_problems(exc, hw_file, f"hardware #{i + 1}"))
-    models: dict[str, Model] = {}
-    adapter = TypeAdapter(Model)
-    for path in sorted((curated / "models").glob("*.toml")):
-        try:
-            doc = _toml(path)
+            lic = License.model_validate(read_toml(path))
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, str(path), None))
+            continue
         except tomllib.TOMLDecodeError as exc:
             problems.append(Problem(str(path), None, None, f"is not valid TOML: {exc}"))
             continue
+        if lic.id in found:
+            problems.append(Problem(str(path), f"licence '{lic.id}'", "id", "is defined twice"))
+        found[lic.id] = lic
+    return found
+
+
+def _hardware(curated: Path, problems: list[Problem]) -> dict[str, HardwarePreset]:
+    path = curated / "hardware.toml"
+    found: dict[str, HardwarePreset] = {}
+    if not path.is_file():
+        return found  # written by the hardware helper; an empty list until then
+    try:
+        doc = read_toml(path)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(str(path), None, None, f"is not valid TOML: {exc}"))
+        return found
+    problems.extend(Problem(str(path), None, key, "is not a known table (use [[preset]])")
+                    for key in sorted(set(doc) - {"preset"}))
+    for i, raw in enumerate(doc.get("preset", [])):
+        label = f"hardware '{raw.get('id', i + 1)}'"
+        try:
+            preset = HardwarePreset.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, str(path), label))
+            continue
+        if preset.id in found:
+            problems.append(Problem(str(path), label, "id", "is listed twice"))
+        found[preset.id] = preset
+    return found
+
+
+def _models(curated: Path, dev: ModelsDev | None, problems: list[Problem]) -> dict[str, Model]:
+    adapter = TypeAdapter(Model)
+    found: dict[str, Model] = {}
+    for path in sorted((curated / "models").glob("*.toml")):
+        try:
+            doc = read_toml(path)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(Problem(str(path), None, None, f"is not valid TOML: {exc}"))
+            continue
+        problems.extend(Problem(str(path), None, key, "is not a known table (use [defaults] and [[model]])")
+                        for key in sorted(set(doc) - _FILE_KEYS))
         defaults = doc.get("defaults", {})
         for i, raw in enumerate(doc.get("model", [])):
             label = f"model '{raw.get('id', i + 1)}'"
             try:
-                model = adapter.validate_python(expand(_merge(defaults, raw), dev))
+                model = adapter.validate_python(expand({**defaults, **raw}, dev))
             except ValidationError as exc:
-                problems.extend(_problems(exc, path, label))
+                problems.extend(problems_from_validation(exc, str(path), label))
                 continue
-            except (ValueError, FileNotFoundError) as exc:
+            except DirectiveError as exc:
                 problems.append(Problem(str(path), label, None, str(exc)))
                 continue
-            if model.id in models:
+            if model.id in found:
                 problems.append(Problem(str(path), label, "id", "is listed twice"))
-            models[model.id] = model
+            found[model.id] = model
+    return found
+
+
+def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate everything: the catalog, or None and the problems."""
+    problems: list[Problem] = []
+    dev = ModelsDev(shared / "models.dev") if shared and (shared / "models.dev").is_dir() else None
+    meta_path = curated / "meta.toml"
+    try:
+        meta = CatalogMeta.model_validate(read_toml(meta_path))
+    except ValidationError as exc:
+        return None, problems_from_validation(exc, str(meta_path), None)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return None, [Problem(str(meta_path), None, None, f"cannot be read: {exc}")]
+    licenses = _licenses(curated, problems)
+    hardware = _hardware(curated, problems)
+    models = _models(curated, dev, problems)
     catalog = Catalog(meta=meta, models=models, licenses=licenses, hardware=hardware)
-    problems.extend(check_catalog(catalog, "curated"))
+    problems.extend(check_catalog(catalog, str(curated)))
     return (None if problems else catalog), problems
 
 
-def _problems(exc: Exception, path: Path, entry: str | None) -> list[Problem]:
-    if isinstance(exc, ValidationError):
-        return problems_from_validation(exc, str(path), entry)
-    return [Problem(str(path), entry, None, str(exc))]
-
-
 def write(catalog: Catalog, out: Path) -> None:
-    """Write the catalog as stable, diff-friendly JSON files."""
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "models").mkdir(parents=True)
-    (out / "meta.json").write_text(dump_json(catalog.meta.model_dump(mode="json")), encoding="utf-8")
-    (out / "licenses.json").write_text(dump_json([
-        lic.model_dump(mode="json", exclude_defaults=True) for _, lic in sorted(catalog.licenses.items())]),
-        encoding="utf-8")
-    (out / "hardware.json").write_text(dump_json([
-        h.model_dump(mode="json", exclude_defaults=True) for _, h in sorted(catalog.hardware.items())]),
-        encoding="utf-8")
+    """Write the catalog as stable, diff-friendly JSON files, replacing `out` whole."""
+    staging = out.with_name(out.name + ".new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "models").mkdir(parents=True)
+
+    def dump(rel: str, data: object) -> None:
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_json(data), encoding="utf-8")
+
+    dump("meta.json", catalog.meta.model_dump(mode="json"))
+    dump("licenses.json", [lic.model_dump(mode="json", exclude_defaults=True)
+                           for _, lic in sorted(catalog.licenses.items())])
+    dump("hardware.json", [hw.model_dump(mode="json", exclude_defaults=True)
+                           for _, hw in sorted(catalog.hardware.items())])
     for mid, model in sorted(catalog.models.items()):
         vendor, name = mid.split("/", 1)
-        path = out / "models" / vendor / f"{name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_json(model.model_dump(mode="json", exclude_defaults=True)), encoding="utf-8")
+        dump(f"models/{vendor}/{name}.json", model.model_dump(mode="json", exclude_defaults=True))
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
 
 
-def _same_tree(a: Path, b: Path) -> bool:
+def same_tree(a: Path, b: Path) -> bool:
+    """True when both folders hold the same JSON files with the same bytes."""
     files_a = sorted(p.relative_to(a) for p in a.rglob("*.json"))
-    files_b = sorted(p.relative_to(b) for p in b.rglob("*.json"))
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*.json")) if b.is_dir() else []
     return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="shared raw data (default: ../shared/data beside the checkout)")
     parser.add_argument("--curated", type=Path, default=ROOT / "curated")
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "catalog")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the output would change")
+    parser.add_argument("--check", action="store_true",
+                        help="build into a temporary folder; exit 1 if --out differs")
     args = parser.parse_args(argv)
-    shared = args.shared if args.shared.is_dir() else None
-    catalog, problems = build(args.curated, shared)
+    catalog, problems = build(args.curated, args.shared if args.shared.is_dir() else None)
     if catalog is None:
         for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"build_catalog: {len(problems)} problem(s)", file=sys.stderr)
+        print(f"build_catalog: {len(problems)} problem(s); nothing written", file=sys.stderr)
         return 1
+    summary = (f"{len(catalog.models)} models, {len(catalog.licenses)} licences, "
+               f"{len(catalog.hardware)} hardware presets")
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            write(catalog, Path(tmp) / "catalog")
-            if not _same_tree(Path(tmp) / "catalog", args.out):
-                print("build_catalog: resources/catalog is out of date; run scripts/build_catalog.py",
+            fresh = Path(tmp) / "catalog"
+            write(catalog, fresh)
+            if not same_tree(fresh, args.out):
+                print(f"build_catalog: {args.out} is out of date; run scripts/build_catalog.py",
                       file=sys.stderr)
                 return 1
-        print(f"up to date: {len(catalog.models)} models")
+        print(f"up to date: {summary}")
         return 0
     write(catalog, args.out)
-    print(f"wrote {len(catalog.models)} models, {len(catalog.licenses)} licences, "
-          f"{len(catalog.hardware)} hardware presets to {args.out}")
+    print(f"wrote {summary} to {args.out}")
     return 0
 
 
