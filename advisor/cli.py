@@ -88,10 +88,9 @@ def cmd_catalog_show(args: argparse.Namespace) -> int:
     catalog = _load_catalog()
     model = catalog.models.get(args.id)
     if model is None:
-        close = [mid for mid in sorted(catalog.models) if args.id.lower() in mid][:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else (
-            " Run 'advisor catalog list' to see the ids.")
-        raise UserError(f"no model with id '{args.id}'.{hint}")
+        from advisor.cli_options import unknown_id  # noqa: PLC0415
+
+        raise UserError(unknown_id("model with id", args.id, catalog.models, "advisor catalog list"))
     data = model.model_dump(mode="json", exclude_defaults=True)
     data["origin"] = catalog.origin(model.id).value
     lic = catalog.license_of(model)
@@ -194,13 +193,13 @@ def cmd_hardware_list(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    from advisor.cli_options import hardware_from_args  # noqa: PLC0415
+    from advisor.cli_options import hardware_from_args, unknown_id  # noqa: PLC0415
     from advisor.estimate import EstimateError, estimate, format_estimate  # noqa: PLC0415
 
     catalog = _load_catalog()
     model = catalog.models.get(args.model)
     if model is None:
-        raise UserError(f"no model with id '{args.model}'. Run 'advisor catalog list' to see the ids.")
+        raise UserError(unknown_id("model with id", args.model, catalog.models, "advisor catalog list"))
     hardware = hardware_from_args(args, catalog)
     if hardware is None:
         raise UserError("say what it runs on: --hardware PRESET_ID, --vram-gb X --bandwidth-gbs Y, "

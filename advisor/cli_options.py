@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from advisor.catalog.benchmarks import Task
@@ -21,6 +21,13 @@ from advisor.recommend.constraints import (
 
 class OptionError(ValueError):
     """A flag value the user can fix; shown as one `advisor: error:` line."""
+
+
+def unknown_id(kind: str, wanted: str, known: Iterable[str], listing: str) -> str:
+    """'no model with id X. Did you mean: ...?' or a pointer to the listing command."""
+    close = [k for k in sorted(known) if wanted.lower() in k][:5]
+    hint = f" Did you mean: {', '.join(close)}?" if close else f" Run '{listing}' to see them."
+    return f"no {kind} '{wanted}'.{hint}"
 
 
 TASK_ALIASES = {
@@ -66,10 +73,8 @@ def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
     elif args.hardware:
         preset = catalog.hardware.get(args.hardware)
         if preset is None:
-            close = [h for h in sorted(catalog.hardware) if args.hardware.lower() in h][:5]
-            hint = f" Did you mean: {', '.join(close)}?" if close else (
-                " Run 'advisor hardware list' to see the presets.")
-            raise OptionError(f"no hardware preset '{args.hardware}'.{hint}")
+            raise OptionError(unknown_id("hardware preset", args.hardware, catalog.hardware,
+                                         "advisor hardware list"))
         profile = profile_from_preset(preset, gpu_count=args.gpu_count or 1)
     profile = _apply_overrides(profile, args)
     if profile is not None and args.cpu_only:
