@@ -5,6 +5,7 @@ from __future__ import annotations
 from advisor.catalog.schema import Model, Sourced
 from advisor.catalog.store import load_bundled
 from advisor.catalog.validate import check_catalog
+from advisor.estimate import footprint
 
 CAT = load_bundled()
 
@@ -36,7 +37,7 @@ REQUIRED = [
     "meta-llama/llama-4-maverick-17b-128e-instruct",
     # Mistral, Microsoft, OpenAI open weights
     "mistralai/mistral-7b-instruct-v0.3", "mistralai/mixtral-8x7b-instruct-v0.1",
-    "mistralai/mistral-small-3.2-24b-instruct", "mistralai/mistral-large", "mistralai/devstral-small",
+    "mistralai/mistral-small-3.1-24b-instruct", "mistralai/mistral-large", "mistralai/devstral-small",
     "microsoft/phi-4", "openai/gpt-oss-20b", "openai/gpt-oss-120b",
     # hosted OpenAI, Anthropic (current Opus / Sonnet / Haiku as of the 2026-07-02 snapshot), Google
     "openai/gpt-5", "openai/gpt-5-mini", "openai/gpt-5-nano", "openai/gpt-4.1", "openai/gpt-4.1-mini",
@@ -91,17 +92,24 @@ def test_open_weight_models_have_enough_architecture_to_estimate_memory() -> Non
         if a is None:
             gaps.append(f"{m.id}: no architecture")
             continue
-        needed = {"total_params_b": a.total_params_b, "layers": a.layers, "hidden_size": a.hidden_size}
+        # What the estimator needs (advisor/estimate/memory.py): hidden size only sharpens the
+        # embedding/attention split, and head_dim may be derived from hidden / heads.
+        needed: dict[str, object] = {"total_params_b": a.total_params_b, "layers": a.layers}
         if a.is_mla:
             needed["qk_rope_head_dim"] = a.qk_rope_head_dim
         else:
-            needed |= {"kv_heads": a.kv_heads, "head_dim": a.head_dim}
+            derivable = a.hidden_size is not None and a.attention_heads is not None
+            needed |= {"kv_heads": a.kv_heads,
+                       "head_dim": a.head_dim if a.head_dim is not None or not derivable else 0}
         if a.is_moe:
             needed |= {"experts_per_token": a.experts_per_token, "active_params_b": a.active_params_b}
         if a.sliding_window_layers:
             needed["sliding_window_tokens"] = a.sliding_window_tokens
         gaps.extend(f"{m.id}: {name}" for name, value in needed.items() if value is None)
     assert gaps == []
+    for m in CAT.models.values():
+        if m.open_weights:
+            assert footprint(m).kv_bytes(8192, 2.0) > 0, m.id
 
 
 def test_closed_models_are_priced_per_million_tokens_with_limits() -> None:
