@@ -112,8 +112,6 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
         if not model.offerings and not c.local_allowed:
             outcomes.append(PlanOutcome(None, (Failure("deployment", "no hosted API serves it "
                                                                      "in the catalog"),)))
-    elif c.deployment.value == "api" and not c.data_must_stay_local:
-        pass
     ok = [o for o in outcomes if o.plan is not None and not o.failures]
     if failures or not ok:
         return _rejected(model, failures, outcomes)
@@ -200,12 +198,10 @@ def pareto_front(scored: list[Scored]) -> list[str]:
                   for s in scored if s.quality.display is not None)
     front: list[str] = []
     best_q = -1.0
-    for cost, neg_q, mid in pts:
-        q = -neg_q
-        if q > best_q + 1e-9:
+    for _cost, neg_q, mid in pts:
+        if -neg_q > best_q + 1e-9:
             front.append(mid)
-            best_q = q
-        del cost
+            best_q = -neg_q
     return front
 
 
