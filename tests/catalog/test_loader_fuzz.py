@@ -1,0 +1,78 @@
+"""Every loader of untrusted files either succeeds or raises our own CatalogError, nothing else."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.catalog.errors import CatalogError
+from advisor.catalog.overlay import parse_overlay
+from advisor.catalog.store import load_bundled, parse_document, parse_json_bytes, to_document
+from advisor.recommend.constraints import parse_scenario
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=25,
+)
+BASE = to_document(load_bundled())
+KINDS = {"model-advisor-catalog": parse_document, "model-advisor-overlay": parse_overlay,
+         "model-advisor-scenario": parse_scenario}
+
+
+def mutate(doc: dict[str, Any], path: list[str | int], value: object) -> dict[str, Any]:
+    """The document with the value at a (possibly invented) path replaced."""
+    out = json.loads(json.dumps(doc))
+    node: Any = out
+    for key in path[:-1]:
+        in_dict = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if in_dict or in_list:
+            node = node[key]
+        else:
+            return out
+    last = path[-1] if path else "x"
+    if isinstance(node, dict):
+        node[str(last)] = value
+    elif isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        node[last] = value
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=JSON, kind=st.sampled_from(sorted(KINDS)), version=st.sampled_from([1, 0, 2, "1", None]))
+def test_arbitrary_objects_fail_cleanly(raw: object, kind: str, version: object) -> None:
+    docs: list[object] = [raw]
+    if isinstance(raw, dict):
+        docs.append({**raw, "schema_version": version, "kind": kind})
+    for doc in docs:
+        with contextlib.suppress(CatalogError):
+            KINDS[kind](doc, "fuzz.json")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.lists(st.sampled_from(["models", "licenses", "hardware", "meta", 0, 1, "architecture",
+                                       "offerings", "id", "layers", "price_input_usd_per_mtok",
+                                       "as_of", "languages", "code"]), min_size=1, max_size=5),
+       value=JSON)
+def test_mutated_real_catalog_fails_cleanly(path: list[str | int], value: object) -> None:
+    with contextlib.suppress(CatalogError):
+        parse_document(mutate(BASE, path, value), "fuzz.json")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_fail_cleanly(data: bytes) -> None:
+    with contextlib.suppress(CatalogError):
+        parse_json_bytes(data, "fuzz.json")
+
+
+def test_deep_nesting_is_refused_cleanly() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(CatalogError, match=r"deep\.json: is nested too deeply"):
+        parse_json_bytes(deep, "deep.json")
