@@ -27,7 +27,7 @@ KINDS = {"model-advisor-catalog": parse_document, "model-advisor-overlay": parse
 
 def mutate(doc: dict[str, Any], path: list[str | int], value: object) -> dict[str, Any]:
     """The document with the value at a (possibly invented) path replaced."""
-    out = json.loads(json.dumps(doc))
+    out: dict[str, Any] = json.loads(json.dumps(doc))
     node: Any = out
     for key in path[:-1]:
         in_dict = isinstance(node, dict) and key in node
