@@ -21,6 +21,10 @@ from advisor.recommend.filters import language_name
 from advisor.recommend.result import Counterfactual
 
 MAX_TRIES_PER_KIND = 4
+CONTENDERS = 30
+"""Ranked models re-scored in each "what if" (with the models the change could admit): one relaxed
+constraint moves scores by a few points, so a model below the top 30 does not become the pick, and
+re-planning every ranked model would make counterfactuals the slowest part of a ranking."""
 
 
 def _with_memory(hw: HardwareProfile, needed_gb: float) -> HardwareProfile | None:
@@ -51,7 +55,7 @@ class _Search:
         self.settings = settings
         self.today = today
         self.current = ranking.scored[0].model.id if ranking.scored else None
-        self.ranked_models = [s.model for s in ranking.scored]
+        self.ranked_models = [s.model for s in ranking.scored[:CONTENDERS]]
         self.found: list[Counterfactual] = []
 
     def attempt(self, kind: str, change: str, new_c: Constraints, extra: list[Rejected]) -> bool:
