@@ -1,0 +1,309 @@
+"""The hardware part of the constraints: presets and detection pre-fill fields the user can edit.
+
+The fields are the truth; a preset or a detection only fills them. A preset's extras (compute,
+power draw, price) are kept only while its memory and bandwidth are left as the preset states them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from advisor.catalog.schema import HardwareKind, HardwarePreset
+from advisor.hardware.detect import DetectionResult
+from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE, Accelerator, HardwareProfile
+from advisor.ui.background import Background
+
+
+class HardwareMode(StrEnum):
+    """What kind of machine the fields describe."""
+
+    API = "Hosted APIs only (no local hardware)"
+    GPU = "GPU(s) + system RAM"
+    UNIFIED = "Unified memory (Apple silicon, AMD APU)"
+    CPU = "CPU and RAM only"
+
+
+_KIND_MODE = {HardwareKind.GPU: HardwareMode.GPU, HardwareKind.APU: HardwareMode.UNIFIED,
+              HardwareKind.APPLE_SOC: HardwareMode.UNIFIED, HardwareKind.CPU: HardwareMode.CPU}
+
+
+def _spin(maximum: float, suffix: str, decimals: int = 0, tip: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, maximum)
+    box.setDecimals(decimals)
+    box.setSuffix(suffix)
+    box.setSpecialValueText("unknown")
+    box.setToolTip(tip)
+    box.setAccelerated(True)
+    return box
+
+
+class HardwareBox(QGroupBox):
+    """Hardware: mode, preset, detection and the editable numbers.
+
+    Signals: changed()
+    """
+
+    changed = Signal()
+
+    def __init__(self, presets: Iterable[HardwarePreset], background: Background,
+                 detector: Callable[[], DetectionResult], parent: QWidget | None = None) -> None:
+        super().__init__("&Hardware", parent)
+        self._presets = sorted(presets, key=lambda p: (p.kind.value, p.vendor, p.name))
+        self._by_id = {p.id: p for p in self._presets}
+        self._background = background
+        self._detector = detector
+        self._preset: HardwarePreset | None = None
+        self._filling = False
+
+        self.mode = QComboBox()
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode.setMinimumContentsLength(12)
+        self.mode.addItems([m.value for m in HardwareMode])
+        self.mode.setToolTip("Where a local model would run. 'Hosted APIs only' ranks API models only; "
+                             "the other choices let the estimator place a model's layers on your "
+                             "GPU, unified memory or CPU.")
+        self.preset = QComboBox()
+        self.preset.setEditable(True)
+        self.preset.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.preset.addItem("Custom (type the numbers below)", None)
+        for p in self._presets:
+            self.preset.addItem(p.name, p.id)
+            self.preset.setItemData(self.preset.count() - 1,
+                                    f"{p.memory_gb:g} GB, {p.bandwidth_gbs:g} GB/s ({p.kind.value})",
+                                    Qt.ItemDataRole.ToolTipRole)
+        completer = QCompleter(self.preset.model(), self.preset)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.preset.setCompleter(completer)
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset.setMinimumContentsLength(12)
+        self.preset.setMinimumWidth(120)  # an editable combo's own minimum follows its longest item
+        self.preset.setToolTip("Type to search the hardware presets (GPUs, Apple chips, APUs, CPUs). "
+                               "A preset fills the fields below with its published memory and "
+                               "bandwidth; you can still change them.")
+        self._make_fields()
+        top = QHBoxLayout()
+        top.addWidget(self.preset, 1)
+        top.addWidget(self.detect_button)
+        form = QFormLayout(self)
+        form.addRow("&Kind", self.mode)
+        preset_label = QLabel("&Preset")
+        preset_label.setBuddy(self.preset)
+        form.addRow(preset_label, top)
+        form.addRow("GPU &count", self.gpu_count)
+        form.addRow("GPU &memory", self.vram)
+        form.addRow("&Bandwidth", self.bandwidth)
+        form.addRow("System &RAM", self.ram)
+        form.addRow("RAM band&width", self.ram_bandwidth)
+        form.addRow(self.status)
+        self._rows = form
+
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.preset.activated.connect(self._preset_chosen)
+        self.detect_button.clicked.connect(self.detect)
+        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
+            spin.valueChanged.connect(self._edited)
+        self.gpu_count.valueChanged.connect(self._edited)
+        self._update_enabled()
+
+    def _make_fields(self) -> None:
+        self.detect_button = QPushButton("&Detect")
+        self.detect_button.setToolTip("Look for NVIDIA GPUs (nvidia-smi), Apple silicon and system RAM "
+                                      "on this computer and fill the fields. Nothing is sent anywhere.")
+        self.gpu_count = QSpinBox()
+        self.gpu_count.setRange(1, 64)
+        self.gpu_count.setToolTip("Identical GPUs in the machine; a model's layers are split across "
+                                  "them (their memory adds up, their bandwidth is used in turn).")
+        self.vram = _spin(4096, " GB", 1, "Memory of ONE GPU (VRAM), or the whole unified pool, in GB. "
+                          "Weights, KV cache and runtime overhead must fit here to run at full speed.")
+        self.bandwidth = _spin(20_000, " GB/s", 0, "Memory bandwidth of one GPU in GB/s. Generation "
+                               "speed is bandwidth-bound: every token reads the active weights once.")
+        self.ram = _spin(8192, " GB", 1, "System RAM in GB. Layers that do not fit on the GPU are "
+                         "offloaded here (slowly).")
+        self.ram_bandwidth = _spin(2000, " GB/s", 0, "System RAM bandwidth in GB/s (for CPU and "
+                                   "offloaded layers). Leave 'unknown' if you do not know it: speed "
+                                   "estimates for CPU layers are then not given.")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setObjectName("hint")
+
+    # -- reading -------------------------------------------------------------------------------
+    def current_mode(self) -> HardwareMode:
+        """The selected kind of machine."""
+        return list(HardwareMode)[self.mode.currentIndex()]
+
+    def profile(self) -> HardwareProfile | None:
+        """The profile the fields describe (None when they describe nothing usable yet)."""
+        mode = self.current_mode()
+        if mode is HardwareMode.API:
+            return HardwareProfile(name="Hosted APIs only", api_only=True)
+        ram = self.ram.value() or None
+        ram_bw = self.ram_bandwidth.value() or None
+        preset = self._preset if self._matches_preset() else None
+        if mode is HardwareMode.CPU:
+            if ram is None:
+                return None
+            return HardwareProfile(name=preset.name if preset else "CPU and RAM", ram_gb=ram,
+                                   ram_bandwidth_gbs=ram_bw,
+                                   cpu_tflops=preset.fp16_tflops if preset else None,
+                                   power_watts=preset.power_watts if preset else None)
+        vram, bw = self.vram.value(), self.bandwidth.value()
+        if vram <= 0 or bw <= 0:
+            return None
+        if mode is HardwareMode.UNIFIED:
+            gpu = Accelerator(name=preset.name if preset else "Unified-memory GPU", memory_gb=vram,
+                              bandwidth_gbs=bw, fp16_tflops=preset.fp16_tflops if preset else None,
+                              preset_id=preset.id if preset else None)
+            share = (preset.usable_memory_share if preset else None) or DEFAULT_UNIFIED_GPU_SHARE
+            return HardwareProfile(name=gpu.name, gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
+                                   unified_memory=True, usable_gpu_share=share,
+                                   power_watts=preset.power_watts if preset else None)
+        count = self.gpu_count.value()
+        gpu = Accelerator(name=preset.name if preset else "Custom GPU", memory_gb=vram, bandwidth_gbs=bw,
+                          fp16_tflops=preset.fp16_tflops if preset else None, count=count,
+                          preset_id=preset.id if preset else None)
+        power = preset.power_watts * count if preset and preset.power_watts else None
+        name = f"{count}x {gpu.name}" if count > 1 else gpu.name
+        return HardwareProfile(name=name, gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw,
+                               power_watts=power)
+
+    def _matches_preset(self) -> bool:
+        p = self._preset
+        if p is None or _KIND_MODE[p.kind] is not self.current_mode():
+            return False
+        if p.kind is HardwareKind.CPU:
+            return abs(self.ram.value() - p.memory_gb) < 0.05
+        return (abs(self.vram.value() - p.memory_gb) < 0.05
+                and abs(self.bandwidth.value() - p.bandwidth_gbs) < 0.5)
+
+    # -- writing -------------------------------------------------------------------------------
+    def set_profile(self, profile: HardwareProfile | None) -> None:
+        """Fill the fields from a saved profile (None = hosted APIs only)."""
+        self._filling = True
+        try:
+            if profile is None or profile.api_only:
+                self._set_mode(HardwareMode.API)
+            elif profile.gpu is None:
+                self._set_mode(HardwareMode.CPU)
+                self.ram.setValue(profile.ram_gb or 0)
+                self.ram_bandwidth.setValue(profile.ram_bandwidth_gbs or 0)
+                self._select_preset(None)
+            else:
+                gpu = profile.gpu
+                self._set_mode(HardwareMode.UNIFIED if profile.unified_memory else HardwareMode.GPU)
+                self.vram.setValue(profile.ram_gb or gpu.memory_gb if profile.unified_memory
+                                   else gpu.memory_gb)
+                self.bandwidth.setValue(gpu.bandwidth_gbs)
+                self.gpu_count.setValue(gpu.count)
+                self.ram.setValue(0 if profile.unified_memory else profile.ram_gb or 0)
+                self.ram_bandwidth.setValue(0 if profile.unified_memory
+                                            else profile.ram_bandwidth_gbs or 0)
+                self._select_preset(self._by_id.get(gpu.preset_id or ""))
+        finally:
+            self._filling = False
+        self._update_enabled()
+
+    def apply_preset(self, preset: HardwarePreset, gpu_count: int = 1) -> None:
+        """Fill the fields from a preset."""
+        self._filling = True
+        try:
+            self._set_mode(_KIND_MODE[preset.kind])
+            if preset.kind is HardwareKind.CPU:
+                self.ram.setValue(preset.memory_gb)
+                self.ram_bandwidth.setValue(preset.bandwidth_gbs)
+            else:
+                self.vram.setValue(preset.memory_gb)
+                self.bandwidth.setValue(preset.bandwidth_gbs)
+                self.gpu_count.setValue(gpu_count)
+            self._select_preset(preset)
+        finally:
+            self._filling = False
+        self._update_enabled()
+        self.changed.emit()
+
+    def _select_preset(self, preset: HardwarePreset | None) -> None:
+        self._preset = preset
+        index = self.preset.findData(preset.id if preset else None)
+        self.preset.setCurrentIndex(max(index, 0))
+        line = self.preset.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)  # show the start of a long name, not its end
+
+    def _set_mode(self, mode: HardwareMode) -> None:
+        self.mode.setCurrentIndex(list(HardwareMode).index(mode))
+
+    # -- reactions -----------------------------------------------------------------------------
+    def _preset_chosen(self, index: int) -> None:
+        preset = self._by_id.get(self.preset.itemData(index) or "")
+        if preset is not None:
+            self.apply_preset(preset, self.gpu_count.value())
+
+    def _mode_changed(self) -> None:
+        self._update_enabled()
+        if not self._filling:
+            self.changed.emit()
+
+    def _edited(self) -> None:
+        if self._filling:
+            return
+        if self._preset is not None and not self._matches_preset():
+            self.status.setText(f"Edited from the {self._preset.name} preset.")
+        self.changed.emit()
+
+    def _update_enabled(self) -> None:
+        mode = self.current_mode()
+        local = mode is not HardwareMode.API
+        gpu_like = mode in (HardwareMode.GPU, HardwareMode.UNIFIED)
+        self.preset.setEnabled(local)
+        for widget, on in ((self.vram, gpu_like), (self.bandwidth, gpu_like),
+                           (self.gpu_count, mode is HardwareMode.GPU),
+                           (self.ram, mode in (HardwareMode.GPU, HardwareMode.CPU)),
+                           (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU))):
+            widget.setEnabled(on)
+        label = self._rows.labelForField(self.vram)
+        if isinstance(label, QLabel):
+            label.setText("Unified &memory" if mode is HardwareMode.UNIFIED else "GPU &memory")
+
+    # -- detection -----------------------------------------------------------------------------
+    def detect(self) -> None:
+        """Detect this machine in the background, then fill the fields."""
+        self.detect_button.setEnabled(False)
+        self.status.setText("Detecting hardware…")
+        self._background.run(lambda _progress: self._detector(), self._detected, self._detect_failed)
+
+    def _detected(self, value: object) -> None:
+        self.detect_button.setEnabled(True)
+        if not isinstance(value, DetectionResult):
+            return
+        notes = "; ".join(value.notes)
+        if value.profile is None:
+            self.status.setText("Detection found nothing usable" + (f": {notes}" if notes else "")
+                                + ". Choose a preset or type the numbers.")
+            return
+        self.set_profile(value.profile)
+        if value.profile.ram_gb and value.profile.gpu is not None and not value.profile.unified_memory:
+            self.ram.setValue(value.profile.ram_gb)
+        self.status.setText(f"Detected: {value.profile.describe()}" + (f" ({notes})" if notes else ""))
+        self.changed.emit()
+
+    def _detect_failed(self, exc: BaseException) -> None:
+        self.detect_button.setEnabled(True)
+        self.status.setText(f"Detection failed ({exc}); choose a preset or type the numbers.")

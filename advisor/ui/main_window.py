@@ -1,0 +1,323 @@
+"""The main window: assembles the panels, wires their signals, keeps the ranking live.
+
+Layout: constraints on the left; on the right the ranking (with the pick on top) above the
+explanation and the charts. Every slow step (ranking, detection, export) runs in the background.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+
+from advisor import APP_NAME, __version__
+from advisor.catalog.store import Catalog
+from advisor.hardware.detect import DetectionResult, detect
+from advisor.paths import UserPaths
+from advisor.recommend.constraints import Constraints, Scenario
+from advisor.recommend.engine import recommend
+from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.ui.background import Background, Progress
+from advisor.ui.charts import MemoryChart, QualityCostChart
+from advisor.ui.compare_dialog import CompareDialog
+from advisor.ui.constraints_panel import ConstraintsPanel
+from advisor.ui.explanation_pane import ExplanationPane
+from advisor.ui.export import ReportExporter
+from advisor.ui.results_panel import ResultsPanel
+from advisor.ui.scenario_files import ScenarioFiles
+from advisor.ui.settings import WindowSettings, save_settings
+
+DEBOUNCE_MS = 120
+
+
+def _b64(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _unb64(text: str | None) -> QByteArray | None:
+    if not text:
+        return None
+    try:
+        return QByteArray(base64.b64decode(text, validate=True))
+    except ValueError:
+        return None
+
+
+class MainWindow(QMainWindow):
+    """Model Advisor's window.
+
+    Signals: none of its own; it listens to its panels.
+    """
+
+    def __init__(self, catalog: Catalog, paths: UserPaths, settings: WindowSettings,
+                 detector: Callable[[], DetectionResult] | None = None, persist: bool = True) -> None:
+        super().__init__()
+        self.persist = persist  # False for screenshots: leave the user's settings alone
+        self.catalog = catalog
+        self.paths = paths
+        self.result: RecommendationResult | None = None
+        self.background = Background(self)
+        self._generation = 0
+        self._ranking_busy = False
+        self._pending = False
+        codes = {lang.code for m in catalog.models.values() for lang in m.languages}
+        self.constraints_panel = ConstraintsPanel(
+            catalog.hardware.values(), codes, self.background,
+            detector or (lambda: detect(catalog.hardware.values(), timeout_s=5.0)))
+        self.results = ResultsPanel()
+        self.explanation = ExplanationPane()
+        self.quality_chart = QualityCostChart()
+        self.memory_chart = MemoryChart()
+        self.files = ScenarioFiles(paths, settings, self)
+        self.exporter = ReportExporter(self, self.background)
+        self._build_layout()
+        self._build_menus()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._wire()
+        self.status = QLabel()
+        self.statusBar().addWidget(self.status, 1)
+        for warning in catalog.warnings:
+            self.statusBar().showMessage(warning)
+        self.resize(1280, 800)
+        geometry = _unb64(settings.geometry_b64)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = _unb64(settings.state_b64)
+        if state is not None:
+            self.splitter.restoreState(state)
+
+    # -- building --------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.charts = QTabWidget()
+        self.charts.addTab(self.quality_chart, "Quality vs cost")
+        self.charts.addTab(self.memory_chart, "Memory")
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.explanation)
+        bottom.addWidget(self.charts)
+        bottom.setSizes([520, 420])
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.results)
+        right.addWidget(bottom)
+        right.setSizes([380, 360])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.constraints_panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([370, 910])
+        self.setCentralWidget(self.splitter)
+        self.setWindowTitle(APP_NAME)
+        QWidget.setTabOrder(self.constraints_panel, self.results.filter)
+        QWidget.setTabOrder(self.results.filter, self.results.compare_button)
+        QWidget.setTabOrder(self.results.compare_button, self.results.tabs)
+        QWidget.setTabOrder(self.results.tabs, self.results.table)
+        QWidget.setTabOrder(self.results.table, self.explanation)
+
+    def _action(self, menu_name: str, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self._menus[menu_name].addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Catalog", "&View", "&Help")}
+        keys = QKeySequence.StandardKey
+        self._action("&File", "&New scenario", self.files.new, keys.New, "Start from the defaults")
+        self._action("&File", "&Open scenario…", self.files.open, keys.Open)
+        self.recent_menu = self._menus["&File"].addMenu("Open &recent")
+        self._action("&File", "&Save scenario", self.files.save, keys.Save)
+        self._action("&File", "Save scenario &as…", self.files.save_as, keys.SaveAs)
+        self._menus["&File"].addSeparator()
+        self.export_action = self._action("&File", "&Export report…", self.export_report, "Ctrl+E",
+                                          "HTML, PDF, Markdown, JSON or CSV")
+        self._menus["&File"].addSeparator()
+        self._action("&File", "&Quit", self.close, keys.Quit)
+        self._action("&Edit", "&Copy ranking as text", self.copy_ranking, keys.Copy)
+        self._action("&Edit", "&Find model…", self.focus_filter, keys.Find)
+        self._action("&Edit", "&Reset constraints", self.reset_constraints, None,
+                     "Back to the defaults (keeps the file name)")
+        self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
+        self._action("&View", "&Ranking", lambda: self.results.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action("&View", "E&xcluded models", lambda: self.results.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action("&View", "Co&mpare selected…", self.compare, "Ctrl+D")
+        self._action("&View", "&Constraints", self.constraints_panel.setFocus, "Ctrl+L")
+        self._action("&Help", "&About Model Advisor", self.about)
+        self._update_recent()
+
+    def _wire(self) -> None:
+        self.constraints_panel.changed.connect(self._constraints_changed)
+        self.results.current_changed.connect(self._show_current)
+        self.results.compare_requested.connect(self.compare)
+        self.quality_chart.model_clicked.connect(self._chart_clicked)
+        self.files.loaded.connect(self._scenario_loaded)
+        self.files.state_changed.connect(self._update_title)
+        self.files.recent_changed.connect(self._update_recent)
+
+    # -- ranking ---------------------------------------------------------------------------------
+    def _constraints_changed(self) -> None:
+        self.files.update_current(self.constraints_panel.constraints())
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Rank in the background with the constraints on screen; newer requests win."""
+        if self._ranking_busy:
+            self._pending = True
+            return
+        constraints = self.constraints_panel.constraints()
+        self._generation += 1
+        generation = self._generation
+        self._ranking_busy = True
+        started = time.perf_counter()
+        catalog = self.catalog
+
+        def work(_progress: Progress) -> RecommendationResult:
+            return recommend(catalog, constraints)
+
+        def done(value: object) -> None:
+            self._ranking_busy = False
+            if isinstance(value, RecommendationResult) and generation == self._generation:
+                self._show_result(value, time.perf_counter() - started)
+            if self._pending:
+                self._pending = False
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._ranking_busy = False
+            self.status.setText(f"Could not rank: {exc}")
+            if self._pending:
+                self._pending = False
+                self.refresh()
+
+        self.background.run(work, done, failed)
+
+    def _show_result(self, result: RecommendationResult, seconds: float) -> None:
+        self.result = result
+        self.results.show_result(result)
+        current = self.results.current()
+        self.quality_chart.set_result(result, current.model_id if current else None)
+        self.status.setText(f"{len(result.recommendations)} models ranked, {len(result.excluded)} "
+                            f"excluded, in {seconds * 1000:.0f} ms · catalog {result.catalog_version} "
+                            f"(facts as of {result.catalog_as_of})")
+
+    def _show_current(self, rec: object) -> None:
+        current = rec if isinstance(rec, Recommendation) else None
+        self.explanation.show_recommendation(current, self.result)
+        self.memory_chart.set_recommendation(current)
+        self.quality_chart.set_selected(current.model_id if current else None)
+
+    def _chart_clicked(self, model_id: str) -> None:
+        self.results.tabs.setCurrentIndex(0)
+        self.results.select_model(model_id)
+
+    # -- scenarios -------------------------------------------------------------------------------
+    def _scenario_loaded(self, scenario: object) -> None:
+        if isinstance(scenario, Scenario):
+            self.constraints_panel.set_constraints(scenario.constraints)
+            self.files.settle(self.constraints_panel.constraints())
+            self.refresh()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.files.title()} — {APP_NAME}")
+        self.setWindowModified(self.files.dirty)
+
+    def _update_recent(self) -> None:
+        self.recent_menu.clear()
+        for entry in self.files.settings.recent_scenarios:
+            path = Path(entry)
+            action = self.recent_menu.addAction(path.name)
+            action.setStatusTip(entry)
+            action.triggered.connect(lambda _c=False, p=path: self.files.confirm_discard()
+                                     and self.files.open_path(p))
+        self.recent_menu.setEnabled(bool(self.files.settings.recent_scenarios))
+
+    def reset_constraints(self) -> None:
+        """Put every field back to its default."""
+        self.constraints_panel.set_constraints(Constraints())
+        self._constraints_changed()
+
+    # -- other actions ---------------------------------------------------------------------------
+    def export_report(self) -> None:
+        """File → Export report…"""
+        if self.result is None:
+            self.statusBar().showMessage("Nothing to export yet: the ranking is still running.", 5000)
+            return
+        self.exporter.export(self.result, self.files.path.stem if self.files.path else "model-advice")
+
+    def compare(self) -> None:
+        """Compare the 2-4 selected models side by side."""
+        recs = self.results.selected()
+        if not 2 <= len(recs) <= 4:
+            QMessageBox.information(self, "Compare models", "Select two to four models in the ranking "
+                                    "(Ctrl+click or Shift+click), then compare them.")
+            return
+        dialog = CompareDialog(recs, [self.catalog.models.get(r.model_id) for r in recs], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.compare_dialog = dialog
+        dialog.show()
+
+    def copy_ranking(self) -> None:
+        """Copy the ranking as plain text (the CLI's table)."""
+        if self.result is None:
+            return
+        from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+        from advisor.report.table import format_result  # noqa: PLC0415
+
+        QApplication.clipboard().setText(format_result(self.result))
+        self.statusBar().showMessage("Ranking copied to the clipboard.", 3000)
+
+    def focus_filter(self) -> None:
+        """Edit → Find: focus the ranking filter."""
+        self.results.filter.setFocus()
+        self.results.filter.selectAll()
+
+    def reload_catalog(self) -> None:
+        """Re-read the bundled catalog and the user's overlay."""
+        from advisor.catalog.overlay import load_catalog  # noqa: PLC0415
+
+        self.catalog = load_catalog(self.paths)
+        for warning in self.catalog.warnings:
+            QMessageBox.warning(self, "Catalog", warning)
+        self.refresh()
+
+    def about(self) -> None:
+        """Help → About."""
+        meta = self.catalog.meta
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<h3>{APP_NAME} {__version__}</h3><p>Ranks local open-weight and hosted API "
+                          f"language models under your constraints, and explains why.</p>"
+                          f"<p>Catalog {meta.version}, facts as of {meta.as_of.isoformat()}, "
+                          f"{len(self.catalog.models)} models.</p>")
+
+    # -- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.persist:
+            self.background.wait(10_000)
+            event.accept()
+            return
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        settings = self.files.settings.model_copy(update={
+            "geometry_b64": _b64(self.saveGeometry()), "state_b64": _b64(self.splitter.saveState()),
+            "last_scenario": str(self.files.path) if self.files.path else None})
+        try:
+            self.files.keep_session()
+            save_settings(settings, self.paths)
+        except OSError as exc:
+            QMessageBox.warning(self, "Settings not saved", f"Window settings could not be saved: {exc}")
+        self.background.wait(10_000)
+        event.accept()
