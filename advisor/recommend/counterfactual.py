@@ -80,7 +80,9 @@ class _Search:
         if c.budget_usd_month is None:
             return
         over = [r for r in self.blocked_by("budget") if r.best_plan is not None]
-        costs = sorted({math.ceil(r.best_plan.monthly_cost_usd) for r in over if r.best_plan})
+        # Only raises: a rejected model's best plan may be a local one that fails for another reason.
+        costs = sorted({math.ceil(r.best_plan.monthly_cost_usd) for r in over if r.best_plan
+                        and r.best_plan.monthly_cost_usd > c.budget_usd_month})
         for cost in costs[:MAX_TRIES_PER_KIND]:
             extra = [r for r in over if r.best_plan and r.best_plan.monthly_cost_usd <= cost]
             delta = cost - c.budget_usd_month
