@@ -258,7 +258,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
         path = Path(args.output)
         try:
-            export_report(result, path, fmt if fmt != "table" else None)
+            export_report(result, path, fmt if fmt != "table" else None, paper=args.paper)
         except ReportError as exc:
             raise UserError(str(exc)) from exc
         _out(f"wrote {path}", sys.stderr)
@@ -270,8 +270,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
         _out(format_result(result))
     elif fmt == "pdf":
-        raise UserError("PDF reports are not available in this version; use --format html "
-                        "--output FILE.html and print it")
+        raise UserError("a PDF report needs a file: add --output FILE.pdf")
     else:
         from advisor import report  # noqa: PLC0415
 
@@ -352,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "markdown", "html", "pdf", "csv"),
                    default="table")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default a4)")
     p.set_defaults(func=cmd_recommend)
 
     p = sub.add_parser("gui", help="open the desktop window (the default)")

@@ -58,6 +58,13 @@ class Factor(StrEnum):
     MATURITY = "maturity"
 
 
+FACTOR_LABELS: dict[Factor, str] = {
+    Factor.QUALITY: "Task quality", Factor.COST: "Cost vs budget", Factor.SPEED: "Speed",
+    Factor.FIT: "Memory headroom", Factor.CONTEXT: "Context headroom", Factor.LANGUAGE: "Languages",
+    Factor.LICENSE: "Licence openness", Factor.MATURITY: "Maturity",
+}
+"""How each factor is named to people (window, reports)."""
+
 PROFILE_WEIGHTS: dict[Profile, dict[Factor, float]] = {
     Profile.BALANCED: {Factor.QUALITY: 45, Factor.COST: 15, Factor.SPEED: 10, Factor.FIT: 5,
                        Factor.CONTEXT: 5, Factor.LANGUAGE: 10, Factor.LICENSE: 5, Factor.MATURITY: 5},

@@ -18,11 +18,29 @@ import jinja2
 
 from advisor import APP_NAME, bundled
 from advisor.files import atomic_write_text
-from advisor.recommend.result import RecommendationResult
+from advisor.recommend.constraints import FACTOR_LABELS
+from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.report.chart import chart_caption, quality_cost_svg
+
+PAPER_SIZES = ("a4", "letter")
+LICENSE_LABELS = {"permissive": "Permissive", "open-weights-with-conditions": "Open weights, conditions",
+                  "research-only": "Research only", "proprietary": "Proprietary"}
 
 
 class ReportError(ValueError):
     """The report cannot be written as asked (unknown format, unwritable place)."""
+
+
+def money(value: float) -> str:
+    """Dollars, with cents only where they matter."""
+    if value == 0:
+        return "$0"
+    return f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
+
+
+def license_label(license_class: str) -> str:
+    """A licence class in words."""
+    return LICENSE_LABELS.get(license_class, license_class.replace("-", " ").capitalize())
 
 
 def render_json(result: RecommendationResult) -> str:
@@ -69,16 +87,61 @@ def render_markdown(result: RecommendationResult) -> str:
         out.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {md(d.summary())} | {mem} | {tps} | "
                    f"${d.monthly_cost_usd:,.2f} | {md(r.license_class)} |")
     out.append("")
+    out += _markdown_front(result)
     if result.counterfactuals:
         out += ["## What would change the pick", ""]
         out += [f"- {md(cf.change)} → {md(cf.new_top_name)}" for cf in result.counterfactuals] + [""]
     if result.excluded:
         out += ["## Excluded models", "", "| Model | Why |", "|---|---|"]
         out += [f"| {md(e.name)} | {md('; '.join(e.reasons))} |" for e in result.excluded] + [""]
+    out += ["## Each model, explained", ""]
+    for rec in result.shown():
+        out += _markdown_model(rec)
     out += ["## Assumptions", ""] + [f"- {md(a)}" for a in result.assumptions] + [""]
-    if top:
-        out += ["## Sources", ""] + [f"- {md(s)}" for s in top.sources] + [""]
+    out += ["## Sources", "", f"Catalog {md(result.catalog_version)}, facts checked as of "
+            f"{md(result.catalog_as_of)}. Every fact carries its source and the date it was read; the "
+            "sources behind each ranked model are listed under it above.", ""]
+    out += [f"- {md(w)}" for w in result.warnings]
     return "\n".join(out)
+
+
+def _markdown_front(result: RecommendationResult) -> list[str]:
+    """The quality-versus-cost picture as a table: Markdown cannot carry the SVG chart."""
+    ids = set(result.pareto_front)
+    front = sorted((r for r in result.recommendations if r.model_id in ids and r.quality is not None),
+                   key=lambda r: r.deployment.monthly_cost_usd)
+    if not front:
+        return []
+    out = ["## Quality versus monthly cost", "",
+           "The Pareto front: no other model that meets your constraints is both better and cheaper.", "",
+           "| Model | Quality | Per month | Runs as |", "|---|---|---|---|"]
+    out += [f"| {md(r.name)}{' (pick)' if r.rank == 1 else ''} | {r.quality:.0f} | "
+            f"{md(money(r.deployment.monthly_cost_usd))} | {md(r.deployment.summary())} |" for r in front]
+    return [*out, ""]
+
+
+def _markdown_model(rec: Recommendation) -> list[str]:
+    d = rec.deployment
+    out = [f"### {rec.rank}. {md(rec.name)} ({md(rec.vendor)})", "",
+           f"{md(d.summary())} · {md(money(d.monthly_cost_usd))}/month · "
+           f"{md(license_label(rec.license_class))} ({md(rec.license_name)}) · score {rec.score:.1f}/100 · "
+           f"confidence {md(rec.confidence.level)}", ""]
+    out += [f"- {md(line)}" for line in rec.explanation]
+    out += [f"- **Before you choose it:** {md(w)}" for w in rec.warnings]
+    out += ["", "| Factor | Value | Weight | Points |", "|---|---:|---:|---:|"]
+    for factor, label in FACTOR_LABELS.items():
+        weight = rec.weights.get(factor, 0.0)
+        if weight > 0:
+            out.append(f"| {label} | {rec.factor_values.get(factor, 0.0):.2f} | {weight:.0%} | "
+                       f"{rec.score_breakdown.get(factor, 0.0):.1f} |")
+    out += [f"| **Score** | | | **{rec.score:.1f}** |", ""]
+    notes = list(d.cost_notes) + [f"Alternatively {a.summary()}: {money(a.monthly_cost_usd)}/month"
+                                  for a in rec.alternatives[:3]]
+    if notes:
+        out += ["How it would run:", ""] + [f"- {md(n)}" for n in notes] + [""]
+    if rec.sources:
+        out += ["Sources:", ""] + [f"- {md(src)}" for src in rec.sources] + [""]
+    return out
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -116,10 +179,52 @@ def _environment() -> jinja2.Environment:
                               loader=jinja2.FunctionLoader(lambda name: bundled.read_text("report", name)))
 
 
-def render_html(result: RecommendationResult) -> str:
-    """One self-contained HTML file: inline CSS, no scripts, no network."""
+def _front_names(result: RecommendationResult) -> list[str]:
+    names = {r.model_id: r for r in result.recommendations}
+    front = [names[m] for m in result.pareto_front if m in names]
+    return [r.name for r in sorted(front, key=lambda r: r.deployment.monthly_cost_usd)]
+
+
+def _render(result: RecommendationResult, *, pdf: bool, chart_marker: str = "") -> str:
     template = _environment().get_template("report.html")
-    return template.render(r=result, app=APP_NAME, css=bundled.read_text("report", "report.css"))
+    css = bundled.read_text("report", "report_pdf.css" if pdf else "report.css")
+    # The SVG is built by chart.py with every catalog string XML-escaped; the template marks it safe.
+    chart = "" if pdf else quality_cost_svg(result)
+    return template.render(r=result, app=APP_NAME, css=css, pdf=pdf, chart=chart, chart_marker=chart_marker,
+                           chart_caption=chart_caption(result), front_names=_front_names(result),
+                           factor_labels=FACTOR_LABELS, money=money, license_label=license_label)
+
+
+def render_html(result: RecommendationResult) -> str:
+    """One self-contained HTML file: inline CSS and SVG chart, no scripts, no network."""
+    return _render(result, pdf=False)
+
+
+CHART_MARKER = "@@quality-cost-chart@@"
+
+
+def render_pdf_html(result: RecommendationResult) -> str:
+    """The same report for Qt's rich-text engine: a CSS subset it understands, and a marker paragraph
+    where the PDF writer draws the chart as vectors."""
+    return _render(result, pdf=True, chart_marker=CHART_MARKER)
+
+
+def _write_pdf(result: RecommendationResult, path: Path, paper: str,
+               progress: Callable[[float, str], None]) -> None:
+    try:
+        from advisor.ui.pdf import PdfError, write_pdf  # noqa: PLC0415  (Qt loads only for PDF)
+    except ImportError as exc:
+        raise ReportError(f"PDF reports need PySide6 ({exc}); install it with 'pip install "
+                          "PySide6-Essentials' or export HTML and print it") from exc
+    title = f"{APP_NAME} recommendation"
+    if result.top:
+        title += f": {result.top.name}"
+    try:
+        write_pdf(render_pdf_html(result), path, chart_svg=quality_cost_svg(result),
+                  chart_marker=CHART_MARKER, paper=paper, title=title,
+                  footer=f"{APP_NAME} recommendation, {result.generated_at:%Y-%m-%d}", progress=progress)
+    except PdfError as exc:
+        raise ReportError(str(exc)) from exc
 
 
 RENDERERS: dict[str, Callable[[RecommendationResult], str]] = {
@@ -130,14 +235,20 @@ EXTENSIONS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv
 
 
 def export_report(result: RecommendationResult, path: Path, fmt: str | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> None:
+                  progress: Callable[[float, str], None] | None = None, paper: str = "a4") -> None:
     """Write the report; the format comes from `fmt` or the file's extension."""
     report = progress or (lambda _f, _m: None)
     chosen = fmt or EXTENSIONS.get(path.suffix.lower())
     if chosen is None:
-        raise ReportError(f"cannot tell the report format from '{path.name}'; use .html, .md, .json or .csv")
+        raise ReportError(f"cannot tell the report format from '{path.name}'; "
+                          "use .html, .pdf, .md, .json or .csv")
+    if paper not in PAPER_SIZES:
+        raise ReportError(f"unknown paper size '{paper}'; use a4 or letter")
+    if not path.parent.is_dir():
+        raise ReportError(f"cannot write {path}: the folder {path.parent} does not exist")
     if chosen == "pdf":
-        raise ReportError("PDF reports are not available in this version; export HTML and print it to PDF")
+        _write_pdf(result, path, paper, report)
+        return
     report(0.1, "Rendering")
     text = RENDERERS[chosen](result)
     report(0.8, "Writing")

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.catalog.schema import Model
-from advisor.recommend.constraints import Factor
+from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation
-from advisor.ui.explanation_pane import FACTOR_LABELS
 from advisor.ui.result_models import license_label, money
 
 Index = QModelIndex | QPersistentModelIndex

@@ -11,14 +11,9 @@ from collections.abc import Iterable
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from advisor.recommend.constraints import Factor
+from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.ui.result_models import license_label, money
-
-FACTOR_LABELS = {Factor.QUALITY: "Task quality", Factor.COST: "Cost vs budget",
-                 Factor.SPEED: "Speed", Factor.FIT: "Memory headroom", Factor.CONTEXT: "Context headroom",
-                 Factor.LANGUAGE: "Languages", Factor.LICENSE: "Licence openness",
-                 Factor.MATURITY: "Maturity"}
 
 
 def _e(text: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QLocale, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -50,8 +50,12 @@ class ReportExporter(QObject):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
 
+        # PDFs on the paper the user's locale uses: Letter in the US system, A4 elsewhere.
+        us = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+        paper = "letter" if us else "a4"
+
         def work(progress: Progress) -> Path:
-            export_report(result, path, progress=progress)
+            export_report(result, path, progress=progress, paper=paper)
             return path
 
         def step(fraction: float, message: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import load_bundled
 from advisor.hardware.profile import profile_from_preset
-from advisor.catalog.benchmarks import Task
 from advisor.recommend.constraints import Constraints
 from advisor.recommend.engine import recommend
 

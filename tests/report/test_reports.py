@@ -79,3 +79,62 @@ def test_export_picks_format_from_extension(tmp_path: Path, hostile_result: Reco
         assert path.stat().st_size > 100
     with pytest.raises(ReportError):
         export_report(hostile_result, tmp_path / "report.docx")
+
+
+def test_svg_chart_is_well_formed_and_inert(hostile_result: RecommendationResult) -> None:
+    from xml.etree import ElementTree as ET  # noqa: PLC0415
+
+    from advisor.report.chart import chart_points, quality_cost_svg  # noqa: PLC0415
+
+    svg = quality_cost_svg(hostile_result)
+    root = ET.fromstring(svg)  # noqa: S314  (our own output, parsed to prove it is well-formed)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    marks = root.findall(f"{ns}circle") + root.findall(f"{ns}rect")
+    plotted = chart_points(hostile_result)
+    # every plotted model is one mark with a tooltip naming it (the plot area and legend add 4)
+    titles = [t.text or "" for m in marks for t in m.findall(f"{ns}title")]
+    assert len(titles) == len(plotted)
+    assert any(t.startswith("<script>alert(1)</script>") for t in titles)  # the text, not markup
+    assert "<script" not in svg
+    assert root.findall(f"{ns}polyline"), "the Pareto front is drawn"
+    assert not [e for e in root.iter() if e.tag in {f"{ns}script", f"{ns}a", f"{ns}foreignObject"}]
+
+
+def test_html_report_carries_chart_and_every_shown_model(hostile_result: RecommendationResult) -> None:
+    html = render_html(hostile_result)
+    assert html.count("<svg ") == 1
+    shown = hostile_result.shown()
+    assert html.count('<div class="model">') == len(shown)
+    assert html.count('<table class="breakdown"') == len(shown)
+    for rec in shown[:3]:
+        assert f"{rec.score:.1f}" in html
+    assert "Quality versus monthly cost" in html
+    assert "What would change the pick" in html or not hostile_result.counterfactuals
+
+
+def test_markdown_explains_every_shown_model(hostile_result: RecommendationResult) -> None:
+    text = render_markdown(hostile_result)
+    shown = hostile_result.shown()
+    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    assert len(headings) == len(shown)
+    assert text.count("| **Score** |") == len(shown)
+    assert "## Quality versus monthly cost" in text
+
+
+def test_pdf_without_qt_is_a_clear_error(tmp_path: Path, hostile_result: RecommendationResult,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys  # noqa: PLC0415
+
+    monkeypatch.setitem(sys.modules, "advisor.ui.pdf", None)  # what an install without PySide6 sees
+    with pytest.raises(ReportError, match="PDF reports need PySide6"):
+        export_report(hostile_result, tmp_path / "report.pdf")
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(tmp_path: Path,
+                                                      hostile_result: RecommendationResult) -> None:
+    with pytest.raises(ReportError, match="does not exist"):
+        export_report(hostile_result, tmp_path / "nope" / "report.html")
+    with pytest.raises(ReportError, match="paper"):
+        export_report(hostile_result, tmp_path / "report.pdf", paper="a3")

@@ -266,3 +266,16 @@ def test_opening_a_scenario_from_the_command_line(qtbot: QtBot, paths: UserPaths
     assert all(r.deployment.monthly_cost_usd <= 20 for r in win.result.recommendations)
     assert win.constraints_panel.budget.value() == 20
     assert not win.files.dirty
+
+
+def test_export_pdf_and_html_off_the_gui_thread(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "open", lambda _self: None)  # the "Report exported" note
+    assert window.result is not None
+    for name in ("advice.pdf", "advice.html"):
+        target = tmp_path / name
+        window.exporter.export_to(window.result, target)
+        qtbot.waitUntil(lambda t=target: window.exporter.last_path == t, timeout=30_000)  # type: ignore[misc]
+        assert target.stat().st_size > 10_000
+    assert (tmp_path / "advice.pdf").read_bytes().startswith(b"%PDF-")
+    assert "<svg " in (tmp_path / "advice.html").read_text(encoding="utf-8")
