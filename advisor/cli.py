@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    cat = sub.add_parser("catalog", help="list, show and validate the model catalog")
+    cat = sub.add_parser("catalog", help="list, show, validate, edit, import and refresh the catalog")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     p = cat_sub.add_parser("list", help="list models")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -325,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cat_sub.add_parser("path", help="where your files live")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_catalog_path)
+    from advisor.cli_catalog import add_commands  # noqa: PLC0415
+
+    add_commands(cat_sub)
 
     hw = sub.add_parser("hardware", help="hardware presets")
     hw_sub = hw.add_subparsers(dest="hardware_command", metavar="ACTION", required=True)
@@ -387,11 +390,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in problems_from_validation(exc, "options", None):
             _out(f"advisor: error: {problem}", sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (head, less) went away: not an error
+        return 0
     except OSError as exc:
-        _out(f"advisor: error: {exc.filename or ''}: {exc.strerror or exc}", sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)
         return 1
     except KeyboardInterrupt:
         _out("advisor: interrupted", sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0

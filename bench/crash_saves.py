@@ -1,0 +1,75 @@
+"""Kill a process at random instants while it saves the catalog overlay, many times over, and check
+after every kill that the overlay still loads and holds the old or the new content (never torn).
+
+    uv run python bench/crash_saves.py [KILLS]   (default 200)
+
+Prints how many kills landed, how many saves completed, and any torn or unloadable file (should be 0).
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from advisor.catalog.errors import CatalogError
+from advisor.catalog.overlay import read_overlay
+from advisor.paths import UserPaths
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from advisor.catalog.editing import OverlayEditor
+from advisor.paths import UserPaths
+home = Path(sys.argv[1])
+paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
+editor = OverlayEditor.open(paths)
+i = int(sys.argv[2])
+while True:
+    editor.set_field("openai/gpt-4o-mini", "notes", json.dumps([f"save {i}"]))
+    editor.save(keep_backups=3)
+    i += 1
+"""
+
+
+def main() -> int:
+    kills = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    rng = random.Random(2026)
+    torn = 0
+    last = -1
+    start_at = 0
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
+        for n in range(kills):
+            proc = subprocess.Popen([sys.executable, "-c", CHILD, str(home), str(start_at)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.45, 1.0))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            try:
+                overlay = read_overlay(paths.overlay_file)
+            except CatalogError as exc:
+                torn += 1
+                print(f"kill {n}: overlay unreadable: {exc}")
+                continue
+            if paths.overlay_file.exists():
+                seen = int(overlay.models["openai/gpt-4o-mini"].notes[0].split()[1])
+                if seen < last:
+                    torn += 1
+                    print(f"kill {n}: went back from save {last} to {seen}")
+                last = seen
+                start_at = seen + 1_000
+        temps = list(paths.data_dir.glob(".catalog-overlay.json.*.tmp"))
+    print(f"kills: {kills}; overlay unreadable or rolled back: {torn}; last save seen: {last}; "
+          f"temp files left by killed saves: {len(temps)}; {time.perf_counter() - began:.0f} s")
+    return 1 if torn else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Importing (catalog export JSON/TOML, CSV, Hugging Face config) and refreshing from models.dev:
+previews, what gets applied, hostile files refused with a clear message and no change, HTTPS rules."""
+
+from __future__ import annotations
+
+import copy
+import http.server
+import json
+import shutil
+import ssl
+import subprocess
+import threading
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.catalog.editing import OverlayEditor
+from advisor.catalog.errors import CatalogError
+from advisor.catalog.importing import (
+    ChangeKind,
+    apply_plan,
+    csv_rows,
+    plan_import,
+    read_incoming,
+)
+from advisor.catalog.refresh import _HttpsOnlyRedirects, fetch, plan_refresh
+from advisor.catalog.store import Catalog, dump_json, load_bundled, to_document
+from advisor.cli import main
+from advisor.paths import UserPaths
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return load_bundled()
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> UserPaths:
+    return UserPaths(config_dir=tmp_path / "config", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def editor(paths: UserPaths, bundled: Catalog) -> OverlayEditor:
+    return OverlayEditor.open(paths, bundled)
+
+
+def _export_with(bundled: Catalog, path: Path, changes: dict[str, Any]) -> None:
+    doc = to_document(bundled)
+    for model in doc["models"]:
+        if model["id"] in changes:
+            model.update(changes[model["id"]])
+    doc["models"].append({**next(m for m in doc["models"] if m["id"] == "qwen/qwen3-8b"),
+                          "id": "ourteam/qwen3-8b-support", "name": "Support bot"})
+    path.write_text(dump_json(doc), encoding="utf-8")
+
+
+def test_import_own_export_previews_then_applies(editor: OverlayEditor, bundled: Catalog,
+                                                 tmp_path: Path) -> None:
+    src = tmp_path / "team.json"
+    _export_with(bundled, src, {"openai/gpt-4o-mini": {"name": "GPT-4o mini (team)"}})
+    editor.set_field("qwen/qwen3-8b", "name", "My own name")  # the user's edit
+    plan = plan_import(editor, read_incoming(src), str(src))
+    assert [c.model_id for c in plan.of(ChangeKind.ADD)] == ["ourteam/qwen3-8b-support"]
+    changed = plan.of(ChangeKind.CHANGE)
+    assert [c.model_id for c in changed] == ["openai/gpt-4o-mini"]
+    assert changed[0].details == ("name: GPT-4o mini → GPT-4o mini (team)",)
+    assert [c.model_id for c in plan.of(ChangeKind.CONFLICT)] == ["qwen/qwen3-8b"]
+    applied = apply_plan(editor, plan)
+    assert sorted(applied) == ["openai/gpt-4o-mini", "ourteam/qwen3-8b-support"]
+    assert editor.model("qwen/qwen3-8b").name == "My own name"  # conflicts left alone
+
+
+def test_import_toml_and_accept_subset(editor: OverlayEditor, bundled: Catalog, tmp_path: Path) -> None:
+    json_src = tmp_path / "team.json"
+    _export_with(bundled, json_src, {"openai/gpt-4o-mini": {"name": "Renamed"}})
+    doc = json.loads(json_src.read_text(encoding="utf-8"))
+    toml_src = tmp_path / "team.toml"
+    toml_src.write_text(_to_toml(doc), encoding="utf-8")
+    plan = plan_import(editor, read_incoming(toml_src), str(toml_src))
+    assert {c.model_id for c in plan.of(ChangeKind.ADD)} == {"ourteam/qwen3-8b-support"}
+    applied = apply_plan(editor, plan, accept=["openai/gpt-4o-mini"])
+    assert applied == ["openai/gpt-4o-mini"]
+    assert "ourteam/qwen3-8b-support" not in editor.catalog().models
+
+
+def _to_toml(doc: dict[str, Any]) -> str:
+    """A tiny TOML writer for the test (JSON values are valid TOML inline values, except null)."""
+    def value(v: Any) -> str:
+        if isinstance(v, dict):
+            pairs = (f"{json.dumps(k)} = {value(x)}" for k, x in v.items() if x is not None)
+            return "{" + ", ".join(pairs) + "}"
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return json.dumps(v)
+    lines = [f"schema_version = {doc['schema_version']}", f"kind = {json.dumps(doc['kind'])}",
+             f"meta = {value(doc['meta'])}"]
+    for key in ("licenses", "hardware", "models"):
+        for entry in doc[key]:
+            lines.append(f"[[{key}]]")
+            lines += [f"{json.dumps(k)} = {value(v)}" for k, v in entry.items() if v is not None]
+    return "\n".join(lines) + "\n"
+
+
+CSV_HEADER = "id,name,family,vendor,open_weights,license,source,as_of,provider,price_input_usd_per_mtok," \
+             "price_output_usd_per_mtok,context_window_tokens\n"
+
+
+def test_csv_import_with_two_offerings(editor: OverlayEditor, tmp_path: Path) -> None:
+    src = tmp_path / "models.csv"
+    src.write_text(CSV_HEADER
+                   + "acme/helper-1,Helper 1,helper,Acme,false,proprietary-openai,https://acme.example/prices,"
+                     "2026-11-01,acme,0.5,1.5,64000\n"
+                   + "acme/helper-1,Helper 1,helper,Acme,false,proprietary-openai,https://other.example,"
+                     "2026-11-02,other,0.4,1.2,64000\n", encoding="utf-8")
+    plan = plan_import(editor, read_incoming(src), str(src))
+    (add,) = plan.of(ChangeKind.ADD)
+    assert [o.provider for o in add.incoming.offerings] == ["acme", "other"]
+    assert add.incoming.offerings[1].price_output_usd_per_mtok == 1.2
+    apply_plan(editor, plan)
+    assert editor.catalog().models["acme/helper-1"].context_window_tokens == 64000
+
+
+def test_csv_errors_name_row_and_field(tmp_path: Path) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text(CSV_HEADER + "acme/x,X,x,Acme,perhaps,proprietary-openai,s,2026-11-01,,,,\n"
+                   + "acme/y,Y,y,Acme,false,proprietary-openai,s,not-a-date,,,,\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_incoming(src)
+    text = str(info.value)
+    assert "row 2 (model 'acme/x'): open_weights: must be true or false" in text
+    assert "row 3 (model 'acme/y')" in text
+    assert "as_of" in text
+    src.write_text("id,name\nacme/x,X\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="lacks the column"):
+        read_incoming(src)
+
+
+def test_csv_export_round_trips_and_is_formula_safe(editor: OverlayEditor, tmp_path: Path) -> None:
+    editor.set_field("openai/gpt-4o-mini", "name", '=HYPERLINK("http://x","y")')
+    text = csv_rows([editor.model("openai/gpt-4o-mini"), editor.model("qwen/qwen3-8b")])
+    assert "'=HYPERLINK" in text
+    src = tmp_path / "round.csv"
+    src.write_text(text, encoding="utf-8")
+    back = {m.id: m for m in read_incoming(src).models}
+    assert back["openai/gpt-4o-mini"].name == '=HYPERLINK("http://x","y")'
+    assert len(back["openai/gpt-4o-mini"].offerings) == len(editor.model("openai/gpt-4o-mini").offerings)
+
+
+def test_hugging_face_config_counts_parameters(editor: OverlayEditor, tmp_path: Path) -> None:
+    folder = tmp_path / "ft"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "qwen3-8b-config.json", folder / "config.json")
+    with pytest.raises(CatalogError, match=r"--id and --license"):
+        read_incoming(folder / "config.json")
+    (model,) = read_incoming(folder / "config.json", model_id="ourteam/qwen3-8b-support",
+                             license_id="Apache-2.0", today=TODAY).models
+    arch = model.architecture
+    assert arch is not None
+    assert (arch.layers, arch.hidden_size, arch.attention_heads, arch.kv_heads, arch.head_dim) == \
+        (36, 4096, 32, 8, 128)
+    assert arch.total_params_b == pytest.approx(8.19, abs=0.01)  # the card: 8.2B
+    assert model.context_window_tokens == 40960
+    assert arch.tied_embeddings is False
+    # a safetensors index beside it (synthetic size: 16.38 GB of bf16) gives the hub count as well
+    (folder / "model.safetensors.index.json").write_text(
+        json.dumps({"metadata": {"total_size": 16_380_000_000}, "weight_map": {}}), encoding="utf-8")
+    (model,) = read_incoming(folder / "config.json", model_id="ourteam/qwen3-8b-support",
+                             license_id="Apache-2.0", today=TODAY).models
+    assert model.architecture is not None
+    assert model.architecture.hub_params_b == pytest.approx(8.19)
+    plan = plan_import(editor, read_incoming(folder / "config.json", model_id="ourteam/qwen3-8b-support",
+                                             license_id="Apache-2.0", today=TODAY), "config.json")
+    apply_plan(editor, plan)
+    assert editor.catalog().models["ourteam/qwen3-8b-support"].open_weights
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("types.json", json.dumps({"schema_version": 1, "kind": "model-advisor-catalog",
+                               "meta": {"version": "x", "as_of": "2026-11-01"},
+                               "models": [{"id": "acme/x", "name": 5}]}), "acme/x"),
+    ("huge.json", json.dumps({"schema_version": 1, "kind": "model-advisor-overlay",
+                              "models": [{"id": "acme/x", "name": "x" * 50_000_000}]}), "name"),
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("bytes.json", b'{"kind": "\xff\xfe"}', "not UTF-8"),
+    ("bytes.csv", b"id,name\n\xff\n", "not UTF-8"),
+    ("huge.csv", CSV_HEADER + "acme/x," + "x" * 50_000_000 + ",x,A,false,MIT,s,2026-11-01,,,,\n",
+     "not valid CSV"),
+    ("other.json", json.dumps({"hello": "world"}), "not a file Model Advisor can import"),
+    ("bad.toml", "this is = = not toml", "not valid TOML"),
+])
+def test_hostile_files_are_refused_and_change_nothing(editor: OverlayEditor, tmp_path: Path, name: str,
+                                                      content: str | bytes, words: str) -> None:
+    src = tmp_path / name
+    if isinstance(content, bytes):
+        src.write_bytes(content)
+    else:
+        src.write_text(content, encoding="utf-8")
+    before = editor.overlay
+    with pytest.raises(CatalogError) as info:
+        plan_import(editor, read_incoming(src), str(src))
+    message = str(info.value)
+    assert words in message
+    assert str(src) in message
+    assert len(message) < 2_000  # the 50 MB string is not echoed back
+    assert editor.overlay == before
+    assert not editor.paths.overlay_file.exists()
+
+
+def _doc() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / "models-dev-api.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor: OverlayEditor) -> None:
+    doc = copy.deepcopy(_doc())
+    # Test-made changes (not real prices): a new price for gpt-4o-mini and gpt-4.1 on OpenAI.
+    doc["openai"]["models"]["gpt-4o-mini"]["cost"]["input"] = 0.11
+    doc["openai"]["models"]["gpt-4.1"]["cost"]["output"] = 7.5
+    editor.set_field("openai/gpt-4.1", "notes", '["we negotiated our own price"]')
+    plan = plan_refresh(editor, doc=doc, name="api.json", today=TODAY)
+    changes = {c.model_id: c for c in plan.of(ChangeKind.CHANGE)}
+    assert set(changes) == {"openai/gpt-4o-mini"}
+    assert any("price_input_usd_per_mtok: 0.15 → 0.11" in d for d in changes["openai/gpt-4o-mini"].details)
+    assert [c.model_id for c in plan.of(ChangeKind.CONFLICT)] == ["openai/gpt-4.1"]
+    added = {c.model_id for c in plan.of(ChangeKind.ADD)}
+    assert "openai/gpt-5.5" in added
+    assert not any("embedding" in m for m in added)
+    applied = apply_plan(editor, plan)
+    assert "openai/gpt-4.1" not in applied
+    assert editor.model("openai/gpt-4.1").offerings[0].price_output_usd_per_mtok != 7.5
+    mini = editor.model("openai/gpt-4o-mini").offerings[0]
+    assert mini.price_input_usd_per_mtok == 0.11
+    assert mini.as_of == TODAY
+    assert "models.dev" in mini.source
+
+
+def test_refresh_of_an_unchanged_document_changes_no_known_model(editor: OverlayEditor) -> None:
+    plan = plan_refresh(editor, doc=_doc(), name="api.json", today=TODAY)
+    assert plan.of(ChangeKind.CHANGE) == []  # the catalog was built from the same snapshot
+
+
+def test_refresh_rejects_non_https_and_bad_documents(editor: OverlayEditor, tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="only https://"):
+        fetch("http://models.dev/api.json")
+    with pytest.raises(CatalogError, match="only https://"):
+        fetch("file:///etc/passwd")
+    bad = tmp_path / "api.json"
+    bad.write_text(json.dumps({"openai": {"models": []}}), encoding="utf-8")
+    with pytest.raises(CatalogError, match="must be an object of models"):
+        plan_refresh(editor, str(bad))
+
+
+# -- a local HTTPS server (self-signed certificate made with openssl) ---------------------------------
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ssl.SSLContext]]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    body = (FIXTURES / "models-dev-api.json").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/api.json":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "http://127.0.0.1:1/api.json")
+                self.end_headers()
+            elif self.path == "/slow":
+                threading.Event().wait(3)
+                self.send_response(200)
+                self.end_headers()
+            else:
+                self.send_response(404)
+                self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    yield f"https://127.0.0.1:{server.server_address[1]}", client_ctx
+    server.shutdown()
+
+
+def _opener(ctx: ssl.SSLContext) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx), _HttpsOnlyRedirects())
+
+
+def test_fetch_over_https_with_size_cap_redirect_rule_and_timeout(
+        https_server: tuple[str, ssl.SSLContext]) -> None:
+    base, ctx = https_server
+    data = fetch(f"{base}/api.json", opener=_opener(ctx))
+    assert json.loads(data)["openai"]["models"]["gpt-4o-mini"]["cost"]["input"] == 0.15
+    with pytest.raises(CatalogError, match="larger than"):
+        fetch(f"{base}/api.json", opener=_opener(ctx), max_bytes=10_000)
+    with pytest.raises(CatalogError, match="non-HTTPS"):
+        fetch(f"{base}/redirect", opener=_opener(ctx))
+    with pytest.raises(CatalogError, match="HTTP 404"):
+        fetch(f"{base}/missing", opener=_opener(ctx))
+    with pytest.raises(CatalogError, match=r"did not answer within|could not be reached"):
+        fetch(f"{base}/slow", opener=_opener(ctx), timeout=0.5)
+    with pytest.raises(CatalogError, match="could not be reached"):
+        fetch(f"{base}/api.json")  # our self-signed certificate is not trusted by default
+
+
+def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_HOME", str(tmp_path / "home"))
+    assert main(["catalog", "edit", "openai/gpt-4o-mini", "--set", "name=Mini"]) == 0
+    assert main(["catalog", "hide", "qwen/qwen3-8b"]) == 0
+    assert main(["catalog", "revert", "openai/gpt-4o-mini"]) == 0
+    out_file = tmp_path / "export.json"
+    assert main(["catalog", "export", str(out_file)]) == 0
+    assert json.loads(out_file.read_text(encoding="utf-8"))["kind"] == "model-advisor-catalog"
+    capsys.readouterr()
+    assert main(["catalog", "refresh", "--from", str(FIXTURES / "models-dev-api.json"), "--dry-run",
+                 "--format", "json"]) == 0
+    preview = json.loads(capsys.readouterr().out)
+    assert any(c["model_id"] == "openai/gpt-5.5" for c in preview["changes"])
+    overlay = tmp_path / "home" / "data" / "catalog-overlay.json"
+    before = overlay.read_bytes()
+    assert main(["catalog", "import", str(FIXTURES / "qwen3-8b-config.json"), "--dry-run"]) == 1
+    assert "--id and --license" in capsys.readouterr().err
+    assert main(["catalog", "import", str(FIXTURES / "qwen3-8b-config.json"), "--id", "ourteam/ft",
+                 "--license", "Apache-2.0"]) == 0
+    assert overlay.read_bytes() != before
+    assert main(["catalog", "show", "ourteam/ft", "--format", "json"]) == 0
+    assert main(["catalog", "edit", "openai/gpt-4o-mini", "--set", "context_window_tokens=-1"]) == 1
+    assert "must be greater than 0" in capsys.readouterr().err
