@@ -65,7 +65,7 @@ def main() -> int:
                     print(f"kill {n}: went back from save {last} to {seen}")
                 last = seen
                 start_at = seen + 1_000
-        temps = list(paths.data_dir.glob(".catalog-overlay.json.*.tmp"))
+        temps = list(paths.data_dir.glob(".catalog-overlay.json.*.tmp"))  # only the last kill's, if any
     print(f"kills: {kills}; overlay unreadable or rolled back: {torn}; last save seen: {last}; "
           f"temp files left by killed saves: {len(temps)}; {time.perf_counter() - began:.0f} s")
     return 1 if torn else 0

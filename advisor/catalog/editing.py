@@ -303,6 +303,10 @@ class OverlayEditor:
             if self.changed_on_disk():
                 theirs, _ = self._read()
                 to_write, outcome = merge_overlays(self.ancestor, theirs, self.overlay, resolution)
+            # Overlay writes happen only under this lock, so any temp file left now is from a save
+            # that was killed mid-write: remove it.
+            for stale in self.paths.data_dir.glob(f".{self.paths.overlay_file.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
             write_overlay(to_write, self.paths, keep_backups=keep_backups)
             self.ancestor = self.overlay = to_write
             self.fingerprint = _fingerprint(self.paths.overlay_file.read_bytes())

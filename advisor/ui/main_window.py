@@ -10,6 +10,7 @@ import base64
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -46,6 +47,10 @@ def _unb64(text: str | None) -> QByteArray | None:
         return QByteArray(base64.b64decode(text, validate=True))
     except ValueError:
         return None
+
+
+if TYPE_CHECKING:
+    from advisor.ui.catalog_editor import CatalogEditor
 
 
 class MainWindow(QMainWindow):
@@ -149,6 +154,11 @@ class MainWindow(QMainWindow):
         self._action("&Edit", "&Find model…", self.focus_filter, keys.Find)
         self._action("&Edit", "&Reset constraints", self.reset_constraints, None,
                      "Back to the defaults (keeps the file name)")
+        self._action("&Catalog", "&Edit catalog…", self.edit_catalog, "Ctrl+Shift+E",
+                     "Add, edit, hide and import models in your own catalog")
+        self._action("&Catalog", "Refresh from &models.dev…",
+                     lambda: self.edit_catalog().refresh_models_dev(),
+                     tip="Download current prices and new hosted models; you review before anything changes")
         self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
         self._action("&View", "&Ranking", lambda: self.results.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action("&View", "E&xcluded models", lambda: self.results.tabs.setCurrentIndex(1), "Ctrl+2")
@@ -283,6 +293,18 @@ class MainWindow(QMainWindow):
         """Edit → Find: focus the ranking filter."""
         self.results.filter.setFocus()
         self.results.filter.selectAll()
+
+    def edit_catalog(self) -> CatalogEditor:
+        """Catalog → Edit catalog…: the editing dialog; the ranking reloads after a save."""
+        from advisor.catalog.editing import OverlayEditor  # noqa: PLC0415
+        from advisor.catalog.store import load_bundled  # noqa: PLC0415
+        from advisor.ui.catalog_editor import CatalogEditor  # noqa: PLC0415
+
+        dialog = CatalogEditor(OverlayEditor.open(self.paths, load_bundled()), self.background, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self.reload_catalog() if dialog.saved else None)
+        dialog.open()
+        return dialog
 
     def reload_catalog(self) -> None:
         """Re-read the bundled catalog and the user's overlay."""

@@ -295,12 +295,14 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(cert, key)
-    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    # handshake in the request thread, so a refused handshake closes its socket like any bad request
+    server.socket = server_ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     client_ctx = ssl.create_default_context(cafile=str(cert))
     yield f"https://127.0.0.1:{server.server_address[1]}", client_ctx
     server.shutdown()
+    server.server_close()
 
 
 def _opener(ctx: ssl.SSLContext) -> urllib.request.OpenerDirector:

@@ -1,0 +1,608 @@
+"""Catalog → Edit catalog…: browse every model, edit, add, duplicate, hide, delete and revert the
+user's entries, import files and refresh from models.dev, with undo/redo and no lost edits.
+
+The dialog is a thin client of `advisor.catalog.editing.OverlayEditor`: each change replaces the
+editor's immutable overlay, and a QUndoStack keeps the before/after pair, so undo and redo are exact.
+The form is generated from the schema (every plain field of `Model`, with its description as the
+tooltip); nested facts (offerings, architecture, languages…) are edited as JSON in the "All
+fields" tab. Validation messages are the core's sentences, shown under the form.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution
+from advisor.catalog.errors import CatalogError
+from advisor.catalog.importing import ChangeKind, ImportPlan, apply_plan, plan_import, read_incoming
+from advisor.catalog.overlay import Overlay
+from advisor.catalog.schema import Model
+from advisor.catalog.store import Origin
+from advisor.ui.background import Background, Progress
+
+Index = QModelIndex | QPersistentModelIndex
+SIMPLE_TYPES = (str, int, float, bool, date)
+
+
+def form_fields() -> list[tuple[str, type, str]]:
+    """The plain (non-nested) fields of `Model`, from the schema: (name, type, description)."""
+    out = []
+    for name, info in Model.model_fields.items():
+        if name == "id":
+            continue
+        ann: Any = info.annotation
+        if isinstance(ann, types.UnionType) or typing.get_origin(ann) is typing.Union:
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            ann = args[0] if len(args) == 1 else None
+        if ann in SIMPLE_TYPES:
+            out.append((name, ann, info.description or ""))
+    return out
+
+
+class OverlayCommand(QUndoCommand):
+    """One change to the overlay, undone by restoring the overlay before it."""
+
+    def __init__(self, editor: OverlayEditor, before: Overlay, after: Overlay, text: str,
+                 refresh: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._editor, self._before, self._after, self._refresh = editor, before, after, refresh
+
+    def redo(self) -> None:
+        self._editor.overlay = self._after
+        self._refresh()
+
+    def undo(self) -> None:
+        self._editor.overlay = self._before
+        self._refresh()
+
+
+class CatalogTable(QAbstractTableModel):
+    """Every model in the working catalog: id, name, vendor, weights, where it came from, hidden."""
+
+    HEADERS = ("Id", "Name", "Vendor", "Weights", "Yours", "Hidden")
+
+    def __init__(self, editor: OverlayEditor) -> None:
+        super().__init__()
+        self._editor = editor
+        self._ids: list[str] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the editor's catalog."""
+        self.beginResetModel()
+        self._catalog = self._editor.catalog()
+        self._ids = sorted(self._catalog.models)
+        self.endResetModel()
+
+    def model_id(self, row: int) -> str:
+        """The id shown on a row."""
+        return self._ids[row]
+
+    def row_of(self, model_id: str) -> int:
+        """The row of an id (-1 if absent)."""
+        return self._ids.index(model_id) if model_id in self._ids else -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        mid = self._ids[index.row()]
+        model = self._catalog.models[mid]
+        origin = self._editor.origin(mid)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (mid, model.name, model.vendor, "open" if model.open_weights else "API only",
+                    {Origin.USER: "added", Origin.OVERRIDE: "edited"}.get(origin, ""),
+                    "hidden" if mid in self._editor.overlay.hidden else "")[index.column()]
+        if role == Qt.ItemDataRole.FontRole and origin is not Origin.BUNDLED:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {Origin.USER: "You added this model.", Origin.OVERRIDE:
+                    "You edited this bundled model; Revert restores the bundled entry."}.get(origin)
+        return None
+
+
+class PlanDialog(QDialog):
+    """The preview of an import or refresh: tick what to apply (conflicts start unticked)."""
+
+    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Review changes")
+        self.resize(720, 480)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{_esc(plan.source)}</b>: {_esc(plan.summary())}. Tick what to apply; "
+                                "models you edited yourself are not replaced unless you tick them."))
+        self.list = QListWidget()
+        marks = {ChangeKind.ADD: "Add", ChangeKind.CHANGE: "Change", ChangeKind.CONFLICT: "Replace your edit"}
+        for change in plan.changes:
+            if change.kind is ChangeKind.SAME:
+                continue
+            item = QListWidgetItem(f"{marks[change.kind]}: {change.model_id} ({change.name})")
+            item.setToolTip("\n".join(change.details))
+            item.setData(Qt.ItemDataRole.UserRole, change.model_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if change.kind is ChangeKind.CONFLICT
+                               else Qt.CheckState.Checked)
+            self.list.addItem(item)
+        layout.addWidget(self.list)
+        if plan.skipped:
+            layout.addWidget(QLabel(f"Skipped: {_esc('; '.join(plan.skipped[:6]))}"))
+        std = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(std.Apply | std.Cancel)
+        buttons.button(std.Apply).clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accepted_ids(self) -> list[str]:
+        """The ticked model ids."""
+        items = (self.list.item(i) for i in range(self.list.count()))
+        return [str(it.data(Qt.ItemDataRole.UserRole)) for it in items
+                if it.checkState() == Qt.CheckState.Checked]
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CatalogEditor(QDialog):
+    """The catalog editing dialog. `saved` is True once something was written to the overlay."""
+
+    def __init__(self, editor: OverlayEditor, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.background = background
+        self.saved = False
+        self.undo = QUndoStack(self)
+        self.setWindowTitle("Edit catalog")
+        self.resize(1100, 700)
+        self._current: str | None = None
+
+        self.table_model = CatalogTable(editor)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.filter = QLineEdit(placeholderText="Filter models (Ctrl+F)…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select_row(cur))
+
+        splitter = QSplitter()
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_form())
+        splitter.setSizes([560, 540])
+        top, bottom = self._build_bars()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        for warning in editor.warnings:
+            QMessageBox.warning(self, "Catalog", warning)
+        self.undo.cleanChanged.connect(lambda _c: self._update_status())
+        self._update_status()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _build_list(self) -> QWidget:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.new_button = self._button(row, "&New…", self.new_model, "Add a model of your own")
+        self.dup_button = self._button(row, "D&uplicate…", self.duplicate,
+                                       "Copy the selected model under a new id")
+        self.hide_box = QCheckBox("&Hidden")
+        self.hide_box.setToolTip("Hidden models are left out of every ranking")
+        self.hide_box.clicked.connect(self.toggle_hidden)
+        row.addWidget(self.hide_box)
+        self.revert_button = self._button(row, "&Revert", self.revert,
+                                          "Drop your edits to this bundled model")
+        self.delete_button = self._button(row, "De&lete", self.delete, "Delete a model you added")
+        left_layout.addLayout(row)
+        return left
+
+    def _build_form(self) -> QWidget:
+        self.form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for name, kind, description in form_fields():
+            edit = QLineEdit()
+            edit.setToolTip(description + ("  (true or false)" if kind is bool else
+                                           "  (YYYY-MM-DD)" if kind is date else ""))
+            edit.setAccessibleName(name)
+            self.fields[name] = edit
+            self.form.addRow(name.replace("_", " ").capitalize(), edit)
+        form_box = QWidget()
+        form_box.setLayout(self.form)
+        self.json_edit = QPlainTextEdit()
+        self.json_edit.setFont(QFont("monospace"))
+        self.json_edit.setToolTip("The whole entry as JSON: offerings, architecture, languages, evidence…")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(form_box, "&Fields")
+        self.tabs.addTab(self.json_edit, "&All fields (JSON)")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.apply_button = QPushButton("&Apply changes")
+        self.apply_button.setToolTip("Check the entry and make it part of your catalog (Ctrl+Return)")
+        self.apply_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.apply_button.clicked.connect(self.apply_entry)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.apply_button, 0, Qt.AlignmentFlag.AlignRight)
+        return right
+
+    def _build_bars(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        top = QHBoxLayout()
+        self._button(top, "&Import…", self.import_file,
+                     "Merge models from a catalog export, CSV or config.json")
+        self._button(top, "Refresh from &models.dev…", self.refresh_models_dev,
+                     "Download current prices and new hosted models (HTTPS); "
+                     "you review before anything changes")
+        top.addStretch(1)
+        self.undo_button = self._button(top, "&Undo", self.undo.undo, "Undo (Ctrl+Z)")
+        self.redo_button = self._button(top, "Re&do", self.undo.redo, "Redo (Ctrl+Shift+Z)")
+        self.undo.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo.undo),
+                           (QKeySequence.StandardKey.Redo, self.undo.redo),
+                           (QKeySequence.StandardKey.Find, self.filter.setFocus),
+                           (QKeySequence.StandardKey.Save, self.save)):
+            action = self.addAction(keys.name)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _c=False, s=slot: s())
+
+        std = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(std.Save | std.Close)
+        buttons.button(std.Save).clicked.connect(self.save)
+        buttons.rejected.connect(self.close)
+        self.status = QLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(buttons)
+        return top, bottom
+
+    def _button(self, layout: QHBoxLayout, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _c=False: slot())
+        layout.addWidget(button)
+        return button
+
+    # -- selection and display ------------------------------------------------------------------
+
+    def _select_row(self, proxy_index: QModelIndex) -> None:
+        if not proxy_index.isValid():
+            return
+        self.show_model(self.table_model.model_id(self.proxy.mapToSource(proxy_index).row()))
+
+    def select(self, model_id: str) -> None:
+        """Select a model in the table and show it."""
+        row = self.table_model.row_of(model_id)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
+        self.show_model(model_id)
+
+    def show_model(self, model_id: str) -> None:
+        """Fill the form and the JSON view with a model."""
+        self._current = model_id
+        model = self.editor.model(model_id)
+        origin = self.editor.origin(model_id)
+        self.title.setText(f"<b>{_esc(model.name)}</b> <code>{_esc(model_id)}</code> — "
+                           + {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
+                              Origin.BUNDLED: "bundled"}[origin])
+        data = model.model_dump(mode="json")
+        for name, edit in self.fields.items():
+            value = data.get(name)
+            text = "" if value is None else str(value)
+            edit.setText(text.lower() if isinstance(value, bool) else text)
+        self.json_edit.setPlainText(json.dumps(data, indent=2, ensure_ascii=False))
+        self.message.clear()
+        self.hide_box.setChecked(model_id in self.editor.overlay.hidden)
+        self.revert_button.setEnabled(origin is Origin.OVERRIDE)
+        self.delete_button.setEnabled(origin is Origin.USER)
+
+    def _refresh(self) -> None:
+        current = self._current
+        self.table_model.reload()
+        if current and current in self.editor.catalog().models:
+            self.select(current)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        dirty = self.editor.dirty
+        self.status.setText("Unsaved changes" if dirty else "All changes saved")
+        self.setWindowTitle("Edit catalog" + (" *" if dirty else ""))
+
+    # -- changes (each one undoable) ------------------------------------------------------------
+
+    def _change(self, text: str, action: Callable[[], object]) -> bool:
+        before = self.editor.overlay
+        try:
+            action()
+        except CatalogError as exc:
+            self.editor.overlay = before
+            self.message.setText("\n".join(str(p) for p in exc.problems))
+            return False
+        after = self.editor.overlay
+        self.editor.overlay = before
+        if after != before:
+            self.undo.push(OverlayCommand(self.editor, before, after, text, self._refresh))
+        self.message.clear()
+        return True
+
+    def _entry_from_form(self) -> dict[str, Any]:
+        if self.tabs.currentIndex() == 1:
+            try:
+                data = json.loads(self.json_edit.toPlainText())
+            except json.JSONDecodeError as exc:
+                raise CatalogError([]) from ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}")
+            return data if isinstance(data, dict) else {}
+        assert self._current is not None
+        data = self.editor.model(self._current).model_dump(mode="json")
+        for name, kind, _ in form_fields():
+            text = self.fields[name].text().strip()
+            if text == "":
+                data.pop(name, None)
+            elif kind in (int, float):
+                try:
+                    data[name] = json.loads(text)
+                except json.JSONDecodeError:
+                    data[name] = text
+            elif kind is bool:
+                data[name] = {"true": True, "false": False, "yes": True, "no": False}.get(text.lower(), text)
+            else:
+                data[name] = text
+        return data
+
+    def apply_entry(self) -> None:
+        """Check the form (or the JSON) and make it the model's entry."""
+        if self._current is None:
+            return
+        try:
+            data = self._entry_from_form()
+        except CatalogError as exc:
+            self.message.setText(str(exc.__cause__))
+            return
+        from pydantic import ValidationError  # noqa: PLC0415
+
+        from advisor.catalog.errors import problems_from_validation  # noqa: PLC0415
+
+        try:
+            model = Model.model_validate(data)
+        except ValidationError as exc:
+            problems = problems_from_validation(exc, f"model '{data.get('id', self._current)}'", None)
+            self.message.setText("\n".join(str(p) for p in problems))
+            return
+        if model.id != self._current and self._current not in self.editor.catalog().models:
+            self._current = model.id
+        if self._change(f"Edit {model.id}", lambda: self.editor.put_model(model)):
+            self.select(model.id)
+
+    def new_model(self) -> None:
+        """Start a new entry from a template (it must be completed before it can be applied)."""
+        mid, ok = QInputDialog.getText(self, "New model", "Id of the new model (vendor/name):")
+        if not ok or not mid.strip():
+            return
+        template = {"id": mid.strip(), "name": mid.strip().split("/")[-1], "family": "", "vendor": "",
+                    "open_weights": False, "license": "", "offerings": [],
+                    "facts": {"source": "", "as_of": date.today().isoformat()}}  # noqa: DTZ011
+        self._current = mid.strip()
+        self.title.setText(f"<b>New model</b> <code>{_esc(mid.strip())}</code> — fill in, then Apply")
+        self.json_edit.setPlainText(json.dumps(template, indent=2))
+        self.tabs.setCurrentIndex(1)
+        self.message.setText("Fill in name, family, vendor, licence and where the facts come from "
+                             "(source), then Apply.")
+
+    def duplicate(self) -> None:
+        """Copy the selected model under a new id."""
+        if self._current is None:
+            return
+        mid, ok = QInputDialog.getText(self, "Duplicate model", "Id of the copy (vendor/name):",
+                                       text=f"{self._current}-copy")
+        source = self._current
+        if ok and mid.strip() and self._change(f"Duplicate {source}",
+                                               lambda: self.editor.duplicate(source, mid.strip())):
+            self.table_model.reload()
+            self.select(mid.strip())
+
+    def toggle_hidden(self) -> None:
+        """Hide or show the selected model."""
+        if self._current:
+            hidden = self.hide_box.isChecked()
+            self._change(f"{'Hide' if hidden else 'Show'} {self._current}",
+                         lambda: self.editor.hide(self._current or "", hidden))
+
+    def revert(self) -> None:
+        """Drop the user's edits to the selected bundled model."""
+        if self._current:
+            self._change(f"Revert {self._current}", lambda: self.editor.revert(self._current or ""))
+
+    def delete(self) -> None:
+        """Delete the selected user-added model."""
+        if self._current and QMessageBox.question(
+                self, "Delete model", f"Delete {self._current} from your catalog? (Undo brings it back.)"
+        ) == QMessageBox.StandardButton.Yes:
+            gone = self._current
+            if self._change(f"Delete {gone}", lambda: self.editor.delete(gone)):
+                self._current = None
+                self.table_model.reload()
+
+    # -- import and refresh ---------------------------------------------------------------------
+
+    def import_file(self, path: Path | None = None) -> None:
+        """Import a file: preview, then apply what the user ticks."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Import models", str(Path.home()),
+                                                  "Catalog files (*.json *.toml *.csv);;All files (*)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            try:
+                incoming = read_incoming(path)
+            except CatalogError as exc:
+                if "--id and --license" not in str(exc) and "--id" not in str(exc):
+                    raise
+                mid, ok = QInputDialog.getText(self, "Import config.json",
+                                               "Id of the new model (vendor/name):")
+                if not ok:
+                    return
+                lic, ok = QInputDialog.getItem(self, "Import config.json", "Its licence:",
+                                               sorted(self.editor.catalog().licenses), 0, False)
+                if not ok:
+                    return
+                incoming = read_incoming(path, model_id=mid.strip(), license_id=lic)
+            self.review(plan_import(self.editor, incoming, path.name))
+        except CatalogError as exc:
+            QMessageBox.warning(self, "Import", "Nothing was changed:\n\n" + str(exc)[:3000])
+
+    def review(self, plan: ImportPlan) -> None:
+        """Show a plan and apply the ticked entries as one undoable step."""
+        if not [c for c in plan.changes if c.kind is not ChangeKind.SAME] and not plan.licenses:
+            QMessageBox.information(self, "Nothing to change", f"{plan.source}: {plan.summary()}.")
+            return
+        dialog = PlanDialog(plan, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        ids = dialog.accepted_ids()
+        self._change(f"Import {len(ids)} models from {plan.source}",
+                     lambda: apply_plan(self.editor, plan, accept=ids, replace_edited=True))
+
+    def refresh_models_dev(self, source: str | None = None) -> None:
+        """Download models.dev in the background, then review."""
+        from advisor.catalog.refresh import plan_refresh  # noqa: PLC0415
+
+        progress = QProgressDialog("Downloading models.dev…", "", 0, 100, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def work(report: Progress) -> ImportPlan:
+            return plan_refresh(self.editor, source, progress=report)
+
+        def done(plan: object) -> None:
+            progress.reset()
+            assert isinstance(plan, ImportPlan)
+            self.review(plan)
+
+        def failed(exc: BaseException) -> None:
+            progress.reset()
+            QMessageBox.warning(self, "Refresh", f"Nothing was changed: {exc}")
+
+        def step(fraction: float, message: str) -> None:
+            progress.setValue(round(fraction * 100))
+            progress.setLabelText(message)
+
+        self.background.run(work, done, failed, step)
+
+    # -- saving and closing ---------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the overlay; if another window saved the same entries, ask whose to keep."""
+        try:
+            outcome = self.editor.save()
+        except MergeConflictError as exc:
+            box = QMessageBox(QMessageBox.Icon.Question, "Changed elsewhere", str(exc),
+                              QMessageBox.StandardButton.Cancel, self)
+            mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
+            theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
+            box.exec()
+            if box.clickedButton() not in (mine, theirs):
+                return False
+            outcome = self.editor.save(Resolution.OURS if box.clickedButton() is mine else Resolution.THEIRS)
+        except (OSError, CatalogError) as exc:
+            QMessageBox.critical(self, "Save failed", f"Your catalog could not be saved: {exc}")
+            return False
+        self.saved = True
+        self.undo.setClean()
+        self._refresh()
+        if outcome.merged_from_other:
+            self.status.setText(f"Saved; kept {len(outcome.merged_from_other)} change(s) "
+                                "made in another window")
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.editor.dirty:
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Save your catalog changes before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                event.ignore()
+                return
+        event.accept()
+        self.done(QDialog.DialogCode.Accepted if self.saved else QDialog.DialogCode.Rejected)

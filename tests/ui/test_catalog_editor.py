@@ -1,0 +1,113 @@
+"""Catalog → Edit catalog… driven as a user would: form edits with undo/redo, worded errors, hide,
+import with review, save, unsaved-changes prompt, and the ranking picking the edits up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from advisor.catalog.editing import OverlayEditor
+from advisor.catalog.overlay import load_catalog, read_overlay
+from advisor.catalog.store import Catalog
+from advisor.paths import UserPaths
+from advisor.ui.catalog_editor import CatalogEditor, PlanDialog, form_fields
+from advisor.ui.main_window import MainWindow
+
+MODEL = "openai/gpt-4o-mini"
+
+
+@pytest.fixture
+def dialog(window: MainWindow) -> CatalogEditor:
+    editor = window.edit_catalog()  # a child of the window, deleted when closed
+    editor.select(MODEL)
+    return editor
+
+
+def test_form_is_generated_from_the_schema() -> None:
+    names = [name for name, _t, _d in form_fields()]
+    for expected in ("name", "vendor", "license", "context_window_tokens", "release_date", "open_weights"):
+        assert expected in names
+    assert "offerings" not in names  # nested: edited in the JSON tab
+
+
+def test_edit_undo_redo_save_and_the_ranking_sees_it(qtbot: QtBot, window: MainWindow,
+                                                     dialog: CatalogEditor, paths: UserPaths) -> None:
+    dialog.fields["name"].setText("Mini (our contract)")
+    dialog.apply_entry()
+    assert dialog.editor.model(MODEL).name == "Mini (our contract)"
+    assert dialog.windowTitle().endswith("*")
+    dialog.undo.undo()
+    assert dialog.editor.model(MODEL).name == "GPT-4o mini"
+    assert dialog.fields["name"].text() == "GPT-4o mini"
+    dialog.undo.redo()
+    assert dialog.editor.model(MODEL).name == "Mini (our contract)"
+    assert dialog.save()
+    assert read_overlay(paths.overlay_file).models[MODEL].name == "Mini (our contract)"
+    dialog.close()
+    qtbot.waitUntil(lambda: window.catalog.models[MODEL].name == "Mini (our contract)", timeout=5000)
+
+
+def test_bad_values_are_explained_and_change_nothing(dialog: CatalogEditor) -> None:
+    dialog.fields["context_window_tokens"].setText("-1")
+    dialog.apply_entry()
+    assert "context_window_tokens: must be greater than 0" in dialog.message.text()
+    assert not dialog.editor.dirty
+    dialog.tabs.setCurrentIndex(1)
+    dialog.json_edit.setPlainText("{ not json")
+    dialog.apply_entry()
+    assert "not valid JSON" in dialog.message.text()
+    assert not dialog.editor.dirty
+
+
+def test_hide_and_the_unsaved_changes_prompt(dialog: CatalogEditor, monkeypatch: pytest.MonkeyPatch,
+                                            paths: UserPaths) -> None:
+    dialog.hide_box.setChecked(True)
+    dialog.toggle_hidden()
+    assert MODEL in dialog.editor.overlay.hidden
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Cancel)
+    assert not dialog.close()  # cancelled: still open, nothing lost
+    assert dialog.editor.dirty
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Save)
+    assert dialog.close()
+    assert MODEL in load_catalog(paths).hidden
+
+
+def test_import_csv_with_review(dialog: CatalogEditor, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "team.csv"
+    src.write_text("id,name,family,vendor,open_weights,license,source,as_of,provider,"
+                   "price_input_usd_per_mtok,price_output_usd_per_mtok\n"
+                   "acme/helper,Helper,helper,Acme,false,proprietary-openai,https://acme.example,2026-11-01,"
+                   "acme,0.5,1.5\n", encoding="utf-8")
+    monkeypatch.setattr(PlanDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
+    dialog.import_file(src)
+    assert "acme/helper" in dialog.editor.catalog().models
+    dialog.undo.undo()
+    assert "acme/helper" not in dialog.editor.catalog().models
+
+
+def test_a_bad_import_changes_nothing_and_says_why(dialog: CatalogEditor, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "bad.json"
+    src.write_bytes(b"\xff\xfe")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    dialog.import_file(src)
+    assert "not UTF-8" in shown[0]
+    assert not dialog.editor.dirty
+
+
+def test_save_keeps_what_another_window_saved(dialog: CatalogEditor, paths: UserPaths,
+                                              bundled: Catalog) -> None:
+    other = OverlayEditor.open(paths, bundled)
+    other.set_field("qwen/qwen3-8b", "name", "From the other window")
+    other.save()
+    dialog.fields["name"].setText("From this window")
+    dialog.apply_entry()
+    assert dialog.save()
+    cat = load_catalog(paths)
+    assert cat.models["qwen/qwen3-8b"].name == "From the other window"
+    assert cat.models[MODEL].name == "From this window"
