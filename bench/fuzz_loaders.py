@@ -2,7 +2,9 @@
 
 Prints, per target, how many inputs were tried and how many raised anything other than our own
 CatalogError (the target is zero). Targets: catalog documents, overlays and scenarios built from
-random JSON, mutations of the real bundled catalog, and raw bytes.
+random JSON, mutations of the real bundled catalog, raw bytes, the importers (CSV text, models.dev
+documents real and mutated, Hugging Face configs real and mutated) and command-line arguments
+(anything but a clean exit code is a failure).
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from advisor.catalog.errors import CatalogError
+from advisor.catalog.hf_config import model_from_hf_config
+from advisor.catalog.importing import CSV_OPTIONAL, CSV_REQUIRED, parse_csv
 from advisor.catalog.overlay import parse_overlay
+from advisor.catalog.refresh import refresh_incoming
 from advisor.catalog.store import load_bundled, parse_document, parse_json_bytes, to_document
 from advisor.recommend.constraints import parse_scenario
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
 
 def random_json(rng: random.Random, depth: int = 0) -> Any:
@@ -54,6 +63,19 @@ def mutated_catalog(rng: random.Random, base: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def random_csv(rng: random.Random) -> str:
+    columns = list(CSV_REQUIRED + CSV_OPTIONAL)
+    header = rng.sample(columns, rng.randint(len(CSV_REQUIRED) - 1, len(columns)))
+    cells = ["", "x", "acme/x", "true", "false", "maybe", "2026-11-01", "-1", "0.5", "=1+1", "'x",
+             "1e309", '"', "\n", "proprietary-openai", "MIT", "a,b", "\u00e9", "9" * 30]
+    rows = [",".join(rng.choice(cells) for _ in header) for _ in range(rng.randint(0, 4))]
+    return "\n".join([",".join(header), *rows])
+
+
+def mutated(rng: random.Random, base: Any) -> Any:
+    return mutated_catalog(rng, base) if isinstance(base, dict) else base
+
+
 def run(name: str, n: int, make: Callable[[int], object], load: Callable[[object], object]) -> int:
     failures = 0
     for i in range(n):
@@ -67,6 +89,45 @@ def run(name: str, n: int, make: Callable[[int], object], load: Callable[[object
                 traceback.print_exc()
     print(f"{name:<36} tried {n:>6}  unexpected errors {failures}")
     return failures
+
+
+WORDS = ["recommend", "catalog", "list", "show", "edit", "hide", "revert", "import", "export", "refresh",
+         "estimate", "hardware", "--format", "json", "table", "--set", "name=x", "x=1", "--budget-usd-month",
+         "-5", "abc", "--language", "zz", "--task", "coding=-1", "--vram-gb", "1e400", "--model",
+         "qwen/qwen3-8b", "--dry-run", "--from", "/nonexistent", "--top", "0", "--hardware", "nope",
+         "--deployment", "local", "--context", "-1", "--min-context", "99999999999", "\x00", ""]
+
+
+COMMANDS = [["recommend"], ["catalog", "list"], ["catalog", "show"], ["catalog", "edit"], ["catalog", "hide"],
+            ["catalog", "revert"], ["catalog", "import"], ["catalog", "refresh", "--from"], ["estimate"],
+            ["hardware", "list"], ["catalog", "validate"]]
+
+
+def random_argv(rng: random.Random) -> list[str]:
+    """A real command (never the window) followed by random words."""
+    return rng.choice(COMMANDS) + [rng.choice(WORDS) for _ in range(rng.randint(0, 7))]
+
+
+def run_cli(argv: object) -> object:
+    """Run the CLI in-process with a throwaway home; only exit codes 0, 1 and 2 are clean."""
+    import contextlib  # noqa: PLC0415
+    import io  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    from advisor.cli import main as cli_main  # noqa: PLC0415
+
+    assert isinstance(argv, list)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["ADVISOR_HOME"] = home
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli_main(argv)
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        if code not in (0, 1, 2) or "Traceback" in err.getvalue():
+            raise RuntimeError(f"advisor {argv}: exit {code}: {err.getvalue()[-300:]}")
+    return code
 
 
 def main() -> int:
@@ -97,6 +158,18 @@ def main() -> int:
                  lambda d: parse_document(d, "fuzz.json"))
     total += run("raw bytes", args.n, lambda _i: rng.randbytes(rng.randint(0, 300)),
                  lambda b: parse_json_bytes(b if isinstance(b, bytes) else b"", "fuzz.json"))
+    total += run("CSV import (random)", args.n, lambda _i: random_csv(rng),
+                 lambda t: parse_csv(str(t), "fuzz.csv"))
+    catalog = load_bundled()
+    dev = json.loads((FIXTURES / "models-dev-api.json").read_text(encoding="utf-8"))
+    total += run("models.dev document (mutated real)", args.n, lambda _i: mutated(rng, dev),
+                 lambda d: refresh_incoming(catalog, d, "fuzz.json"))
+    total += run("models.dev document (random JSON)", args.n // 5, lambda _i: random_json(rng),
+                 lambda d: refresh_incoming(catalog, d, "fuzz.json"))
+    config = json.loads((FIXTURES / "qwen3-8b-config.json").read_text(encoding="utf-8"))
+    total += run("Hugging Face config (mutated real)", args.n, lambda _i: mutated(rng, config),
+                 lambda c: model_from_hf_config(c, "config.json", model_id="fuzz/model", license_id="MIT"))
+    total += run("CLI arguments", max(1, args.n // 20), lambda _i: random_argv(rng), run_cli)
     print(f"total unexpected errors: {total}")
     return 1 if total else 0
 

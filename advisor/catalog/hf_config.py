@@ -32,8 +32,9 @@ def _int(cfg: dict[str, Any], *keys: str) -> int | None:
 
 def count_params(cfg: dict[str, Any]) -> tuple[float | None, float | None]:
     """(total, active) parameters in billions from the architecture; (None, None) if not countable."""
-    types = cfg.get("layer_types") or []
-    unusual = any(t not in {"full_attention", "sliding_attention"} for t in types)
+    types = cfg.get("layer_types")
+    unusual = isinstance(types, list) and any(t not in ("full_attention", "sliding_attention")
+                                              for t in types)
     if cfg.get("kv_lora_rank") or cfg.get("linear_num_value_heads") or unusual:
         return None, None
     hidden, layers, vocab = _int(cfg, "hidden_size"), _int(cfg, "num_hidden_layers"), _int(cfg, "vocab_size")

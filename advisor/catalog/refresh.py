@@ -85,17 +85,18 @@ def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_FILE_BYT
 
 
 def _too_big(url: str, size: int, cap: int) -> CatalogError:
-    return CatalogError([Problem(url, None, None, f"is larger than {cap / 1e6:.0f} MB "
-                                 f"(at least {size / 1e6:.0f} MB); refused")])
+    return CatalogError([Problem(url, None, None, f"is larger than {cap / 2**20:.0f} MiB "
+                                 f"(at least {size / 2**20:.0f} MiB); refused")])
 
 
-def load_models_dev(source: str | None, progress: Progress | None = None) -> tuple[Any, str]:
+def load_models_dev(source: str | None, progress: Progress | None = None,
+                    opener: urllib.request.OpenerDirector | None = None) -> tuple[Any, str]:
     """The parsed document and a name for it: from a URL (HTTPS) or a local file."""
     from pathlib import Path  # noqa: PLC0415
 
     where = source or DEFAULT_URL
     if "://" in where:
-        return parse_json_bytes(fetch(where, progress=progress), where), where
+        return parse_json_bytes(fetch(where, progress=progress, opener=opener), where), where
     path = Path(where)
     from advisor.catalog.importing import _read_bytes  # noqa: PLC0415
 
@@ -249,10 +250,11 @@ def _new_model(provider: str, pid: str, entry: Mapping[str, Any], licence: str, 
 
 def plan_refresh(editor: OverlayEditor, source: str | None = None, *, doc: Any = None,
                  name: str | None = None, today: date | None = None,
-                 progress: Progress | None = None) -> ImportPlan:
+                 progress: Progress | None = None,
+                 opener: urllib.request.OpenerDirector | None = None) -> ImportPlan:
     """The preview of a refresh (download or read the document unless `doc` is given)."""
     if doc is None:
-        doc, name = load_models_dev(source, progress)
+        doc, name = load_models_dev(source, progress, opener)
     label = name or source or DEFAULT_URL
     incoming = refresh_incoming(editor.catalog(), doc, label, today)
     return plan_import(editor, incoming, label)

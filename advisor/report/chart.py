@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -131,18 +132,38 @@ def quality_cost_svg(result: RecommendationResult, width: int = 720, height: int
         else:
             out.append(f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size}" height="{2 * size}" '
                        f'fill="{color}"{stroke}>{tip}</rect>')
-    for p in points:
-        if not (p.front or p.pick):
-            continue
+    out.extend(_labels(points, sx, sy, left + plot_w * 0.72))
+    out.append(_legend(left, height))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _labels(points: list[ChartPoint], sx: Callable[[float], float], sy: Callable[[float], float],
+            right_zone: float) -> list[str]:
+    out: list[str] = []
+    # Labels for the pick first, then the front; one that would overlap a drawn label is left out
+    # (its point keeps its tooltip). Text width is estimated at 6.2 px per character (11 px sans).
+    taken: list[tuple[float, float, float, float]] = []
+    for p in sorted((p for p in points if p.front or p.pick), key=lambda p: not p.pick):
         x, y = sx(p.cost), sy(p.quality)
-        anchor = "end" if x > left + plot_w * 0.72 else "start"
+        anchor = "end" if x > right_zone else "start"
         dx = -9 if anchor == "end" else 9
         weight = ' font-weight="bold"' if p.pick else ""
         label = _short(p.name) + (" (pick)" if p.pick else "")
+        width = len(label) * (6.7 if p.pick else 6.2)
+        x0 = x + dx - (width if anchor == "end" else 0)
+        box = (x0, y - 17, x0 + width, y - 4)
+        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken):
+            continue
+        taken.append(box)
         out.append(f'<text x="{x + dx:.1f}" y="{y - 6:.1f}" text-anchor="{anchor}" fill="#1d2330"{weight}>'
                    f'{escape(label)}</text>')
+    return out
+
+
+def _legend(left: int, height: int) -> str:
     legend_y = height - 14
-    out.append(
+    return (
         f'<circle cx="{left + 6}" cy="{legend_y - 4}" r="4.5" fill="{LOCAL_COLOR}"/>'
         f'<text x="{left + 16}" y="{legend_y}" fill="#1d2330">runs on your hardware</text>'
         f'<rect x="{left + 156}" y="{legend_y - 8.5}" width="9" height="9" fill="{API_COLOR}"/>'
@@ -153,8 +174,6 @@ def quality_cost_svg(result: RecommendationResult, width: int = 720, height: int
         f'stroke="{FRONT_COLOR}" stroke-width="1.5" stroke-dasharray="5 3"/>'
         f'<text x="{left + 372}" y="{legend_y}" fill="#1d2330">Pareto front: nothing is both better and '
         f'cheaper</text>')
-    out.append("</svg>")
-    return "".join(out)
 
 
 def chart_caption(result: RecommendationResult) -> str:

@@ -116,6 +116,7 @@ class QualityCostChart(QWidget):
         self._front(painter)
         for p in sorted(self._points, key=lambda p: (p.pick, p.model_id == self._selected)):
             self._dot(painter, p, text)
+        self._labels(painter, text)
         painter.end()
 
     def _axes(self, painter: QPainter, text: QColor) -> None:
@@ -184,15 +185,26 @@ class QualityCostChart(QWidget):
             painter.setPen(QPen(text, 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(center, radius + 3, radius + 3)
-        if p.pick or p.front:
-            painter.setPen(text)
-            metrics = painter.fontMetrics()
+
+    def _labels(self, painter: QPainter, text: QColor) -> None:
+        """Names of the pick and the Pareto front; a label that would overlap one already drawn
+        is left out (its point still has a tooltip)."""
+        painter.setPen(text)
+        metrics = painter.fontMetrics()
+        plot = self._plot_rect()
+        taken: list[QRectF] = []
+        for p in sorted((p for p in self._points if p.pick or p.front), key=lambda p: not p.pick):
+            center = self._map(p.cost, p.quality)
             label = metrics.elidedText(p.name, Qt.TextElideMode.ElideRight, 150)
             width = metrics.horizontalAdvance(label)
-            right = self._plot_rect().right()
-            x = center.x() + 8 if center.x() + 8 + width < right else center.x() - 8 - width
-            x = max(self._plot_rect().left() + 2, x)
-            painter.drawText(QPointF(x, max(center.y() - 6, self._plot_rect().top() + 4)), label)
+            x = center.x() + 8 if center.x() + 8 + width < plot.right() else center.x() - 8 - width
+            x = max(plot.left() + 2, x)
+            baseline = max(center.y() - 6, plot.top() + 4 + metrics.ascent())
+            box = QRectF(x, baseline - metrics.ascent(), width, metrics.height())
+            if any(box.intersects(other) for other in taken):
+                continue
+            taken.append(box)
+            painter.drawText(QPointF(x, baseline), label)
 
     def point_at(self, pos: QPointF) -> Point | None:
         """The plotted model nearest to `pos`, within 8 pixels."""

@@ -241,7 +241,6 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.files.title()} — {APP_NAME}")
-        self.setWindowModified(self.files.dirty)
 
     def _update_recent(self) -> None:
         self.recent_menu.clear()

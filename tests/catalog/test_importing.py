@@ -281,6 +281,26 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
                 self.send_response(302)
                 self.send_header("Location", "http://127.0.0.1:1/api.json")
                 self.end_headers()
+            elif self.path in ("/garbage", "/wrong-shape"):
+                payload = b"{not json" if self.path == "/garbage" else b'{"openai": {"models": [1, 2]}}'
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            elif self.path in ("/huge", "/huge-declared"):
+                self.send_response(200)
+                if self.path == "/huge-declared":
+                    self.send_header("Content-Length", str(500 * 1024 * 1024))
+                self.end_headers()
+                chunk = b" " * (1024 * 1024)
+                for _ in range(500):  # 500 MB unless the client hangs up first
+                    try:
+                        self.wfile.write(chunk)
+                    except OSError:
+                        return
+            elif self.path == "/error":
+                self.send_response(500)
+                self.end_headers()
             elif self.path == "/slow":
                 threading.Event().wait(3)
                 self.send_response(200)
@@ -292,7 +312,11 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         def log_message(self, *_args: Any) -> None:
             return
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002
+            return  # refused handshakes and clients that time out are what some tests do
+
+    server = Server(("127.0.0.1", 0), Handler)
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(cert, key)
     # handshake in the request thread, so a refused handshake closes its socket like any bad request
@@ -350,3 +374,22 @@ def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest
     assert main(["catalog", "show", "ourteam/ft", "--format", "json"]) == 0
     assert main(["catalog", "edit", "openai/gpt-4o-mini", "--set", "context_window_tokens=-1"]) == 1
     assert "must be greater than 0" in capsys.readouterr().err
+
+
+def test_refresh_failures_are_clear_and_change_nothing(https_server: tuple[str, ssl.SSLContext],
+                                                       editor: OverlayEditor) -> None:
+    base, ctx = https_server
+    before = editor.overlay
+    cases = {"/garbage": "is not valid JSON", "/wrong-shape": "must be an object of models",
+             "/error": "HTTP 500", "/huge": "larger than 64 MiB", "/huge-declared": "larger than 64 MiB",
+             "/redirect": "non-HTTPS"}
+    for path, words in cases.items():
+        with pytest.raises(CatalogError) as info:
+            plan_refresh(editor, f"{base}{path}", opener=_opener(ctx))
+        assert words in str(info.value), path
+    with pytest.raises(CatalogError, match=r"could not be reached|did not answer"):
+        plan_refresh(editor, "https://models-advisor-test.invalid/api.json")  # no such host (DNS)
+    plan = plan_refresh(editor, f"{base}/api.json", opener=_opener(ctx))
+    assert plan.of(ChangeKind.ADD)
+    assert editor.overlay == before
+    assert not editor.paths.overlay_file.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.catalog.errors import CatalogError
+from advisor.catalog.hf_config import model_from_hf_config
+from advisor.catalog.importing import CSV_OPTIONAL, CSV_REQUIRED, parse_csv
 from advisor.catalog.overlay import parse_overlay
+from advisor.catalog.refresh import refresh_incoming
 from advisor.catalog.store import load_bundled, parse_document, parse_json_bytes, to_document
 from advisor.recommend.constraints import parse_scenario
 
@@ -76,3 +80,39 @@ def test_deep_nesting_is_refused_cleanly() -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     with pytest.raises(CatalogError, match=r"deep\.json: is nested too deeply"):
         parse_json_bytes(deep, "deep.json")
+
+
+# -- the importers -------------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DEV = json.loads((FIXTURES / "models-dev-api.json").read_text(encoding="utf-8"))
+CONFIG = json.loads((FIXTURES / "qwen3-8b-config.json").read_text(encoding="utf-8"))
+CATALOG = load_bundled()
+CELLS = st.sampled_from(["", "x", "acme/x", "true", "false", "maybe", "2026-11-01", "-1", "0.5", "=1+1",
+                         "'x", "1e309", '"', "\n", "proprietary-openai", "MIT", "a,b", "é", "9" * 30])
+
+
+@settings(max_examples=150, deadline=None)
+@given(header=st.lists(st.sampled_from(CSV_REQUIRED + CSV_OPTIONAL + ("junk",)), min_size=1, max_size=20),
+       rows=st.lists(st.lists(CELLS, min_size=0, max_size=20), max_size=4))
+def test_csv_import_fails_cleanly(header: list[str], rows: list[list[str]]) -> None:
+    text = "\n".join([",".join(header), *(",".join(r) for r in rows)])
+    with contextlib.suppress(CatalogError):
+        parse_csv(text, "fuzz.csv")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.lists(st.sampled_from(["openai", "anthropic", "deepinfra", "models", "gpt-4o-mini", "cost",
+                                       "limit", "input", "output", "modalities", "name", 0]),
+                     min_size=1, max_size=5),
+       value=JSON)
+def test_models_dev_documents_fail_cleanly(path: list[str | int], value: object) -> None:
+    with contextlib.suppress(CatalogError):
+        refresh_incoming(CATALOG, mutate(DEV, path, value), "fuzz.json")
+
+
+@settings(max_examples=150, deadline=None)
+@given(key=st.sampled_from([*sorted(CONFIG), "text_config", "layer_types", "num_experts"]), value=JSON)
+def test_hugging_face_configs_fail_cleanly(key: str, value: object) -> None:
+    with contextlib.suppress(CatalogError):
+        model_from_hf_config({**CONFIG, key: value}, "config.json", model_id="fuzz/model", license_id="MIT")
