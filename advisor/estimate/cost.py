@@ -51,6 +51,7 @@ class Cost:
 
     monthly_usd: float
     notes: list[str] = field(default_factory=list)
+    complete: bool = True  # False when part of the cost (electricity) could not be computed
 
 
 def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) -> Cost:
@@ -79,6 +80,7 @@ def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate | Sized, usa
     asked). Prompt processing is much faster than generation and is not counted."""
     notes: list[str] = []
     total = 0.0
+    complete = True
     if isinstance(est, Estimate):
         speed = est.decode_tokens_per_s.expected if est.decode_tokens_per_s else 0.0
     else:
@@ -91,9 +93,12 @@ def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate | Sized, usa
         notes.append(f"{hours:,.0f} h busy x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "
                      f"${settings.power_price_usd_per_kwh:g}/kWh")
     else:
-        notes.append("power draw or speed unknown: electricity not counted")
+        complete = False
+        notes.append("electricity unknown: " + ("the hardware's power draw is not known" if
+                                               not hardware.power_watts else
+                                               "the generation speed could not be estimated"))
     if settings.count_hardware_purchase and hardware.price_usd:
         monthly = hardware.price_usd / settings.amortization_months
         total += monthly
         notes.append(f"hardware ${hardware.price_usd:,.0f} over {settings.amortization_months} months")
-    return Cost(total, notes)
+    return Cost(total, notes, complete)

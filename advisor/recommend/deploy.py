@@ -56,6 +56,7 @@ class Plan:
     decode_high: float | None = None
     time_to_first_token_s: float | None = None
     cost_notes: tuple[str, ...] = ()
+    cost_known: bool = True
     price_input_usd_per_mtok: float | None = None
     price_output_usd_per_mtok: float | None = None
     prices_as_of: str | None = None
@@ -75,6 +76,7 @@ class Plan:
             decode_tokens_per_s=self.decode_tokens_per_s, decode_low=self.decode_low,
             decode_high=self.decode_high, time_to_first_token_s=ttft,
             monthly_cost_usd=self.monthly_cost_usd, cost_notes=self.cost_notes,
+            cost_known=self.cost_known,
             price_input_usd_per_mtok=self.price_input_usd_per_mtok,
             price_output_usd_per_mtok=self.price_output_usd_per_mtok,
             prices_as_of=self.prices_as_of, context_tokens=self.context_tokens)
@@ -171,6 +173,7 @@ def plan_local(model: Model, c: Constraints, settings: PlanSettings, usage: Usag
         decode_high=decode[2] if decode else None,
         monthly_cost_usd=cost.monthly_usd,
         cost_notes=tuple(cost.notes),
+        cost_known=cost.complete,
         context_tokens=c.min_context_tokens,
         sized=est,
     )

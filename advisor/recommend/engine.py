@@ -17,6 +17,7 @@ from advisor.recommend.filters import Failure, language_value, model_failures
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.result import Exclusion, RecommendationResult
 from advisor.recommend.scoring import (
+    UNKNOWN_COST,
     QualityAssessment,
     assess_quality,
     combine,
@@ -132,7 +133,7 @@ def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityT
         values = dict(base)
         q_factor, _ = quantization_factor(plan)
         values[Factor.QUALITY] = base[Factor.QUALITY] * q_factor
-        values[Factor.COST] = cost_value(plan.monthly_cost_usd, c)
+        values[Factor.COST] = cost_value(plan.monthly_cost_usd, c) if plan.cost_known else UNKNOWN_COST
         values[Factor.SPEED] = speed_value(plan, c)
         values[Factor.FIT] = fit_value(plan)
         ctx = model.context_window_tokens if plan.mode == "local" else plan.context_tokens
@@ -195,7 +196,7 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
 def pareto_front(scored: list[Scored]) -> list[str]:
     """Ids of models no other model beats on both quality (higher) and monthly cost (lower)."""
     pts = sorted((s.plan.monthly_cost_usd, -(s.quality.display or 0.0), s.model.id)
-                  for s in scored if s.quality.display is not None)
+                  for s in scored if s.quality.display is not None and s.plan.cost_known)
     front: list[str] = []
     best_q = -1.0
     for _cost, neg_q, mid in pts:

@@ -43,8 +43,10 @@ def how_it_runs(plan: Plan | DeploymentPlan) -> str:
         if plan.decode_low is not None and plan.decode_high is not None:
             rng = f" ({plan.decode_low:.0f}-{plan.decode_high:.0f})"
         speed = f", about {plan.decode_tokens_per_s:.0f} tokens/s{rng}"
-    if any("not counted" in note for note in plan.cost_notes) and plan.monthly_cost_usd == 0:
-        running = "electricity not counted (the hardware's power draw is unknown)"
+    if not plan.cost_known:
+        why = next((n.split(": ", 1)[1] for n in plan.cost_notes if n.startswith("electricity unknown")),
+                   "it could not be computed")
+        running = f"the running cost is unknown ({why})"
     else:
         running = f"about ${plan.monthly_cost_usd:,.2f}/month in electricity"
     return f"Runs locally at {plan.quantization} {where}{mem}{speed}; {running}."

@@ -5,6 +5,7 @@ These types are the one contract shared by the CLI's JSON, the GUI and every rep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -42,10 +43,19 @@ class DeploymentPlan(Frozen):
     )
     monthly_cost_usd: float = Field(description="Monthly cost for the stated volume.")
     cost_notes: tuple[str, ...] = Field(default=(), description="How the cost was computed.")
+    cost_known: bool = Field(
+        default=True,
+        description="False when part of the cost could not be computed (a local plan whose "
+        "electricity is unknown); monthly_cost_usd is then only what could be counted.",
+    )
     price_input_usd_per_mtok: float | None = Field(default=None, description="API input price.")
     price_output_usd_per_mtok: float | None = Field(default=None, description="API output price.")
     prices_as_of: str | None = Field(default=None, description="API: date the prices were read.")
     context_tokens: int | None = Field(default=None, description="Context served/estimated at.")
+
+    def cost_text(self, money: Callable[[float], str]) -> str:
+        """The monthly cost for people: formatted by `money`, or 'unknown' with the reason."""
+        return money(self.monthly_cost_usd) if self.cost_known else "unknown"
 
     def summary(self) -> str:
         """One short line: how it runs."""
@@ -179,7 +189,8 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
             "memory_gb": None if dep.memory_gb is None else round(dep.memory_gb, 2),
             "decode_tokens_per_s": (None if dep.decode_tokens_per_s is None
                                     else round(dep.decode_tokens_per_s, 1)),
-            "monthly_cost_usd": round(dep.monthly_cost_usd, 2),
+            "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
+            "cost_known": dep.cost_known,
         },
         "license": {"id": rec.license_id, "class": rec.license_class},
         "explanation": list(rec.explanation),

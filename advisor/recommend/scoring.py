@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 NO_EVIDENCE_QUALITY = 0.2
 """Quality value for a model with no benchmark evidence at all: unproven is scored low, not average."""
 UNMEASURED_SPEED = 0.5
+UNKNOWN_COST = 0.5
+"""Cost factor for a plan whose running cost could not be computed: not free, not judged either
+(the value a plan costing exactly the budget gets); the plan's confidence note says why."""
 """Speed value for hosted APIs: the catalog has no throughput figures for providers (neutral)."""
 DEFAULT_SPEED_TARGET = 20.0
 """Tokens/s that counts as fully interactive when the user states no minimum (faster than reading)."""

@@ -57,7 +57,7 @@ def chart_points(result: RecommendationResult) -> list[ChartPoint]:
     top = result.top.model_id if result.top else None
     return [ChartPoint(r.model_id, r.name, r.deployment.monthly_cost_usd, r.quality,
                        r.deployment.mode == "local", r.model_id in front, r.model_id == top)
-            for r in result.recommendations if r.quality is not None]
+            for r in result.recommendations if r.quality is not None and r.deployment.cost_known]
 
 
 def _short(name: str) -> str:
@@ -179,8 +179,11 @@ def _legend(left: int, height: int) -> str:
 def chart_caption(result: RecommendationResult) -> str:
     """One sentence under the chart: how many models are plotted and which are left out."""
     points = chart_points(result)
-    missing = len(result.recommendations) - len(points)
+    no_quality = sum(1 for r in result.recommendations if r.quality is None)
+    no_cost = sum(1 for r in result.recommendations if r.quality is not None and not r.deployment.cost_known)
     text = f"{len(points)} ranked models plotted"
-    if missing:
-        text += f"; {missing} without quality evidence cannot be placed"
+    if no_quality:
+        text += f"; {no_quality} without quality evidence cannot be placed"
+    if no_cost:
+        text += f"; {no_cost} whose running cost is unknown are left out"
     return text + "."

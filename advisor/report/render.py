@@ -85,7 +85,7 @@ def render_markdown(result: RecommendationResult) -> str:
         mem = f"{d.memory_gb:.1f} / {d.available_gb:.0f} GB" if d.memory_gb and d.available_gb else ""
         tps = f"{d.decode_tokens_per_s:.0f}" if d.decode_tokens_per_s else ""
         out.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {md(d.summary())} | {mem} | {tps} | "
-                   f"${d.monthly_cost_usd:,.2f} | {md(r.license_class)} |")
+                   f"{md(d.cost_text(lambda v: f'${v:,.2f}'))} | {md(r.license_class)} |")
     out.append("")
     out += _markdown_front(result)
     if result.counterfactuals:
@@ -108,7 +108,8 @@ def render_markdown(result: RecommendationResult) -> str:
 def _markdown_front(result: RecommendationResult) -> list[str]:
     """The quality-versus-cost picture as a table: Markdown cannot carry the SVG chart."""
     ids = set(result.pareto_front)
-    front = sorted((r for r in result.recommendations if r.model_id in ids and r.quality is not None),
+    front = sorted((r for r in result.recommendations
+                    if r.model_id in ids and r.quality is not None and r.deployment.cost_known),
                    key=lambda r: r.deployment.monthly_cost_usd)
     if not front:
         return []
@@ -123,7 +124,7 @@ def _markdown_front(result: RecommendationResult) -> list[str]:
 def _markdown_model(rec: Recommendation) -> list[str]:
     d = rec.deployment
     out = [f"### {rec.rank}. {md(rec.name)} ({md(rec.vendor)})", "",
-           f"{md(d.summary())} · {md(money(d.monthly_cost_usd))}/month · "
+           f"{md(d.summary())} · {md(d.cost_text(money))}/month · "
            f"{md(license_label(rec.license_class))} ({md(rec.license_name)}) · score {rec.score:.1f}/100 · "
            f"confidence {md(rec.confidence.level)}", ""]
     out += [f"- {md(line)}" for line in rec.explanation]
@@ -135,7 +136,7 @@ def _markdown_model(rec: Recommendation) -> list[str]:
             out.append(f"| {label} | {rec.factor_values.get(factor, 0.0):.2f} | {weight:.0%} | "
                        f"{rec.score_breakdown.get(factor, 0.0):.1f} |")
     out += [f"| **Score** | | | **{rec.score:.1f}** |", ""]
-    notes = list(d.cost_notes) + [f"Alternatively {a.summary()}: {money(a.monthly_cost_usd)}/month"
+    notes = list(d.cost_notes) + [f"Alternatively {a.summary()}: {a.cost_text(money)}/month"
                                   for a in rec.alternatives[:3]]
     if notes:
         out += ["How it would run:", ""] + [f"- {md(n)}" for n in notes] + [""]
@@ -167,7 +168,8 @@ def render_csv(result: RecommendationResult) -> str:
             r.rank, r.model_id, r.name, round(r.score, 1), d.mode, d.quantization or "", d.provider or "",
             "" if d.memory_gb is None else round(d.memory_gb, 2),
             "" if d.decode_tokens_per_s is None else round(d.decode_tokens_per_s, 1),
-            round(d.monthly_cost_usd, 2), r.license_id, r.license_class, r.confidence.level, "")])
+            round(d.monthly_cost_usd, 2) if d.cost_known else "", r.license_id, r.license_class,
+            r.confidence.level, "")])
     for e in result.excluded:
         writer.writerow([csv_cell(v) for v in ("", e.model_id, e.name, "", "", "", "", "", "", "", "", "", "",
                                                "; ".join(e.reasons))])

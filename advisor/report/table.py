@@ -40,7 +40,7 @@ def format_result(result: RecommendationResult) -> str:
         else:
             runs, mem, speed = f"API {dep.provider}", "", "n/a"
         rows.append((rec.rank, rec.name, f"{rec.score:.1f}", runs, mem, speed,
-                     _money(dep.monthly_cost_usd), rec.license_class, rec.confidence.level))
+                     dep.cost_text(_money), rec.license_class, rec.confidence.level))
     lines = [f"Catalog {result.catalog_version} (as of {result.catalog_as_of}), "
              f"{result.catalog_models} models; {len(result.recommendations)} meet your constraints, "
              f"{len(result.excluded)} excluded.", ""]

@@ -47,7 +47,7 @@ def chart_points(result: RecommendationResult) -> list[Point]:
     top = result.top.model_id if result.top else None
     return [Point(r.model_id, r.name, r.deployment.monthly_cost_usd, r.quality,
                   r.deployment.mode == "local", r.model_id in front, r.model_id == top)
-            for r in result.recommendations if r.quality is not None]
+            for r in result.recommendations if r.quality is not None and r.deployment.cost_known]
 
 
 class QualityCostChart(QWidget):

@@ -49,7 +49,7 @@ ROWS: tuple[Row, ...] = (
     ("Score", lambda r, _m: f"{r.score:.1f}"),
     ("Vendor", lambda r, _m: r.vendor),
     ("How it runs", lambda r, _m: r.deployment.summary()),
-    ("Monthly cost", lambda r, _m: money(r.deployment.monthly_cost_usd)),
+    ("Monthly cost", lambda r, _m: r.deployment.cost_text(money)),
     ("Tokens/s", lambda r, _m: _opt(r.deployment.decode_tokens_per_s, ".0f")),
     ("Memory needed", lambda r, _m: _opt(r.deployment.memory_gb, ".1f") + " GB"
      if r.deployment.memory_gb is not None else "—"),

@@ -54,7 +54,7 @@ def explanation_html(rec: Recommendation | None, result: RecommendationResult | 
         return "<p>Select a model in the ranking to see why it ranks there.</p>"
     dep = rec.deployment
     parts = [f"<h3>#{rec.rank} {_e(rec.name)} <small>({_e(rec.vendor)})</small></h3>",
-             f"<p><b>{_e(dep.summary())}</b> · {_e(money(dep.monthly_cost_usd))}/month · "
+             f"<p><b>{_e(dep.summary())}</b> · {_e(dep.cost_text(money))}/month · "
              f"{_e(license_label(rec.license_class))} ({_e(rec.license_name)}) · "
              f"confidence {_e(rec.confidence.level)}</p>",
              f"<ul>{_items(rec.explanation)}</ul>"]
@@ -62,7 +62,7 @@ def explanation_html(rec: Recommendation | None, result: RecommendationResult | 
         parts.append(f"<p><b>Before you choose it</b></p><ul>{_items(rec.warnings)}</ul>")
     parts.append(f"<p><b>Score {rec.score:.1f} = sum of the points</b></p>{breakdown_table(rec)}")
     if rec.alternatives:
-        alts = [f"{a.summary()}: {money(a.monthly_cost_usd)}/month" for a in rec.alternatives[:5]]
+        alts = [f"{a.summary()}: {a.cost_text(money)}/month" for a in rec.alternatives[:5]]
         parts.append(f"<p><b>Other ways to run it</b></p><ul>{_items(alts)}</ul>")
     if result.counterfactuals:
         flips = [f"{c.change} → {c.new_top_name}" for c in result.counterfactuals]

@@ -115,7 +115,7 @@ class RankingModel(QAbstractTableModel):
             self.MEMORY: (f"{dep.memory_gb:.1f} / {dep.available_gb:.0f} GB"
                           if dep.memory_gb is not None and dep.available_gb else "—"),
             self.SPEED: f"{dep.decode_tokens_per_s:.0f}" if dep.decode_tokens_per_s else "—",
-            self.COST: money(dep.monthly_cost_usd),
+            self.COST: dep.cost_text(money),
             self.LICENSE: license_label(rec.license_class),
             self.CONFIDENCE: rec.confidence.level,
         }
@@ -127,7 +127,8 @@ class RankingModel(QAbstractTableModel):
         values: dict[int, float | str] = {
             self.RANK: rec.rank, self.MODEL: rec.name.lower(), self.SCORE: rec.score,
             self.RUNS: dep.summary(), self.MEMORY: dep.memory_gb if dep.memory_gb is not None else missing,
-            self.SPEED: dep.decode_tokens_per_s or missing, self.COST: dep.monthly_cost_usd,
+            self.SPEED: dep.decode_tokens_per_s or missing,
+            self.COST: dep.monthly_cost_usd if dep.cost_known else missing,
             self.LICENSE: rec.license_class, self.CONFIDENCE: rec.confidence.value,
         }
         return values.get(col, "")

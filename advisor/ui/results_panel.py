@@ -170,5 +170,5 @@ def banner_html(result: RecommendationResult) -> str:
     dep = top.deployment
     speed = f", ~{dep.decode_tokens_per_s:.0f} tokens/s" if dep.decode_tokens_per_s else ""
     return (f"<span style='font-size:15px'>Pick: <b>{html.escape(top.name)}</b></span> — "
-            f"{html.escape(dep.summary())}{speed}, {html.escape(money(dep.monthly_cost_usd))}/month, "
+            f"{html.escape(dep.summary())}{speed}, {html.escape(dep.cost_text(money))}/month, "
             f"score {top.score:.1f}")
