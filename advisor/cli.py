@@ -392,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # the reader (head, less) went away: not an error
         return 0
+    except ValueError as exc:  # e.g. a file name with a NUL byte reaching the OS
+        _out(f"advisor: error: {exc}", sys.stderr)
+        return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         _out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)

@@ -169,7 +169,7 @@ def main() -> int:
     config = json.loads((FIXTURES / "qwen3-8b-config.json").read_text(encoding="utf-8"))
     total += run("Hugging Face config (mutated real)", args.n, lambda _i: mutated(rng, config),
                  lambda c: model_from_hf_config(c, "config.json", model_id="fuzz/model", license_id="MIT"))
-    total += run("CLI arguments", max(1, args.n // 20), lambda _i: random_argv(rng), run_cli)
+    total += run("CLI arguments", args.n, lambda _i: random_argv(rng), run_cli)
     print(f"total unexpected errors: {total}")
     return 1 if total else 0
 

@@ -152,3 +152,16 @@ def test_version_does_not_import_the_core() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'PySide6'))))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().endswith("[]")
+
+
+def test_file_names_the_os_refuses_are_clear_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by bench/fuzz_loaders.py: a NUL byte in a file name raised ValueError with a traceback."""
+    monkeypatch.setenv("ADVISOR_HOME", str(tmp_path))
+    for argv in (["catalog", "validate", "a\x00b"], ["catalog", "import", "x\x00.csv"],
+                 ["catalog", "export", "x\x00.json"], ["recommend", "--scenario", "s\x00.json"],
+                 ["recommend", "--output", "r\x00.html"]):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert "null byte" in err

@@ -196,6 +196,9 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise CatalogError([Problem(str(path), None, None, f"cannot be read: {exc.strerror}")]) from exc
+    except ValueError as exc:  # a path with a NUL byte, say
+        raise CatalogError([Problem(repr(str(path))[1:-1], None, None,
+                                    f"is not a usable file name ({exc})")]) from exc
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -80,6 +80,9 @@ def read_json_file(path: Path, label: str | None = None) -> Any:
         raw = path.read_bytes()
     except OSError as exc:
         raise CatalogError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from exc
+    except ValueError as exc:  # a path with a NUL byte, say
+        raise CatalogError([Problem(repr(name)[1:-1], None, None,
+                                    f"is not a usable file name ({exc})")]) from exc
     return parse_json_bytes(raw, name)
 
 
