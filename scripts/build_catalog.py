@@ -174,10 +174,10 @@ def fill_from_models_dev(entry: dict[str, Any], md: Mapping[str, Any], ref: str)
             caps.setdefault(ours, md[theirs])
     if caps:
         entry["capabilities"] = caps
-    if "evidence" not in entry:
-        evidence = _evidence(md, origin)
-        if evidence:
-            entry["evidence"] = evidence
+    # Curated evidence (read from the model's own card) comes first; models.dev's is added after it.
+    evidence = [*entry.get("evidence", []), *_evidence(md, origin)]
+    if evidence:
+        entry["evidence"] = evidence
 
 
 def offering(dev: ModelsDev, spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -334,12 +334,18 @@ def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache:
 
 
 def candidate_quants(model: Model) -> list[str]:
-    """Quantizations worth trying, best quality first: native low-bit releases, then GGUF."""
-    native: list[str] = []
+    """Quantizations worth trying, best quality first: native low-bit releases, then GGUF.
+
+    A model released in MXFP4 (gpt-oss) is not re-quantized along the GGUF ladder: llama.cpp keeps
+    its MXFP4 expert tensors in every GGUF ("Q4_K_M" of gpt-oss-20b is 11.6 GB, barely smaller than
+    MXFP4; shared/data/validation), so a 3-bit or 2-bit size computed from bits per weight would be
+    fiction. It gets MXFP4 and the quantizations with a published file size."""
     arch = model.architecture
     if arch is not None and (arch.native_dtype or "").lower() == "mxfp4":
-        native.append("MXFP4")
-    return native + list(GGUF_LADDER)
+        published = [a.quantization for a in model.artifacts
+                     if a.file_size_gb and a.quantization.upper() != "MXFP4"]
+        return ["MXFP4", *dict.fromkeys(published)]
+    return list(GGUF_LADDER)
 
 
 _RANK = {"gpu": 0, "gpu+cpu": 1, "cpu": 2}

@@ -157,3 +157,16 @@ def test_reverse_planning_finds_hardware_that_runs_it_fast_enough() -> None:
     by_id = {(o.preset.id, o.gpu_count) for o in options}
     assert ("rtx-4090", 1) not in by_id
     assert ("rtx-4090", 2) in by_id
+
+
+def test_mxfp4_models_are_not_requantized_into_fictional_sizes() -> None:
+    """gpt-oss keeps its MXFP4 experts in every GGUF, so no 2- or 3-bit size is offered for it."""
+    from advisor.catalog.store import load_bundled  # noqa: PLC0415
+    from advisor.estimate.core import candidate_quants  # noqa: PLC0415
+
+    catalog = load_bundled()
+    for mid in ("openai/gpt-oss-20b", "openai/gpt-oss-120b"):
+        quants = candidate_quants(catalog.models[mid])
+        assert quants[0] == "MXFP4"
+        assert not [q for q in quants if q.startswith(("IQ", "Q2", "Q3"))]
+    assert "IQ2_XXS" in candidate_quants(catalog.models["qwen/qwen3-8b"])

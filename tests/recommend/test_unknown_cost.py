@@ -3,6 +3,9 @@ speed was unknown showed '$0.00/month', scored as free and sat on the Pareto fro
 
 from __future__ import annotations
 
+import csv
+import io
+
 from advisor.catalog.store import load_bundled
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment
@@ -37,5 +40,8 @@ def test_unknown_electricity_is_unknown_everywhere() -> None:
         assert rec.deployment.monthly_cost_usd > 0  # 450 W for the hours the volume takes
     markdown = render_markdown(result)
     assert "| unknown |" in markdown
-    rows = {line.split(",")[1]: line for line in render_csv(result).splitlines()[1:]}
-    assert ",local,Q" in rows[unknown[0].model_id]
+    table = list(csv.DictReader(io.StringIO(render_csv(result))))
+    by_id = {row["model_id"]: row for row in table}
+    for rec in unknown:
+        assert by_id[rec.model_id]["mode"] == "local"
+        assert by_id[rec.model_id]["monthly_cost_usd"] == ""  # unknown, not 0
