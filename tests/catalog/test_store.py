@@ -104,3 +104,29 @@ def test_save_keeps_rotating_backups(paths: UserPaths) -> None:
         write_overlay(Overlay(hidden=frozenset({f"x/model-{n}"})), paths, keep_backups=3)
     assert len(list(paths.backups_dir.iterdir())) == 3
     assert read_overlay(paths.overlay_file).hidden == frozenset({"x/model-7"})
+
+
+def test_fast_document_path_agrees_with_the_worded_one() -> None:
+    """parse_document_bytes validates a sound document in one pass; anything wrong goes through the
+    entry-by-entry path, so the messages are the same either way."""
+    from advisor.catalog.store import dump_json, parse_document, parse_document_bytes, to_document  # noqa: PLC0415
+
+    doc = to_document(load_bundled())
+    raw = dump_json(doc).encode()
+    fast = parse_document_bytes(raw, "doc.json")
+    slow = parse_document(json.loads(raw), "doc.json")
+    assert fast.models == slow.models
+    assert fast.licenses == slow.licenses
+    assert fast.hardware == slow.hardware
+    assert fast.meta == slow.meta
+    broken = json.loads(raw)
+    broken["models"][3]["context_window_tokens"] = -1
+    broken["models"].append(dict(broken["models"][0]))  # a duplicate id
+    bad = json.dumps(broken).encode()
+    with pytest.raises(CatalogError) as fast_err:
+        parse_document_bytes(bad, "doc.json")
+    with pytest.raises(CatalogError) as slow_err:
+        parse_document(json.loads(bad), "doc.json")
+    assert str(fast_err.value) == str(slow_err.value)
+    assert "is listed twice" in str(fast_err.value)
+    assert "context_window_tokens" in str(fast_err.value)
