@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -111,3 +112,25 @@ def test_save_keeps_what_another_window_saved(dialog: CatalogEditor, paths: User
     cat = load_catalog(paths)
     assert cat.models["qwen/qwen3-8b"].name == "From the other window"
     assert cat.models[MODEL].name == "From this window"
+
+
+def test_refresh_runs_in_the_background_and_applies_what_is_ticked(
+        qtbot: QtBot, dialog: CatalogEditor, monkeypatch: pytest.MonkeyPatch) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "models-dev-api.json"
+    reviewed: list[list[str]] = []
+
+    def accept_first_two(self: PlanDialog) -> QDialog.DialogCode:
+        ids = [str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+        for i in range(2, self.list.count()):
+            self.list.item(i).setCheckState(Qt.CheckState.Unchecked)
+        reviewed.append(ids)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PlanDialog, "exec", accept_first_two)
+    dialog.refresh_models_dev(str(fixture))
+    qtbot.waitUntil(lambda: bool(reviewed), timeout=20_000)
+    added = reviewed[0][:2]
+    assert all(mid in dialog.editor.catalog().models for mid in added)
+    assert reviewed[0][2] not in dialog.editor.catalog().models
+    dialog.undo.undo()
+    assert not any(mid in dialog.editor.catalog().models for mid in added)
