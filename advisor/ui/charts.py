@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.report.chart import ChartPoint, chart_points, cost_axis
 from advisor.ui.result_models import money
 
 LOCAL_COLOR = QColor("#1976d2")
@@ -23,31 +23,8 @@ PICK_COLOR = QColor("#2e7d32")
 COST_TICKS = (0, 1, 10, 100, 1_000, 10_000, 100_000)
 
 
-def cost_axis(cost: float) -> float:
-    """Monthly cost on a log(1 + x) scale: $0 stays on the chart, $10k does not flatten the rest."""
-    return math.log10(1 + max(0.0, cost))
-
-
-@dataclass(frozen=True)
-class Point:
-    """One plotted model."""
-
-    model_id: str
-    name: str
-    cost: float
-    quality: float
-    local: bool
-    front: bool
-    pick: bool
-
-
-def chart_points(result: RecommendationResult) -> list[Point]:
-    """The ranked models that have a quality figure."""
-    front = set(result.pareto_front)
-    top = result.top.model_id if result.top else None
-    return [Point(r.model_id, r.name, r.deployment.monthly_cost_usd, r.quality,
-                  r.deployment.mode == "local", r.model_id in front, r.model_id == top)
-            for r in result.recommendations if r.quality is not None and r.deployment.cost_known]
+Point = ChartPoint
+"""One plotted model (the same points the report's SVG chart draws)."""
 
 
 class QualityCostChart(QWidget):

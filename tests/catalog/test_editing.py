@@ -17,21 +17,11 @@ import pytest
 from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution, with_field
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import load_catalog, read_overlay
-from advisor.catalog.store import Catalog, Origin, load_bundled
+from advisor.catalog.store import Catalog, Origin
 from advisor.paths import UserPaths
 
 API_MODEL = "openai/gpt-4o-mini"
 OPEN_MODEL = "qwen/qwen3-8b"
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Catalog:
-    return load_bundled()
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> UserPaths:
-    return UserPaths(config_dir=tmp_path / "config", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
 
 
 def test_set_field_by_dotted_path_makes_an_override(paths: UserPaths, bundled: Catalog) -> None:

@@ -28,22 +28,12 @@ from advisor.catalog.importing import (
     read_incoming,
 )
 from advisor.catalog.refresh import _HttpsOnlyRedirects, fetch, plan_refresh
-from advisor.catalog.store import Catalog, dump_json, load_bundled, to_document
+from advisor.catalog.store import Catalog, dump_json, to_document
 from advisor.cli import main
 from advisor.paths import UserPaths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Catalog:
-    return load_bundled()
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> UserPaths:
-    return UserPaths(config_dir=tmp_path / "config", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
 
 
 @pytest.fixture

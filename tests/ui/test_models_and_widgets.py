@@ -18,8 +18,9 @@ from advisor.paths import UserPaths
 from advisor.recommend.constraints import Constraints, Deployment, Scenario, save_scenario
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import RecommendationResult
+from advisor.report.chart import chart_points
 from advisor.ui.background import Background
-from advisor.ui.charts import QualityCostChart, chart_points
+from advisor.ui.charts import QualityCostChart
 from advisor.ui.compare_dialog import CompareModel
 from advisor.ui.explanation_pane import explanation_html
 from advisor.ui.hardware_box import HardwareBox, HardwareMode
