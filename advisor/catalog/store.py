@@ -10,6 +10,7 @@ hides entries by id (see `overlay.py`).
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from advisor import bundled
 from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
@@ -220,19 +221,23 @@ def _parse_document(raw: object, file: str) -> Catalog:
     return Catalog(meta=meta, models=cat_models, licenses=cat_licenses, hardware=cat_hardware)
 
 
-class _Document(BaseModel):
-    """The whole catalog document, for the fast path (one pydantic-core pass over the bytes)."""
+@functools.cache
+def _document_adapter() -> TypeAdapter[Any]:
+    """The whole catalog document as one pydantic type, for the fast path (one pydantic-core pass
+    over the bytes). Built on first use: building it (and importing pydantic.types for StrictInt)
+    at import would cost every start ~20 ms."""
+    from pydantic import BaseModel, ConfigDict, Field, StrictInt  # noqa: PLC0415
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    schema_version: StrictInt = Field(ge=1, le=SCHEMA_VERSION)
-    kind: Literal["model-advisor-catalog"]
-    meta: CatalogMeta
-    licenses: list[License] = Field(default_factory=list)
-    hardware: list[HardwarePreset] = Field(default_factory=list)
-    models: list[Model] = Field(default_factory=list)
+    class _Document(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        schema_version: StrictInt = Field(ge=1, le=SCHEMA_VERSION)
+        kind: Literal["model-advisor-catalog"]
+        meta: CatalogMeta
+        licenses: list[License] = Field(default_factory=list)
+        hardware: list[HardwarePreset] = Field(default_factory=list)
+        models: list[Model] = Field(default_factory=list)
 
-
-_DOCUMENT = TypeAdapter(_Document)
+    return TypeAdapter(_Document)
 
 
 @contextmanager
@@ -257,7 +262,7 @@ def parse_document_bytes(raw: bytes, name: str) -> Catalog:
     the entry-by-entry path that names every problem in words."""
     with _no_gc():
         try:
-            doc = _DOCUMENT.validate_json(raw)
+            doc = _document_adapter().validate_json(raw)
         except (ValidationError, ValueError, RecursionError):
             doc = None
         if doc is not None:
