@@ -34,6 +34,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+    _sweep_stale_temps(path)
+
+
+STALE_TEMP_S = 600.0
+"""A temporary file of ours older than this belongs to a save that was killed mid-write."""
+
+
+def _sweep_stale_temps(path: Path) -> None:
+    # Another process may be writing right now, so only old leftovers go.
+    cutoff = time.time() - STALE_TEMP_S
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

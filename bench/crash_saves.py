@@ -1,9 +1,11 @@
-"""Kill a process at random instants while it saves the catalog overlay, many times over, and check
-after every kill that the overlay still loads and holds the old or the new content (never torn).
+"""Kill a process at random instants while it saves, many times over, and check after every kill
+that the file still loads and holds the old or the new content (never torn, never older).
 
-    uv run python bench/crash_saves.py [KILLS]   (default 200)
+    uv run python bench/crash_saves.py [KILLS]   (default 200 for each of the two files)
 
-Prints how many kills landed, how many saves completed, and any torn or unloadable file (should be 0).
+Two targets: the catalog overlay (OverlayEditor.save: lock, merge, backup, atomic replace) and a
+scenario file (save_scenario, the window's File -> Save). Prints, per target, the kills, the last
+save seen and any unreadable or rolled-back file (should be 0).
 """
 
 from __future__ import annotations
@@ -36,6 +38,54 @@ while True:
 """
 
 
+SCENARIO_CHILD = """
+import sys
+from pathlib import Path
+from advisor.recommend.constraints import Constraints, Scenario, save_scenario
+path = Path(sys.argv[1]) / "team.json"
+i = int(sys.argv[2])
+while True:
+    save_scenario(Scenario(name=f"save {i}", constraints=Constraints(tokens_per_month=1000 + i)), path)
+    i += 1
+"""
+
+
+def scenarios(kills: int, rng: random.Random) -> int:
+    """The same for scenario files; returns the number of bad files seen."""
+    from advisor.recommend.constraints import load_scenario  # noqa: PLC0415
+
+    bad = 0
+    last = -1
+    start_at = 0
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "team.json"
+        for n in range(kills):
+            proc = subprocess.Popen([sys.executable, "-c", SCENARIO_CHILD, tmp, str(start_at)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, 0.8))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            if not path.exists():
+                continue
+            try:
+                scenario = load_scenario(path)
+            except CatalogError as exc:
+                bad += 1
+                print(f"scenario kill {n}: unreadable: {exc}")
+                continue
+            seen = int(scenario.name.split()[1])
+            if seen < last or scenario.constraints.tokens_per_month != 1000 + seen:
+                bad += 1
+                print(f"scenario kill {n}: went back from {last} to {seen} or is inconsistent")
+            last = seen
+            start_at = seen + 1_000
+        temps = list(Path(tmp).glob(".team.json.*.tmp"))
+    print(f"scenario saves: kills {kills}; unreadable or rolled back: {bad}; last save seen: {last}; "
+          f"temp files left by killed saves: {len(temps)}; {time.perf_counter() - began:.0f} s")
+    return bad
+
+
 def main() -> int:
     kills = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     rng = random.Random(2026)
@@ -66,8 +116,9 @@ def main() -> int:
                 last = seen
                 start_at = seen + 1_000
         temps = list(paths.data_dir.glob(".catalog-overlay.json.*.tmp"))  # only the last kill's, if any
-    print(f"kills: {kills}; overlay unreadable or rolled back: {torn}; last save seen: {last}; "
+    print(f"overlay saves: kills {kills}; unreadable or rolled back: {torn}; last save seen: {last}; "
           f"temp files left by killed saves: {len(temps)}; {time.perf_counter() - began:.0f} s")
+    torn += scenarios(kills, rng)
     return 1 if torn else 0
 
 

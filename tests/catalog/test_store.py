@@ -130,3 +130,22 @@ def test_fast_document_path_agrees_with_the_worded_one() -> None:
     assert str(fast_err.value) == str(slow_err.value)
     assert "is listed twice" in str(fast_err.value)
     assert "context_window_tokens" in str(fast_err.value)
+
+
+def test_writes_sweep_temp_files_left_by_killed_saves(tmp_path: Path) -> None:
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from advisor.files import STALE_TEMP_S, atomic_write_text  # noqa: PLC0415
+
+    target = tmp_path / "team.json"
+    old = tmp_path / ".team.json.abc123.tmp"
+    fresh = tmp_path / ".team.json.def456.tmp"  # maybe another process writing right now
+    for leftover in (old, fresh):
+        leftover.write_text("{", encoding="utf-8")
+    past = time.time() - STALE_TEMP_S - 60
+    os.utime(old, (past, past))
+    atomic_write_text(target, "{}")
+    assert not old.exists()
+    assert fresh.exists()
+    assert target.read_text(encoding="utf-8") == "{}"
