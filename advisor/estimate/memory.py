@@ -97,7 +97,9 @@ class Footprint:
         return float(logits + acts + scores)
 
 
-_CACHE: dict[str, tuple[int, Footprint]] = {}
+# Both caches hold the model object itself: a key on id() alone would hand a freed model's
+# constants to a new object that happens to get the same id (an edited entry, a test's model).
+_CACHE: dict[str, tuple[Model, Footprint]] = {}
 
 
 def _require(arch: Architecture | None, model: Model) -> Architecture:
@@ -117,10 +119,10 @@ def _require(arch: Architecture | None, model: Model) -> Architecture:
 def footprint(model: Model) -> Footprint:
     """The model's per-token and per-quantization constants (cached per model object)."""
     cached = _CACHE.get(model.id)
-    if cached is not None and cached[0] == id(model):
+    if cached is not None and cached[0] is model:
         return cached[1]
     fp = _build(model)
-    _CACHE[model.id] = (id(model), fp)
+    _CACHE[model.id] = (model, fp)
     return fp
 
 
@@ -182,7 +184,7 @@ def artifact_bytes(model: Model, quant: str) -> float | None:
     return None
 
 
-_WEIGHTS: dict[tuple[str, int, str], tuple[float, bool]] = {}
+_WEIGHTS: dict[tuple[str, int, str], tuple[Model, float, bool]] = {}
 
 
 def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
@@ -190,11 +192,11 @@ def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
     Cached per model object: the recommender asks for the same sizes in every ranking."""
     key = (model.id, id(model), quant)
     found = _WEIGHTS.get(key)
-    if found is not None:
-        return found
+    if found is not None and found[0] is model:
+        return found[1], found[2]
     known = artifact_bytes(model, quant)
     result = (known, True) if known is not None else (footprint(model).weights_bytes(MIXES[quant]), False)
     if len(_WEIGHTS) > 200_000:
         _WEIGHTS.clear()
-    _WEIGHTS[key] = result
+    _WEIGHTS[key] = (model, *result)
     return result

@@ -170,3 +170,18 @@ def test_mxfp4_models_are_not_requantized_into_fictional_sizes() -> None:
         assert quants[0] == "MXFP4"
         assert not [q for q in quants if q.startswith(("IQ", "Q2", "Q3"))]
     assert "IQ2_XXS" in candidate_quants(catalog.models["qwen/qwen3-8b"])
+
+
+def test_estimates_never_come_from_a_freed_model_with_the_same_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caches were keyed on id(): a new model object that reused a freed one's address got the
+    old model's constants (an edited catalog entry kept its old memory figures; a test flaked).
+    Here every object gets the same id(), the worst case of address reuse."""
+    from advisor.estimate import memory  # noqa: PLC0415
+
+    monkeypatch.setattr(memory, "id", lambda _obj: 42, raising=False)
+    wide = model(total_params_b=27, layers=64, kv_heads=8, head_dim=256)
+    narrow = model(total_params_b=27, layers=64, kv_heads=2, head_dim=256)
+    assert footprint(narrow).kv_bytes(8192, 2) == pytest.approx(footprint(wide).kv_bytes(8192, 2) / 4)
+    assert memory.weights_bytes(narrow, "Q4_K_M") == memory.weights_bytes(narrow, "Q4_K_M")
+    small = model(total_params_b=8, layers=64, kv_heads=2, head_dim=256)
+    assert memory.weights_bytes(small, "Q4_K_M")[0] < memory.weights_bytes(narrow, "Q4_K_M")[0]
