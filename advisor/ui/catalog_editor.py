@@ -1,52 +1,37 @@
 """Catalog → Edit catalog…: browse every model, edit, add, duplicate, hide, delete and revert the
 user's entries, import files and refresh from models.dev, with undo/redo and no lost edits.
 
-The dialog is a thin client of `advisor.catalog.editing.OverlayEditor`: each change replaces the
-editor's immutable overlay, and a QUndoStack keeps the before/after pair, so undo and redo are exact.
-The form is generated from the schema (every plain field of `Model`, with its description as the
-tooltip); nested facts (offerings, architecture, languages…) are edited as JSON in the "All
-fields" tab. Validation messages are the core's sentences, shown under the form.
+The dialog assembles three parts — the model list (`catalog_table`), the entry form (`entry_form`)
+and the review of imports (`plan_dialog`) — and is a thin client of
+`advisor.catalog.editing.OverlayEditor`: each change replaces the editor's immutable overlay, and a
+QUndoStack keeps the before/after pair, so undo and redo are exact.
 """
 
 from __future__ import annotations
 
-import json
-import types
-import typing
+import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -54,145 +39,14 @@ from PySide6.QtWidgets import (
 from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.importing import ChangeKind, ImportPlan, apply_plan, plan_import, read_incoming
-from advisor.catalog.overlay import Overlay
-from advisor.catalog.schema import Model
 from advisor.catalog.store import Origin
 from advisor.ui.background import Background, Progress
+from advisor.ui.catalog_table import CatalogTable, OverlayCommand
+from advisor.ui.entry_form import EntryForm
+from advisor.ui.plan_dialog import PlanDialog
 
-Index = QModelIndex | QPersistentModelIndex
-SIMPLE_TYPES = (str, int, float, bool, date)
-
-
-def form_fields() -> list[tuple[str, type, str]]:
-    """The plain (non-nested) fields of `Model`, from the schema: (name, type, description)."""
-    out = []
-    for name, info in Model.model_fields.items():
-        if name == "id":
-            continue
-        ann: Any = info.annotation
-        if isinstance(ann, types.UnionType) or typing.get_origin(ann) is typing.Union:
-            args = [a for a in typing.get_args(ann) if a is not type(None)]
-            ann = args[0] if len(args) == 1 else None
-        if ann in SIMPLE_TYPES:
-            out.append((name, ann, info.description or ""))
-    return out
-
-
-class OverlayCommand(QUndoCommand):
-    """One change to the overlay, undone by restoring the overlay before it."""
-
-    def __init__(self, editor: OverlayEditor, before: Overlay, after: Overlay, text: str,
-                 refresh: Callable[[], None]) -> None:
-        super().__init__(text)
-        self._editor, self._before, self._after, self._refresh = editor, before, after, refresh
-
-    def redo(self) -> None:
-        self._editor.overlay = self._after
-        self._refresh()
-
-    def undo(self) -> None:
-        self._editor.overlay = self._before
-        self._refresh()
-
-
-class CatalogTable(QAbstractTableModel):
-    """Every model in the working catalog: id, name, vendor, weights, where it came from, hidden."""
-
-    HEADERS = ("Id", "Name", "Vendor", "Weights", "Yours", "Hidden")
-
-    def __init__(self, editor: OverlayEditor) -> None:
-        super().__init__()
-        self._editor = editor
-        self._ids: list[str] = []
-        self.reload()
-
-    def reload(self) -> None:
-        """Re-read the editor's catalog."""
-        self.beginResetModel()
-        self._catalog = self._editor.catalog()
-        self._ids = sorted(self._catalog.models)
-        self.endResetModel()
-
-    def model_id(self, row: int) -> str:
-        """The id shown on a row."""
-        return self._ids[row]
-
-    def row_of(self, model_id: str) -> int:
-        """The row of an id (-1 if absent)."""
-        return self._ids.index(model_id) if model_id in self._ids else -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        mid = self._ids[index.row()]
-        model = self._catalog.models[mid]
-        origin = self._editor.origin(mid)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (mid, model.name, model.vendor, "open" if model.open_weights else "API only",
-                    {Origin.USER: "added", Origin.OVERRIDE: "edited"}.get(origin, ""),
-                    "hidden" if mid in self._editor.overlay.hidden else "")[index.column()]
-        if role == Qt.ItemDataRole.FontRole and origin is not Origin.BUNDLED:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {Origin.USER: "You added this model.", Origin.OVERRIDE:
-                    "You edited this bundled model; Revert restores the bundled entry."}.get(origin)
-        return None
-
-
-class PlanDialog(QDialog):
-    """The preview of an import or refresh: tick what to apply (conflicts start unticked)."""
-
-    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Review changes")
-        self.resize(720, 480)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{_esc(plan.source)}</b>: {_esc(plan.summary())}. Tick what to apply; "
-                                "models you edited yourself are not replaced unless you tick them."))
-        self.list = QListWidget()
-        marks = {ChangeKind.ADD: "Add", ChangeKind.CHANGE: "Change", ChangeKind.CONFLICT: "Replace your edit"}
-        for change in plan.changes:
-            if change.kind is ChangeKind.SAME:
-                continue
-            item = QListWidgetItem(f"{marks[change.kind]}: {change.model_id} ({change.name})")
-            item.setToolTip("\n".join(change.details))
-            item.setData(Qt.ItemDataRole.UserRole, change.model_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked if change.kind is ChangeKind.CONFLICT
-                               else Qt.CheckState.Checked)
-            self.list.addItem(item)
-        layout.addWidget(self.list)
-        if plan.skipped:
-            layout.addWidget(QLabel(f"Skipped: {_esc('; '.join(plan.skipped[:6]))}"))
-        std = QDialogButtonBox.StandardButton
-        buttons = QDialogButtonBox(std.Apply | std.Cancel)
-        buttons.button(std.Apply).clicked.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def accepted_ids(self) -> list[str]:
-        """The ticked model ids."""
-        items = (self.list.item(i) for i in range(self.list.count()))
-        return [str(it.data(Qt.ItemDataRole.UserRole)) for it in items
-                if it.checkState() == Qt.CheckState.Checked]
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+WHERE = {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
+         Origin.BUNDLED: "bundled"}
 
 
 class CatalogEditor(QDialog):
@@ -229,7 +83,9 @@ class CatalogEditor(QDialog):
 
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
-        splitter.addWidget(self._build_form())
+        self.form = EntryForm()
+        self.form.apply_requested.connect(self.apply_entry)
+        splitter.addWidget(self.form)
         splitter.setSizes([560, 540])
         top, bottom = self._build_bars()
 
@@ -263,42 +119,6 @@ class CatalogEditor(QDialog):
         self.delete_button = self._button(row, "De&lete", self.delete, "Delete a model you added")
         left_layout.addLayout(row)
         return left
-
-    def _build_form(self) -> QWidget:
-        self.form = QFormLayout()
-        self.fields: dict[str, QLineEdit] = {}
-        for name, kind, description in form_fields():
-            edit = QLineEdit()
-            edit.setToolTip(description + ("  (true or false)" if kind is bool else
-                                           "  (YYYY-MM-DD)" if kind is date else ""))
-            edit.setAccessibleName(name)
-            self.fields[name] = edit
-            self.form.addRow(name.replace("_", " ").capitalize(), edit)
-        form_box = QWidget()
-        form_box.setLayout(self.form)
-        self.json_edit = QPlainTextEdit()
-        self.json_edit.setFont(QFont("monospace"))
-        self.json_edit.setToolTip("The whole entry as JSON: offerings, architecture, languages, evidence…")
-        self.tabs = QTabWidget()
-        self.tabs.addTab(form_box, "&Fields")
-        self.tabs.addTab(self.json_edit, "&All fields (JSON)")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setStyleSheet("color: #b3261e;")
-        self.apply_button = QPushButton("&Apply changes")
-        self.apply_button.setToolTip("Check the entry and make it part of your catalog (Ctrl+Return)")
-        self.apply_button.setShortcut(QKeySequence("Ctrl+Return"))
-        self.apply_button.clicked.connect(self.apply_entry)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel()
-        right_layout.addWidget(self.title)
-        right_layout.addWidget(self.tabs, 1)
-        right_layout.addWidget(self.message)
-        right_layout.addWidget(self.apply_button, 0, Qt.AlignmentFlag.AlignRight)
-        return right
 
     def _build_bars(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         top = QHBoxLayout()
@@ -356,20 +176,10 @@ class CatalogEditor(QDialog):
         self.show_model(model_id)
 
     def show_model(self, model_id: str) -> None:
-        """Fill the form and the JSON view with a model."""
+        """Show a model in the form and set the buttons that apply to it."""
         self._current = model_id
-        model = self.editor.model(model_id)
         origin = self.editor.origin(model_id)
-        self.title.setText(f"<b>{_esc(model.name)}</b> <code>{_esc(model_id)}</code> — "
-                           + {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
-                              Origin.BUNDLED: "bundled"}[origin])
-        data = model.model_dump(mode="json")
-        for name, edit in self.fields.items():
-            value = data.get(name)
-            text = "" if value is None else str(value)
-            edit.setText(text.lower() if isinstance(value, bool) else text)
-        self.json_edit.setPlainText(json.dumps(data, indent=2, ensure_ascii=False))
-        self.message.clear()
+        self.form.show_entry(self.editor.model(model_id), WHERE[origin])
         self.hide_box.setChecked(model_id in self.editor.overlay.hidden)
         self.revert_button.setEnabled(origin is Origin.OVERRIDE)
         self.delete_button.setEnabled(origin is Origin.USER)
@@ -394,57 +204,21 @@ class CatalogEditor(QDialog):
             action()
         except CatalogError as exc:
             self.editor.overlay = before
-            self.message.setText("\n".join(str(p) for p in exc.problems))
+            self.form.say("\n".join(str(p) for p in exc.problems))
             return False
         after = self.editor.overlay
         self.editor.overlay = before
         if after != before:
             self.undo.push(OverlayCommand(self.editor, before, after, text, self._refresh))
-        self.message.clear()
+        self.form.say("")
         return True
-
-    def _entry_from_form(self) -> dict[str, Any]:
-        if self.tabs.currentIndex() == 1:
-            try:
-                data = json.loads(self.json_edit.toPlainText())
-            except json.JSONDecodeError as exc:
-                raise CatalogError([]) from ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}")
-            return data if isinstance(data, dict) else {}
-        assert self._current is not None
-        data = self.editor.model(self._current).model_dump(mode="json")
-        for name, kind, _ in form_fields():
-            text = self.fields[name].text().strip()
-            if text == "":
-                data.pop(name, None)
-            elif kind in (int, float):
-                try:
-                    data[name] = json.loads(text)
-                except json.JSONDecodeError:
-                    data[name] = text
-            elif kind is bool:
-                data[name] = {"true": True, "false": False, "yes": True, "no": False}.get(text.lower(), text)
-            else:
-                data[name] = text
-        return data
 
     def apply_entry(self) -> None:
         """Check the form (or the JSON) and make it the model's entry."""
         if self._current is None:
             return
-        try:
-            data = self._entry_from_form()
-        except CatalogError as exc:
-            self.message.setText(str(exc.__cause__))
-            return
-        from pydantic import ValidationError  # noqa: PLC0415
-
-        from advisor.catalog.errors import problems_from_validation  # noqa: PLC0415
-
-        try:
-            model = Model.model_validate(data)
-        except ValidationError as exc:
-            problems = problems_from_validation(exc, f"model '{data.get('id', self._current)}'", None)
-            self.message.setText("\n".join(str(p) for p in problems))
+        model = self.form.checked(self.editor.catalog().models.get(self._current), self._current)
+        if model is None:
             return
         if model.id != self._current and self._current not in self.editor.catalog().models:
             self._current = model.id
@@ -460,11 +234,10 @@ class CatalogEditor(QDialog):
                     "open_weights": False, "license": "", "offerings": [],
                     "facts": {"source": "", "as_of": date.today().isoformat()}}  # noqa: DTZ011
         self._current = mid.strip()
-        self.title.setText(f"<b>New model</b> <code>{_esc(mid.strip())}</code> — fill in, then Apply")
-        self.json_edit.setPlainText(json.dumps(template, indent=2))
-        self.tabs.setCurrentIndex(1)
-        self.message.setText("Fill in name, family, vendor, licence and where the facts come from "
-                             "(source), then Apply.")
+        self.form.show_template(template, f"<b>New model</b> <code>{html.escape(mid.strip())}</code> — "
+                                "fill in, then Apply",
+                                "Fill in name, family, vendor, licence and where the facts come from "
+                                "(source), then Apply.")
 
     def duplicate(self) -> None:
         """Copy the selected model under a new id."""

@@ -14,8 +14,10 @@ from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import load_catalog, read_overlay
 from advisor.catalog.store import Catalog
 from advisor.paths import UserPaths
-from advisor.ui.catalog_editor import CatalogEditor, PlanDialog, form_fields
+from advisor.ui.catalog_editor import CatalogEditor
+from advisor.ui.entry_form import form_fields
 from advisor.ui.main_window import MainWindow
+from advisor.ui.plan_dialog import PlanDialog
 
 MODEL = "openai/gpt-4o-mini"
 
@@ -36,13 +38,13 @@ def test_form_is_generated_from_the_schema() -> None:
 
 def test_edit_undo_redo_save_and_the_ranking_sees_it(qtbot: QtBot, window: MainWindow,
                                                      dialog: CatalogEditor, paths: UserPaths) -> None:
-    dialog.fields["name"].setText("Mini (our contract)")
+    dialog.form.fields["name"].setText("Mini (our contract)")
     dialog.apply_entry()
     assert dialog.editor.model(MODEL).name == "Mini (our contract)"
     assert dialog.windowTitle().endswith("*")
     dialog.undo.undo()
     assert dialog.editor.model(MODEL).name == "GPT-4o mini"
-    assert dialog.fields["name"].text() == "GPT-4o mini"
+    assert dialog.form.fields["name"].text() == "GPT-4o mini"
     dialog.undo.redo()
     assert dialog.editor.model(MODEL).name == "Mini (our contract)"
     assert dialog.save()
@@ -52,14 +54,14 @@ def test_edit_undo_redo_save_and_the_ranking_sees_it(qtbot: QtBot, window: MainW
 
 
 def test_bad_values_are_explained_and_change_nothing(dialog: CatalogEditor) -> None:
-    dialog.fields["context_window_tokens"].setText("-1")
+    dialog.form.fields["context_window_tokens"].setText("-1")
     dialog.apply_entry()
-    assert "context_window_tokens: must be greater than 0" in dialog.message.text()
+    assert "context_window_tokens: must be greater than 0" in dialog.form.message.text()
     assert not dialog.editor.dirty
-    dialog.tabs.setCurrentIndex(1)
-    dialog.json_edit.setPlainText("{ not json")
+    dialog.form.tabs.setCurrentIndex(1)
+    dialog.form.json_edit.setPlainText("{ not json")
     dialog.apply_entry()
-    assert "not valid JSON" in dialog.message.text()
+    assert "not valid JSON" in dialog.form.message.text()
     assert not dialog.editor.dirty
 
 
@@ -106,7 +108,7 @@ def test_save_keeps_what_another_window_saved(dialog: CatalogEditor, paths: User
     other = OverlayEditor.open(paths, bundled)
     other.set_field("qwen/qwen3-8b", "name", "From the other window")
     other.save()
-    dialog.fields["name"].setText("From this window")
+    dialog.form.fields["name"].setText("From this window")
     dialog.apply_entry()
     assert dialog.save()
     cat = load_catalog(paths)
