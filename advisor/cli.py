@@ -12,182 +12,27 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
 from advisor import APP_NAME, __version__
+from advisor.cli_common import UserError, load_user_catalog, out, unknown
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
 
 
-class UserError(Exception):
-    """Something the user can fix; printed as one `advisor: error:` line, exit 1."""
-
-
-def _out(text: str, stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
-
-
-def _load_catalog() -> Catalog:
-    from advisor.catalog.overlay import load_catalog  # noqa: PLC0415 - keep start-up light
-    from advisor.paths import user_paths  # noqa: PLC0415
-
-    catalog = load_catalog(user_paths())
-    for warning in catalog.warnings:
-        _out(f"advisor: warning: {warning}", sys.stderr)
-    return catalog
-
-
-def _model_summary(catalog: Catalog, model_id: str) -> dict[str, Any]:
-    model = catalog.models[model_id]
-    lic = catalog.license_of(model)
-    return {
-        "id": model.id,
-        "name": model.name,
-        "vendor": model.vendor,
-        "family": model.family,
-        "open_weights": model.open_weights,
-        "license": model.license,
-        "license_class": lic.license_class.value if lic else None,
-        "release_date": model.release_date.isoformat() if model.release_date else None,
-        "context_window_tokens": model.context_window_tokens,
-        "total_params_b": model.architecture.total_params_b if model.architecture else None,
-        "active_params_b": model.architecture.active_params_b if model.architecture else None,
-        "providers": sorted({o.provider for o in model.offerings}),
-        "origin": catalog.origin(model_id).value,
-        "hidden": model_id in catalog.hidden,
-    }
-
-
-def cmd_catalog_list(args: argparse.Namespace) -> int:
-    from advisor.report.table import format_table  # noqa: PLC0415
-
-    catalog = _load_catalog()
-    ids = [m.id for m in catalog.visible_models()] if not args.all else sorted(catalog.models)
-    rows = [_model_summary(catalog, mid) for mid in ids]
-    if args.format == "json":
-        _out(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    table_rows = [
-        (r["id"], r["name"], "open" if r["open_weights"] else "API", r["license"],
-         _unknown(r["total_params_b"], "{:g}B"), _unknown(r["context_window_tokens"], "{:,}"),
-         r["origin"])
-        for r in rows
-    ]
-    _out(format_table(("id", "name", "weights", "licence", "params", "context", "origin"),
-                      table_rows))
-    _out(f"{len(rows)} models; catalog {catalog.meta.version} as of {catalog.meta.as_of}")
-    return 0
-
-
-def _unknown(value: object, fmt: str) -> str:
-    return "unknown" if value is None else fmt.format(value)
-
-
-def cmd_catalog_show(args: argparse.Namespace) -> int:
-    catalog = _load_catalog()
-    model = catalog.models.get(args.id)
-    if model is None:
-        from advisor.cli_options import unknown_id  # noqa: PLC0415
-
-        raise UserError(unknown_id("model with id", args.id, catalog.models, "advisor catalog list"))
-    data = model.model_dump(mode="json", exclude_defaults=True)
-    data["origin"] = catalog.origin(model.id).value
-    lic = catalog.license_of(model)
-    if args.format == "json":
-        data["license_detail"] = lic.model_dump(mode="json") if lic else None
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    _out(_describe_model(catalog, model.id))
-    return 0
-
-
-def _describe_model(catalog: Catalog, model_id: str) -> str:
-    model = catalog.models[model_id]
-    lic = catalog.license_of(model)
-    arch = model.architecture
-    weights = "closed (API only)"
-    if model.open_weights:
-        weights = "open" + (f" - {model.hf_repo}" if model.hf_repo else "")
-    active = f", {arch.active_params_b:g}B active" if arch and arch.active_params_b else ""
-    lines = [
-        f"{model.name}  ({model.id})",
-        f"  vendor        {model.vendor} ({model.vendor_country or 'country unknown'})",
-        f"  released      {model.release_date or 'unknown'}",
-        f"  weights       {weights}",
-        f"  licence       {lic.name if lic else model.license}"
-        f"{' [' + lic.license_class.value + ']' if lic else ''}",
-        f"  context       {_unknown(model.context_window_tokens, '{:,} tokens')}",
-        f"  parameters    {_unknown(arch.total_params_b if arch else None, '{:g}B total')}{active}",
-        f"  modalities    in: {', '.join(model.input_modalities)}; "
-        f"out: {', '.join(model.output_modalities)}",
-        f"  languages     {', '.join(lang.code for lang in model.languages) or 'unknown'}",
-    ]
-    for off in model.offerings:
-        lines.append(f"  API           {off.provider}: ${off.price_input_usd_per_mtok:g} in / "
-                     f"${off.price_output_usd_per_mtok:g} out per 1M tokens (as of {off.as_of})")
-    for ev in model.evidence:
-        lines.append(f"  evidence      {ev.benchmark}: {ev.score:g} ({ev.as_of})")
-    lines.append(f"  source        {model.facts.source} (as of {model.facts.as_of})")
-    return "\n".join(lines)
-
-
-def cmd_catalog_validate(args: argparse.Namespace) -> int:
-    from advisor.catalog.errors import CatalogError  # noqa: PLC0415
-    from advisor.catalog.validate import check_catalog, validate_file  # noqa: PLC0415
-
-    try:
-        if args.file:
-            catalog = validate_file(Path(args.file))
-            label = args.file
-        else:
-            catalog = _load_catalog()
-            problems = check_catalog(catalog, "catalog")
-            if problems:
-                raise CatalogError(problems)
-            label = "bundled catalog" + (" + your overlay" if catalog.origins and any(
-                o.value != "bundled" for o in catalog.origins.values()) else "")
-    except CatalogError as exc:
-        for problem in exc.problems:
-            _out(str(problem), sys.stderr)
-        _out(f"advisor: error: {len(exc.problems)} problem(s) found", sys.stderr)
-        return 1
-    _out(f"{label}: valid ({len(catalog.models)} models, {len(catalog.licenses)} licences, "
-         f"{len(catalog.hardware)} hardware presets)")
-    return 0
-
-
-def cmd_catalog_path(args: argparse.Namespace) -> int:
-    from advisor.paths import user_paths  # noqa: PLC0415
-
-    paths = user_paths()
-    info = {
-        "config_dir": str(paths.config_dir),
-        "data_dir": str(paths.data_dir),
-        "cache_dir": str(paths.cache_dir),
-        "overlay_file": str(paths.overlay_file),
-        "scenarios_dir": str(paths.scenarios_dir),
-    }
-    if args.format == "json":
-        _out(json.dumps(info, indent=2))
-    else:
-        for key, value in info.items():
-            _out(f"{key:14} {value}")
-    return 0
-
-
 def cmd_hardware_list(args: argparse.Namespace) -> int:
     from advisor.report.table import format_table  # noqa: PLC0415
 
-    catalog = _load_catalog()
+    catalog = load_user_catalog()
     presets = sorted(catalog.hardware.values(), key=lambda h: (h.kind.value, h.vendor, h.name))
     if args.format == "json":
-        _out(json.dumps([h.model_dump(mode="json") for h in presets], indent=2))
+        out(json.dumps([h.model_dump(mode="json") for h in presets], indent=2))
         return 0
-    _out(format_table(
+    out(format_table(
         ("id", "name", "kind", "memory", "bandwidth", "fp16"),
         [(h.id, h.name, h.kind.value, f"{h.memory_gb:g} GB", f"{h.bandwidth_gbs:g} GB/s",
-          _unknown(h.fp16_tflops, "{:g} TFLOPS")) for h in presets],
+          unknown(h.fp16_tflops, "{:g} TFLOPS")) for h in presets],
     ))
     return 0
 
@@ -196,7 +41,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from advisor.cli_options import hardware_from_args, unknown_id  # noqa: PLC0415
     from advisor.estimate import EstimateError, estimate, format_estimate  # noqa: PLC0415
 
-    catalog = _load_catalog()
+    catalog = load_user_catalog()
     model = catalog.models.get(args.model)
     if model is None:
         raise UserError(unknown_id("model with id", args.model, catalog.models, "advisor catalog list"))
@@ -214,9 +59,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     except EstimateError as exc:
         raise UserError(str(exc)) from exc
     if args.format == "json":
-        _out(json.dumps(est.to_json(), indent=2))
+        out(json.dumps(est.to_json(), indent=2))
     else:
-        _out(format_estimate(est))
+        out(format_estimate(est))
     if args.plan_hardware is not None:
         _print_hardware_plan(catalog, model.id, est.quantization, args.context or 8192,
                              args.plan_hardware)
@@ -230,23 +75,23 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
     model = catalog.models[model_id]
     need = memory_needed_gb(model, quant, context)
     options = plan_hardware(model, quant, context, catalog.hardware.values(), min_tokens_per_s=min_tps)
-    _out(f"\n{model.name} at {quant} with {context:,} tokens needs about {need:.1f} GB on one GPU.",
+    out(f"\n{model.name} at {quant} with {context:,} tokens needs about {need:.1f} GB on one GPU.",
          sys.stderr)
-    _out(f"Hardware presets that run it at >= {min_tps:g} tokens/s (by price where known, else "
+    out(f"Hardware presets that run it at >= {min_tps:g} tokens/s (by price where known, else "
          "by total memory):", sys.stderr)
     for opt in options[:10]:
         speed = opt.estimate.decode_tokens_per_s
         count = f"{opt.gpu_count}x " if opt.gpu_count > 1 else ""
-        _out(f"  {count}{opt.preset.name}: ~{speed.expected if speed else 0:.0f} tokens/s", sys.stderr)
+        out(f"  {count}{opt.preset.name}: ~{speed.expected if speed else 0:.0f} tokens/s", sys.stderr)
     if not options:
-        _out("  none of the presets", sys.stderr)
+        out("  none of the presets", sys.stderr)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
     from advisor.recommend.engine import recommend  # noqa: PLC0415
 
-    catalog = _load_catalog()
+    catalog = load_user_catalog()
     constraints = constraints_from_args(args, catalog, scenario_base(args.scenario))
     if constraints.deployment.value == "local" and not constraints.local_allowed:
         raise UserError("--deployment local needs hardware: --hardware PRESET_ID, --vram-gb, "
@@ -261,14 +106,14 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             export_report(result, path, fmt if fmt != "table" else None, paper=args.paper)
         except ReportError as exc:
             raise UserError(str(exc)) from exc
-        _out(f"wrote {path}", sys.stderr)
+        out(f"wrote {path}", sys.stderr)
         return 0
     if fmt == "json":
-        _out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "table":
         from advisor.report.table import format_result  # noqa: PLC0415
 
-        _out(format_result(result))
+        out(format_result(result))
     elif fmt == "pdf":
         raise UserError("a PDF report needs a file: add --output FILE.pdf")
     else:
@@ -276,7 +121,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
         renderer = {"markdown": report.render_markdown, "html": report.render_html,
                     "csv": report.render_csv}[fmt]
-        _out(renderer(result))
+        out(renderer(result))
     return 0
 
 
@@ -286,7 +131,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
     if importlib.util.find_spec("advisor.ui.app") is None:
         build_parser().print_help()
-        _out("\nThe desktop window is not part of this version yet; the commands above work.",
+        out("\nThe desktop window is not part of this version yet; the commands above work.",
              sys.stderr)
         return 0 if args.screenshot is None else 1
     try:
@@ -311,20 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     cat = sub.add_parser("catalog", help="list, show, validate, edit, import and refresh the catalog")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    p = cat_sub.add_parser("list", help="list models")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--all", action="store_true", help="include models you have hidden")
-    p.set_defaults(func=cmd_catalog_list)
-    p = cat_sub.add_parser("show", help="show one model")
-    p.add_argument("id", help="model id, e.g. qwen/qwen3-8b")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_catalog_show)
-    p = cat_sub.add_parser("validate", help="check the catalog (or a catalog/overlay file)")
-    p.add_argument("file", nargs="?", help="a catalog document or overlay JSON file")
-    p.set_defaults(func=cmd_catalog_validate)
-    p = cat_sub.add_parser("path", help="where your files live")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_catalog_path)
     from advisor.cli_catalog import add_commands  # noqa: PLC0415
 
     add_commands(cat_sub)
@@ -380,25 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except (UserError, OptionError) as exc:
-        _out(f"advisor: error: {exc}", sys.stderr)
+        out(f"advisor: error: {exc}", sys.stderr)
         return 1
     except CatalogError as exc:
         for problem in exc.problems:
-            _out(f"advisor: error: {problem}", sys.stderr)
+            out(f"advisor: error: {problem}", sys.stderr)
         return 1
     except ValidationError as exc:
         for problem in problems_from_validation(exc, "options", None):
-            _out(f"advisor: error: {problem}", sys.stderr)
+            out(f"advisor: error: {problem}", sys.stderr)
         return 1
     except BrokenPipeError:  # the reader (head, less) went away: not an error
         return 0
     except ValueError as exc:  # e.g. a file name with a NUL byte reaching the OS
-        _out(f"advisor: error: {exc}", sys.stderr)
+        out(f"advisor: error: {exc}", sys.stderr)
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)
+        out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)
         return 1
     except KeyboardInterrupt:
-        _out("advisor: interrupted", sys.stderr)
+        out("advisor: interrupted", sys.stderr)
         return 130

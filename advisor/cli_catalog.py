@@ -1,6 +1,7 @@
-"""`advisor catalog import|export|refresh|edit|hide|unhide|revert|delete|duplicate`: the user's
-catalog from scripts. Each command reads the overlay, makes its change, and saves it (atomically,
-with a backup, merging with another running instance); previews change nothing."""
+"""`advisor catalog ...`: browsing (list, show, validate, path) and the user's catalog from scripts
+(import, export, refresh, edit, hide, unhide, revert, delete, duplicate). Each editing command reads
+the overlay, makes its change, and saves it (atomically, with a backup, merging with another running
+instance); previews change nothing."""
 
 from __future__ import annotations
 
@@ -10,13 +11,146 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.cli_common import UserError, load_user_catalog, out, unknown
+
 if TYPE_CHECKING:
     from advisor.catalog.editing import OverlayEditor
     from advisor.catalog.importing import ImportPlan
+    from advisor.catalog.store import Catalog
 
 
-def _out(text: str, stream: Any = None) -> None:
-    (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+def _model_summary(catalog: Catalog, model_id: str) -> dict[str, Any]:
+    model = catalog.models[model_id]
+    lic = catalog.license_of(model)
+    return {
+        "id": model.id,
+        "name": model.name,
+        "vendor": model.vendor,
+        "family": model.family,
+        "open_weights": model.open_weights,
+        "license": model.license,
+        "license_class": lic.license_class.value if lic else None,
+        "release_date": model.release_date.isoformat() if model.release_date else None,
+        "context_window_tokens": model.context_window_tokens,
+        "total_params_b": model.architecture.total_params_b if model.architecture else None,
+        "active_params_b": model.architecture.active_params_b if model.architecture else None,
+        "providers": sorted({o.provider for o in model.offerings}),
+        "origin": catalog.origin(model_id).value,
+        "hidden": model_id in catalog.hidden,
+    }
+
+
+def cmd_catalog_list(args: argparse.Namespace) -> int:
+    from advisor.report.table import format_table  # noqa: PLC0415
+
+    catalog = load_user_catalog()
+    ids = [m.id for m in catalog.visible_models()] if not args.all else sorted(catalog.models)
+    rows = [_model_summary(catalog, mid) for mid in ids]
+    if args.format == "json":
+        out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    table_rows = [
+        (r["id"], r["name"], "open" if r["open_weights"] else "API", r["license"],
+         unknown(r["total_params_b"], "{:g}B"), unknown(r["context_window_tokens"], "{:,}"),
+         r["origin"])
+        for r in rows
+    ]
+    out(format_table(("id", "name", "weights", "licence", "params", "context", "origin"),
+                      table_rows))
+    out(f"{len(rows)} models; catalog {catalog.meta.version} as of {catalog.meta.as_of}")
+    return 0
+
+
+def cmd_catalog_show(args: argparse.Namespace) -> int:
+    catalog = load_user_catalog()
+    model = catalog.models.get(args.id)
+    if model is None:
+        from advisor.cli_options import unknown_id  # noqa: PLC0415
+
+        raise UserError(unknown_id("model with id", args.id, catalog.models, "advisor catalog list"))
+    data = model.model_dump(mode="json", exclude_defaults=True)
+    data["origin"] = catalog.origin(model.id).value
+    lic = catalog.license_of(model)
+    if args.format == "json":
+        data["license_detail"] = lic.model_dump(mode="json") if lic else None
+        out(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    out(_describe_model(catalog, model.id))
+    return 0
+
+
+def _describe_model(catalog: Catalog, model_id: str) -> str:
+    model = catalog.models[model_id]
+    lic = catalog.license_of(model)
+    arch = model.architecture
+    weights = "closed (API only)"
+    if model.open_weights:
+        weights = "open" + (f" - {model.hf_repo}" if model.hf_repo else "")
+    active = f", {arch.active_params_b:g}B active" if arch and arch.active_params_b else ""
+    lines = [
+        f"{model.name}  ({model.id})",
+        f"  vendor        {model.vendor} ({model.vendor_country or 'country unknown'})",
+        f"  released      {model.release_date or 'unknown'}",
+        f"  weights       {weights}",
+        f"  licence       {lic.name if lic else model.license}"
+        f"{' [' + lic.license_class.value + ']' if lic else ''}",
+        f"  context       {unknown(model.context_window_tokens, '{:,} tokens')}",
+        f"  parameters    {unknown(arch.total_params_b if arch else None, '{:g}B total')}{active}",
+        f"  modalities    in: {', '.join(model.input_modalities)}; "
+        f"out: {', '.join(model.output_modalities)}",
+        f"  languages     {', '.join(lang.code for lang in model.languages) or 'unknown'}",
+    ]
+    for off in model.offerings:
+        lines.append(f"  API           {off.provider}: ${off.price_input_usd_per_mtok:g} in / "
+                     f"${off.price_output_usd_per_mtok:g} out per 1M tokens (as of {off.as_of})")
+    for ev in model.evidence:
+        lines.append(f"  evidence      {ev.benchmark}: {ev.score:g} ({ev.as_of})")
+    lines.append(f"  source        {model.facts.source} (as of {model.facts.as_of})")
+    return "\n".join(lines)
+
+
+def cmd_catalog_validate(args: argparse.Namespace) -> int:
+    from advisor.catalog.errors import CatalogError  # noqa: PLC0415
+    from advisor.catalog.validate import check_catalog, validate_file  # noqa: PLC0415
+
+    try:
+        if args.file:
+            catalog = validate_file(Path(args.file))
+            label = args.file
+        else:
+            catalog = load_user_catalog()
+            problems = check_catalog(catalog, "catalog")
+            if problems:
+                raise CatalogError(problems)
+            label = "bundled catalog" + (" + your overlay" if catalog.origins and any(
+                o.value != "bundled" for o in catalog.origins.values()) else "")
+    except CatalogError as exc:
+        for problem in exc.problems:
+            out(str(problem), sys.stderr)
+        out(f"advisor: error: {len(exc.problems)} problem(s) found", sys.stderr)
+        return 1
+    out(f"{label}: valid ({len(catalog.models)} models, {len(catalog.licenses)} licences, "
+         f"{len(catalog.hardware)} hardware presets)")
+    return 0
+
+
+def cmd_catalog_path(args: argparse.Namespace) -> int:
+    from advisor.paths import user_paths  # noqa: PLC0415
+
+    paths = user_paths()
+    info = {
+        "config_dir": str(paths.config_dir),
+        "data_dir": str(paths.data_dir),
+        "cache_dir": str(paths.cache_dir),
+        "overlay_file": str(paths.overlay_file),
+        "scenarios_dir": str(paths.scenarios_dir),
+    }
+    if args.format == "json":
+        out(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            out(f"{key:14} {value}")
+    return 0
 
 
 def _editor() -> OverlayEditor:
@@ -25,7 +159,7 @@ def _editor() -> OverlayEditor:
 
     editor = OverlayEditor.open(user_paths())
     for warning in editor.warnings:
-        _out(f"advisor: warning: {warning}", sys.stderr)
+        out(f"advisor: warning: {warning}", sys.stderr)
     return editor
 
 
@@ -35,11 +169,11 @@ def _save(editor: OverlayEditor, what: str) -> int:
     try:
         outcome = editor.save()
     except MergeConflictError as exc:
-        _out(f"advisor: error: {exc}", sys.stderr)
+        out(f"advisor: error: {exc}", sys.stderr)
         return 1
     if outcome.merged_from_other:
-        _out(f"kept {len(outcome.merged_from_other)} change(s) another window saved meanwhile", sys.stderr)
-    _out(what)
+        out(f"kept {len(outcome.merged_from_other)} change(s) another window saved meanwhile", sys.stderr)
+    out(what)
     return 0
 
 
@@ -47,21 +181,21 @@ def _show_plan(plan: ImportPlan, fmt: str) -> None:
     from advisor.catalog.importing import ChangeKind  # noqa: PLC0415
 
     if fmt == "json":
-        _out(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+        out(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
         return
-    _out(f"{plan.source}: {plan.summary()}")
+    out(f"{plan.source}: {plan.summary()}")
     marks = {ChangeKind.ADD: "+", ChangeKind.CHANGE: "~", ChangeKind.CONFLICT: "!"}
     for change in plan.changes:
         if change.kind is ChangeKind.SAME:
             continue
         label = " (you edited this model; left alone)" if change.kind is ChangeKind.CONFLICT else ""
-        _out(f"  {marks[change.kind]} {change.model_id}  {change.name}{label}")
+        out(f"  {marks[change.kind]} {change.model_id}  {change.name}{label}")
         for line in change.details:
-            _out(f"      {line}")
+            out(f"      {line}")
     for lic in plan.licenses:
-        _out(f"  + licence {lic.id}")
+        out(f"  + licence {lic.id}")
     for note in plan.skipped:
-        _out(f"  - skipped {note}")
+        out(f"  - skipped {note}")
 
 
 def _apply(editor: OverlayEditor, plan: ImportPlan, args: argparse.Namespace) -> int:
@@ -69,12 +203,12 @@ def _apply(editor: OverlayEditor, plan: ImportPlan, args: argparse.Namespace) ->
 
     _show_plan(plan, args.format)
     if args.dry_run:
-        _out("dry run: nothing was changed", sys.stderr)
+        out("dry run: nothing was changed", sys.stderr)
         return 0
     applied = apply_plan(editor, plan, accept=args.accept or None,
                          replace_edited=getattr(args, "replace_edited", False))
     if not applied and not plan.licenses:
-        _out("nothing to change", sys.stderr)
+        out("nothing to change", sys.stderr)
         return 0
     return _save(editor, f"applied {len(applied)} model change(s) to {editor.paths.overlay_file}")
 
@@ -110,13 +244,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         atomic_write_text(path, csv_rows(catalog.models.values()))
     else:
         atomic_write_text(path, dump_json(to_document(catalog)))
-    _out(f"wrote {len(catalog.models)} models to {path}")
+    out(f"wrote {len(catalog.models)} models to {path}")
     return 0
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from advisor.cli import UserError  # noqa: PLC0415
-
     editor = _editor()
     for assignment in args.set:
         field, sep, value = assignment.partition("=")
@@ -151,7 +283,29 @@ def cmd_duplicate(args: argparse.Namespace) -> int:
 
 
 def add_commands(cat_sub: Any) -> None:
-    """Add the editing commands to `advisor catalog`."""
+    """Add every `advisor catalog` action."""
+    _add_browse_commands(cat_sub)
+    _add_edit_commands(cat_sub)
+
+
+def _add_browse_commands(cat_sub: Any) -> None:
+    p = cat_sub.add_parser("list", help="list models")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--all", action="store_true", help="include models you have hidden")
+    p.set_defaults(func=cmd_catalog_list)
+    p = cat_sub.add_parser("show", help="show one model")
+    p.add_argument("id", help="model id, e.g. qwen/qwen3-8b")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_catalog_show)
+    p = cat_sub.add_parser("validate", help="check the catalog (or a catalog/overlay file)")
+    p.add_argument("file", nargs="?", help="a catalog document or overlay JSON file")
+    p.set_defaults(func=cmd_catalog_validate)
+    p = cat_sub.add_parser("path", help="where your files live")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_catalog_path)
+
+
+def _add_edit_commands(cat_sub: Any) -> None:
     p = cat_sub.add_parser("import", help="merge models from a file into your catalog",
                            description="Import a catalog export (.json/.toml), an overlay, a CSV "
                            "(columns: see docs/catalog-editing.md) or a Hugging Face config.json.")

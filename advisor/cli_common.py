@@ -1,0 +1,37 @@
+"""What every command-line module shares: the user-error type, output, loading the user's catalog.
+
+Kept free of heavy imports: `advisor --version` must not load pydantic or Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from advisor.catalog.store import Catalog
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one `advisor: error:` line, exit 1."""
+
+
+def out(text: str, stream: TextIO | None = None) -> None:
+    """Write one line (a newline is added if missing) to stdout or `stream`."""
+    (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+def load_user_catalog() -> Catalog:
+    """The bundled catalog with the user's overlay; its warnings go to stderr."""
+    from advisor.catalog.overlay import load_catalog  # noqa: PLC0415 - keep start-up light
+    from advisor.paths import user_paths  # noqa: PLC0415
+
+    catalog = load_catalog(user_paths())
+    for warning in catalog.warnings:
+        out(f"advisor: warning: {warning}", sys.stderr)
+    return catalog
+
+
+def unknown(value: object, fmt: str) -> str:
+    """`fmt` applied to a value, or the word unknown."""
+    return "unknown" if value is None else fmt.format(value)
