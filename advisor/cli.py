@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import APP_NAME, __version__
-from advisor.cli_common import UserError, load_user_catalog, out, unknown
+from advisor.cli_common import UserError, load_user_catalog, model_or_error, out, unknown
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
@@ -38,13 +38,11 @@ def cmd_hardware_list(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    from advisor.cli_options import hardware_from_args, unknown_id  # noqa: PLC0415
+    from advisor.cli_options import hardware_from_args  # noqa: PLC0415
     from advisor.estimate import EstimateError, estimate, format_estimate  # noqa: PLC0415
 
     catalog = load_user_catalog()
-    model = catalog.models.get(args.model)
-    if model is None:
-        raise UserError(unknown_id("model with id", args.model, catalog.models, "advisor catalog list"))
+    model = model_or_error(catalog, args.model)
     hardware = hardware_from_args(args, catalog)
     if hardware is None:
         raise UserError("say what it runs on: --hardware PRESET_ID, --vram-gb X --bandwidth-gbs Y, "

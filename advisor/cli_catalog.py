@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli_common import UserError, load_user_catalog, out, unknown
+from advisor.cli_common import UserError, load_user_catalog, model_or_error, out, unknown
 
 if TYPE_CHECKING:
     from advisor.catalog.editing import OverlayEditor
@@ -63,11 +63,7 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
 
 def cmd_catalog_show(args: argparse.Namespace) -> int:
     catalog = load_user_catalog()
-    model = catalog.models.get(args.id)
-    if model is None:
-        from advisor.cli_options import unknown_id  # noqa: PLC0415
-
-        raise UserError(unknown_id("model with id", args.id, catalog.models, "advisor catalog list"))
+    model = model_or_error(catalog, args.id)
     data = model.model_dump(mode="json", exclude_defaults=True)
     data["origin"] = catalog.origin(model.id).value
     lic = catalog.license_of(model)

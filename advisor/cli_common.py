@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from advisor.catalog.schema import Model
     from advisor.catalog.store import Catalog
 
 
@@ -35,3 +36,13 @@ def load_user_catalog() -> Catalog:
 def unknown(value: object, fmt: str) -> str:
     """`fmt` applied to a value, or the word unknown."""
     return "unknown" if value is None else fmt.format(value)
+
+
+def model_or_error(catalog: Catalog, model_id: str) -> Model:
+    """The catalog's model with that id, or a UserError that suggests the nearest ids."""
+    model = catalog.models.get(model_id)
+    if model is None:
+        from advisor.cli_options import unknown_id  # noqa: PLC0415
+
+        raise UserError(unknown_id("model with id", model_id, catalog.models, "advisor catalog list"))
+    return model

@@ -22,32 +22,7 @@ from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import read_overlay
 from advisor.paths import UserPaths
 
-CHILD = """
-import json, sys
-from pathlib import Path
-from advisor.catalog.editing import OverlayEditor
-from advisor.paths import UserPaths
-home = Path(sys.argv[1])
-paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
-editor = OverlayEditor.open(paths)
-i = int(sys.argv[2])
-while True:
-    editor.set_field("openai/gpt-4o-mini", "notes", json.dumps([f"save {i}"]))
-    editor.save(keep_backups=3)
-    i += 1
-"""
-
-
-SCENARIO_CHILD = """
-import sys
-from pathlib import Path
-from advisor.recommend.constraints import Constraints, Scenario, save_scenario
-path = Path(sys.argv[1]) / "team.json"
-i = int(sys.argv[2])
-while True:
-    save_scenario(Scenario(name=f"save {i}", constraints=Constraints(tokens_per_month=1000 + i)), path)
-    i += 1
-"""
+CHILD = Path(__file__).resolve().with_name("crash_child.py")
 
 
 def scenarios(kills: int, rng: random.Random) -> int:
@@ -61,7 +36,7 @@ def scenarios(kills: int, rng: random.Random) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "team.json"
         for n in range(kills):
-            proc = subprocess.Popen([sys.executable, "-c", SCENARIO_CHILD, tmp, str(start_at)],
+            proc = subprocess.Popen([sys.executable, str(CHILD), "scenario", tmp, str(start_at)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.3, 0.8))
             proc.send_signal(signal.SIGKILL)
@@ -97,7 +72,7 @@ def main() -> int:
         home = Path(tmp)
         paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
         for n in range(kills):
-            proc = subprocess.Popen([sys.executable, "-c", CHILD, str(home), str(start_at)],
+            proc = subprocess.Popen([sys.executable, str(CHILD), "overlay", str(home), str(start_at)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.45, 1.0))
             proc.send_signal(signal.SIGKILL)

@@ -1,9 +1,6 @@
 """Memory, speed and cost estimates for running a model on given hardware."""
 
 from advisor.estimate.core import (
-    Estimate,
-    EstimateSettings,
-    Range,
     Sized,
     best_quant,
     best_size,
@@ -17,6 +14,7 @@ from advisor.estimate.format import format_estimate
 from advisor.estimate.memory import EstimateError, footprint
 from advisor.estimate.planner import plan_hardware
 from advisor.estimate.quant import KV_TYPES, QUANTS
+from advisor.estimate.result import Estimate, EstimateSettings, Range
 
 __all__ = [
     "KV_TYPES",

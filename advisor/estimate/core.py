@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Model
 from advisor.estimate.memory import (
@@ -24,6 +21,7 @@ from advisor.estimate.memory import (
     weights_bytes,
 )
 from advisor.estimate.quant import GGUF_LADDER, KV_TYPES, MIXES, normalise
+from advisor.estimate.result import Estimate, EstimateSettings, Range
 from advisor.hardware.profile import HardwareProfile
 
 # Decode efficiency = measured tokens/s / (bandwidth / bytes read per token), from the llama.cpp
@@ -47,86 +45,7 @@ OS_RESERVE_GB = 2.0
 """System RAM kept free for the operating system and other programs when offloading to RAM."""
 
 
-class EstimateSettings(BaseModel):
-    """Overridable estimator defaults (shown in the assumptions of every result)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    headroom_share: float = Field(
-        default=0.02, ge=0, le=0.5,
-        description="Free memory kept on each device after weights, KV cache and buffers")
-    prompt_tokens: int = Field(
-        default=1000, ge=1, description="Prompt length used for time to first token")
-
-
-class Range(BaseModel):
-    """A low / expected / high estimate."""
-
-    model_config = ConfigDict(frozen=True)
-
-    low: float
-    expected: float
-    high: float
-
-    def scaled(self, k: float) -> Range:
-        """The range multiplied by `k`."""
-        return Range(low=self.low * k, expected=self.expected * k, high=self.high * k)
-
-
 _DEFAULT_SETTINGS = EstimateSettings()
-
-
-class Estimate(BaseModel):
-    """How a model runs on given hardware at a given quantization and context."""
-
-    model_config = ConfigDict(frozen=True)
-
-    model_id: str
-    quantization: str
-    context: int
-    kv_cache_type: str
-    concurrency: int
-    weights_gb: float
-    kv_cache_gb: float
-    overhead_gb: float
-    total_gb: float
-    available_gb: float
-    placement: str  # gpu | gpu+cpu | cpu | does_not_fit
-    gpu_layers: int
-    total_layers: int
-    decode_tokens_per_s: Range | None
-    prefill_tokens_per_s: Range | None
-    time_to_first_token_s: float | None
-    weights_from_artifact: bool
-    assumptions: tuple[str, ...]
-
-    @property
-    def fits(self) -> bool:
-        """Whether it runs at all on this hardware."""
-        return self.placement != "does_not_fit"
-
-    def to_json(self) -> dict[str, Any]:
-        """The `advisor estimate --format json` contract (GB = 10^9 bytes)."""
-
-        def rng(r: Range | None) -> dict[str, float] | None:
-            if r is None:
-                return None
-            return {"low": round(r.low, 1), "expected": round(r.expected, 1), "high": round(r.high, 1)}
-
-        return {
-            "model_id": self.model_id, "quantization": self.quantization, "context": self.context,
-            "kv_cache_type": self.kv_cache_type, "concurrency": self.concurrency,
-            "weights_gb": round(self.weights_gb, 2), "kv_cache_gb": round(self.kv_cache_gb, 2),
-            "overhead_gb": round(self.overhead_gb, 2), "total_gb": round(self.total_gb, 2),
-            "available_gb": round(self.available_gb, 2), "placement": self.placement,
-            "gpu_layers": self.gpu_layers, "total_layers": self.total_layers,
-            "decode_tokens_per_s": rng(self.decode_tokens_per_s),
-            "prefill_tokens_per_s": rng(self.prefill_tokens_per_s),
-            "time_to_first_token_s": (None if self.time_to_first_token_s is None
-                                      else round(self.time_to_first_token_s, 2)),
-            "weights_from_artifact": self.weights_from_artifact,
-            "assumptions": list(self.assumptions),
-        }
 
 
 @dataclass(frozen=True, slots=True)

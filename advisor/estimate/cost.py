@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Offering
-from advisor.estimate.core import Estimate, Sized
+from advisor.estimate.core import Sized
+from advisor.estimate.result import Estimate
 from advisor.hardware.profile import HardwareProfile
 
 EIA_RESIDENTIAL_USD_PER_KWH = 0.1545

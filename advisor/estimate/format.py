@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.estimate.core import Estimate, Range
+from advisor.estimate.result import Estimate, Range
 
 
 def _rng(r: Range | None, unit: str) -> str:

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from advisor.catalog.schema import HardwarePreset, Model
-from advisor.estimate.core import Estimate, EstimateSettings, estimate
+from advisor.estimate.core import estimate
+from advisor.estimate.result import Estimate, EstimateSettings
 from advisor.hardware.profile import profile_from_preset
 
 

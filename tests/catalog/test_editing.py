@@ -181,20 +181,7 @@ def test_corrupt_overlay_is_quarantined_and_editing_starts_clean(paths: UserPath
     assert not paths.overlay_file.exists()
 
 
-CHILD = """
-import json, sys
-from pathlib import Path
-from advisor.catalog.editing import OverlayEditor
-from advisor.paths import UserPaths
-home = Path(sys.argv[1])
-paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
-editor = OverlayEditor.open(paths)
-i = int(sys.argv[2])
-while True:
-    editor.set_field("openai/gpt-4o-mini", "notes", json.dumps([f"save {i}"]))
-    editor.save(keep_backups=3)
-    i += 1
-"""
+CHILD = Path(__file__).resolve().parents[2] / "bench" / "crash_child.py"  # shared with the bench
 
 
 def test_killed_during_saves_the_overlay_is_old_or_new_never_torn(tmp_path: Path) -> None:
@@ -207,7 +194,7 @@ def test_killed_during_saves_the_overlay_is_old_or_new_never_torn(tmp_path: Path
     last_seen = -1
     start_at = 0
     for _ in range(25):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path), str(start_at)],
+        proc = subprocess.Popen([sys.executable, str(CHILD), "overlay", str(tmp_path), str(start_at)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.6, 1.2))
         proc.send_signal(signal.SIGKILL)
