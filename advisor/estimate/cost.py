@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Offering
-from advisor.estimate.core import Sized
-from advisor.estimate.result import Estimate
 from advisor.hardware.profile import HardwareProfile
+
+F = TypeVar("F", float, npt.NDArray[np.float64])
+B = TypeVar("B", bool, npt.NDArray[np.bool_])
 
 EIA_RESIDENTIAL_USD_PER_KWH = 0.1545
 """U.S. average residential electricity price, January 2024: 15.45 cents/kWh (EIA Electricity
@@ -55,15 +60,27 @@ class Cost:
     complete: bool = True  # False when part of the cost (electricity) could not be computed
 
 
+def api_bill_usd(usage: Usage, price_in: F, price_out: F, price_cached: F, reasoning: B) -> F:
+    """Monthly bill in USD: input and output tokens at the prices (per 1M tokens), thinking tokens
+    billed as output for reasoning models, cached input at the cached price (NaN = no such price).
+    Takes plain floats or numpy arrays (the ranking prices every offering at once)."""
+    out = usage.tokens_per_month * usage.output_share
+    inp = usage.tokens_per_month - out
+    thinking = np.where(reasoning, out * usage.reasoning_overhead, 0.0)
+    no_cache_price = np.isnan(price_cached)
+    cached = np.where(no_cache_price, 0.0, inp * usage.cached_input_share)
+    return ((inp - cached) * price_in + cached * np.where(no_cache_price, 0.0, price_cached)  # type: ignore[no-any-return]
+            + (out + thinking) * price_out) / 1e6
+
+
 def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) -> Cost:
     """Input and output tokens at the offering's prices; thinking tokens bill as output."""
     out = usage.tokens_per_month * usage.output_share
     inp = usage.tokens_per_month - out
     thinking = out * usage.reasoning_overhead if reasoning else 0.0
-    cached = inp * usage.cached_input_share if offering.price_cached_input_usd_per_mtok is not None else 0.0
-    cost = ((inp - cached) * offering.price_input_usd_per_mtok
-            + cached * (offering.price_cached_input_usd_per_mtok or 0.0)
-            + (out + thinking) * offering.price_output_usd_per_mtok) / 1e6
+    cached_price = offering.price_cached_input_usd_per_mtok
+    cost = float(api_bill_usd(usage, offering.price_input_usd_per_mtok, offering.price_output_usd_per_mtok,
+                              math.nan if cached_price is None else cached_price, reasoning))
     notes = [f"{inp / 1e6:,.1f}M input x ${offering.price_input_usd_per_mtok:g}/M + "
              f"{(out + thinking) / 1e6:,.1f}M output x ${offering.price_output_usd_per_mtok:g}/M"]
     if thinking:
@@ -75,22 +92,24 @@ def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) 
     return Cost(cost, notes)
 
 
-def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate | Sized, usage: Usage,
+def electricity_usd(tokens_per_s: F, usage: Usage, power_watts: float, price_usd_per_kwh: float) -> F:
+    """Electricity for the hours generation keeps the machine busy (floats or numpy arrays)."""
+    hours = usage.tokens_per_month * usage.output_share / tokens_per_s / 3600
+    return hours * power_watts / 1000 * price_usd_per_kwh
+
+
+def self_host_monthly_cost(hardware: HardwareProfile, tokens_per_s: float | None, usage: Usage,
                            settings: CostSettings) -> Cost:
-    """Electricity for the hours the volume keeps the machine busy generating (+ write-off if
-    asked). Prompt processing is much faster than generation and is not counted."""
+    """Electricity for the hours the volume keeps the machine busy generating at `tokens_per_s`
+    (+ write-off if asked). Prompt processing is much faster than generation and is not counted."""
     notes: list[str] = []
     total = 0.0
     complete = True
-    if isinstance(est, Estimate):
-        speed = est.decode_tokens_per_s.expected if est.decode_tokens_per_s else 0.0
-    else:
-        speed = est.decode[1] if est.decode else 0.0
+    speed = tokens_per_s or 0.0
     if hardware.power_watts and speed > 0:
-        out = usage.tokens_per_month * usage.output_share
-        hours = out / speed / 3600
+        hours = usage.tokens_per_month * usage.output_share / speed / 3600
         kwh = hours * hardware.power_watts / 1000
-        total += kwh * settings.power_price_usd_per_kwh
+        total += float(electricity_usd(speed, usage, hardware.power_watts, settings.power_price_usd_per_kwh))
         notes.append(f"{hours:,.0f} h busy x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "
                      f"${settings.power_price_usd_per_kwh:g}/kWh")
     else:
@@ -98,8 +117,14 @@ def self_host_monthly_cost(hardware: HardwareProfile, est: Estimate | Sized, usa
         notes.append("electricity unknown: " + ("the hardware's power draw is not known" if
                                                not hardware.power_watts else
                                                "the generation speed could not be estimated"))
+    total += hardware_write_off_usd(hardware, settings)
     if settings.count_hardware_purchase and hardware.price_usd:
-        monthly = hardware.price_usd / settings.amortization_months
-        total += monthly
         notes.append(f"hardware ${hardware.price_usd:,.0f} over {settings.amortization_months} months")
     return Cost(total, notes, complete)
+
+
+def hardware_write_off_usd(hardware: HardwareProfile, settings: CostSettings) -> float:
+    """The hardware's price written off per month, when the settings ask for it (else 0)."""
+    if settings.count_hardware_purchase and hardware.price_usd:
+        return hardware.price_usd / settings.amortization_months
+    return 0.0

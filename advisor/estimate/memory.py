@@ -187,6 +187,12 @@ def artifact_bytes(model: Model, quant: str) -> float | None:
 _WEIGHTS: dict[tuple[str, int, str], tuple[Model, float, bool]] = {}
 
 
+def model_weights_bytes(model: Model, fp: Footprint, quant: str) -> tuple[float, bool]:
+    """`weights_bytes` without the cache, for a caller that holds the model's footprint."""
+    known = artifact_bytes(model, quant) if model.artifacts else None
+    return (known, True) if known is not None else (fp.weights_bytes(MIXES[quant]), False)
+
+
 def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
     """Weight bytes at `quant`, and whether they come from a real file size (which wins).
     Cached per model object: the recommender asks for the same sizes in every ranking."""
@@ -194,8 +200,7 @@ def weights_bytes(model: Model, quant: str) -> tuple[float, bool]:
     found = _WEIGHTS.get(key)
     if found is not None and found[0] is model:
         return found[1], found[2]
-    known = artifact_bytes(model, quant)
-    result = (known, True) if known is not None else (footprint(model).weights_bytes(MIXES[quant]), False)
+    result = model_weights_bytes(model, footprint(model), quant)
     if len(_WEIGHTS) > 200_000:
         _WEIGHTS.clear()
     _WEIGHTS[key] = (model, *result)

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar, overload
+
+import numpy as np
 
 from advisor import __version__
-from advisor.catalog.schema import Model
+from advisor.catalog.schema import License, Model
 from advisor.catalog.store import Catalog
-from advisor.estimate import Usage
-from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.deploy import Plan, PlanOutcome, PlanSettings, plan_api, plan_local_options, usage_of
+from advisor.estimate.batch import PLACEMENTS
+from advisor.estimate.cost import api_monthly_cost, self_host_monthly_cost
+from advisor.estimate.memory import GB
+from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, Evaluation, evaluate
+from advisor.recommend.columns import QUANT_NAMES, Columns, build_columns
+from advisor.recommend.constraints import Constraints, Deployment, Factor
+from advisor.recommend.deploy import Plan, PlanSettings, tokens_text
 from advisor.recommend.explain import assumptions_for, build_recommendations
-from advisor.recommend.filters import Failure, language_value, model_failures
+from advisor.recommend.filters import Failure, language_notes, model_failures
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.result import Exclusion, RecommendationResult
-from advisor.recommend.scoring import (
-    UNKNOWN_COST,
-    QualityAssessment,
-    assess_quality,
-    combine,
-    context_value,
-    cost_value,
-    fit_value,
-    license_value,
-    maturity_value,
-    quantization_factor,
-    speed_value,
-)
+from advisor.recommend.scoring import QualityAssessment, assess_quality
 
 Progress = Callable[[float, str], None]
 
@@ -61,28 +57,8 @@ class Rejected:
     best_plan: Plan | None  # the closest deployment (for counterfactuals)
 
 
-@dataclass(frozen=True)
-class Ranking:
-    """The ranked and rejected models for one set of constraints (no explanations yet)."""
-
-    scored: list[Scored]
-    rejected: list[Rejected]
-    hidden: list[Model]
-
-
 _QUALITY_CACHE: dict[int, tuple[dict[str, Model], QualityTable]] = {}
-_WEIGHTS_CACHE: dict[int, tuple[Constraints, dict[Factor, float]]] = {}
-
-
-def _weights_of(c: Constraints) -> dict[Factor, float]:
-    """The constraints' factor weights, computed once per constraints object."""
-    cached = _WEIGHTS_CACHE.get(id(c))
-    if cached is not None and cached[0] is c:
-        return cached[1]
-    weights = c.factor_weights()
-    _WEIGHTS_CACHE.clear()
-    _WEIGHTS_CACHE[id(c)] = (c, weights)
-    return weights
+_COLUMNS_CACHE: dict[int, tuple[dict[str, Model], dict[str, License], int, Columns]] = {}
 
 
 def quality_table(catalog: Catalog) -> QualityTable:
@@ -97,103 +73,234 @@ def quality_table(catalog: Catalog) -> QualityTable:
     return table
 
 
-def _evaluate(model: Model, catalog: Catalog, c: Constraints, *, table: QualityTable,
-              settings: PlanSettings, today: date, usage: Usage) -> Scored | Rejected:
-    lic = catalog.license_of(model)
-    failures = model_failures(model, lic, c)
-    outcomes: list[PlanOutcome] = []
-    if c.local_allowed:
-        outcomes.extend(plan_local_options(model, c, settings, usage))
-    elif c.deployment.value == "local" or c.data_must_stay_local:
+def columns(catalog: Catalog) -> Columns:
+    """The catalog as arrays (and its quality table), built once per catalog and cached like it."""
+    key = id(catalog.models)
+    cached = _COLUMNS_CACHE.get(key)
+    if (cached is not None and cached[0] is catalog.models and cached[1] is catalog.licenses
+            and cached[2] == len(catalog.models)):
+        return cached[3]
+    cols = build_columns(catalog, quality_table(catalog))
+    _COLUMNS_CACHE.clear()
+    _COLUMNS_CACHE[key] = (catalog.models, catalog.licenses, len(catalog.models), cols)
+    return cols
+
+
+class Ranking:
+    """The ranked and rejected models for one set of constraints (no explanations yet).
+
+    The ranking itself is arrays (`evaluation`); `scored` (best first) and `rejected` (by id) make
+    their objects when they are read, so ranking 16,000 models does not build 16,000 objects."""
+
+    def __init__(self, evaluation: Evaluation, hidden: list[Model], table: QualityTable) -> None:
+        self.evaluation = evaluation
+        self.hidden = hidden
+        self.scored: Sequence[Scored] = _Lazy(len(evaluation.order),
+                                              lambda i: _scored(evaluation, int(evaluation.order[i]), table))
+        ev = evaluation
+        rejected = np.flatnonzero(ev.best < 0)
+        rejected = rejected[np.argsort(ev.cols.id_rank[ev.idx[rejected]], kind="stable")]
+        self.rejected: Sequence[Rejected] = _Lazy(len(rejected),
+                                                  lambda i: _rejected(evaluation, int(rejected[i])))
+
+
+T = TypeVar("T")
+
+
+class _Lazy(Sequence[T]):
+    """A read-only list whose items are made on first access."""
+
+    def __init__(self, length: int, make: Callable[[int], T]) -> None:
+        self._items: list[T | None] = [None] * length
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._items)))]
+        item = self._items[i]
+        if item is None:
+            item = self._items[i] = self._make(i if i >= 0 else len(self._items) + i)
+        return item
+
+
+def _scored(ev: Evaluation, at: int, table: QualityTable) -> Scored:
+    """The passing model at position `at`, in its best deployment, from the arrays."""
+    model = ev.cols.models[int(ev.idx[at])]
+    opts = ev.options
+    first = int(ev.best[at])
+    end = int(np.searchsorted(opts.at, at, side="right"))
+    plans = [_plan(ev, at, int(opts.kind[r]), int(opts.api[r])) for r in range(first, end)]
+    return Scored(
+        model=model, score=float(opts.score[first]),
+        points={f: float(v[first]) for f, v in opts.points.items()},
+        values={f: float(v[first]) for f, v in opts.values.items()},
+        shares=dict(ev.shares), quality=assess_quality(model, table, ev.c), plan=plans[0],
+        alternatives=tuple(plans[1:]), language_notes=tuple(language_notes(model, ev.c)))
+
+
+def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
+    """The deployment `kind` (a local option, or API offering row `api_row`) of the model at `at`."""
+    c = ev.c
+    model = ev.cols.models[int(ev.idx[at])]
+    if kind == API_KIND:
+        row = int(ev.api.row[api_row])
+        offering = model.offerings[int(ev.cols.offerings.position[row])]
+        notes = api_monthly_cost(offering, ev.usage, reasoning=bool(model.capabilities.reasoning)).notes
+        ctx = int(ev.cols.offerings.context[row])
+        return Plan(
+            mode="api", provider=offering.provider, monthly_cost_usd=float(ev.api.cost[api_row]),
+            cost_notes=tuple(notes), price_input_usd_per_mtok=offering.price_input_usd_per_mtok,
+            price_output_usd_per_mtok=offering.price_output_usd_per_mtok,
+            prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None)
+    opt = ev.local[kind]
+    hw = c.hardware
+    assert hw is not None
+    s = opt.sized
+    decode = [float(d[at]) for d in s.decode]
+    known = not math.isnan(decode[1])
+    cost = self_host_monthly_cost(hw, decode[1] if known else None, ev.usage, ev.settings.cost)
+    ttft = float(opt.ttft[at])
+    return Plan(
+        mode="local", quantization=QUANT_NAMES[int(opt.quant[at])],
+        placement=PLACEMENTS[int(s.placement[at])], memory_gb=float(s.total[at]) / GB,
+        available_gb=s.available / GB, weights_gb=float(s.weights[at]) / GB, kv_cache_gb=float(s.kv[at]) / GB,
+        overhead_gb=float(s.overhead[at]) / GB, gpu_layers=int(s.gpu_layers[at]),
+        total_layers=int(ev.cols.footprints.layers[int(ev.idx[at])]),
+        decode_tokens_per_s=decode[1] if known else None, decode_low=decode[0] if known else None,
+        decode_high=decode[2] if known else None,
+        time_to_first_token_s=None if math.isnan(ttft) else ttft,
+        monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
+        cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
+        source=(model, hw))
+
+
+def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure, ...]]]:
+    """Every deployment of the model at `at` with the rules it fails, local first, in catalog order."""
+    c = ev.c
+    model = ev.cols.models[int(ev.idx[at])]
+    out: list[tuple[Plan | None, tuple[Failure, ...]]] = []
+    block = int(ev.local_block[at])
+    if block > 0:
+        out.append((None, (_block_failure(ev, at, block),)))
+    elif block == 0:
+        for kind, opt in enumerate(ev.local):
+            if not opt.present[at]:
+                continue
+            plan = _plan(ev, at, kind, -1)
+            failures = []
+            if opt.fail_memory[at]:
+                failures.append(Failure(
+                    "memory", f"needs {plan.memory_gb:.1f} GB at {plan.quantization} with "
+                              f"{tokens_text(c.min_context_tokens)} context; you have "
+                              f"{plan.available_gb:.1f} GB"))
+            if opt.fail_speed[at]:
+                failures.append(Failure(
+                    "speed", f"about {plan.decode_tokens_per_s:.1f} tokens/s at {plan.quantization} "
+                             f"({plan.placement}); you need {c.min_tokens_per_s:g}"))
+            out.append((plan, tuple(failures)))
+    elif c.deployment is Deployment.LOCAL or c.data_must_stay_local:
         reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
                   else "local deployment is not allowed")
-        outcomes.append(PlanOutcome(None, (Failure("deployment", reason),)))
-    if c.api_allowed:
-        outcomes.extend(plan_api(model, off, c, usage) for off in model.offerings)
-        if not model.offerings and not c.local_allowed:
-            outcomes.append(PlanOutcome(None, (Failure("deployment", "no hosted API serves it "
-                                                                     "in the catalog"),)))
-    ok = [o for o in outcomes if o.plan is not None and not o.failures]
-    if failures or not ok:
-        return _rejected(model, failures, outcomes)
-    quality = assess_quality(model, table, c)
-    lang, lang_notes = language_value(model, c)
-    base = {
-        Factor.QUALITY: quality.value,
-        Factor.LANGUAGE: lang,
-        Factor.LICENSE: license_value(lic),
-        Factor.MATURITY: maturity_value(model, today),
-    }
-    weights = _weights_of(c)
-    options: list[tuple[float, dict[Factor, float], dict[Factor, float], dict[Factor, float],
-                        PlanOutcome]] = []
-    for outcome in ok:
-        plan = outcome.plan
-        assert plan is not None
-        values = dict(base)
-        q_factor, _ = quantization_factor(plan)
-        values[Factor.QUALITY] = base[Factor.QUALITY] * q_factor
-        values[Factor.COST] = cost_value(plan.monthly_cost_usd, c) if plan.cost_known else UNKNOWN_COST
-        values[Factor.SPEED] = speed_value(plan, c)
-        values[Factor.FIT] = fit_value(plan)
-        ctx = model.context_window_tokens if plan.mode == "local" else plan.context_tokens
-        values[Factor.CONTEXT] = context_value(ctx or model.context_window_tokens, c)
-        score, points, shares = combine(values, weights)
-        options.append((score, points, values, shares, outcome))
-    options.sort(key=lambda o: (-o[0], o[4].plan.monthly_cost_usd if o[4].plan else 0.0,
-                                o[4].plan.provider or "" if o[4].plan else ""))
-    score, points, values, shares, best = options[0]
-    assert best.plan is not None
-    return Scored(model=model, score=score, points=points, values=values, shares=shares,
-                  quality=quality, plan=best.plan,
-                  alternatives=tuple(o[4].plan for o in options[1:] if o[4].plan is not None),
-                  language_notes=tuple(lang_notes))
+        out.append((None, (Failure("deployment", reason),)))
+    api = ev.api
+    for r in np.flatnonzero(api.at == at).tolist():
+        plan = _plan(ev, at, API_KIND, r)
+        out.append((plan, tuple(api_failures(ev, r, plan))))
+    if c.api_allowed and not model.offerings and not c.local_allowed:
+        out.append((None, (Failure("deployment", "no hosted API serves it in the catalog"),)))
+    return out
 
 
-def _rejected(model: Model, failures: list[Failure], outcomes: list[PlanOutcome]) -> Rejected:
-    all_failures = list(failures)
+def _block_failure(ev: Evaluation, at: int, block: int) -> Failure:
+    c = ev.c
+    if block == CLOSED_WEIGHTS:
+        return Failure("deployment", "weights are not published, so it cannot run on your hardware")
+    if block == LOCAL_CONTEXT:
+        native = int(ev.cols.context[int(ev.idx[at])])
+        return Failure("context", f"runs locally with at most {native:,} tokens of context; you need "
+                                  f"{c.min_context_tokens:,}")
+    return Failure("architecture", f"cannot estimate memory: {ev.cols.estimate_error[int(ev.idx[at])]}")
+
+
+def api_failures(ev: Evaluation, r: int, plan: Plan) -> list[Failure]:
+    """The region, training, context and budget rules API offering row `r` fails, in words."""
+    c, api = ev.c, ev.api
+    row = int(api.row[r])
+    model = ev.cols.models[int(ev.cols.offerings.model[row])]
+    offering = model.offerings[int(ev.cols.offerings.position[row])]
+    failures: list[Failure] = []
+    if api.fail_region[r]:
+        if not offering.regions:
+            failures.append(Failure("region", f"{offering.provider} does not state where data is processed"))
+        else:
+            failures.append(Failure("region", f"{offering.provider} processes data in "
+                                              f"{', '.join(offering.regions)}, not in "
+                                              f"{', '.join(sorted(set(c.allowed_regions)))}"))
+    if api.fail_training[r]:
+        state = ("may train on API data" if offering.trains_on_data
+                 else "does not state whether it trains on API data")
+        failures.append(Failure("training", f"{offering.provider} {state}"))
+    if api.fail_context[r]:
+        failures.append(Failure("context", f"{offering.provider} serves {plan.context_tokens:,} tokens of "
+                                           f"context; you need {c.min_context_tokens:,}"))
+    if api.fail_budget[r]:
+        failures.append(Failure("budget", f"costs about ${plan.monthly_cost_usd:,.2f}/month via "
+                                          f"{offering.provider} for {tokens_text(c.tokens_per_month)} "
+                                          f"tokens; your budget is ${c.budget_usd_month:,.2f}"))
+    return failures
+
+
+def _rejected(ev: Evaluation, at: int) -> Rejected:
+    """The failing model at `at` with every failure, worded."""
+    model = ev.cols.models[int(ev.idx[at])]
+    all_failures = model_failures(model, ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])],
+                                  ev.c)
+    outcomes = _outcomes(ev, at)
     best_plan: Plan | None = None
     # Report the failures of each kind of deployment once: local, and the cheapest API.
-    local = [o for o in outcomes if o.plan is not None and o.plan.mode == "local"]
-    apis = sorted((o for o in outcomes if o.plan is not None and o.plan.mode == "api"),
-                  key=lambda o: o.plan.monthly_cost_usd if o.plan else 0.0)
+    local = [o for o in outcomes if o[0] is not None and o[0].mode == "local"]
+    apis = sorted((o for o in outcomes if o[0] is not None and o[0].mode == "api"),
+                  key=lambda o: o[0].monthly_cost_usd if o[0] else 0.0)
     seen: set[str] = {f.reason for f in all_failures}
-    for outcome in [*local, *apis[:1], *(o for o in outcomes if o.plan is None)]:
-        for f in outcome.failures:
+    for plan, failures in [*local, *apis[:1], *(o for o in outcomes if o[0] is None)]:
+        for f in failures:
             if f.reason not in seen:
                 all_failures.append(f)
                 seen.add(f.reason)
-        if best_plan is None and outcome.plan is not None:
-            best_plan = outcome.plan
+        if best_plan is None and plan is not None:
+            best_plan = plan
     return Rejected(model, tuple(all_failures), best_plan)
 
 
 def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
          *, today: date | None = None, models: Iterable[Model] | None = None) -> Ranking:
-    """Filter and score every visible model (or `models`), best first."""
+    """Filter and score every visible model (or `models`, which must be the catalog's), best first."""
     settings = settings or PlanSettings()
     today = today or datetime.now(UTC).date()
+    cols = columns(catalog)
     table = quality_table(catalog)
-    scored: list[Scored] = []
-    rejected: list[Rejected] = []
+    if models is None:
+        idx = np.arange(len(cols.models), dtype=np.int64)
+    else:
+        idx = np.array([cols.position[m.id] for m in models], dtype=np.int64)
     hidden: list[Model] = []
-    pool = catalog.models.values() if models is None else models
-    usage = usage_of(c)
-    for model in pool:
-        if model.id in catalog.hidden:
-            hidden.append(model)
-            continue
-        out = _evaluate(model, catalog, c, table=table, settings=settings, today=today, usage=usage)
-        if isinstance(out, Scored):
-            scored.append(out)
-        else:
-            rejected.append(out)
-    scored.sort(key=Scored.sort_key)
-    rejected.sort(key=lambda r: r.model.id)
-    return Ranking(scored, rejected, hidden)
+    if catalog.hidden:
+        is_hidden = np.array([cols.models[i].id in catalog.hidden for i in idx.tolist()], dtype=np.bool_)
+        hidden = [cols.models[i] for i in idx[is_hidden].tolist()]
+        idx = idx[~is_hidden]
+    return Ranking(evaluate(cols, c, settings, today, idx), hidden, table)
 
 
-def pareto_front(scored: list[Scored]) -> list[str]:
+def pareto_front(scored: Sequence[Scored]) -> list[str]:
     """Ids of models no other model beats on both quality (higher) and monthly cost (lower)."""
     pts = sorted((s.plan.monthly_cost_usd, -(s.quality.display or 0.0), s.model.id)
                   for s in scored if s.quality.display is not None and s.plan.cost_known)

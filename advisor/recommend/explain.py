@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import License, Model
@@ -70,7 +71,7 @@ def _quality_sentence(s: Scored, c: Constraints) -> str:
             f"confidence: {s.quality.confidence.note}).")
 
 
-def explain(s: Scored, rank_no: int, ranked: list[Scored], c: Constraints) -> list[str]:
+def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -> list[str]:
     """Why this model ranks here, in a few sentences."""
     lines = [f"Score {s.score:.1f}/100."]
     if rank_no == 1 and len(ranked) > 1:
@@ -149,7 +150,7 @@ def sources_of(model: Model, lic: License | None, plan: Plan | DeploymentPlan) -
     return list(dict.fromkeys(out))
 
 
-def build_recommendations(scored: list[Scored], catalog: Catalog, c: Constraints,
+def build_recommendations(scored: Sequence[Scored], catalog: Catalog, c: Constraints,
                           settings: PlanSettings) -> list[Recommendation]:
     """Explained `Recommendation`s for every ranked model."""
     recs: list[Recommendation] = []
@@ -169,7 +170,7 @@ def build_recommendations(scored: list[Scored], catalog: Catalog, c: Constraints
     return recs
 
 
-def assumptions_for(c: Constraints, settings: PlanSettings, scored: list[Scored]) -> list[str]:
+def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored]) -> list[str]:
     """The defaults and assumptions behind every number in the result."""
     out_share = c.output_share
     ratio = (1 - out_share) / out_share if out_share > 0 else float("inf")

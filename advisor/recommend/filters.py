@@ -91,21 +91,11 @@ def model_failures(model: Model, lic: License | None, c: Constraints) -> list[Fa
     return failures
 
 
-def language_value(model: Model, c: Constraints) -> tuple[float, list[str]]:
-    """0-1 language support for the languages asked for (1 when none asked), with notes."""
-    if not c.languages:
-        return 1.0, []
+def language_notes(model: Model, c: Constraints) -> list[str]:
+    """The support level of each language asked for, in words ("German: official")."""
     have = {lang.code: lang for lang in model.languages}
-    total = 0.0
-    weight = 0.0
     notes: list[str] = []
     for need in c.languages:
-        w = 2.0 if need.required else 1.0
-        weight += w
         lang = have.get(need.code)
-        if lang is None:
-            notes.append(f"{language_name(need.code)}: no evidence")
-            continue
-        total += w * LEVEL_VALUE[lang.level]
-        notes.append(f"{language_name(need.code)}: {lang.level.value}")
-    return total / weight, notes
+        notes.append(f"{language_name(need.code)}: " + ("no evidence" if lang is None else lang.level.value))
+    return notes

@@ -15,9 +15,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.schema import Model
+
+A = TypeVar("A", float, npt.NDArray[np.float64])
 
 _ITERATIONS = 25
 _RIDGE = 0.5  # prior strength, in units of one benchmark's worth of evidence
@@ -52,9 +58,13 @@ class QualityTable:
         return TaskAbility(sum(parts) / len(parts), 0) if parts else None
 
 
-def percentile(ability: float) -> float:
-    """Ability on the standard-normal scale as a 0-1 share (0.5 = catalog median)."""
-    return 0.5 * (1.0 + math.erf(ability / math.sqrt(2.0)))
+def percentile(ability: A) -> A:
+    """Ability on the standard-normal scale as a 0-1 share (0.5 = catalog median); elementwise for
+    an array (math.erf per element: numpy has no erf)."""
+    z = ability / math.sqrt(2.0)
+    if isinstance(z, np.ndarray):
+        return 0.5 * (1.0 + np.array([math.erf(v) for v in z.tolist()]))
+    return 0.5 * (1.0 + math.erf(z))
 
 
 def _observations(models: Iterable[Model]) -> dict[str, dict[str, float]]:

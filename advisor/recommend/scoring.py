@@ -4,19 +4,31 @@ Each factor measures one thing, once: quality (evidence for the weighted tasks),
 against the budget), speed (generation speed against need), fit (memory headroom), context (headroom
 over the required context), language (support level), licence (openness), maturity (how established).
 The score is sum(weight share x value) x 100, and the breakdown is exactly those summands.
+The functions take numpy arrays (the ranking scores every model at once) and plain floats alike.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from advisor.catalog.schema import License, LicenseClass, Model
+import numpy as np
+import numpy.typing as npt
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.schema import LicenseClass, Model
 from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.quality import QualityTable, percentile
 from advisor.recommend.result import Confidence
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+F = TypeVar("F", float, Floats)
+B = TypeVar("B", bool, Bools)
 
 if TYPE_CHECKING:
     from advisor.recommend.deploy import Plan
@@ -24,10 +36,10 @@ if TYPE_CHECKING:
 NO_EVIDENCE_QUALITY = 0.2
 """Quality value for a model with no benchmark evidence at all: unproven is scored low, not average."""
 UNMEASURED_SPEED = 0.5
+"""Speed value for hosted APIs: the catalog has no throughput figures for providers (neutral)."""
 UNKNOWN_COST = 0.5
 """Cost factor for a plan whose running cost could not be computed: not free, not judged either
 (the value a plan costing exactly the budget gets); the plan's confidence note says why."""
-"""Speed value for hosted APIs: the catalog has no throughput figures for providers (neutral)."""
 DEFAULT_SPEED_TARGET = 20.0
 """Tokens/s that counts as fully interactive when the user states no minimum (faster than reading)."""
 COST_REFERENCE_USD = 50.0
@@ -53,115 +65,129 @@ class QualityAssessment:
     notes: tuple[str, ...]
 
 
+def quality_value(mean_ability: F, direct_share: F, has_evidence: B) -> F:
+    """Quality 0-1 from the weighted mean ability (standard-normal scale), the share of the weighted
+    tasks with direct evidence, and whether the model has any benchmark evidence. Without direct
+    evidence the value is pulled half-way towards "unproven"; with none at all, half of it is the
+    unproven value and half the size-based guess."""
+    pct = percentile(mean_ability)
+    with_evidence = pct * (0.5 + 0.5 * direct_share) + NO_EVIDENCE_QUALITY * (0.5 - 0.5 * direct_share)
+    without = pct * 0.5 + NO_EVIDENCE_QUALITY * 0.5
+    return np.where(has_evidence, with_evidence, without)  # type: ignore[return-value]
+
+
 def assess_quality(model: Model, table: QualityTable, c: Constraints) -> QualityAssessment:
     """Weighted task quality; tasks without direct evidence fall back to general ability with a
     lower confidence, and a model without any evidence is scored low (unproven)."""
-    weights = {t: w for t, w in c.tasks.items() if w > 0} or dict.fromkeys(c.tasks, 1.0)
-    total_w = sum(weights.values()) or 1.0
+    weights, total_w = task_weights(c)
     ability = 0.0
     direct_w = 0.0
     notes: list[str] = []
-    for task, w in sorted(weights.items()):
+    for task, w in weights.items():
         found = table.task_ability(model.id, task)
         if found is None:
-            break
+            return QualityAssessment(
+                NO_EVIDENCE_QUALITY, None,
+                Confidence(level="low", value=0.0, note="no benchmark evidence in the catalog"),
+                ("no benchmark evidence: quality unproven, scored low",))
         ability += w * found.ability
         if found.direct_evidence:
             direct_w += w
         else:
             notes.append(f"no {task.value} benchmarks; estimated from other benchmarks and model size")
-    else:
-        share = direct_w / total_w
-        if table.evidence_count.get(model.id, 0) == 0:
-            value = percentile(ability / total_w) * 0.5 + NO_EVIDENCE_QUALITY * 0.5
-            return QualityAssessment(
-                value, None,
-                Confidence(level="low", value=0.0,
-                           note="no benchmark evidence in the catalog; judged by model size only"),
-                ("no benchmark evidence: quality judged from model size alone",))
-        level: Literal["high", "medium", "low"] = (
-            "high" if share >= 0.75 else "medium" if share >= 0.4 else "low")
-        n = table.evidence_count.get(model.id, 0)
-        value = percentile(ability / total_w)
-        # Without direct evidence the value is pulled half-way towards "unproven".
-        value = value * (0.5 + 0.5 * share) + NO_EVIDENCE_QUALITY * (0.5 - 0.5 * share)
+    share = direct_w / total_w
+    n = table.evidence_count.get(model.id, 0)
+    value = float(quality_value(ability / total_w, share, n > 0))
+    if n == 0:
         return QualityAssessment(
-            value, value * 100,
-            Confidence(level=level, value=round(share, 2),
-                       note=f"{n} benchmark result(s); direct evidence for {share:.0%} of the "
-                            "weighted tasks"),
-            tuple(notes))
+            value, None,
+            Confidence(level="low", value=0.0,
+                       note="no benchmark evidence in the catalog; judged by model size only"),
+            ("no benchmark evidence: quality judged from model size alone",))
+    level: Literal["high", "medium", "low"] = (
+        "high" if share >= 0.75 else "medium" if share >= 0.4 else "low")
     return QualityAssessment(
-        NO_EVIDENCE_QUALITY, None,
-        Confidence(level="low", value=0.0, note="no benchmark evidence in the catalog"),
-        ("no benchmark evidence: quality unproven, scored low",))
+        value, value * 100,
+        Confidence(level=level, value=round(share, 2),
+                   note=f"{n} benchmark result(s); direct evidence for {share:.0%} of the "
+                        "weighted tasks"),
+        tuple(notes))
 
 
-def cost_value(monthly_usd: float, c: Constraints) -> float:
+def task_weights(c: Constraints) -> tuple[dict[Task, float], float]:
+    """The weighted tasks in a fixed order (every task counts 1 when all weights are 0), and the
+    total weight (summed in the order given, as the scores always have been)."""
+    weights = {t: w for t, w in c.tasks.items() if w > 0} or dict.fromkeys(c.tasks, 1.0)
+    return dict(sorted(weights.items())), sum(weights.values()) or 1.0
+
+
+def cost_value(monthly_usd: F, c: Constraints) -> F:
     """1 when free, falling with cost: half at the budget (or $50 without one)."""
     ref = c.budget_usd_month if c.budget_usd_month else COST_REFERENCE_USD
-    return 1.0 / (1.0 + max(0.0, monthly_usd) / max(ref, 0.01))
+    return 1.0 / (1.0 + np.maximum(0.0, monthly_usd) / max(ref, 0.01))  # type: ignore[no-any-return]
 
 
-def speed_value(plan: Plan, c: Constraints) -> float:
-    """Expected tokens/s against the need (saturating); APIs are neutral (not measured)."""
-    if plan.mode == "api" or plan.decode_tokens_per_s is None:
-        return UNMEASURED_SPEED
+def speed_value(tokens_per_s: F, c: Constraints) -> F:
+    """Expected tokens/s against the need (saturating); NaN (APIs: not measured; or unknown) is
+    neutral."""
     target = max(c.min_tokens_per_s or 0.0, DEFAULT_SPEED_TARGET)
-    value: float = min(1.0, plan.decode_tokens_per_s / target) ** 0.7
-    return value
+    with np.errstate(invalid="ignore"):
+        value = np.minimum(1.0, tokens_per_s / target) ** 0.7
+    return np.where(np.isnan(tokens_per_s), UNMEASURED_SPEED, value)  # type: ignore[return-value]
 
 
-def fit_value(plan: Plan) -> float:
+def fit_value(memory_gb: F, available_gb: F, offloaded: B) -> F:
     """Memory headroom: 1 with a tenth or more free (room for longer prompts and other programs),
-    less as it gets tight, halved when layers spill to system RAM."""
-    if plan.mode == "api" or not plan.memory_gb or not plan.available_gb:
-        return 1.0
-    headroom = 1.0 - plan.memory_gb / plan.available_gb
-    value = min(1.0, max(0.0, headroom) * 10.0)
-    return value * (0.5 if plan.placement == "gpu+cpu" else 1.0)
+    less as it gets tight, halved when layers spill to system RAM. NaN memory (APIs) counts 1."""
+    known = ~np.isnan(memory_gb) & (memory_gb != 0) & (available_gb != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        headroom = 1.0 - memory_gb / available_gb
+    value = np.minimum(1.0, np.maximum(0.0, headroom) * 10.0)
+    value = value * np.where(offloaded, 0.5, 1.0)
+    return np.where(known, value, 1.0)  # type: ignore[return-value]
 
 
-def context_value(context_tokens: int | None, c: Constraints) -> float:
-    """0.5 at exactly the required context, 1 at 8x or more; unknown context counts 0.3."""
-    if not context_tokens:
-        return 0.3
-    ratio = context_tokens / c.min_context_tokens
-    return max(0.0, min(1.0, 0.5 + math.log2(max(ratio, 1e-9)) / 6.0))
+def context_value(context_tokens: Ints, c: Constraints) -> Floats:
+    """0.5 at exactly the required context, 1 at 8x or more; unknown context (0) counts 0.3."""
+    def one(tokens: int) -> float:
+        if not tokens:
+            return 0.3
+        ratio = tokens / c.min_context_tokens
+        return max(0.0, min(1.0, 0.5 + math.log2(max(ratio, 1e-9)) / 6.0))
+
+    return per_distinct(context_tokens, one)
 
 
-def license_value(lic: License | None) -> float:
-    """Openness of the licence class."""
-    return LICENSE_VALUE[lic.license_class] if lic else 0.0
-
-
-def maturity_value(model: Model, today: date) -> float:
+def maturity_value(release_ordinal: Floats, providers: Ints, artifacts: Bools, open_weights: Bools,
+                   today: date) -> Floats:
     """How established: months since release, hosts serving it, published artifacts."""
-    age_days = (today - model.release_date).days if model.release_date else 0
-    age = min(1.0, max(0.0, age_days) / 180.0)
-    providers = len({o.provider for o in model.offerings})
-    hosts = min(1.0, providers / 3.0)
-    artifacts = 1.0 if model.artifacts else 0.0
-    if not model.open_weights:
-        return 0.6 * age + 0.4 * hosts
-    return 0.4 * age + 0.3 * hosts + 0.3 * artifacts
+    days = np.nan_to_num(today.toordinal() - release_ordinal, nan=0.0)
+    age = np.minimum(1.0, np.maximum(0.0, days) / 180.0)
+    hosts = np.minimum(1.0, providers / 3.0)
+    art = np.where(artifacts, 1.0, 0.0)
+    return np.where(open_weights, 0.4 * age + 0.3 * hosts + 0.3 * art,
+                    0.6 * age + 0.4 * hosts)
 
 
-def combine(values: dict[Factor, float], weights: dict[Factor, float]) -> tuple[float, dict[Factor, float],
-                                                                              dict[Factor, float]]:
-    """Score 0-100, the points per factor, and the normalised weights."""
+def factor_shares(weights: dict[Factor, float]) -> dict[Factor, float]:
+    """Each factor's share of the total positive weight."""
     total = sum(w for w in weights.values() if w > 0) or 1.0
-    points: dict[Factor, float] = {}
-    shares: dict[Factor, float] = {}
-    score = 0.0
+    return {f: (weights.get(f, 0.0) / total if weights.get(f, 0.0) > 0 else 0.0) for f in FACTORS}
+
+
+def combine(values: dict[Factor, Floats], shares: dict[Factor, float]) -> tuple[Floats, dict[Factor, Floats]]:
+    """Score 0-100 and the points per factor (share x value x 100, summed in factor order)."""
+    points = {f: shares[f] * values[f] * 100.0 for f in FACTORS}
+    score = np.zeros_like(values[FACTORS[0]])
     for f in FACTORS:
-        w = weights.get(f, 0.0)
-        share = w / total if w > 0 else 0.0
-        shares[f] = share
-        pts = share * values[f] * 100.0
-        points[f] = pts
-        score += pts
-    return score, points, shares
+        score = score + points[f]
+    return score, points
+
+
+def per_distinct(values: npt.NDArray[Any], fn: Callable[[Any], float]) -> Floats:
+    """`fn` (a scalar function) applied to every element, computed once per distinct value."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([fn(v) for v in uniq.tolist()], dtype=np.float64)[inverse.reshape(-1)]
 
 
 def quantization_factor(plan: Plan) -> tuple[float, str | None]:

@@ -1,0 +1,363 @@
+"""The ranking over a whole catalog at once: hard filters, deployments and scores as array operations.
+
+For each model: the model-level filters (licence, languages, modalities, vendor, country, context);
+its local deployments (the best quantization that fits, and faster common quantizations that also
+fit on the GPU); every API offering with its bill and data rules; the eight factor values of every
+acceptable deployment, its score, and the best deployment. `engine.py` turns the arrays into the
+`Scored` and `Rejected` objects that explanations and reports read, only for the models asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor.estimate.batch import GPU, NO_FIT, OFFLOAD, SizedColumns, size_columns, time_to_first_token
+from advisor.estimate.cost import Usage, api_bill_usd, electricity_usd, hardware_write_off_usd
+from advisor.estimate.memory import GB
+from advisor.estimate.quant import KV_TYPES
+from advisor.recommend.columns import QUANT_NAMES, QUANT_QUALITY, Columns
+from advisor.recommend.constraints import Constraints, Factor, LicensePolicy
+from advisor.recommend.deploy import ALTERNATIVE_QUANTS, PlanSettings
+from advisor.recommend.filters import license_acceptable
+from advisor.recommend.scoring import (
+    NO_EVIDENCE_QUALITY,
+    UNKNOWN_COST,
+    combine,
+    context_value,
+    cost_value,
+    factor_shares,
+    fit_value,
+    maturity_value,
+    quality_value,
+    speed_value,
+    task_weights,
+)
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE = 1, 2, 3
+"""Why a model has no local plan at all (`Evaluation.local_block`; 0 = it has one)."""
+API_KIND = len(ALTERNATIVE_QUANTS) + 1
+"""Deployment kinds: 0 = best local quantization, 1.. = the alternatives, API_KIND = an API offering."""
+
+
+@dataclass(frozen=True)
+class LocalOption:
+    """One local deployment of every evaluated model (the best quantization, or an alternative)."""
+
+    present: Bools  # the option exists (an alternative only when it fits on the GPU)
+    quant: Ints  # index into QUANT_NAMES
+    sized: SizedColumns
+    ttft: Floats  # seconds to the first token of a typical prompt; NaN = unknown
+    cost: Floats
+    cost_known: Bools
+    fail_memory: Bools
+    fail_speed: Bools
+
+    @property
+    def ok(self) -> Bools:
+        """Present and failing no deployment constraint."""
+        result: Bools = self.present & ~self.fail_memory & ~self.fail_speed
+        return result
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    """The API offerings of the evaluated models, one row each."""
+
+    row: Ints  # index into Columns.offerings
+    at: Ints  # position of the offering's model among the evaluated models
+    cost: Floats
+    fail_region: Bools
+    fail_training: Bools
+    fail_context: Bools
+    fail_budget: Bools
+
+    @property
+    def ok(self) -> Bools:
+        """Failing no data, region, context or budget rule."""
+        result: Bools = ~(self.fail_region | self.fail_training | self.fail_context | self.fail_budget)
+        return result
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every acceptable deployment of a model that passed the model-level filters, scored, sorted
+    by model and then best first (score, then lower cost, then provider name, then catalog order)."""
+
+    at: Ints
+    kind: Ints  # 0..API_KIND-1 local option, API_KIND an API offering
+    api: Ints  # index into ApiOptions rows (-1 for local)
+    score: Floats
+    values: dict[Factor, Floats]
+    points: dict[Factor, Floats]
+    cost: Floats
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the ranking computed for one set of constraints, as arrays over `idx`."""
+
+    cols: Columns
+    c: Constraints
+    settings: PlanSettings
+    usage: Usage
+    idx: Ints  # catalog positions of the evaluated models
+    model_ok: Bools  # passes every model-level filter
+    local_block: Ints  # 0, or why there is no local plan; -1 when local deployment is not allowed
+    local: tuple[LocalOption, ...]
+    api: ApiOptions
+    quality: Floats  # task quality before the quantization discount
+    shares: dict[Factor, float]
+    options: Options
+    best: Ints  # per model: index into options of its best deployment; -1 = rejected
+    order: Ints  # positions (into idx) of the passing models, best first
+
+
+def usage_of(c: Constraints) -> Usage:
+    """The monthly usage the constraints describe."""
+    if c.reasoning_overhead is None:
+        return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share)
+    return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share,
+                 reasoning_overhead=c.reasoning_overhead)
+
+
+def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date, idx: Ints) -> Evaluation:
+    """Filter, plan and score the models at catalog positions `idx` under the constraints."""
+    usage = usage_of(c)
+    model_ok = _model_filters(cols, c, idx)
+    if c.local_allowed:
+        local_block, local = _local_options(cols, c, settings, usage, idx)
+    else:
+        local_block, local = np.full(len(idx), -1, dtype=np.int64), ()
+    api = _api_options(cols, c, usage, idx)
+    quality = _quality(cols, c, idx)
+    shares = factor_shares(c.factor_weights())
+    options = _score(cols, c, today, idx, model_ok, local, api, quality, shares)
+    best = np.full(len(idx), -1, dtype=np.int64)
+    if len(options.at):
+        first = np.ones(len(options.at), dtype=np.bool_)
+        first[1:] = options.at[1:] != options.at[:-1]
+        best[options.at[first]] = np.flatnonzero(first)
+    passed = np.flatnonzero(best >= 0)
+    chosen = best[passed]
+    rounded = np.array([round(s, 6) for s in options.score[chosen].tolist()])
+    order = passed[np.lexsort((cols.id_rank[idx[passed]], options.cost[chosen], -quality[passed],
+                               -rounded))] if len(passed) else passed
+    return Evaluation(cols, c, settings, usage, idx, model_ok, local_block, local, api, quality, shares,
+                      options, best, order)
+
+
+def _model_filters(cols: Columns, c: Constraints, idx: Ints) -> Bools:
+    """Passes licence, open-weights policy, languages, modalities, vendor, country and context."""
+    lic_fail = np.array([license_acceptable(obj, lic, c) is not None
+                         for lic, obj in zip(cols.license_ids, cols.license_objects, strict=True)],
+                        dtype=np.bool_)
+    lic = cols.license[idx]
+    fail = lic_fail[lic]
+    if c.license_policy is not LicensePolicy.ANY:
+        allowed = np.array([lic_id in c.allow_licenses for lic_id in cols.license_ids], dtype=np.bool_)
+        fail = fail | (~cols.open_weights[idx] & ~allowed[lic])
+    for need in c.languages:
+        if need.required:
+            have = cols.languages.get(need.code)
+            fail = fail | (True if have is None else ~(have[idx] > 0))
+    for modality in c.required_modalities:
+        accepts = cols.modalities.get(modality)
+        fail = fail | (True if accepts is None else ~accepts[idx])
+    if c.exclude_vendors:
+        excluded = {v.lower() for v in c.exclude_vendors}
+        vendor_fail = np.array([lower in excluded or slug in excluded for lower, slug in cols.vendor_keys],
+                               dtype=np.bool_)
+        fail = fail | vendor_fail[cols.vendor[idx]]
+    if c.exclude_countries:
+        country_fail = np.array([bool(cc) and cc in c.exclude_countries for cc in cols.countries],
+                                dtype=np.bool_)
+        fail = fail | country_fail[cols.country[idx]]
+    best_ctx = cols.best_context[idx]
+    fail = fail | ((best_ctx > 0) & (best_ctx < c.min_context_tokens))
+    result: Bools = ~fail
+    return result
+
+
+def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage,
+                   idx: Ints) -> tuple[Ints, tuple[LocalOption, ...]]:
+    """The best quantization that fits (on the GPU, then with offload, then on the CPU, else the
+    smallest), plus the alternative quantizations that fit on the GPU when the best one does."""
+    hw = c.hardware
+    assert hw is not None
+    n = len(idx)
+    native = cols.context[idx]
+    block = np.zeros(n, dtype=np.int64)
+    block[~cols.estimable[idx]] = NOT_ESTIMABLE
+    block[(native > 0) & (native < c.min_context_tokens)] = LOCAL_CONTEXT
+    block[~cols.open_weights[idx]] = CLOSED_WEIGHTS
+    fp = cols.footprints.take(idx)
+    kv_elem = KV_TYPES["f16"]
+    est = settings.estimate
+    weights = cols.quant_weights[idx]
+    quants = cols.quants[idx]
+    k = weights.shape[1]
+    flat = size_columns(fp.take(np.repeat(np.arange(n), k)), hw, weights.reshape(-1), c.min_context_tokens,
+                        kv_elem, est)
+    placement = flat.placement.reshape(n, k)
+    on_gpu = placement == GPU
+    runs = (placement != NO_FIT) & (quants >= 0)
+    last = np.maximum((quants >= 0).sum(axis=1) - 1, 0)
+    choice = np.where(on_gpu.any(axis=1), on_gpu.argmax(axis=1),
+                      np.where(runs.any(axis=1), runs.argmax(axis=1), last))
+    best_sized = flat.take(np.arange(n) * k + choice)
+    best_quant = quants[np.arange(n), choice]
+    has_plan = block == 0
+    ttft = time_to_first_token(fp, hw, est)
+    options = [_local_option(c, hw_settings=settings, usage=usage, present=has_plan, quant=best_quant,
+                             sized=best_sized, ttft=ttft)]
+    best_on_gpu = has_plan & (best_sized.placement == GPU)
+    q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
+    for j, name in enumerate(ALTERNATIVE_QUANTS):
+        alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est)
+        present = best_on_gpu & (best_quant != q_pos[name]) & (alt.placement == GPU)
+        options.append(_local_option(c, hw_settings=settings, usage=usage, present=present,
+                                     quant=np.full(n, q_pos[name], dtype=np.int64), sized=alt, ttft=ttft))
+    return block, tuple(options)
+
+
+def _local_option(c: Constraints, *, hw_settings: PlanSettings, usage: Usage, present: Bools, quant: Ints,
+                  sized: SizedColumns, ttft: Floats) -> LocalOption:
+    hw = c.hardware
+    assert hw is not None
+    speed = sized.decode[1]
+    cost_known = ~np.isnan(speed) & (speed > 0) if hw.power_watts else np.zeros(len(speed), dtype=np.bool_)
+    cost = np.zeros(len(speed))
+    if hw.power_watts:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            power = electricity_usd(speed, usage, hw.power_watts, hw_settings.cost.power_price_usd_per_kwh)
+        cost = np.where(cost_known, power, 0.0)
+    cost = cost + hardware_write_off_usd(hw, hw_settings.cost)
+    fail_speed = np.zeros(len(speed), dtype=np.bool_)
+    if c.min_tokens_per_s:
+        fail_speed = ~np.isnan(speed) & (speed < c.min_tokens_per_s)
+    ttft = np.where(sized.placement == NO_FIT, np.nan, ttft)
+    return LocalOption(present, quant, sized, ttft, cost, cost_known, sized.placement == NO_FIT, fail_speed)
+
+
+def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints) -> ApiOptions:
+    off = cols.offerings
+    at_of = np.full(len(cols.models), -1, dtype=np.int64)
+    at_of[idx] = np.arange(len(idx))
+    rows = np.flatnonzero(at_of[off.model] >= 0) if c.api_allowed else np.zeros(0, dtype=np.int64)
+    at = at_of[off.model[rows]]
+    fail_region = np.zeros(len(rows), dtype=np.bool_)
+    if c.allowed_regions:
+        allowed = set(c.allowed_regions)
+        region_fail = np.array([not regions or not allowed & regions for regions in off.region_sets],
+                               dtype=np.bool_)
+        fail_region = region_fail[off.region_key[rows]]
+    fail_training = (off.trains[rows] != 0) if c.no_training_on_data else np.zeros(len(rows), dtype=np.bool_)
+    ctx = off.context[rows]
+    fail_context = (ctx > 0) & (ctx < c.min_context_tokens)
+    cost = api_bill_usd(usage, off.price_in[rows], off.price_out[rows], off.price_cached[rows],
+                        cols.reasoning[off.model[rows]])
+    fail_budget = np.zeros(len(rows), dtype=np.bool_)
+    if c.budget_usd_month is not None:
+        fail_budget = cost > c.budget_usd_month + 1e-9
+    return ApiOptions(rows, at, cost, fail_region, fail_training, fail_context, fail_budget)
+
+
+def _quality(cols: Columns, c: Constraints, idx: Ints) -> Floats:
+    """`scoring.assess_quality`'s value for every model."""
+    weights, total_w = task_weights(c)
+    q = cols.quality
+    fallback = q.fallback[idx]
+    ability = np.zeros(len(idx))
+    direct_w = np.zeros(len(idx))
+    unknown = np.zeros(len(idx), dtype=np.bool_)
+    for task, w in weights.items():
+        direct = q.task_ability[task][idx]
+        has_direct = ~np.isnan(direct)
+        found = np.where(has_direct, direct, fallback)
+        unknown |= np.isnan(found)
+        ability = ability + w * np.nan_to_num(found)
+        direct_w = direct_w + np.where(has_direct & (q.task_direct[task][idx] > 0), w, 0.0)
+    value = quality_value(ability / total_w, direct_w / total_w, q.evidence[idx] > 0)
+    return np.where(unknown, NO_EVIDENCE_QUALITY, value)
+
+
+def _language(cols: Columns, c: Constraints, idx: Ints) -> Floats:
+    """0-1 support for the languages asked for (1 when none): must-haves count twice."""
+    if not c.languages:
+        return np.ones(len(idx))
+    total = np.zeros(len(idx))
+    weight = 0.0
+    for need in c.languages:
+        w = 2.0 if need.required else 1.0
+        weight += w
+        have = cols.languages.get(need.code)
+        if have is not None:
+            total = total + w * have[idx]
+    result: Floats = total / weight
+    return result
+
+
+def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bools,
+           local: tuple[LocalOption, ...], api: ApiOptions, quality: Floats,
+           shares: dict[Factor, float]) -> Options:
+    """Factor values and scores of every acceptable deployment of the models that pass."""
+    parts_at: list[Ints] = []
+    parts_kind: list[Ints] = []
+    gather: list[tuple[Ints, Floats, Floats, Floats, Bools, Floats, Bools]] = []
+    for option_kind, opt in enumerate(local):
+        rows = np.flatnonzero(opt.ok & model_ok)
+        s = opt.sized
+        parts_at.append(rows)
+        parts_kind.append(np.full(len(rows), option_kind, dtype=np.int64))
+        gather.append((rows, QUANT_QUALITY[opt.quant[rows]], s.decode[1][rows], opt.cost[rows],
+                       opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD))
+    api_pick = np.flatnonzero(api.ok & model_ok[api.at])
+    api_at = api.at[api_pick]
+    parts_at.append(api_at)
+    parts_kind.append(np.full(len(api_pick), API_KIND, dtype=np.int64))
+    at = np.concatenate(parts_at)
+    kind = np.concatenate(parts_kind)
+    n_local = len(at) - len(api_pick)
+    nan_api = np.full(len(api_pick), np.nan)
+    q_mult = np.concatenate([g[1] for g in gather] + [np.ones(len(api_pick))])
+    speed = np.concatenate([g[2] for g in gather] + [nan_api])
+    cost = np.concatenate([g[3] for g in gather] + [api.cost[api_pick]])
+    known = np.concatenate([g[4] for g in gather] + [np.ones(len(api_pick), dtype=np.bool_)])
+    memory = np.concatenate([g[5] for g in gather] + [nan_api])
+    offload = np.concatenate([g[6] for g in gather] + [np.zeros(len(api_pick), dtype=np.bool_)])
+    available = (local[0].sized.available / GB) if local else 0.0
+    model_pos = idx[at]
+    ctx = np.concatenate([cols.context[model_pos[:n_local]],
+                          cols.offerings.context[api.row[api_pick]]])
+    ctx = np.where(ctx > 0, ctx, cols.context[model_pos])
+    values = {
+        Factor.QUALITY: quality[at] * q_mult,
+        Factor.COST: np.where(known, cost_value(cost, c), UNKNOWN_COST),
+        Factor.SPEED: speed_value(speed, c),
+        Factor.FIT: fit_value(memory, np.full(len(at), available), offload),
+        Factor.CONTEXT: context_value(ctx, c),
+        Factor.LANGUAGE: _language(cols, c, idx)[at],
+        Factor.LICENSE: cols.license_value[model_pos],
+        Factor.MATURITY: maturity_value(cols.release_ordinal[model_pos], cols.providers[model_pos],
+                                        cols.has_artifacts[model_pos], cols.open_weights[model_pos], today),
+    }
+    score, points = combine(values, shares)
+    provider = np.concatenate([np.full(n_local, -1, dtype=np.int64),
+                               cols.offerings.provider_rank[api.row[api_pick]]])
+    position = np.concatenate([kind[:n_local], API_KIND + cols.offerings.position[api.row[api_pick]]])
+    order = np.lexsort((position, provider, cost, -score, at))
+    api_index = np.concatenate([np.full(n_local, -1, dtype=np.int64), api_pick])
+    return Options(at[order], kind[order], api_index[order], score[order],
+                   {f: v[order] for f, v in values.items()}, {f: p[order] for f, p in points.items()},
+                   cost[order])
+
+
+__all__ = ["API_KIND", "Evaluation", "evaluate", "usage_of"]

@@ -1,0 +1,65 @@
+"""The array ranking and the objects made from it agree: every score is its breakdown, every factor
+value follows from the deployment shown, the order is the documented one, and every exclusion has a
+reason. Random constraint sets, as in the hard-constraint property test."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.engine import Scored, quality_table, rank
+from advisor.recommend.scoring import (
+    UNKNOWN_COST,
+    assess_quality,
+    context_value,
+    cost_value,
+    fit_value,
+    quantization_factor,
+    speed_value,
+)
+from tests.recommend.test_hard_constraints_property import CATALOG, constraints
+
+TODAY = date(2026, 11, 25)
+
+
+def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
+    """The deployment-dependent factor values, recomputed from the plan shown."""
+    plan = s.plan
+    local = plan.mode == "local"
+    ctx = s.model.context_window_tokens if local else plan.context_tokens
+    memory = plan.memory_gb if local and plan.memory_gb is not None else math.nan
+    speed = plan.decode_tokens_per_s if local and plan.decode_tokens_per_s is not None else math.nan
+    return {
+        Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],
+        Factor.COST: float(cost_value(plan.monthly_cost_usd, c)) if plan.cost_known else UNKNOWN_COST,
+        Factor.SPEED: float(speed_value(np.array([speed]), c)[0]),
+        Factor.FIT: float(fit_value(np.array([memory]), np.array([plan.available_gb or 0.0]),
+                                    np.array([plan.placement == "gpu+cpu"]))[0]),
+        Factor.CONTEXT: float(context_value(np.array([ctx or s.model.context_window_tokens or 0]), c)[0]),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(constraints())
+def test_ranked_objects_match_the_arrays(c: Constraints) -> None:
+    ranking = rank(CATALOG, c, today=TODAY)
+    table = quality_table(CATALOG)
+    seen = [s.model.id for s in ranking.scored] + [r.model.id for r in ranking.rejected]
+    assert sorted(seen + [m.id for m in ranking.hidden]) == sorted(CATALOG.models)
+    keys = [s.sort_key() for s in ranking.scored]
+    assert keys == sorted(keys)
+    for s in ranking.scored:
+        assert math.isclose(s.score, sum(s.points.values()), abs_tol=1e-9)
+        assert s.quality.value == assess_quality(s.model, table, c).value
+        for factor, value in expected_values(s, c).items():
+            assert math.isclose(s.values[factor], value, rel_tol=1e-9, abs_tol=1e-12), (s.model.id, factor)
+        for factor, share in s.shares.items():
+            assert math.isclose(s.points[factor], share * s.values[factor] * 100, abs_tol=1e-9)
+        for alt in s.alternatives:
+            assert alt is not s.plan
+    for r in ranking.rejected:
+        assert r.failures, f"{r.model.id} was excluded without a reason"
