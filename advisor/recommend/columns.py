@@ -7,6 +7,7 @@ cached for as long as the catalog's model dict lives, like the quality table.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,6 @@ class Columns:
     models: list[Model]
     position: dict[str, int]
     id_rank: Ints  # order of the ids (the last tie-break of the ranking)
-    hidden: Bools
     license_ids: list[str]
     license_objects: list[License | None]  # aligned with license_ids (None: not in the catalog)
     license: Ints  # index into license_ids
@@ -110,89 +110,122 @@ def _footprint(model: Model) -> tuple[Footprint | None, str]:
         return None, str(exc)
 
 
+def _facts(m: Model) -> tuple[object, ...]:
+    """One model's scalar facts, in the order `build_columns` unpacks them."""
+    ctx = m.context_window_tokens or 0
+    return (m.license, m.open_weights, bool(m.capabilities.reasoning), ctx,
+            max([ctx, *(o.context_window_tokens or 0 for o in m.offerings)]),
+            (m.vendor.lower(), m.vendor_slug), m.vendor_country,
+            m.release_date.toordinal() if m.release_date else math.nan,
+            len({o.provider for o in m.offerings}), bool(m.artifacts),
+            m.architecture is not None and m.architecture.is_moe)
+
+
 def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
-    """The columns of a catalog (a Python pass over the models; done once per catalog)."""
+    """The columns of a catalog (one Python pass over the models; done once per catalog)."""
     models = list(catalog.models.values())
     n = len(models)
     ids = [m.id for m in models]
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
-    license_ids = sorted({m.license for m in models})
+    facts = list(zip(*(_facts(m) for m in models), strict=True)) if models else [()] * 11
+    (licences, open_weights, reasoning, context, best_context, vendors, model_countries, release,
+     providers, artifacts, moe) = facts
+    license_ids = sorted(set(licences))
     lic_pos = {lic: i for i, lic in enumerate(license_ids)}
-    lic_values = [LICENSE_VALUE[catalog.licenses[lic].license_class] if lic in catalog.licenses else 0.0
-                  for lic in license_ids]
-    lang_levels: dict[str, tuple[list[int], list[float]]] = {}
-    mod_rows: dict[str, list[int]] = {}  # modality -> rows of the models accepting it
-    for i, m in enumerate(models):
-        for lang in m.languages:
-            rows, levels = lang_levels.setdefault(lang.code, ([], []))
-            rows.append(i)
-            levels.append(LEVEL_VALUE[lang.level])
-        for mod in m.input_modalities:
-            mod_rows.setdefault(mod, []).append(i)
-    languages: dict[str, Floats] = {}
-    for code, (rows, levels) in lang_levels.items():
-        languages[code] = np.zeros(n)
-        languages[code][rows] = levels
-    modalities: dict[str, Bools] = {}
-    for modality, mrows in mod_rows.items():
-        modalities[modality] = np.zeros(n, dtype=np.bool_)
-        modalities[modality][mrows] = True
-    vendor_keys = sorted({(m.vendor.lower(), m.vendor_slug) for m in models})
+    license_objects = [catalog.licenses.get(lic) for lic in license_ids]
+    lic_values = np.array([LICENSE_VALUE[obj.license_class] if obj else 0.0 for obj in license_objects])
+    license_idx = np.array([lic_pos[lic] for lic in licences], dtype=np.int64)
+    vendor_keys = sorted(set(vendors))
     vendor_pos = {v: i for i, v in enumerate(vendor_keys)}
-    countries = list(dict.fromkeys(m.vendor_country for m in models))
+    countries = list(dict.fromkeys(model_countries))
     country_pos = {c: i for i, c in enumerate(countries)}
     fps = [_footprint(m) for m in models]
-    cands = [candidate_quants(m) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
-    k = max((len(c) for c in cands), default=1)
-    quants = np.full((n, k), -1, dtype=np.int64)
-    quant_weights = np.full((n, k), np.inf)
-    alternative_weights = np.full((n, len(ALTERNATIVE_QUANTS)), np.inf)
-    q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
-    for i, (m, c, (fp, _)) in enumerate(zip(models, cands, fps, strict=True)):
-        if fp is None:
-            continue
-        for j, q in enumerate(c):
-            quants[i, j] = q_pos[q]
-            quant_weights[i, j] = model_weights_bytes(m, fp, q)[0]
-        for j, q in enumerate(ALTERNATIVE_QUANTS):
-            alternative_weights[i, j] = model_weights_bytes(m, fp, q)[0]
+    quants, quant_weights, alternative_weights = _quantizations(models, fps)
     return Columns(
         models=models,
         position={mid: i for i, mid in enumerate(ids)},
         id_rank=id_rank,
-        hidden=np.array([mid in catalog.hidden for mid in ids], dtype=np.bool_),
         license_ids=license_ids,
-        license_objects=[catalog.licenses.get(lic) for lic in license_ids],
-        license=np.array([lic_pos[m.license] for m in models], dtype=np.int64),
-        license_value=np.array([lic_values[lic_pos[m.license]] for m in models]),
-        open_weights=np.array([m.open_weights for m in models], dtype=np.bool_),
-        reasoning=np.array([bool(m.capabilities.reasoning) for m in models], dtype=np.bool_),
-        context=np.array([m.context_window_tokens or 0 for m in models], dtype=np.int64),
-        best_context=np.array([max([m.context_window_tokens or 0]
-                                   + [o.context_window_tokens or 0 for o in m.offerings])
-                               for m in models], dtype=np.int64),
+        license_objects=license_objects,
+        license=license_idx,
+        license_value=lic_values[license_idx] if n else np.zeros(0),
+        open_weights=np.array(open_weights, dtype=np.bool_),
+        reasoning=np.array(reasoning, dtype=np.bool_),
+        context=np.array(context, dtype=np.int64),
+        best_context=np.array(best_context, dtype=np.int64),
         vendor_keys=vendor_keys,
-        vendor=np.array([vendor_pos[(m.vendor.lower(), m.vendor_slug)] for m in models], dtype=np.int64),
+        vendor=np.array([vendor_pos[v] for v in vendors], dtype=np.int64),
         countries=countries,
-        country=np.array([country_pos[m.vendor_country] for m in models], dtype=np.int64),
-        languages=languages,
-        modalities=modalities,
-        release_ordinal=np.array([m.release_date.toordinal() if m.release_date else np.nan
-                                  for m in models]),
-        providers=np.array([len({o.provider for o in m.offerings}) for m in models], dtype=np.int64),
-        has_artifacts=np.array([bool(m.artifacts) for m in models], dtype=np.bool_),
+        country=np.array([country_pos[c] for c in model_countries], dtype=np.int64),
+        languages=_languages(models),
+        modalities=_modalities(models),
+        release_ordinal=np.array(release, dtype=np.float64),
+        providers=np.array(providers, dtype=np.int64),
+        has_artifacts=np.array(artifacts, dtype=np.bool_),
         estimable=np.array([fp is not None for fp, _ in fps], dtype=np.bool_),
         estimate_error=[err for _, err in fps],
-        footprints=FootprintColumns.of(
-            [fp for fp, _ in fps],
-            [m.architecture is not None and m.architecture.is_moe for m in models]),
+        footprints=FootprintColumns.of([fp for fp, _ in fps], moe),
         quants=quants,
         quant_weights=quant_weights,
         alternative_weights=alternative_weights,
         offerings=_offerings(models),
         quality=_quality(ids, table),
     )
+
+
+def _languages(models: list[Model]) -> dict[str, Floats]:
+    """Language code -> support value per model (0 where there is no evidence)."""
+    rows: dict[str, tuple[list[int], list[float]]] = {}
+    for i, m in enumerate(models):
+        for lang in m.languages:
+            at, levels = rows.setdefault(lang.code, ([], []))
+            at.append(i)
+            levels.append(LEVEL_VALUE[lang.level])
+    out: dict[str, Floats] = {}
+    for code, (at, levels) in rows.items():
+        out[code] = np.zeros(len(models))
+        out[code][at] = levels
+    return out
+
+
+def _modalities(models: list[Model]) -> dict[str, Bools]:
+    """Input modality -> whether each model accepts it."""
+    rows: dict[str, list[int]] = {}
+    for i, m in enumerate(models):
+        for modality in m.input_modalities:
+            rows.setdefault(modality, []).append(i)
+    out: dict[str, Bools] = {}
+    for name, at in rows.items():
+        out[name] = np.zeros(len(models), dtype=np.bool_)
+        out[name][at] = True
+    return out
+
+
+def _quantizations(models: list[Model],
+                   fps: list[tuple[Footprint | None, str]]) -> tuple[Ints, Floats, Floats]:
+    """Candidate quantizations (best first, -1 padding), their weight bytes (+inf padding), and
+    the weight bytes of the alternative quantizations."""
+    cands = [candidate_quants(m) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
+    k = max((len(c) for c in cands), default=1)
+    q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
+    quant_rows: list[list[int]] = []
+    weight_rows: list[list[float]] = []
+    alt_rows: list[list[float]] = []
+    no_alternatives = [math.inf] * len(ALTERNATIVE_QUANTS)
+    for m, c, (fp, _) in zip(models, cands, fps, strict=True):
+        pad = k - len(c)
+        quant_rows.append([q_pos[q] for q in c] + [-1] * pad)
+        if fp is None:
+            weight_rows.append([math.inf] * k)
+            alt_rows.append(no_alternatives)
+            continue
+        weight_rows.append([model_weights_bytes(m, fp, q)[0] for q in c] + [math.inf] * pad)
+        alt_rows.append([model_weights_bytes(m, fp, q)[0] for q in ALTERNATIVE_QUANTS])
+    n = len(models)
+    return (np.array(quant_rows, dtype=np.int64).reshape(n, k),
+            np.array(weight_rows, dtype=np.float64).reshape(n, k),
+            np.array(alt_rows, dtype=np.float64).reshape(n, len(ALTERNATIVE_QUANTS)))
 
 
 def _offerings(models: list[Model]) -> Offerings:
@@ -222,17 +255,25 @@ def _offerings(models: list[Model]) -> Offerings:
 
 def _quality(ids: list[str], table: QualityTable) -> QualityColumns:
     n = len(ids)
+    pos = {mid: i for i, mid in enumerate(ids)}
     task_ability: dict[Task, Floats] = {}
     task_direct: dict[Task, Ints] = {}
     for task in Task:
-        per = table.tasks.get(task, {})
-        task_ability[task] = np.array([per[m].ability if m in per else np.nan for m in ids])
-        task_direct[task] = np.array([per[m].direct_evidence if m in per else 0 for m in ids],
-                                     dtype=np.int64)
+        ability = np.full(n, np.nan)
+        direct = np.zeros(n, dtype=np.int64)
+        for mid, found in table.tasks.get(task, {}).items():
+            if mid in pos:
+                ability[pos[mid]] = found.ability
+                direct[pos[mid]] = found.direct_evidence
+        task_ability[task] = ability
+        task_direct[task] = direct
     fallback = np.full(n, np.nan)
     for i, mid in enumerate(ids):
         parts = [v for v in (table.general.get(mid), table.size_prior.get(mid)) if v is not None]
         if parts:
             fallback[i] = sum(parts) / len(parts)
-    evidence = np.array([table.evidence_count.get(m, 0) for m in ids], dtype=np.int64)
+    evidence = np.zeros(n, dtype=np.int64)
+    for mid, count in table.evidence_count.items():
+        if mid in pos:
+            evidence[pos[mid]] = count
     return QualityColumns(task_ability, task_direct, fallback, evidence)

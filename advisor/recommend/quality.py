@@ -84,59 +84,51 @@ def _observations(models: Iterable[Model]) -> dict[str, dict[str, float]]:
 
 def _fit(obs: Mapping[str, Mapping[str, float]], prior: Mapping[str, float],
          recentre: bool = True) -> dict[str, float]:
-    """One-factor fit: abilities for every model appearing in `obs`, shrunk towards `prior`."""
+    """One-factor fit: abilities for every model appearing in `obs`, shrunk towards `prior`.
+
+    Alternating least squares on the observations as flat arrays (benchmark, model, score): each
+    round fits every benchmark's intercept and slope against the current abilities, then sets every
+    ability to the ridge-shrunk mean of (score - intercept) / slope over its benchmarks."""
     models = sorted({m for per in obs.values() for m in per})
     if not models:
         return {}
-    # Start from the mean z-score within each benchmark.
-    ability = dict.fromkeys(models, 0.0)
-    counts = dict.fromkeys(models, 0)
-    for per in obs.values():
-        vals = list(per.values())
-        mean = sum(vals) / len(vals)
-        sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals)) or 1.0
-        for m, v in per.items():
-            ability[m] += (v - mean) / sd
-            counts[m] += 1
-    for m in models:
-        ability[m] = ability[m] / counts[m] if counts[m] else prior.get(m, 0.0)
+    pos = {m: i for i, m in enumerate(models)}
+    sizes = [len(per) for per in obs.values()]
+    bench = np.repeat(np.arange(len(sizes)), sizes)
+    model = np.array([pos[m] for per in obs.values() for m in per], dtype=np.int64)
+    y = np.array([v for per in obs.values() for v in per.values()], dtype=np.float64)
+    nb, nm = len(sizes), len(models)
+    n = np.array(sizes, dtype=np.float64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    prior_v = np.array([prior.get(m, 0.0) for m in models])
+    per_model = np.bincount(model, minlength=nm).astype(np.float64)
 
+    my = np.bincount(bench, y, nb) / n
+    y_sd = np.sqrt(np.bincount(bench, (y - my[bench]) ** 2, nb) / n)
+    # Start from the mean z-score within each benchmark.
+    z = (y - my[bench]) / np.where(y_sd > 0, y_sd, 1.0)[bench]
+    ability = np.bincount(model, z, nm) / per_model
+    fallback_slope = np.where(y_sd > 0, y_sd, 1.0)
+    y_range = np.maximum.reduceat(y, starts) - np.minimum.reduceat(y, starts)
+    min_slope = _MIN_SLOPE * np.where(y_range != 0, y_range, 1.0)
     for _ in range(_ITERATIONS):
-        params: dict[str, tuple[float, float]] = {}
-        for bench, per in obs.items():
-            xs = [ability[m] for m in per]
-            ys = list(per.values())
-            n = len(xs)
-            mx, my = sum(xs) / n, sum(ys) / n
-            var = sum((x - mx) ** 2 for x in xs)
-            if n >= 3 and var > 1e-9:
-                slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var
-            else:
-                sd = math.sqrt(sum((y - my) ** 2 for y in ys) / n) if n > 1 else 0.0
-                slope = sd or 1.0
-            slope = max(slope, _MIN_SLOPE * (max(ys) - min(ys) or 1.0))
-            params[bench] = (my - slope * mx, slope)
-        new: dict[str, float] = {}
-        num: dict[str, float] = defaultdict(float)
-        den: dict[str, float] = defaultdict(float)
-        for bench, per in obs.items():
-            a, s = params[bench]
-            for m, y in per.items():
-                # Each benchmark contributes (y - a) / s with weight 1 (slopes normalised).
-                num[m] += (y - a) / s
-                den[m] += 1.0
-        for m in models:
-            p = prior.get(m, 0.0)
-            new[m] = (num[m] + _RIDGE * p) / (den[m] + _RIDGE)
-        if not recentre:  # the prior (general ability) pins the scale
-            ability = new
-            continue
-        # Re-centre to mean 0, SD 1 so the scale is stable between iterations.
-        vals = list(new.values())
-        mean = sum(vals) / len(vals)
-        sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals)) or 1.0
-        ability = {m: (v - mean) / sd for m, v in new.items()}
-    return ability
+        x = ability[model]
+        mx = np.bincount(bench, x, nb) / n
+        dx = x - mx[bench]
+        var = np.bincount(bench, dx * dx, nb)
+        cov = np.bincount(bench, dx * (y - my[bench]), nb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where((n >= 3) & (var > 1e-9), cov / var, fallback_slope)
+        slope = np.maximum(slope, min_slope)
+        intercept = my - slope * mx
+        # Each benchmark contributes (y - a) / s with weight 1 (slopes normalised).
+        num = np.bincount(model, (y - intercept[bench]) / slope[bench], nm)
+        new = (num + _RIDGE * prior_v) / (per_model + _RIDGE)
+        if recentre:  # mean 0, SD 1, so the scale is stable between rounds
+            sd = float(np.sqrt(np.mean((new - new.mean()) ** 2))) or 1.0
+            new = (new - new.mean()) / sd
+        ability = new  # without recentring, the prior (general ability) pins the scale
+    return dict(zip(models, ability.tolist(), strict=True))
 
 
 def fit_quality(models: Iterable[Model]) -> QualityTable:

@@ -58,7 +58,8 @@ def test_array_sizes_match_the_single_model_estimator(hw_id: str, context: int, 
     for i, m in enumerate(MODELS):
         one = size(m, hw, quant, context, settings=SETTINGS)
         assert PLACEMENTS[cols.placement[i]] == one.placement, m.id
-        assert close(one.kv, cols.kv[i]) and close(one.fit.overhead, cols.overhead[i])
+        assert close(one.kv, cols.kv[i])
+        assert close(one.fit.overhead, cols.overhead[i])
         assert cols.available == one.fit.available
         if one.placement != "does_not_fit":
             assert cols.gpu_layers[i] == one.fit.gpu_layers
