@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.migrations import migrate
@@ -22,7 +23,9 @@ from advisor.catalog.store import (
     Origin,
     dump_json,
     load_bundled,
-    read_json_file,
+    no_gc,
+    parse_json_bytes,
+    read_file_bytes,
     validate_entries,
 )
 from advisor.files import atomic_write_text, quarantine, rotate_backup
@@ -80,7 +83,34 @@ def read_overlay(path: Path) -> Overlay:
     """Read the overlay file; an absent file is an empty overlay."""
     if not path.exists():
         return Overlay()
-    return parse_overlay(read_json_file(path), str(path))
+    name = str(path)
+    with no_gc():  # thousands of entries: see store.no_gc
+        raw = read_file_bytes(path, name)
+        try:  # a sound file of this version: one pydantic-core pass over the bytes
+            fast = _overlay_adapter().validate_json(raw)
+        except (ValidationError, ValueError, RecursionError):
+            fast = None  # the entry-by-entry path migrates old versions and words every problem
+        if fast is not None:
+            return Overlay(models={m.id: m for m in fast.models},
+                           licenses={lic.id: lic for lic in fast.licenses},
+                           hidden=frozenset(fast.hidden))
+        return parse_overlay(parse_json_bytes(raw, name), name)
+
+
+@cache
+def _overlay_adapter() -> TypeAdapter[Any]:
+    """The current overlay format as one pydantic type (built on first use, like the document's)."""
+    from pydantic import BaseModel, ConfigDict, Field, StrictInt  # noqa: PLC0415
+
+    class _Overlay(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        schema_version: StrictInt = Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
+        kind: Literal["model-advisor-overlay"]
+        models: list[Model] = Field(default_factory=list)
+        licenses: list[License] = Field(default_factory=list)
+        hidden: list[str] = Field(default_factory=list)
+
+    return TypeAdapter(_Overlay)
 
 
 def write_overlay(overlay: Overlay, paths: UserPaths, keep_backups: int = 5) -> None:

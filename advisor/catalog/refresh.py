@@ -25,9 +25,11 @@ from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.importing import ImportPlan, Incoming, plan_import
 from advisor.catalog.schema import Model, is_valid_model_id
-from advisor.catalog.store import MAX_FILE_BYTES, Catalog, parse_json_bytes
+from advisor.catalog.store import Catalog, parse_json_bytes
 
 DEFAULT_URL = "https://models.dev/api.json"
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+"""Largest body a refresh downloads (models.dev's api.json is a few MB)."""
 TIMEOUT_S = 20.0
 _MODEL = TypeAdapter(Model)
 _MODALITIES = {"text", "image", "audio", "video", "pdf"}
@@ -43,7 +45,7 @@ class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_FILE_BYTES,
+def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_DOWNLOAD_BYTES,
           opener: urllib.request.OpenerDirector | None = None, progress: Progress | None = None) -> bytes:
     """The body of an HTTPS address, or a `CatalogError` saying what went wrong in words."""
     if urlparse(url).scheme != "https":

@@ -29,8 +29,9 @@ from advisor.catalog.schema import SCHEMA_VERSION, CatalogMeta, HardwarePreset, 
 T = TypeVar("T")
 
 DOCUMENT_KIND = "model-advisor-catalog"
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Largest catalog file we read; a bigger one is refused rather than exhausting memory."""
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Largest catalog file we read; a bigger one is refused rather than exhausting memory. A catalog of
+16,000 models as the app writes it (indented JSON) is about 90 MB."""
 
 _MODEL = TypeAdapter(Model)
 _LICENSE = TypeAdapter(License)
@@ -73,6 +74,11 @@ class Catalog:
 def read_json_file(path: Path, label: str | None = None) -> Any:
     """Parse a JSON file or raise `CatalogError` naming the file and what is wrong."""
     name = label or str(path)
+    return parse_json_bytes(read_file_bytes(path, name), name)
+
+
+def read_file_bytes(path: Path, name: str) -> bytes:
+    """A catalog file's bytes, or `CatalogError` when it is too big or cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -86,7 +92,7 @@ def read_json_file(path: Path, label: str | None = None) -> Any:
     except ValueError as exc:  # a path with a NUL byte, say
         raise CatalogError([Problem(repr(name)[1:-1], None, None,
                                     f"is not a usable file name ({exc})")]) from exc
-    return parse_json_bytes(raw, name)
+    return raw
 
 
 def parse_json_bytes(raw: bytes, name: str) -> Any:
@@ -183,7 +189,7 @@ def load_bundled() -> Catalog:
 def parse_document(raw: object, file: str) -> Catalog:
     """A catalog document (one JSON object) as a `Catalog`; raises `CatalogError` listing every
     problem."""
-    with _no_gc():
+    with no_gc():
         return _parse_document(raw, file)
 
 
@@ -241,7 +247,7 @@ def _document_adapter() -> TypeAdapter[Any]:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Building hundreds of thousands of small objects triggers the cyclic GC over and over (for
     16,000 models it cost three quarters of the load); nothing built here is cyclic garbage. On the
     way out the survivors are moved to the permanent generation (`gc.freeze`), so the collector
@@ -260,7 +266,7 @@ def _no_gc() -> Iterator[None]:
 def parse_document_bytes(raw: bytes, name: str) -> Catalog:
     """A catalog document from its bytes: one validating pass when it is sound; when it is not,
     the entry-by-entry path that names every problem in words."""
-    with _no_gc():
+    with no_gc():
         try:
             doc = _document_adapter().validate_json(raw)
         except (ValidationError, ValueError, RecursionError):

@@ -11,7 +11,7 @@ every bundled model, hardware preset, quantization and context.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -96,18 +96,16 @@ class SizedColumns:
     gpu_layers: Ints
     available: float
     decode: tuple[Floats, Floats, Floats]  # low, expected, high; NaN where unknown or no fit
+    total: Floats = field(init=False)  # weights + KV cache + overhead, in bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", self.weights + self.kv + self.overhead)
 
     def take(self, idx: Ints) -> SizedColumns:
         """The figures at `idx`."""
         return SizedColumns(self.weights[idx], self.kv[idx], self.overhead[idx], self.placement[idx],
                             self.gpu_layers[idx], self.available,
                             (self.decode[0][idx], self.decode[1][idx], self.decode[2][idx]))
-
-    @property
-    def total(self) -> Floats:
-        """Weights + KV cache + overhead, in bytes."""
-        result: Floats = self.weights + self.kv + self.overhead
-        return result
 
 
 def overhead_bytes(fp: FootprintColumns, hw: HardwareProfile, tokens: int) -> Floats:

@@ -75,12 +75,17 @@ def api_bill_usd(usage: Usage, price_in: F, price_out: F, price_cached: F, reaso
 
 def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) -> Cost:
     """Input and output tokens at the offering's prices; thinking tokens bill as output."""
-    out = usage.tokens_per_month * usage.output_share
-    inp = usage.tokens_per_month - out
-    thinking = out * usage.reasoning_overhead if reasoning else 0.0
     cached_price = offering.price_cached_input_usd_per_mtok
     cost = float(api_bill_usd(usage, offering.price_input_usd_per_mtok, offering.price_output_usd_per_mtok,
                               math.nan if cached_price is None else cached_price, reasoning))
+    return Cost(cost, api_cost_notes(offering, usage, reasoning))
+
+
+def api_cost_notes(offering: Offering, usage: Usage, reasoning: bool = False) -> list[str]:
+    """How an API bill is made up, in words."""
+    out = usage.tokens_per_month * usage.output_share
+    inp = usage.tokens_per_month - out
+    thinking = out * usage.reasoning_overhead if reasoning else 0.0
     notes = [f"{inp / 1e6:,.1f}M input x ${offering.price_input_usd_per_mtok:g}/M + "
              f"{(out + thinking) / 1e6:,.1f}M output x ${offering.price_output_usd_per_mtok:g}/M"]
     if thinking:
@@ -89,7 +94,7 @@ def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) 
     if offering.context_tiers:
         notes.append("long prompts above "
                      f"{offering.context_tiers[0].above_input_tokens:,} tokens cost more (not included)")
-    return Cost(cost, notes)
+    return notes
 
 
 def electricity_usd(tokens_per_s: F, usage: Usage, power_watts: float, price_usd_per_kwh: float) -> F:
