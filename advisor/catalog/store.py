@@ -247,19 +247,20 @@ def _document_adapter() -> TypeAdapter[Any]:
 
 
 @contextmanager
-def no_gc() -> Iterator[None]:
+def no_gc(*, freeze: bool = True) -> Iterator[None]:
     """Building hundreds of thousands of small objects triggers the cyclic GC over and over (for
-    16,000 models it cost three quarters of the load); nothing built here is cyclic garbage. On the
-    way out the survivors are moved to the permanent generation (`gc.freeze`), so the collector
-    does not walk the whole catalog again at its next pass; they are still freed by reference
-    counting when the catalog is dropped."""
+    16,000 models it cost three quarters of the load); nothing built here is cyclic garbage. With
+    `freeze`, on the way out the survivors are moved to the permanent generation (`gc.freeze`), so
+    the collector does not walk a whole catalog again at its next pass; they are still freed by
+    reference counting when the catalog is dropped."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
-            gc.freeze()
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 

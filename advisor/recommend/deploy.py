@@ -50,7 +50,7 @@ class Plan:
     context_tokens: int | None = None
     source: tuple[Model, HardwareProfile] | None = None  # local: what its assumptions are about
 
-    def to_model(self, settings: EstimateSettings | None = None) -> DeploymentPlan:  # noqa: ARG002
+    def to_model(self) -> DeploymentPlan:
         """The validated result type."""
         ttft = self.time_to_first_token_s
         return DeploymentPlan(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar, overload
@@ -14,7 +12,7 @@ import numpy as np
 
 from advisor import __version__
 from advisor.catalog.schema import License, Model
-from advisor.catalog.store import Catalog
+from advisor.catalog.store import Catalog, no_gc
 from advisor.estimate.batch import PLACEMENTS
 from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
 from advisor.estimate.memory import GB
@@ -319,23 +317,11 @@ def recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSetti
               progress: Progress | None = None, with_counterfactuals: bool = True,
               today: date | None = None) -> RecommendationResult:
     """Rank the catalog under the constraints and explain the result."""
-    with _collector_paused():
+    # Explaining thousands of models builds ~10^5 small objects, none of them cyclic garbage;
+    # meanwhile the cyclic collector would walk the whole heap, catalog included, again and again.
+    with no_gc(freeze=False):
         return _recommend(catalog, constraints, settings=settings, progress=progress,
                           with_counterfactuals=with_counterfactuals, today=today)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Explaining thousands of models builds hundreds of thousands of small objects, none of them
-    cyclic garbage; Python's cyclic collector would walk the whole heap (the catalog included)
-    again and again meanwhile (a third of the time for 16,000 models)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSettings | None,
@@ -348,7 +334,7 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
     report(0.0, "Ranking models")
     ranking = rank(catalog, constraints, settings, today=today)
     report(0.5, "Explaining the ranking")
-    recs = build_recommendations(ranking.scored, catalog, constraints, settings)
+    recs = build_recommendations(ranking.scored, catalog, constraints)
     excluded = [Exclusion(model_id=r.model.id, name=r.model.name,
                           reasons=tuple(f.reason for f in r.failures),
                           constraints=tuple(dict.fromkeys(f.key for f in r.failures)))

@@ -150,8 +150,8 @@ def sources_of(model: Model, lic: License | None, plan: Plan | DeploymentPlan) -
     return list(dict.fromkeys(out))
 
 
-def build_recommendations(scored: Sequence[Scored], catalog: Catalog, c: Constraints,
-                          settings: PlanSettings) -> list[Recommendation]:
+def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
+                          c: Constraints) -> list[Recommendation]:
     """Explained `Recommendation`s for every ranked model."""
     recs: list[Recommendation] = []
     for i, s in enumerate(scored, start=1):
@@ -160,8 +160,8 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog, c: Constra
             rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,
             open_weights=s.model.open_weights, score=min(100.0, max(0.0, s.score)),
             score_breakdown=s.points, factor_values=s.values, weights=s.shares,
-            quality=s.quality.display, deployment=s.plan.to_model(settings.estimate),
-            alternatives=tuple(a.to_model(settings.estimate) for a in s.alternatives),
+            quality=s.quality.display, deployment=s.plan.to_model(),
+            alternatives=tuple(a.to_model() for a in s.alternatives),
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",
             confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c)),
