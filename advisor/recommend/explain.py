@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from advisor.recommend.deploy import Plan, PlanSettings
     from advisor.recommend.engine import Scored
 
+FACTORS = tuple(Factor)
 FACTOR_WORDS = {
     Factor.QUALITY: "quality", Factor.COST: "cost", Factor.SPEED: "speed",
     Factor.FIT: "memory headroom", Factor.CONTEXT: "context", Factor.LANGUAGE: "language support",
     Factor.LICENSE: "licence openness", Factor.MATURITY: "maturity",
 }
+LEVEL_POINTS = 0.05
+"""Scores closer than this are called level: the one-decimal score cannot tell them apart."""
+SPREAD = "small differences spread over several factors"
 SLOW_TOKENS_PER_S = 5.0
 """Below this, reading speed outpaces generation: warn that answers will feel slow."""
 
@@ -55,8 +59,23 @@ def how_it_runs(plan: Plan | DeploymentPlan) -> str:
 
 def _gaps(a: Scored, b: Scored) -> list[tuple[float, Factor]]:
     """Factors where `a` earns more points than `b`, largest first."""
-    gaps = [(a.points[f] - b.points[f], f) for f in Factor]
+    gaps = [(a.points[f] - b.points[f], f) for f in FACTORS]
     return sorted((g for g in gaps if g[0] > 0.05), reverse=True)
+
+
+def _tie_break(first: Scored, second: Scored) -> str:
+    """Why `first` is listed before `second` when their scores are level (the ranking's tie-break:
+    quality, then monthly cost, then id)."""
+    if round(first.score, 6) != round(second.score, 6):
+        diffs = sorted(((first.points[f] - second.points[f], f) for f in FACTORS), key=lambda d: -abs(d[0]))
+        words = ", ".join(f"{FACTOR_WORDS[f]} {d:+.2f}" for d, f in diffs[:3] if abs(d) >= 0.005)
+        return (f"{first.model.name} stays ahead by {first.score - second.score:.3f} points"
+                + (f" ({words})" if words else ""))
+    if first.quality.value != second.quality.value:
+        return f"{first.model.name} goes first on the tie-break, higher task quality"
+    if first.plan.monthly_cost_usd != second.plan.monthly_cost_usd:
+        return f"{first.model.name} goes first on the tie-break, lower monthly cost"
+    return f"{first.model.name} goes first only by the order of their ids"
 
 
 def _gap_words(gaps: list[tuple[float, Factor]], limit: int = 3) -> str:
@@ -76,8 +95,12 @@ def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -
     lines = [f"Score {s.score:.1f}/100."]
     if rank_no == 1 and len(ranked) > 1:
         runner = ranked[1]
-        lines[0] = (f"Ranks first with {s.score:.1f}/100, {s.score - runner.score:.1f} points ahead "
-                    f"of {runner.model.name}; it wins on {_gap_words(_gaps(s, runner)) or 'ties'}.")
+        if s.score - runner.score >= LEVEL_POINTS:
+            lines[0] = (f"Ranks first with {s.score:.1f}/100, {s.score - runner.score:.1f} points ahead "
+                        f"of {runner.model.name}; it wins on {_gap_words(_gaps(s, runner)) or SPREAD}.")
+        else:
+            lines[0] = (f"Ranks first with {s.score:.1f}/100, level with {runner.model.name} (less "
+                        f"than {LEVEL_POINTS:g} points apart); {_tie_break(s, runner)}.")
         behind = _gaps(runner, s)
         if behind:
             lines.append(f"{runner.model.name} is better on {_gap_words(behind)}, which is not "
@@ -86,12 +109,17 @@ def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -
         lines[0] = f"The only model that meets every constraint ({s.score:.1f}/100)."
     else:
         top = ranked[0]
-        lines[0] = (f"Ranks #{rank_no} with {s.score:.1f}/100, {top.score - s.score:.1f} points behind "
-                    f"{top.model.name}, which is better on {_gap_words(_gaps(top, s)) or 'ties'}.")
+        if top.score - s.score >= LEVEL_POINTS:
+            lines[0] = (f"Ranks #{rank_no} with {s.score:.1f}/100, {top.score - s.score:.1f} points "
+                        f"behind {top.model.name}, which is better on "
+                        f"{_gap_words(_gaps(top, s)) or SPREAD}.")
+        else:
+            lines[0] = (f"Ranks #{rank_no} with {s.score:.1f}/100, level with {top.model.name} (less "
+                        f"than {LEVEL_POINTS:g} points apart); {_tie_break(top, s)}.")
         above = ranked[rank_no - 2]
         if above is not top:
             lines.append(f"Just above it, {above.model.name} leads on "
-                         f"{_gap_words(_gaps(above, s), 2) or 'ties'}.")
+                         f"{_gap_words(_gaps(above, s), 2) or SPREAD}.")
         ahead = _gaps(s, top)
         if ahead:
             lines.append(f"It beats the pick on {_gap_words(ahead, 2)}.")

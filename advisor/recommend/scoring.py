@@ -42,6 +42,8 @@ UNKNOWN_COST = 0.5
 (the value a plan costing exactly the budget gets); the plan's confidence note says why."""
 DEFAULT_SPEED_TARGET = 20.0
 """Tokens/s that counts as fully interactive when the user states no minimum (faster than reading)."""
+MIN_RESULTS_FOR_HIGH = 2
+"""One benchmark result is thin evidence: confidence is at most medium until there are two."""
 COST_REFERENCE_USD = 50.0
 """Monthly cost at which the cost value is 0.5 when the user gives no budget."""
 
@@ -105,7 +107,7 @@ def assess_quality(model: Model, table: QualityTable, c: Constraints) -> Quality
                        note="no benchmark evidence in the catalog; judged by model size only"),
             ("no benchmark evidence: quality judged from model size alone",))
     level: Literal["high", "medium", "low"] = (
-        "high" if share >= 0.75 else "medium" if share >= 0.4 else "low")
+        "high" if share >= 0.75 and n >= MIN_RESULTS_FOR_HIGH else "medium" if share >= 0.4 else "low")
     return QualityAssessment(
         value, value * 100,
         Confidence(level=level, value=round(share, 2),

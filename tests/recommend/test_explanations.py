@@ -1,0 +1,46 @@
+"""Explanations say what separates close models, and confidence needs more than one result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.schema import Model, Sourced, TaskEvidence
+from advisor.catalog.store import load_bundled
+from advisor.recommend.constraints import Constraints, Deployment
+from advisor.recommend.engine import recommend
+from advisor.recommend.quality import fit_quality
+from advisor.recommend.scoring import assess_quality
+
+D = date(2026, 1, 1)
+
+
+def test_a_tie_is_called_level_and_the_tie_break_is_named() -> None:
+    cat = load_bundled()
+    original = cat.models["openai/gpt-4.1"]
+    twin = original.model_copy(update={"id": "openai/gpt-4.1-twin", "name": "GPT-4.1 twin"})
+    catalog = replace(cat, models={original.id: original, twin.id: twin})
+    result = recommend(catalog, Constraints(deployment=Deployment.API), today=D)
+    first, second = result.recommendations[:2]
+    assert round(first.score, 6) == round(second.score, 6)
+    assert "level with GPT-4.1 twin" in first.explanation[0]
+    assert "order of their ids" in first.explanation[0]
+    assert "level with GPT-4.1" in second.explanation[0]
+    assert "points ahead" not in first.explanation[0]
+
+
+def _model(mid: str, **scores: float) -> Model:
+    evidence = tuple(TaskEvidence(benchmark=b, score=v, source="test", as_of=D) for b, v in scores.items())
+    return Model(id=f"t/{mid}", name=mid, family="t", vendor="t", open_weights=False, license="x",
+                 evidence=evidence, facts=Sourced(source="test", as_of=D))
+
+
+def test_one_benchmark_result_is_at_most_medium_confidence() -> None:
+    models = [_model("one", **{"LiveCodeBench": 40.0}),
+              _model("two", **{"LiveCodeBench": 50.0, "SWE-bench Verified": 60.0}),
+              _model("three", **{"LiveCodeBench": 30.0, "SWE-bench Verified": 20.0})]
+    table = fit_quality(models)
+    c = Constraints(tasks={Task.CODING: 1.0})
+    assert assess_quality(models[0], table, c).confidence.level == "medium"
+    assert assess_quality(models[1], table, c).confidence.level == "high"
