@@ -30,16 +30,16 @@ def test_a_tie_is_called_level_and_the_tie_break_is_named() -> None:
     assert "points ahead" not in first.explanation[0]
 
 
-def _model(mid: str, **scores: float) -> Model:
+def _model(mid: str, scores: dict[str, float]) -> Model:
     evidence = tuple(TaskEvidence(benchmark=b, score=v, source="test", as_of=D) for b, v in scores.items())
     return Model(id=f"t/{mid}", name=mid, family="t", vendor="t", open_weights=False, license="x",
                  evidence=evidence, facts=Sourced(source="test", as_of=D))
 
 
 def test_one_benchmark_result_is_at_most_medium_confidence() -> None:
-    models = [_model("one", **{"LiveCodeBench": 40.0}),
-              _model("two", **{"LiveCodeBench": 50.0, "SWE-bench Verified": 60.0}),
-              _model("three", **{"LiveCodeBench": 30.0, "SWE-bench Verified": 20.0})]
+    models = [_model("one", {"LiveCodeBench": 40.0}),
+              _model("two", {"LiveCodeBench": 50.0, "SWE-bench Verified": 60.0}),
+              _model("three", {"LiveCodeBench": 30.0, "SWE-bench Verified": 20.0})]
     table = fit_quality(models)
     c = Constraints(tasks={Task.CODING: 1.0})
     assert assess_quality(models[0], table, c).confidence.level == "medium"
