@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -97,25 +97,40 @@ def api_cost_notes(offering: Offering, usage: Usage, reasoning: bool = False) ->
     return notes
 
 
-def electricity_usd(tokens_per_s: F, usage: Usage, power_watts: float, price_usd_per_kwh: float) -> F:
-    """Electricity for the hours generation keeps the machine busy (floats or numpy arrays)."""
-    hours = usage.tokens_per_month * usage.output_share / tokens_per_s / 3600
-    return hours * power_watts / 1000 * price_usd_per_kwh
+def generated_per_answer_token(usage: Usage, reasoning: bool | npt.NDArray[np.bool_]) -> Any:
+    """Tokens a model generates per answer token: 1, plus the thinking tokens of a reasoning model
+    (the same overhead its API bill counts). A float for a bool, an array for an array."""
+    return 1.0 + usage.reasoning_overhead * (reasoning * 1.0)
+
+
+def electricity_usd(tokens_per_s: F, usage: Usage, power_watts: float, price_usd_per_kwh: float,
+                    reasoning: B = False) -> F:  # type: ignore[assignment]
+    """Electricity for the hours generation (thinking included) keeps the machine busy (floats or
+    numpy arrays)."""
+    generated = usage.tokens_per_month * usage.output_share * generated_per_answer_token(usage, reasoning)
+    hours = generated / tokens_per_s / 3600
+    usd: F = hours * power_watts / 1000 * price_usd_per_kwh
+    return usd
 
 
 def self_host_monthly_cost(hardware: HardwareProfile, tokens_per_s: float | None, usage: Usage,
-                           settings: CostSettings) -> Cost:
+                           settings: CostSettings, reasoning: bool = False) -> Cost:
     """Electricity for the hours the volume keeps the machine busy generating at `tokens_per_s`
-    (+ write-off if asked). Prompt processing is much faster than generation and is not counted."""
+    (thinking tokens included for a reasoning model; + write-off if asked). Prompt processing is
+    much faster than generation and is not counted."""
     notes: list[str] = []
     total = 0.0
     complete = True
     speed = tokens_per_s or 0.0
     if hardware.power_watts and speed > 0:
-        hours = usage.tokens_per_month * usage.output_share / speed / 3600
+        generated = usage.tokens_per_month * usage.output_share * generated_per_answer_token(usage, reasoning)
+        hours = generated / speed / 3600
         kwh = hours * hardware.power_watts / 1000
-        total += float(electricity_usd(speed, usage, hardware.power_watts, settings.power_price_usd_per_kwh))
-        notes.append(f"{hours:,.0f} h busy x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "
+        total += float(electricity_usd(speed, usage, hardware.power_watts, settings.power_price_usd_per_kwh,
+                                       reasoning))
+        thinking = (f" (answers plus {usage.reasoning_overhead:g}x as many thinking tokens)"
+                    if reasoning and usage.reasoning_overhead else "")
+        notes.append(f"{hours:,.0f} h busy{thinking} x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "
                      f"${settings.power_price_usd_per_kwh:g}/kWh")
     else:
         complete = False

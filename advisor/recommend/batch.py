@@ -16,7 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from advisor.estimate.batch import GPU, NO_FIT, OFFLOAD, SizedColumns, size_columns, time_to_first_token
-from advisor.estimate.cost import Usage, api_bill_usd, electricity_usd, hardware_write_off_usd
+from advisor.estimate.cost import (
+    Usage,
+    api_bill_usd,
+    electricity_usd,
+    generated_per_answer_token,
+    hardware_write_off_usd,
+)
 from advisor.estimate.memory import GB
 from advisor.estimate.quant import KV_TYPES
 from advisor.recommend.columns import QUANT_NAMES, QUANT_QUALITY, Columns
@@ -54,6 +60,7 @@ class LocalOption:
     present: Bools  # the option exists (an alternative only when it fits on the GPU)
     quant: Ints  # index into QUANT_NAMES
     sized: SizedColumns
+    answer_speed: Floats  # answer tokens/s: decode speed / tokens generated per answer token
     ttft: Floats  # seconds to the first token of a typical prompt; NaN = unknown
     cost: Floats
     cost_known: Bools
@@ -216,35 +223,40 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     best_quant = quants[np.arange(n), choice]
     has_plan = block == 0
     ttft = time_to_first_token(fp, hw, est)
+    reasoning = cols.reasoning[idx]
     options = [_local_option(c, hw_settings=settings, usage=usage, present=has_plan, quant=best_quant,
-                             sized=best_sized, ttft=ttft)]
+                             sized=best_sized, ttft=ttft, reasoning=reasoning)]
     best_on_gpu = has_plan & (best_sized.placement == GPU)
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     for j, name in enumerate(ALTERNATIVE_QUANTS):
         alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est)
         present = best_on_gpu & (best_quant != q_pos[name]) & (alt.placement == GPU)
         options.append(_local_option(c, hw_settings=settings, usage=usage, present=present,
-                                     quant=np.full(n, q_pos[name], dtype=np.int64), sized=alt, ttft=ttft))
+                                     quant=np.full(n, q_pos[name], dtype=np.int64), sized=alt, ttft=ttft,
+                                     reasoning=reasoning))
     return block, tuple(options)
 
 
 def _local_option(c: Constraints, *, hw_settings: PlanSettings, usage: Usage, present: Bools, quant: Ints,
-                  sized: SizedColumns, ttft: Floats) -> LocalOption:
+                  sized: SizedColumns, ttft: Floats, reasoning: Bools) -> LocalOption:
     hw = c.hardware
     assert hw is not None
     speed = sized.decode[1]
+    answer_speed = speed / generated_per_answer_token(usage, reasoning)
     cost_known = ~np.isnan(speed) & (speed > 0) if hw.power_watts else np.zeros(len(speed), dtype=np.bool_)
     cost = np.zeros(len(speed))
     if hw.power_watts:
         with np.errstate(divide="ignore", invalid="ignore"):
-            power = electricity_usd(speed, usage, hw.power_watts, hw_settings.cost.power_price_usd_per_kwh)
+            power = electricity_usd(speed, usage, hw.power_watts, hw_settings.cost.power_price_usd_per_kwh,
+                                    reasoning)
         cost = np.where(cost_known, power, 0.0)
     cost = cost + hardware_write_off_usd(hw, hw_settings.cost)
     fail_speed = np.zeros(len(speed), dtype=np.bool_)
     if c.min_tokens_per_s:
         fail_speed = ~np.isnan(speed) & (speed < c.min_tokens_per_s)
     ttft = np.where(sized.placement == NO_FIT, np.nan, ttft)
-    return LocalOption(present, quant, sized, ttft, cost, cost_known, sized.placement == NO_FIT, fail_speed)
+    return LocalOption(present, quant, sized, answer_speed, ttft, cost, cost_known, sized.placement == NO_FIT,
+                       fail_speed)
 
 
 def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints) -> ApiOptions:
@@ -317,7 +329,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
         s = opt.sized
         parts_at.append(rows)
         parts_kind.append(np.full(len(rows), option_kind, dtype=np.int64))
-        gather.append((rows, QUANT_QUALITY[opt.quant[rows]], s.decode[1][rows], opt.cost[rows],
+        gather.append((rows, QUANT_QUALITY[opt.quant[rows]], opt.answer_speed[rows], opt.cost[rows],
                        opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD))
     api_pick = np.flatnonzero(api.ok & model_ok[api.at])
     api_at = api.at[api_pick]

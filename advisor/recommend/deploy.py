@@ -41,6 +41,7 @@ class Plan:
     decode_tokens_per_s: float | None = None
     decode_low: float | None = None
     decode_high: float | None = None
+    answer_tokens_per_s: float | None = None  # local reasoning model: speed net of thinking tokens
     time_to_first_token_s: float | None = None
     cost_notes: tuple[str, ...] = ()
     cost_known: bool = True
@@ -59,7 +60,8 @@ class Plan:
             available_gb=self.available_gb, weights_gb=self.weights_gb, kv_cache_gb=self.kv_cache_gb,
             overhead_gb=self.overhead_gb, gpu_layers=self.gpu_layers, total_layers=self.total_layers,
             decode_tokens_per_s=self.decode_tokens_per_s, decode_low=self.decode_low,
-            decode_high=self.decode_high, time_to_first_token_s=ttft,
+            decode_high=self.decode_high, answer_tokens_per_s=self.answer_tokens_per_s,
+            time_to_first_token_s=ttft,
             monthly_cost_usd=self.monthly_cost_usd, cost_notes=self.cost_notes,
             cost_known=self.cost_known,
             price_input_usd_per_mtok=self.price_input_usd_per_mtok,

@@ -153,6 +153,11 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     if s.model.capabilities.reasoning and plan.mode == "api":
         out.append("A reasoning model: thinking tokens are billed as output and included in the "
                    "cost estimate.")
+    if plan.mode == "local" and plan.answer_tokens_per_s is not None:
+        out.append(f"A reasoning model: it generates its thinking before the answer, so at about "
+                   f"{plan.decode_tokens_per_s or 0:.0f} tokens/s the answer itself arrives at about "
+                   f"{plan.answer_tokens_per_s:.0f} tokens/s; the speed score and the electricity "
+                   "count the thinking tokens.")
     if lic and lic.conditions and lic.license_class.value != "permissive":
         out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
     needs = [n for n in c.languages if not n.required]

@@ -38,6 +38,11 @@ class DeploymentPlan(Frozen):
     )
     decode_low: float | None = Field(default=None, description="Local: pessimistic speed.")
     decode_high: float | None = Field(default=None, description="Local: optimistic speed.")
+    answer_tokens_per_s: float | None = Field(
+        default=None,
+        description="Local reasoning model: expected speed of the answer once its thinking tokens "
+        "are counted (decode speed / (1 + thinking tokens per answer token)); what the speed score uses.",
+    )
     time_to_first_token_s: float | None = Field(
         default=None, description="Local: prompt processing time for a typical prompt."
     )

@@ -32,7 +32,8 @@ def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
     local = plan.mode == "local"
     ctx = s.model.context_window_tokens if local else plan.context_tokens
     memory = plan.memory_gb if local and plan.memory_gb is not None else math.nan
-    speed = plan.decode_tokens_per_s if local and plan.decode_tokens_per_s is not None else math.nan
+    speed = plan.answer_tokens_per_s or plan.decode_tokens_per_s if local else None
+    speed = math.nan if speed is None else speed
     return {
         Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],
         Factor.COST: float(cost_value(plan.monthly_cost_usd, c)) if plan.cost_known else UNKNOWN_COST,
