@@ -194,6 +194,8 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
             "memory_gb": None if dep.memory_gb is None else round(dep.memory_gb, 2),
             "decode_tokens_per_s": (None if dep.decode_tokens_per_s is None
                                     else round(dep.decode_tokens_per_s, 1)),
+            "answer_tokens_per_s": (None if dep.answer_tokens_per_s is None
+                                    else round(dep.answer_tokens_per_s, 1)),
             "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
             "cost_known": dep.cost_known,
         },

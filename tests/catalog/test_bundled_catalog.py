@@ -20,7 +20,8 @@ REQUIRED = [
     "qwen/qwen2.5-32b-instruct",
     "qwen/qwen2.5-72b-instruct", "qwen/qwen2.5-coder-7b-instruct", "qwen/qwen2.5-coder-32b-instruct",
     # hosted Qwen
-    "qwen/qwen3.5-plus", "qwen/qwen3.6-max-preview", "qwen/qwen3.6-flash", "qwen/qwen-mt",
+    "qwen/qwen3.5-plus", "qwen/qwen3.5-flash", "qwen/qwen3.6-max-preview", "qwen/qwen3.6-flash",
+    "qwen/qwen-mt",
     # DeepSeek, Kimi, GLM
     "deepseek/deepseek-v3", "deepseek/deepseek-r1", "deepseek/deepseek-r1-distill-qwen-14b",
     "deepseek/deepseek-r1-distill-qwen-32b", "deepseek/deepseek-r1-distill-llama-70b",
