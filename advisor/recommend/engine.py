@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar, overload
 
 import numpy as np
 
 from advisor import __version__
 from advisor.catalog.schema import License, Model
 from advisor.catalog.store import Catalog, no_gc
-from advisor.estimate.batch import PLACEMENTS
-from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
-from advisor.estimate.memory import GB
-from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, Evaluation, evaluate
-from advisor.recommend.columns import QUANT_NAMES, Columns, build_columns
-from advisor.recommend.constraints import Constraints, Deployment, Factor
-from advisor.recommend.deploy import Plan, PlanSettings, tokens_text
+from advisor.recommend.batch import Evaluation, evaluate
+from advisor.recommend.columns import Columns, build_columns
+from advisor.recommend.constraints import Constraints
+from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.explain import assumptions_for, build_recommendations
-from advisor.recommend.filters import Failure, language_notes, model_failures
 from advisor.recommend.quality import QualityTable, fit_quality
+from advisor.recommend.ranked import LazyList, Rejected, Scored, rejected_at, scored_at
 from advisor.recommend.result import Exclusion, RecommendationResult
-from advisor.recommend.scoring import QualityAssessment, assess_quality
 
 Progress = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A model that passed every hard constraint, in its best deployment."""
-
-    model: Model
-    score: float
-    points: dict[Factor, float]
-    values: dict[Factor, float]
-    shares: dict[Factor, float]
-    quality: QualityAssessment
-    plan: Plan
-    alternatives: tuple[Plan, ...]
-    language_notes: tuple[str, ...]
-
-    def sort_key(self) -> tuple[float, float, float, str]:
-        """Higher score first; ties by quality, then lower cost, then id (deterministic)."""
-        return (-round(self.score, 6), -self.quality.value, self.plan.monthly_cost_usd, self.model.id)
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A model that failed a hard constraint, with every failure."""
-
-    model: Model
-    failures: tuple[Failure, ...]
-    best_plan: Plan | None  # the closest deployment (for counterfactuals)
 
 
 _QUALITY_CACHE: dict[int, tuple[dict[str, Model], QualityTable]] = {}
@@ -93,195 +58,13 @@ class Ranking:
     their objects when they are read, so ranking 16,000 models does not build 16,000 objects."""
 
     def __init__(self, evaluation: Evaluation, hidden: list[Model], table: QualityTable) -> None:
-        self.evaluation = evaluation
+        ev = self.evaluation = evaluation
         self.hidden = hidden
-        self.scored: Sequence[Scored] = _Lazy(len(evaluation.order),
-                                              lambda i: _scored(evaluation, int(evaluation.order[i]), table))
-        ev = evaluation
-        rejected = np.flatnonzero(ev.best < 0)
-        rejected = rejected[np.argsort(ev.cols.id_rank[ev.idx[rejected]], kind="stable")]
-        self.rejected: Sequence[Rejected] = _Lazy(len(rejected),
-                                                  lambda i: _rejected(evaluation, int(rejected[i])))
-
-
-T = TypeVar("T")
-
-
-class _Lazy(Sequence[T]):
-    """A read-only list whose items are made on first access."""
-
-    def __init__(self, length: int, make: Callable[[int], T]) -> None:
-        self._items: list[T | None] = [None] * length
-        self._make = make
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[T]: ...
-
-    def __getitem__(self, i: int | slice) -> T | list[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self._items)))]
-        item = self._items[i]
-        if item is None:
-            item = self._items[i] = self._make(i if i >= 0 else len(self._items) + i)
-        return item
-
-
-def _scored(ev: Evaluation, at: int, table: QualityTable) -> Scored:
-    """The passing model at position `at`, in its best deployment, from the arrays."""
-    model = ev.cols.models[int(ev.idx[at])]
-    opts = ev.options
-    first = int(ev.best[at])
-    end = int(np.searchsorted(opts.at, at, side="right"))
-    plans = [_plan(ev, at, int(opts.kind[r]), int(opts.api[r])) for r in range(first, end)]
-    return Scored(
-        model=model, score=float(opts.score[first]),
-        points={f: float(v[first]) for f, v in opts.points.items()},
-        values={f: float(v[first]) for f, v in opts.values.items()},
-        shares=dict(ev.shares), quality=assess_quality(model, table, ev.c), plan=plans[0],
-        alternatives=tuple(plans[1:]), language_notes=tuple(language_notes(model, ev.c)))
-
-
-def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
-    """The deployment `kind` (a local option, or API offering row `api_row`) of the model at `at`."""
-    c = ev.c
-    model = ev.cols.models[int(ev.idx[at])]
-    if kind == API_KIND:
-        row = int(ev.api.row[api_row])
-        offering = model.offerings[int(ev.cols.offerings.position[row])]
-        notes = api_cost_notes(offering, ev.usage, reasoning=bool(model.capabilities.reasoning))
-        ctx = int(ev.cols.offerings.context[row])
-        return Plan(
-            mode="api", provider=offering.provider, monthly_cost_usd=float(ev.api.cost[api_row]),
-            cost_notes=tuple(notes), price_input_usd_per_mtok=offering.price_input_usd_per_mtok,
-            price_output_usd_per_mtok=offering.price_output_usd_per_mtok,
-            prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None)
-    opt = ev.local[kind]
-    hw = c.hardware
-    assert hw is not None
-    s = opt.sized
-    decode = [float(d[at]) for d in s.decode]
-    known = not math.isnan(decode[1])
-    reasoning = bool(ev.cols.reasoning[int(ev.idx[at])])
-    cost = self_host_monthly_cost(hw, decode[1] if known else None, ev.usage, ev.settings.cost, reasoning)
-    answer = float(opt.answer_speed[at])
-    ttft = float(opt.ttft[at])
-    return Plan(
-        mode="local", quantization=QUANT_NAMES[int(opt.quant[at])],
-        placement=PLACEMENTS[int(s.placement[at])], memory_gb=float(s.total[at]) / GB,
-        available_gb=s.available / GB, weights_gb=float(s.weights[at]) / GB, kv_cache_gb=float(s.kv[at]) / GB,
-        overhead_gb=float(s.overhead[at]) / GB, gpu_layers=int(s.gpu_layers[at]),
-        total_layers=int(ev.cols.footprints.layers[int(ev.idx[at])]),
-        decode_tokens_per_s=decode[1] if known else None, decode_low=decode[0] if known else None,
-        decode_high=decode[2] if known else None,
-        answer_tokens_per_s=answer if known and reasoning else None,
-        time_to_first_token_s=None if math.isnan(ttft) else ttft,
-        monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
-        cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
-        source=(model, hw))
-
-
-def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure, ...]]]:
-    """Every deployment of the model at `at` with the rules it fails, local first, in catalog order."""
-    c = ev.c
-    model = ev.cols.models[int(ev.idx[at])]
-    out: list[tuple[Plan | None, tuple[Failure, ...]]] = []
-    block = int(ev.local_block[at])
-    if block > 0:
-        out.append((None, (_block_failure(ev, at, block),)))
-    elif block == 0:
-        for kind, opt in enumerate(ev.local):
-            if not opt.present[at]:
-                continue
-            plan = _plan(ev, at, kind, -1)
-            failures = []
-            if opt.fail_memory[at]:
-                failures.append(Failure(
-                    "memory", f"needs {plan.memory_gb:.1f} GB at {plan.quantization} with "
-                              f"{tokens_text(c.min_context_tokens)} context; you have "
-                              f"{plan.available_gb:.1f} GB"))
-            if opt.fail_speed[at]:
-                failures.append(Failure(
-                    "speed", f"about {plan.decode_tokens_per_s:.1f} tokens/s at {plan.quantization} "
-                             f"({plan.placement}); you need {c.min_tokens_per_s:g}"))
-            out.append((plan, tuple(failures)))
-    elif c.deployment is Deployment.LOCAL or c.data_must_stay_local:
-        reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
-                  else "local deployment is not allowed")
-        out.append((None, (Failure("deployment", reason),)))
-    api = ev.api
-    for r in np.flatnonzero(api.at == at).tolist():
-        plan = _plan(ev, at, API_KIND, r)
-        out.append((plan, tuple(api_failures(ev, r, plan))))
-    if c.api_allowed and not model.offerings and not c.local_allowed:
-        out.append((None, (Failure("deployment", "no hosted API serves it in the catalog"),)))
-    return out
-
-
-def _block_failure(ev: Evaluation, at: int, block: int) -> Failure:
-    c = ev.c
-    if block == CLOSED_WEIGHTS:
-        return Failure("deployment", "weights are not published, so it cannot run on your hardware")
-    if block == LOCAL_CONTEXT:
-        native = int(ev.cols.context[int(ev.idx[at])])
-        return Failure("context", f"runs locally with at most {native:,} tokens of context; you need "
-                                  f"{c.min_context_tokens:,}")
-    return Failure("architecture", f"cannot estimate memory: {ev.cols.estimate_error[int(ev.idx[at])]}")
-
-
-def api_failures(ev: Evaluation, r: int, plan: Plan) -> list[Failure]:
-    """The region, training, context and budget rules API offering row `r` fails, in words."""
-    c, api = ev.c, ev.api
-    row = int(api.row[r])
-    model = ev.cols.models[int(ev.cols.offerings.model[row])]
-    offering = model.offerings[int(ev.cols.offerings.position[row])]
-    failures: list[Failure] = []
-    if api.fail_region[r]:
-        if not offering.regions:
-            failures.append(Failure("region", f"{offering.provider} does not state where data is processed"))
-        else:
-            failures.append(Failure("region", f"{offering.provider} processes data in "
-                                              f"{', '.join(offering.regions)}, not in "
-                                              f"{', '.join(sorted(set(c.allowed_regions)))}"))
-    if api.fail_training[r]:
-        state = ("may train on API data" if offering.trains_on_data
-                 else "does not state whether it trains on API data")
-        failures.append(Failure("training", f"{offering.provider} {state}"))
-    if api.fail_context[r]:
-        failures.append(Failure("context", f"{offering.provider} serves {plan.context_tokens:,} tokens of "
-                                           f"context; you need {c.min_context_tokens:,}"))
-    if api.fail_budget[r]:
-        failures.append(Failure("budget", f"costs about ${plan.monthly_cost_usd:,.2f}/month via "
-                                          f"{offering.provider} for {tokens_text(c.tokens_per_month)} "
-                                          f"tokens; your budget is ${c.budget_usd_month:,.2f}"))
-    return failures
-
-
-def _rejected(ev: Evaluation, at: int) -> Rejected:
-    """The failing model at `at` with every failure, worded."""
-    model = ev.cols.models[int(ev.idx[at])]
-    all_failures = model_failures(model, ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])],
-                                  ev.c)
-    outcomes = _outcomes(ev, at)
-    best_plan: Plan | None = None
-    # Report the failures of each kind of deployment once: local, and the cheapest API.
-    local = [o for o in outcomes if o[0] is not None and o[0].mode == "local"]
-    apis = sorted((o for o in outcomes if o[0] is not None and o[0].mode == "api"),
-                  key=lambda o: o[0].monthly_cost_usd if o[0] else 0.0)
-    seen: set[str] = {f.reason for f in all_failures}
-    for plan, failures in [*local, *apis[:1], *(o for o in outcomes if o[0] is None)]:
-        for f in failures:
-            if f.reason not in seen:
-                all_failures.append(f)
-                seen.add(f.reason)
-        if best_plan is None and plan is not None:
-            best_plan = plan
-    return Rejected(model, tuple(all_failures), best_plan)
+        order = ev.order
+        self.scored: Sequence[Scored] = LazyList(len(order), lambda i: scored_at(ev, int(order[i]), table))
+        failed = np.flatnonzero(ev.best < 0)
+        failed = failed[np.argsort(ev.cols.id_rank[ev.idx[failed]], kind="stable")]
+        self.rejected: Sequence[Rejected] = LazyList(len(failed), lambda i: rejected_at(ev, int(failed[i])))
 
 
 def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,

@@ -13,7 +13,7 @@ from advisor.recommend.result import DeploymentPlan, Recommendation
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
     from advisor.recommend.deploy import Plan, PlanSettings
-    from advisor.recommend.engine import Scored
+    from advisor.recommend.ranked import Scored
 
 FACTORS = tuple(Factor)
 FACTOR_WORDS = {
