@@ -161,7 +161,7 @@ def render_csv(result: RecommendationResult) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["rank", "model_id", "name", "score", "mode", "quantization", "provider",
                      "memory_gb", "decode_tokens_per_s", "monthly_cost_usd", "license", "license_class",
-                     "confidence", "excluded_because"])
+                     "confidence", "excluded_because", "answer_tokens_per_s"])
     for r in result.recommendations:
         d = r.deployment
         writer.writerow([csv_cell(v) for v in (
@@ -169,10 +169,11 @@ def render_csv(result: RecommendationResult) -> str:
             "" if d.memory_gb is None else round(d.memory_gb, 2),
             "" if d.decode_tokens_per_s is None else round(d.decode_tokens_per_s, 1),
             round(d.monthly_cost_usd, 2) if d.cost_known else "", r.license_id, r.license_class,
-            r.confidence.level, "")])
+            r.confidence.level, "",
+            "" if d.answer_tokens_per_s is None else round(d.answer_tokens_per_s, 1))])
     for e in result.excluded:
         writer.writerow([csv_cell(v) for v in ("", e.model_id, e.name, "", "", "", "", "", "", "", "", "", "",
-                                               "; ".join(e.reasons))])
+                                               "; ".join(e.reasons), "")])
     return buf.getvalue()
 
 

@@ -140,7 +140,11 @@ class RankingModel(QAbstractTableModel):
         if col == self.RUNS:
             return "\n".join(dep.cost_notes) or dep.summary()
         if col == self.SPEED and dep.decode_low and dep.decode_high:
-            return f"likely between {dep.decode_low:.0f} and {dep.decode_high:.0f} tokens/s"
+            tip = f"likely between {dep.decode_low:.0f} and {dep.decode_high:.0f} tokens/s"
+            if dep.answer_tokens_per_s is not None:
+                tip += (f"\nA reasoning model: thinking comes first, so the answer itself arrives at "
+                        f"about {dep.answer_tokens_per_s:.0f} tokens/s")
+            return tip
         if col == self.LICENSE:
             return rec.license_name
         if col == self.CONFIDENCE:
