@@ -22,9 +22,15 @@ from typing import Any
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.hf_config import model_from_hf_config
 from advisor.catalog.importing import CSV_OPTIONAL, CSV_REQUIRED, parse_csv
-from advisor.catalog.overlay import parse_overlay
+from advisor.catalog.overlay import parse_overlay, parse_overlay_bytes
 from advisor.catalog.refresh import refresh_incoming
-from advisor.catalog.store import load_bundled, parse_document, parse_json_bytes, to_document
+from advisor.catalog.store import (
+    load_bundled,
+    parse_document,
+    parse_document_bytes,
+    parse_json_bytes,
+    to_document,
+)
 from advisor.recommend.constraints import parse_scenario
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
@@ -74,6 +80,15 @@ def random_csv(rng: random.Random) -> str:
 
 def mutated(rng: random.Random, base: Any) -> Any:
     return mutated_catalog(rng, base) if isinstance(base, dict) else base
+
+
+def random_overlay(rng: random.Random, base: dict[str, Any]) -> Any:
+    """An overlay of a few real models: sound half the time (the one-pass path takes it), mutated
+    otherwise (the entry-by-entry path words the problems)."""
+    models = json.loads(json.dumps(rng.sample(base["models"], rng.randint(0, 4))))
+    doc = {"schema_version": 1, "kind": "model-advisor-overlay", "models": models, "licenses": [],
+           "hidden": [m["id"] for m in models[:1]]}
+    return doc if rng.random() < 0.5 else mutated_catalog(rng, doc)
 
 
 def run(name: str, n: int, make: Callable[[int], object], load: Callable[[object], object]) -> int:
@@ -156,6 +171,13 @@ def main() -> int:
         total += run(f"{kind} (random JSON)", args.n, make, load)
     total += run("catalog document (mutated real)", args.n, lambda _i: mutated_catalog(rng, base),
                  lambda d: parse_document(d, "fuzz.json"))
+    # The one-pass fast paths (a sound file validated straight from its bytes), fed the same inputs.
+    total += run("catalog document bytes (mutated real)", args.n,
+                 lambda _i: json.dumps(mutated_catalog(rng, base)).encode(),
+                 lambda b: parse_document_bytes(b if isinstance(b, bytes) else b"", "fuzz.json"))
+    total += run("overlay bytes (random JSON)", args.n,
+                 lambda _i: json.dumps(random_overlay(rng, base)).encode(),
+                 lambda b: parse_overlay_bytes(b if isinstance(b, bytes) else b"", "fuzz.json"))
     total += run("raw bytes", args.n, lambda _i: rng.randbytes(rng.randint(0, 300)),
                  lambda b: parse_json_bytes(b if isinstance(b, bytes) else b"", "fuzz.json"))
     total += run("CSV import (random)", args.n, lambda _i: random_csv(rng),

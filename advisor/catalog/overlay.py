@@ -84,12 +84,17 @@ def read_overlay(path: Path) -> Overlay:
     if not path.exists():
         return Overlay()
     name = str(path)
+    return parse_overlay_bytes(read_file_bytes(path, name), name)
+
+
+def parse_overlay_bytes(raw: bytes, name: str) -> Overlay:
+    """An overlay from a file's bytes: one validating pass when it is sound and of this version;
+    otherwise the entry-by-entry path that migrates old versions and words every problem."""
     with no_gc():  # thousands of entries: see store.no_gc
-        raw = read_file_bytes(path, name)
-        try:  # a sound file of this version: one pydantic-core pass over the bytes
+        try:
             fast = _overlay_adapter().validate_json(raw)
         except (ValidationError, ValueError, RecursionError):
-            fast = None  # the entry-by-entry path migrates old versions and words every problem
+            fast = None
         if fast is not None:
             return Overlay(models={m.id: m for m in fast.models},
                            licenses={lic.id: lic for lic in fast.licenses},
