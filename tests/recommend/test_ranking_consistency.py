@@ -64,3 +64,18 @@ def test_ranked_objects_match_the_arrays(c: Constraints) -> None:
             assert alt is not s.plan
     for r in ranking.rejected:
         assert r.failures, f"{r.model.id} was excluded without a reason"
+
+
+def test_empty_pools_rank_to_nothing_without_errors() -> None:
+    from dataclasses import replace  # noqa: PLC0415
+
+    from advisor.recommend.engine import recommend  # noqa: PLC0415
+
+    c = Constraints()
+    assert not rank(CATALOG, c, today=TODAY, models=[]).scored
+    all_hidden = recommend(replace(CATALOG, hidden=frozenset(CATALOG.models)), c, today=TODAY)
+    assert not all_hidden.recommendations
+    assert len(all_hidden.excluded) == len(CATALOG.models)
+    assert all(e.reasons == ("hidden by you in the catalog",) for e in all_hidden.excluded)
+    empty = recommend(replace(CATALOG, models={}), c, today=TODAY)
+    assert (empty.recommendations, empty.excluded) == ((), ())
