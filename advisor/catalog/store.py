@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -246,6 +247,21 @@ def _document_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(_Document)
 
 
+class _CollectorPause:
+    """Process-wide state of `no_gc`: several threads may pause the collector at once (the window
+    ranks on one worker while another imports), so only the first pause switches it off and only
+    the last one out switches it back on (and freezes, if any pause asked to)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+        self.freeze = False
+
+
+_PAUSE = _CollectorPause()
+
+
 @contextmanager
 def no_gc(*, freeze: bool = True) -> Iterator[None]:
     """Building hundreds of thousands of small objects triggers the cyclic GC over and over (for
@@ -253,15 +269,23 @@ def no_gc(*, freeze: bool = True) -> Iterator[None]:
     `freeze`, on the way out the survivors are moved to the permanent generation (`gc.freeze`), so
     the collector does not walk a whole catalog again at its next pass; they are still freed by
     reference counting when the catalog is dropped."""
-    was = gc.isenabled()
-    gc.disable()
+    with _PAUSE.lock:
+        if _PAUSE.depth == 0:
+            _PAUSE.was_enabled = gc.isenabled()
+            gc.disable()
+        _PAUSE.depth += 1
+        _PAUSE.freeze = _PAUSE.freeze or freeze
     try:
         yield
     finally:
-        if was:
-            if freeze:
-                gc.freeze()
-            gc.enable()
+        with _PAUSE.lock:
+            _PAUSE.depth -= 1
+            if _PAUSE.depth == 0:
+                if _PAUSE.freeze:
+                    gc.freeze()
+                _PAUSE.freeze = False
+                if _PAUSE.was_enabled:
+                    gc.enable()
 
 
 def parse_document_bytes(raw: bytes, name: str) -> Catalog:

@@ -35,8 +35,8 @@ class FootprintColumns:
     """`Footprint` fields of n models as arrays (zeros where a model has no footprint)."""
 
     layers: Ints
-    full_kv: Ints  # full-attention layers x K+V (or MLA latent) elements per token
-    sliding_kv: Ints  # sliding-window layers x K+V elements per token
+    full_kv: Floats  # full-attention layers x K+V (or MLA latent) elements per token
+    sliding_kv: Floats  # sliding-window layers x K+V elements per token (floats: no int64 overflow)
     window: Ints
     linear_state: Floats  # linear-attention layers x state bytes per sequence
     vocab: Ints
@@ -56,8 +56,8 @@ class FootprintColumns:
 
         return cls(
             layers=np.maximum(icol(lambda f: f.layers), 1),  # 1 where no footprint
-            full_kv=icol(lambda f: f.full_layers * (f.mla_elems if f.mla else f.full_kv_elems)),
-            sliding_kv=icol(lambda f: f.sliding_layers * f.sliding_kv_elems),
+            full_kv=col(lambda f: f.full_layers * (f.mla_elems if f.mla else f.full_kv_elems)),
+            sliding_kv=col(lambda f: f.sliding_layers * f.sliding_kv_elems),
             window=icol(lambda f: f.window),
             linear_state=col(lambda f: f.linear_layers * f.linear_state_bytes),
             vocab=icol(lambda f: f.vocab),

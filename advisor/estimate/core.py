@@ -261,10 +261,18 @@ def candidate_quants(model: Model) -> list[str]:
     fiction. It gets MXFP4 and the quantizations with a published file size."""
     arch = model.architecture
     if arch is not None and (arch.native_dtype or "").lower() == "mxfp4":
-        published = [a.quantization for a in model.artifacts
-                     if a.file_size_gb and a.quantization.upper() != "MXFP4"]
-        return ["MXFP4", *dict.fromkeys(published)]
+        published = [_canonical(a.quantization) for a in model.artifacts if a.file_size_gb]
+        return ["MXFP4", *dict.fromkeys(q for q in published if q is not None and q != "MXFP4")]
     return list(GGUF_LADDER)
+
+
+def _canonical(name: str) -> str | None:
+    """A quantization's canonical name (`normalise`), or None for a name the estimator does not know
+    (an artifact labelled that way cannot be ranked against the others)."""
+    try:
+        return normalise(name)
+    except KeyError:
+        return None
 
 
 _RANK = {"gpu": 0, "gpu+cpu": 1, "cpu": 2}

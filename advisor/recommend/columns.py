@@ -207,7 +207,7 @@ def _quantizations(models: list[Model],
     """Candidate quantizations (best first, -1 padding), their weight bytes (+inf padding), and
     the weight bytes of the alternative quantizations."""
     cands = [candidate_quants(m) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
-    k = max((len(c) for c in cands), default=1)
+    k = max([1, *(len(c) for c in cands)])  # at least one column, even when no model can be sized
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     quant_rows: list[list[int]] = []
     weight_rows: list[list[float]] = []

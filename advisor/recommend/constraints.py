@@ -158,7 +158,9 @@ class Constraints(Frozen):
         description="Context the model must handle; local memory is estimated at this context.",
     )
     min_tokens_per_s: float | None = Field(
-        default=None, ge=0, description="Slowest acceptable generation speed (local models)."
+        default=None, ge=0,
+        description="Slowest acceptable generation speed of a local model, in tokens/s as measured "
+        "(a reasoning model's thinking tokens included; its answer speed is scored, not filtered).",
     )
     exclude_vendors: tuple[str, ...] = Field(
         default=(), description="Vendors whose models are ruled out (case-insensitive)."

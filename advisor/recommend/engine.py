@@ -77,7 +77,7 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
     if models is None:
         idx = np.arange(len(cols.models), dtype=np.int64)
     else:
-        idx = np.array([cols.position[m.id] for m in models], dtype=np.int64)
+        idx = np.array(list(dict.fromkeys(cols.position[m.id] for m in models)), dtype=np.int64)
     hidden: list[Model] = []
     if catalog.hidden:
         is_hidden = np.array([cols.models[i].id in catalog.hidden for i in idx.tolist()], dtype=np.bool_)

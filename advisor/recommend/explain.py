@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import License, Model
+from advisor.estimate.cost import Usage
 from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.filters import language_name
 from advisor.recommend.result import DeploymentPlan, Recommendation
@@ -214,9 +215,10 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
         "Budget limits hosted API bills; running on your own hardware is costed as electricity "
         "and scored under cost, not excluded by the budget.",
     ]
-    if c.reasoning_overhead is not None:
-        lines.append(f"Reasoning models spend {c.reasoning_overhead:g}x the output tokens on thinking, "
-                     "billed as output.")
+    overhead = (c.reasoning_overhead if c.reasoning_overhead is not None
+                else Usage.model_fields["reasoning_overhead"].default)
+    lines.append(f"Reasoning models spend {overhead:g}x the answer tokens on thinking: billed as output "
+                 "by hosted APIs, and counted in the answer speed and the electricity of a local run.")
     for name, info in type(settings.cost).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():

@@ -126,7 +126,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         total_layers=int(ev.cols.footprints.layers[int(ev.idx[at])]),
         decode_tokens_per_s=decode[1] if known else None, decode_low=decode[0] if known else None,
         decode_high=decode[2] if known else None,
-        answer_tokens_per_s=answer if known and reasoning else None,
+        answer_tokens_per_s=answer if known and reasoning and ev.usage.reasoning_overhead > 0 else None,
         time_to_first_token_s=None if math.isnan(ttft) else ttft,
         monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
         cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
