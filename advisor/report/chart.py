@@ -51,6 +51,49 @@ class ChartPoint:
     pick: bool
 
 
+Box = tuple[float, float, float, float]
+"""left, top, right, bottom in drawing units."""
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    """A label to place beside its point: the point's centre, the marker's half-size, the text size."""
+
+    x: float
+    y: float
+    marker: float
+    width: float
+    height: float
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(requests: list[LabelRequest], bounds: Box, gap: float = 3.0) -> list[Box | None]:
+    """Where each label goes, in the order given (the most important first): right and above its
+    point, else right and below, left and above, left and below — the first box inside `bounds`
+    that covers no labelled point's marker and no label already placed. None when none fits (the
+    point keeps its tooltip). The window and the reports place labels with this one rule."""
+    markers = [(r.x - r.marker, r.y - r.marker, r.x + r.marker, r.y + r.marker) for r in requests]
+    taken: list[Box] = []
+    out: list[Box | None] = []
+    for r in requests:
+        right, left = r.x + r.marker + gap, r.x - r.marker - gap - r.width
+        above, below = r.y - r.marker / 2 - r.height, r.y + r.marker / 2
+        found: Box | None = None
+        for x0, y0 in ((right, above), (right, below), (left, above), (left, below)):
+            box = (x0, y0, x0 + r.width, y0 + r.height)
+            inside = bounds[0] <= box[0] <= box[2] <= bounds[2] and bounds[1] <= box[1] <= box[3] <= bounds[3]
+            if inside and not any(_overlaps(box, o) for o in (*taken, *markers)):
+                found = box
+                break
+        if found is not None:
+            taken.append(found)
+        out.append(found)
+    return out
+
+
 def chart_points(result: RecommendationResult) -> list[ChartPoint]:
     """The ranked models that have a quality figure (models without evidence cannot be placed)."""
     front = set(result.pareto_front)
@@ -132,32 +175,28 @@ def quality_cost_svg(result: RecommendationResult, width: int = 720, height: int
         else:
             out.append(f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size}" height="{2 * size}" '
                        f'fill="{color}"{stroke}>{tip}</rect>')
-    out.extend(_labels(points, sx, sy, left + plot_w * 0.72))
+    out.extend(_labels(points, sx, sy, (float(left), float(top) - 4, float(width) - 4, float(top + plot_h))))
     out.append(_legend(left, height))
     out.append("</svg>")
     return "".join(out)
 
 
 def _labels(points: list[ChartPoint], sx: Callable[[float], float], sy: Callable[[float], float],
-            right_zone: float) -> list[str]:
+            bounds: Box) -> list[str]:
+    """Labels for the pick, then the Pareto front. Text width is estimated at 6.2 px per character
+    (6.7 bold) of the 11 px sans-serif the SVG uses; 13 px of line height."""
+    labelled = sorted((p for p in points if p.front or p.pick), key=lambda p: not p.pick)
+    texts = [_short(p.name) + (" (pick)" if p.pick else "") for p in labelled]
+    requests = [LabelRequest(sx(p.cost), sy(p.quality), 6.5 if p.pick else 4.5,
+                             len(t) * (6.7 if p.pick else 6.2), 13.0)
+                for p, t in zip(labelled, texts, strict=True)]
     out: list[str] = []
-    # Labels for the pick first, then the front; one that would overlap a drawn label is left out
-    # (its point keeps its tooltip). Text width is estimated at 6.2 px per character (11 px sans).
-    taken: list[tuple[float, float, float, float]] = []
-    for p in sorted((p for p in points if p.front or p.pick), key=lambda p: not p.pick):
-        x, y = sx(p.cost), sy(p.quality)
-        anchor = "end" if x > right_zone else "start"
-        dx = -9 if anchor == "end" else 9
-        weight = ' font-weight="bold"' if p.pick else ""
-        label = _short(p.name) + (" (pick)" if p.pick else "")
-        width = len(label) * (6.7 if p.pick else 6.2)
-        x0 = x + dx - (width if anchor == "end" else 0)
-        box = (x0, y - 17, x0 + width, y - 4)
-        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken):
+    for p, text, box in zip(labelled, texts, place_labels(requests, bounds), strict=True):
+        if box is None:
             continue
-        taken.append(box)
-        out.append(f'<text x="{x + dx:.1f}" y="{y - 6:.1f}" text-anchor="{anchor}" fill="#1d2330"{weight}>'
-                   f'{escape(label)}</text>')
+        weight = ' font-weight="bold"' if p.pick else ""
+        out.append(f'<text x="{box[0]:.1f}" y="{box[3] - 3:.1f}" fill="#1d2330"{weight}>'
+                   f'{escape(text)}</text>')
     return out
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPainterPat
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.report.chart import ChartPoint, chart_points, cost_axis
+from advisor.report.chart import ChartPoint, LabelRequest, chart_points, cost_axis, place_labels
 from advisor.ui.result_models import money
 
 LOCAL_COLOR = QColor("#1976d2")
@@ -164,24 +164,20 @@ class QualityCostChart(QWidget):
             painter.drawEllipse(center, radius + 3, radius + 3)
 
     def _labels(self, painter: QPainter, text: QColor) -> None:
-        """Names of the pick and the Pareto front; a label that would overlap one already drawn
-        is left out (its point still has a tooltip)."""
+        """Names of the pick and the Pareto front, placed by the reports' rule (`place_labels`); a
+        label with no free spot is left out (its point still has a tooltip)."""
         painter.setPen(text)
         metrics = painter.fontMetrics()
         plot = self._plot_rect()
-        taken: list[QRectF] = []
-        for p in sorted((p for p in self._points if p.pick or p.front), key=lambda p: not p.pick):
-            center = self._map(p.cost, p.quality)
-            label = metrics.elidedText(p.name, Qt.TextElideMode.ElideRight, 150)
-            width = metrics.horizontalAdvance(label)
-            x = center.x() + 8 if center.x() + 8 + width < plot.right() else center.x() - 8 - width
-            x = max(plot.left() + 2, x)
-            baseline = max(center.y() - 6, plot.top() + 4 + metrics.ascent())
-            box = QRectF(x, baseline - metrics.ascent(), width, metrics.height())
-            if any(box.intersects(other) for other in taken):
-                continue
-            taken.append(box)
-            painter.drawText(QPointF(x, baseline), label)
+        labelled = sorted((p for p in self._points if p.pick or p.front), key=lambda p: not p.pick)
+        texts = [metrics.elidedText(p.name, Qt.TextElideMode.ElideRight, 150) for p in labelled]
+        centres = [self._map(p.cost, p.quality) for p in labelled]
+        requests = [LabelRequest(c.x(), c.y(), 7.0 if p.pick else 5.0, metrics.horizontalAdvance(t),
+                                 metrics.height()) for p, t, c in zip(labelled, texts, centres, strict=True)]
+        bounds = (plot.left(), plot.top() - 20, plot.right() + 12, plot.bottom())
+        for label, box in zip(texts, place_labels(requests, bounds), strict=True):
+            if box is not None:
+                painter.drawText(QPointF(box[0], box[1] + metrics.ascent()), label)
 
     def point_at(self, pos: QPointF) -> Point | None:
         """The plotted model nearest to `pos`, within 8 pixels."""
