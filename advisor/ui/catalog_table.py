@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QUndoCommand
 
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import Overlay
 from advisor.catalog.store import Origin
-
-Index = QModelIndex | QPersistentModelIndex
+from advisor.ui.table_base import HeaderedTableModel, Index
 
 
 class OverlayCommand(QUndoCommand):
@@ -32,7 +31,7 @@ class OverlayCommand(QUndoCommand):
         self._refresh()
 
 
-class CatalogTable(QAbstractTableModel):
+class CatalogTable(HeaderedTableModel):
     """Every model in the working catalog: id, name, vendor, weights, where it came from, hidden."""
 
     HEADERS = ("Id", "Name", "Vendor", "Weights", "Yours", "Hidden")
@@ -58,17 +57,8 @@ class CatalogTable(QAbstractTableModel):
         """The row of an id (-1 if absent)."""
         return self._ids.index(model_id) if model_id in self._ids else -1
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -79,11 +79,7 @@ class QualityCostChart(QWidget):
         return QPointF(x, y)
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.Text)
+        painter, text = _begin(self)
         if not self._points:
             painter.setPen(text)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
@@ -226,11 +222,7 @@ class MemoryChart(QWidget):
         self.update()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.Text)
+        painter, text = _begin(self)
         painter.setPen(text)
         rec = self._rec
         dep = rec.deployment if rec else None
@@ -272,3 +264,12 @@ class MemoryChart(QWidget):
             painter.drawText(QPointF(area.left(), y + 14),
                              f"{dep.gpu_layers} of {dep.total_layers} layers on the GPU, the rest in RAM")
         painter.end()
+
+
+def _begin(widget: QWidget) -> tuple[QPainter, QColor]:
+    """An antialiased painter on `widget` with its background filled, and the palette's text colour."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pal = widget.palette()
+    painter.fillRect(widget.rect(), pal.color(QPalette.ColorRole.Base))
+    return painter, pal.color(QPalette.ColorRole.Text)

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from advisor.recommend.result import Exclusion, Recommendation
+from advisor.ui.table_base import HeaderedTableModel, Index
 
 DOMAIN_ROLE = Qt.ItemDataRole.UserRole + 1
 """Returns the Recommendation / Exclusion behind a row."""
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 """A value that sorts numerically (None sorts last)."""
 
-Index = QModelIndex | QPersistentModelIndex
 
 LICENSE_LABELS = {"permissive": "Permissive", "open-weights-with-conditions": "Open, conditions",
                   "research-only": "Research only", "proprietary": "Proprietary"}
@@ -36,7 +36,7 @@ def money(value: float) -> str:
     return f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
 
 
-class RankingModel(QAbstractTableModel):
+class RankingModel(HeaderedTableModel):
     """The ranked models, one row each."""
 
     RANK, MODEL, SCORE, RUNS, MEMORY, SPEED, COST, LICENSE, CONFIDENCE = range(9)
@@ -72,20 +72,8 @@ class RankingModel(QAbstractTableModel):
         """The recommendations shown."""
         return self._rows
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation is Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.TIPS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -152,7 +140,7 @@ class RankingModel(QAbstractTableModel):
         return None
 
 
-class ExcludedModel(QAbstractTableModel):
+class ExcludedModel(HeaderedTableModel):
     """Models ruled out by a hard constraint, with the reasons."""
 
     MODEL, CONSTRAINTS, REASONS = range(3)
@@ -168,18 +156,8 @@ class ExcludedModel(QAbstractTableModel):
         self._rows = tuple(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
