@@ -37,6 +37,9 @@ def _model_summary(catalog: Catalog, model_id: str) -> dict[str, Any]:
         "providers": sorted({o.provider for o in model.offerings}),
         "origin": catalog.origin(model_id).value,
         "hidden": model_id in catalog.hidden,
+        "retired": model.retired,
+        "superseded_by": model.superseded_by,
+        "languages_known": model.languages_known,
     }
 
 
@@ -45,6 +48,8 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
 
     catalog = load_user_catalog()
     ids = [m.id for m in catalog.visible_models()] if not args.all else sorted(catalog.models)
+    if not args.include_retired:
+        ids = [mid for mid in ids if not catalog.models[mid].retired]
     rows = [_model_summary(catalog, mid) for mid in ids]
     if args.format == "json":
         out(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -65,6 +70,14 @@ def cmd_catalog_show(args: argparse.Namespace) -> int:
     catalog = load_user_catalog()
     model = model_or_error(catalog, args.id)
     data = model.model_dump(mode="json", exclude_defaults=True)
+    # Lifecycle and language keys are always present (the defaults are left out above).
+    for raw, offering in zip(data.get("offerings", []), model.offerings, strict=True):
+        raw["status"] = offering.status.value
+        raw["shutdown_date"] = offering.shutdown_date.isoformat() if offering.shutdown_date else None
+    data["languages"] = [lang.model_dump(mode="json") for lang in model.languages]
+    data["languages_known"] = model.languages_known
+    data["superseded_by"] = model.superseded_by
+    data["retired"] = model.retired
     data["origin"] = catalog.origin(model.id).value
     lic = catalog.license_of(model)
     if args.format == "json":
@@ -288,6 +301,8 @@ def _add_browse_commands(cat_sub: Any) -> None:
     p = cat_sub.add_parser("list", help="list models")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--all", action="store_true", help="include models you have hidden")
+    p.add_argument("--include-retired", action="store_true",
+                   help="include closed models whose every API offering is retired")
     p.set_defaults(func=cmd_catalog_list)
     p = cat_sub.add_parser("show", help="show one model")
     p.add_argument("id", help="model id, e.g. qwen/qwen3-8b")

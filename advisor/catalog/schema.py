@@ -129,6 +129,14 @@ class PriceTier(Frozen):
     price_output_usd_per_mtok: float = Field(ge=0, description="Output price in this tier.")
 
 
+class OfferingStatus(StrEnum):
+    """Where an offering is in its provider's lifecycle."""
+
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
 class Offering(Sourced):
     """A hosted API that serves a model, with its prices and terms."""
 
@@ -169,6 +177,30 @@ class Offering(Sourced):
     data_policy: str | None = Field(
         default=None, max_length=1000, description="The provider's data terms in plain words."
     )
+    status: OfferingStatus = Field(
+        default=OfferingStatus.ACTIVE,
+        description="active; deprecated (still served, shutdown announced or pending); retired "
+        "(no longer served: never ranked).",
+    )
+    shutdown_date: date | None = Field(
+        default=None, description="Date the provider stops (or stopped) serving it, if announced."
+    )
+    lifecycle_source: str | None = Field(
+        default=None, max_length=2000, description="Where status and shutdown date were read."
+    )
+    price_batch_input_usd_per_mtok: float | None = Field(
+        default=None, ge=0, description="Batch-API price per 1M input tokens in USD, if offered."
+    )
+    price_batch_output_usd_per_mtok: float | None = Field(
+        default=None, ge=0, description="Batch-API price per 1M output tokens in USD, if offered."
+    )
+    output_tokens_per_s: float | None = Field(
+        default=None, gt=0, le=100_000,
+        description="Typical published output speed of this offering (tokens/s), if measured.",
+    )
+    speed_source: str | None = Field(
+        default=None, max_length=2000, description="Where output_tokens_per_s was read, and when."
+    )
 
     @field_validator("regions")
     @classmethod
@@ -186,6 +218,11 @@ class Capabilities(Frozen):
     reasoning: bool | None = Field(
         default=None,
         description="Has a thinking mode; hosted thinking tokens are billed as output.",
+    )
+    thinking: Literal["hybrid", "always", "none"] | None = Field(
+        default=None,
+        description="hybrid: thinking can be switched on or off per request; always: it always "
+        "thinks; none: no thinking mode. None = not stated (read from `reasoning`).",
     )
     structured_output: bool | None = Field(
         default=None, description="Constrained JSON / schema output."
@@ -251,6 +288,29 @@ class Model(Frozen):
         description="Source and date of the identity facts (name, dates, limits, modalities)."
     )
     notes: tuple[str, ...] = Field(default=(), description="Anything a chooser should know.")
+    superseded_by: str | None = Field(
+        default=None,
+        pattern=MODEL_ID_PATTERN,
+        description="Catalog id of the newer model of the same line that replaces this one "
+        "(None: current).",
+    )
+    languages_note: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="When no language list is published: where we looked. Unknown is not "
+        "'unsupported'.",
+    )
+
+    @property
+    def languages_known(self) -> bool:
+        """True when the catalog lists sourced languages for this model."""
+        return bool(self.languages)
+
+    @property
+    def retired(self) -> bool:
+        """True for a closed model that no offering serves any more (catalog browser only)."""
+        return (not self.open_weights and bool(self.offerings)
+                and all(o.status is OfferingStatus.RETIRED for o in self.offerings))
 
     @model_validator(mode="after")
     def _consistent(self) -> Model:
@@ -340,6 +400,7 @@ __all__ = [
     "Modality",
     "Model",
     "Offering",
+    "OfferingStatus",
     "PriceTier",
     "SourceText",
     "Sourced",

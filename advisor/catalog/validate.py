@@ -36,6 +36,11 @@ def check_catalog(catalog: Catalog, file: str) -> list[Problem]:
         if model.base_model is not None and model.base_model not in catalog.models:
             problems.append(Problem(file, entry, "base_model",
                                     f"refers to '{model.base_model}', which is not in the catalog"))
+        if model.superseded_by is not None and model.superseded_by not in catalog.models:
+            problems.append(Problem(file, entry, "superseded_by",
+                                    f"refers to '{model.superseded_by}', which is not in the catalog"))
+        if model.superseded_by == mid:
+            problems.append(Problem(file, entry, "superseded_by", "names the model itself"))
     return problems
 
 

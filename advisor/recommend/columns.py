@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advisor.catalog.benchmarks import Task
-from advisor.catalog.schema import License, Model
+from advisor.catalog.schema import License, Model, OfferingStatus
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
@@ -83,6 +83,7 @@ class Columns:
     release_ordinal: Floats  # NaN = unknown
     providers: Ints  # distinct providers serving it
     has_artifacts: Bools
+    retired: Bools  # closed models no offering serves any more (never ranked)
     estimable: Bools
     estimate_error: list[str]  # why a model cannot be estimated ("" when it can)
     footprints: FootprintColumns
@@ -163,6 +164,7 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
         release_ordinal=np.array(release, dtype=np.float64),
         providers=np.array(providers, dtype=np.int64),
         has_artifacts=np.array(artifacts, dtype=np.bool_),
+        retired=np.array([m.retired for m in models], dtype=np.bool_),
         estimable=np.array([fp is not None for fp, _ in fps], dtype=np.bool_),
         estimate_error=[err for _, err in fps],
         footprints=FootprintColumns.of([fp for fp, _ in fps], moe),
@@ -229,7 +231,9 @@ def _quantizations(models: list[Model],
 
 
 def _offerings(models: list[Model]) -> Offerings:
-    rows = [(i, j, m, o) for i, m in enumerate(models) for j, o in enumerate(m.offerings)]
+    # A retired offering is no longer served: it never reaches the ranking.
+    rows = [(i, j, m, o) for i, m in enumerate(models) for j, o in enumerate(m.offerings)
+            if o.status is not OfferingStatus.RETIRED]
     providers = [o.provider for _, _, _, o in rows]
     order = {p: r for r, p in enumerate(sorted(set(providers)))}
     region_sets = list(dict.fromkeys(frozenset(o.regions) for *_, o in rows))

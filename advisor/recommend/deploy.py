@@ -49,6 +49,9 @@ class Plan:
     price_output_usd_per_mtok: float | None = None
     prices_as_of: str | None = None
     context_tokens: int | None = None
+    provider_model_id: str | None = None
+    offering_status: str | None = None  # api: active / deprecated (retired ones are never planned)
+    shutdown_date: str | None = None
     source: tuple[Model, HardwareProfile] | None = None  # local: what its assumptions are about
 
     def to_model(self) -> DeploymentPlan:
@@ -66,7 +69,10 @@ class Plan:
             cost_known=self.cost_known,
             price_input_usd_per_mtok=self.price_input_usd_per_mtok,
             price_output_usd_per_mtok=self.price_output_usd_per_mtok,
-            prices_as_of=self.prices_as_of, context_tokens=self.context_tokens)
+            prices_as_of=self.prices_as_of, context_tokens=self.context_tokens,
+            provider_model_id=self.provider_model_id,
+            offering_status=self.offering_status,  # type: ignore[arg-type]
+            shutdown_date=self.shutdown_date)
 
     def assumptions(self, settings: EstimateSettings | None = None) -> tuple[str, ...]:
         """The estimator's assumptions for a local plan (the single-model estimator states them)."""

@@ -78,6 +78,8 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
         idx = np.arange(len(cols.models), dtype=np.int64)
     else:
         idx = np.array(list(dict.fromkeys(cols.position[m.id] for m in models)), dtype=np.int64)
+    # A closed model no offering serves any more is shown only in the catalog browser.
+    idx = idx[~cols.retired[idx]]
     hidden: list[Model] = []
     if catalog.hidden:
         is_hidden = np.array([cols.models[i].id in catalog.hidden for i in idx.tolist()], dtype=np.bool_)

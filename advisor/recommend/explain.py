@@ -135,6 +135,10 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     """What to know before choosing it."""
     out: list[str] = []
     plan = s.plan
+    if plan.mode == "api" and plan.offering_status == "deprecated":
+        when = f"on {plan.shutdown_date}" if plan.shutdown_date else "on a date not yet announced"
+        out.append(f"Deprecated: {plan.provider} stops serving {plan.provider_model_id or s.model.name} "
+                   f"{when}; plan a move to its successor.")
     if plan.mode == "local" and plan.decode_tokens_per_s is not None:
         if plan.decode_tokens_per_s < SLOW_TOKENS_PER_S:
             out.append(f"Slow: about {plan.decode_tokens_per_s:.1f} tokens/s on this hardware; a "

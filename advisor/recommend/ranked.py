@@ -107,7 +107,9 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
             mode="api", provider=offering.provider, monthly_cost_usd=float(ev.api.cost[api_row]),
             cost_notes=tuple(notes), price_input_usd_per_mtok=offering.price_input_usd_per_mtok,
             price_output_usd_per_mtok=offering.price_output_usd_per_mtok,
-            prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None)
+            prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None,
+            provider_model_id=offering.provider_model_id, offering_status=offering.status.value,
+            shutdown_date=offering.shutdown_date.isoformat() if offering.shutdown_date else None)
     opt = ev.local[kind]
     hw = c.hardware
     assert hw is not None

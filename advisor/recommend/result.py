@@ -57,6 +57,13 @@ class DeploymentPlan(Frozen):
     price_output_usd_per_mtok: float | None = Field(default=None, description="API output price.")
     prices_as_of: str | None = Field(default=None, description="API: date the prices were read.")
     context_tokens: int | None = Field(default=None, description="Context served/estimated at.")
+    provider_model_id: str | None = Field(default=None, description="API: the model's id there.")
+    offering_status: Literal["active", "deprecated", "retired"] | None = Field(
+        default=None, description="API: the offering's lifecycle status."
+    )
+    shutdown_date: str | None = Field(
+        default=None, description="API: the announced shutdown date (ISO), if any."
+    )
 
     def cost_text(self, money: Callable[[float], str]) -> str:
         """The monthly cost for people: formatted by `money`, or 'unknown' with the reason."""
