@@ -33,8 +33,11 @@ def fetch_llmfit(version: str, into: Path) -> Path:
     """The llmfit binary from its PyPI wheel."""
     # uv's environments have no pip: use the first Python on PATH that has one.
     candidates = [sys.executable, *(str(Path(d) / "python3") for d in os.get_exec_path())]
-    python = next(p for p in candidates if Path(p).is_file() and
-                  subprocess.run([p, "-m", "pip", "--version"], capture_output=True, check=False).returncode == 0)
+    def has_pip(p: str) -> bool:
+        done = subprocess.run([p, "-m", "pip", "--version"], capture_output=True, check=False)
+        return Path(p).is_file() and done.returncode == 0
+
+    python = next(p for p in candidates if has_pip(p))
     subprocess.run([python, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                     "--platform", "musllinux_1_2_x86_64", f"llmfit=={version}", "-d", str(into)], check=True)
     wheel = next(into.glob("llmfit-*.whl"))
@@ -60,7 +63,8 @@ def timed(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, int]:
 
 def main() -> int:
     """Run both and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--llmfit-version", default="1.1.17")
     args = parser.parse_args()
@@ -75,7 +79,8 @@ def main() -> int:
                                      "--use-case", "coding"], args.runs, env)
     print(f"question: one RTX 4090, coding, top 10 as JSON; median of {args.runs} runs after a warm-up")
     print(f"advisor recommend --format json : {ours * 1000:7.0f} ms  ({ours_bytes:,} bytes of JSON)")
-    print(f"llmfit {args.llmfit_version} recommend       : {theirs * 1000:7.0f} ms  ({their_bytes:,} bytes of JSON)")
+    print(f"llmfit {args.llmfit_version} recommend       : {theirs * 1000:7.0f} ms  "
+          f"({their_bytes:,} bytes of JSON)")
     print(f"ratio advisor / llmfit          : {ours / theirs:7.2f}  (target <= 0.60)")
     return 0
 
