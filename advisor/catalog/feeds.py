@@ -161,13 +161,19 @@ class ModelsDevDb:
                                   "cost_cache_read FROM pricing WHERE experimental_mode_name IS NULL"):
                 self._prices.setdefault(row["model_full_id"], []).append(dict(row))
 
+    @staticmethod
+    def _key(provider: str, model: str) -> str:
+        # The database keys models.full_id as "provider:model" ("amazon-bedrock:eu.anthropic.claude-opus-5");
+        # the model part may itself hold a slash ("google-vertex:deepseek-ai/deepseek-v3.1-maas").
+        return f"{provider}:{model}"
+
     def has(self, provider: str, model: str) -> bool:
         """True when the database lists the pair."""
-        return f"{provider}/{model}" in self._rows
+        return self._key(provider, model) in self._rows
 
     def price(self, provider: str, model: str) -> FeedPrice | None:
         """Base prices and long-prompt tiers."""
-        rows = sorted(self._prices.get(f"{provider}/{model}", []), key=lambda r: r["min_context"])
+        rows = sorted(self._prices.get(self._key(provider, model), []), key=lambda r: r["min_context"])
         if not rows or rows[0]["min_context"] != 0:
             return None
         base = rows[0]
@@ -177,21 +183,21 @@ class ModelsDevDb:
             cached_input_usd_per_mtok=_num(base["cost_cache_read"]),
             tiers=tuple(FeedTier(int(r["min_context"]), float(r["cost_input"]), float(r["cost_output"]))
                         for r in rows[1:]),
-            source=f"{self.label} models[{provider}/{model}]",
+            source=f"{self.label} models[{self._key(provider, model)}]",
             as_of=self.as_of,
         )
 
     def limits(self, provider: str, model: str) -> FeedLimits | None:
         """Context and output limits."""
-        row = self._rows.get(f"{provider}/{model}")
+        row = self._rows.get(self._key(provider, model))
         if row is None:
             return None
         return FeedLimits(row["limit_context"] or None, row["limit_output"] or None,
-                          f"{self.label} models[{provider}/{model}]")
+                          f"{self.label} models[{self._key(provider, model)}]")
 
     def status(self, provider: str, model: str) -> str | None:
         """'deprecated' where the database says so."""
-        row = self._rows.get(f"{provider}/{model}")
+        row = self._rows.get(self._key(provider, model))
         return "deprecated" if row is not None and row["status"] == "deprecated" else None
 
 
@@ -296,5 +302,5 @@ def lifecycle(provider: str, model: str, *, today: date, prices: ModelPricesFeed
             status = "deprecated"
     if status == "active" and db is not None and db.status(provider, model):
         status = "deprecated"
-        notes.append(f"{db.label} models[{provider}/{model}] status 'deprecated'")
+        notes.append(f"{db.label} models[{provider}:{model}] status 'deprecated'")
     return Lifecycle(status, shutdown, "; ".join(notes) or None)

