@@ -3,7 +3,6 @@ previews, what gets applied, hostile files refused with a clear message and no c
 
 from __future__ import annotations
 
-import copy
 import http.server
 import json
 import shutil
@@ -208,8 +207,33 @@ def _doc() -> dict[str, Any]:
     return loaded
 
 
-def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor: OverlayEditor) -> None:
-    doc = copy.deepcopy(_doc())
+def _agreeing_doc(catalog: Catalog) -> dict[str, Any]:
+    """The fixture document with every offering the catalog lists set to the catalog's own prices and limits.
+
+    The bundled catalog is priced from sources fresher than the fixture (model-prices, the 2026-08-18
+    models.dev database), so the raw fixture disagrees with it; a document that agrees must change nothing.
+    """
+    doc = _doc()
+    for model in catalog.models.values():
+        for offer in model.offerings:
+            entry = doc.get(offer.provider, {}).get("models", {}).get(offer.provider_model_id or "")
+            if entry is None:
+                continue
+            cost, limit = entry.setdefault("cost", {}), entry.setdefault("limit", {})
+            cost["input"], cost["output"] = offer.price_input_usd_per_mtok, offer.price_output_usd_per_mtok
+            cost.pop("cache_read", None)
+            if offer.price_cached_input_usd_per_mtok is not None:
+                cost["cache_read"] = offer.price_cached_input_usd_per_mtok
+            for key, value in (("context", offer.context_window_tokens), ("output", offer.max_output_tokens)):
+                limit.pop(key, None)
+                if value is not None:
+                    limit[key] = value
+    return doc
+
+
+def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor: OverlayEditor,
+                                                                        bundled: Catalog) -> None:
+    doc = _agreeing_doc(bundled)
     # Test-made changes (not real prices): a new price for gpt-4o-mini and gpt-4.1 on OpenAI.
     doc["openai"]["models"]["gpt-4o-mini"]["cost"]["input"] = 0.11
     doc["openai"]["models"]["gpt-4.1"]["cost"]["output"] = 7.5
@@ -220,7 +244,7 @@ def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor:
     assert any("price_input_usd_per_mtok: 0.15 → 0.11" in d for d in changes["openai/gpt-4o-mini"].details)
     assert [c.model_id for c in plan.of(ChangeKind.CONFLICT)] == ["openai/gpt-4.1"]
     added = {c.model_id for c in plan.of(ChangeKind.ADD)}
-    assert "openai/gpt-5.5" in added
+    assert "openai/o3-deep-research" in added  # in the fixture, not in the catalog
     assert not any("embedding" in m for m in added)
     applied = apply_plan(editor, plan)
     assert "openai/gpt-4.1" not in applied
@@ -231,9 +255,10 @@ def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor:
     assert "models.dev" in mini.source
 
 
-def test_refresh_of_an_unchanged_document_changes_no_known_model(editor: OverlayEditor) -> None:
-    plan = plan_refresh(editor, doc=_doc(), name="api.json", today=TODAY)
-    assert plan.of(ChangeKind.CHANGE) == []  # the catalog was built from the same snapshot
+def test_refresh_of_an_unchanged_document_changes_no_known_model(editor: OverlayEditor,
+                                                                bundled: Catalog) -> None:
+    plan = plan_refresh(editor, doc=_agreeing_doc(bundled), name="api.json", today=TODAY)
+    assert plan.of(ChangeKind.CHANGE) == []  # the document agrees with the catalog on every offering
 
 
 def test_refresh_rejects_non_https_and_bad_documents(editor: OverlayEditor, tmp_path: Path) -> None:
@@ -353,7 +378,7 @@ def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest
     assert main(["catalog", "refresh", "--from", str(FIXTURES / "models-dev-api.json"), "--dry-run",
                  "--format", "json"]) == 0
     preview = json.loads(capsys.readouterr().out)
-    assert any(c["model_id"] == "openai/gpt-5.5" for c in preview["changes"])
+    assert any(c["model_id"] == "openai/o3-deep-research" for c in preview["changes"])
     overlay = tmp_path / "home" / "data" / "catalog-overlay.json"
     before = overlay.read_bytes()
     assert main(["catalog", "import", str(FIXTURES / "qwen3-8b-config.json"), "--dry-run"]) == 1
