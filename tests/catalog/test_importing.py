@@ -3,7 +3,6 @@ previews, what gets applied, hostile files refused with a clear message and no c
 
 from __future__ import annotations
 
-import copy
 import http.server
 import json
 import shutil
@@ -242,7 +241,7 @@ def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor:
     assert any(f"price_input_usd_per_mtok: {old} → 0.11" in d for d in changes["openai/gpt-4o-mini"].details)
     assert [c.model_id for c in plan.of(ChangeKind.CONFLICT)] == ["openai/gpt-4.1"]
     added = {c.model_id for c in plan.of(ChangeKind.ADD)}
-    assert "openai/gpt-5.5" in added
+    assert "openai/o3-deep-research" in added  # in the fixture, not in the catalog
     assert not any("embedding" in m for m in added)
     applied = apply_plan(editor, plan)
     assert "openai/gpt-4.1" not in applied
@@ -375,7 +374,7 @@ def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest
     assert main(["catalog", "refresh", "--from", str(FIXTURES / "models-dev-api.json"), "--dry-run",
                  "--format", "json"]) == 0
     preview = json.loads(capsys.readouterr().out)
-    assert any(c["model_id"] == "openai/gpt-5.5" for c in preview["changes"])
+    assert any(c["model_id"] == "openai/o3-deep-research" for c in preview["changes"])
     overlay = tmp_path / "home" / "data" / "catalog-overlay.json"
     before = overlay.read_bytes()
     assert main(["catalog", "import", str(FIXTURES / "qwen3-8b-config.json"), "--dry-run"]) == 1
