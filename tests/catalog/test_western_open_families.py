@@ -53,7 +53,8 @@ def test_gemma4_languages_cite_the_gemma4_card() -> None:
         model = CAT.models[mid]
         assert model.languages, mid
         for lang in model.languages:
-            assert "Gemma 4 model card" in lang.source and "35+" in lang.source, mid
+            assert "Gemma 4 model card" in lang.source, mid
+            assert "35+" in lang.source, mid
             assert "gemma-3" not in lang.source, mid
         assert model.languages_note is not None
 
