@@ -130,13 +130,16 @@ def test_refresh_runs_in_the_background_and_applies_what_is_ticked(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(PlanDialog, "exec", accept_first_two)
+    before = set(dialog.editor.catalog().models)
     dialog.refresh_models_dev(str(fixture))
     qtbot.waitUntil(lambda: bool(reviewed), timeout=20_000)
-    added = reviewed[0][:2]
-    assert all(mid in dialog.editor.catalog().models for mid in added)
-    assert reviewed[0][2] not in dialog.editor.catalog().models
+    ticked, unticked = reviewed[0][:2], reviewed[0][2:]
+    assert all(mid in dialog.editor.catalog().models for mid in ticked)
+    new_unticked = [mid for mid in unticked if mid not in before]
+    assert new_unticked
+    assert not any(mid in dialog.editor.catalog().models for mid in new_unticked)
     dialog.undo.undo()
-    assert not any(mid in dialog.editor.catalog().models for mid in added)
+    assert set(dialog.editor.catalog().models) == before
 
 
 def test_refresh_from_a_file_reads_a_price_feed_and_reviews_it(
