@@ -3,6 +3,7 @@ previews, what gets applied, hostile files refused with a clear message and no c
 
 from __future__ import annotations
 
+import copy
 import http.server
 import json
 import shutil
