@@ -1,20 +1,33 @@
-"""Task quality from benchmark evidence, comparable across models that report different benchmarks.
+"""Task quality as an estimate with an interval, comparable across models that report different benchmarks.
 
 Models report different benchmarks, and the populations differ: small and older models report
-HumanEval and GSM8K (where a 7B scores 85+), frontier models report SWE-bench Verified and AIME.
-Comparing raw percentages would crown a 7B coder. So every benchmark is put on a common ability scale
-with a one-factor item model per task (score_mb ~ a_b + s_b * ability_m), fitted by alternating least
-squares across the whole catalog: models that report several benchmarks link them. Abilities are
-shrunk towards the model's general ability (fitted the same way over every benchmark), and a model
-with no evidence for a task gets that general ability with lower confidence — never "average".
+HumanEval and GSM8K (where a 7B scores 85+), frontier models report SWE-bench and AIME, and closed
+models often report only two or three results. So every result is put on one latent ability scale
+and every model gets a posterior (a mean and a covariance over the tasks), fitted over the whole
+catalog by alternating two steps:
+
+* **Benchmarks** (`_calibrate`): score_mb = a_b + s_b * ability_m,task(b) + noise_b, each benchmark's
+  intercept, slope and noise fitted against the current abilities. Models that report several
+  benchmarks link them.
+* **Models** (`_posterior`): ability_m,t = g_m + d_m,t, a general ability plus a task deviation
+  (d ~ N(0, tau^2), tau fitted from models with evidence on several tasks). g_m has an informative
+  prior from what the catalog knows without benchmarks (`advisor.recommend.quality_prior`): its
+  family's and vendor's measured models, release date, size, price band, open weights, thinking mode.
+  The posterior combines that prior with the model's own results (exact Gaussian algebra).
+
+A task without evidence is then estimated from the model's other tasks (through g) and from the prior,
+with an interval as wide as that information is thin; a model without any result gets the prior
+alone, which is wide. Independent leaderboard results (`TaskEvidence.independent`) replace a vendor's
+own figure for the same benchmark. The scale is pinned each round: general abilities of the models
+with evidence have mean 0 and SD 1, so `percentile` reads an ability as a share of the catalog.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 import numpy as np
@@ -22,40 +35,81 @@ import numpy.typing as npt
 
 from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.schema import Model
+from advisor.recommend.quality_prior import PriorFit, covariates, fit_prior
 
 A = TypeVar("A", float, npt.NDArray[np.float64])
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
-_ITERATIONS = 25
-_RIDGE = 0.5  # prior strength, in units of one benchmark's worth of evidence
-_MIN_SLOPE = 0.05
+TASKS: tuple[Task, ...] = tuple(Task)
+"""Task order of the arrays (the enum's order)."""
+_ROUNDS = 30
+_MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always rises with ability
+_MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
+_POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
+_MIN_TAU2 = 0.02  # task deviations are never assumed away entirely
+_FLAT_VAR = 100.0  # stage 1's prior variance of general ability: flat on a scale of SD 1
+_PRIOR_ROUNDS = 20  # EM calls for the prior (5 steps each)
 
 
 @dataclass(frozen=True)
 class TaskAbility:
-    """A model's standing on one task: ability (0 = catalog median, SD 1) and evidence count."""
+    """A model's standing on one task: ability (0 = catalog median, SD 1), its posterior SD, and how
+    many results for that task stand behind it (0 = inferred from other tasks and the prior)."""
 
     ability: float
+    sd: float
     direct_evidence: int
 
 
 @dataclass(frozen=True)
 class QualityTable:
-    """Abilities for every model and task, fitted once per catalog."""
+    """Posterior abilities of every model of a catalog, per task, fitted once per catalog."""
 
-    general: Mapping[str, float]
-    tasks: Mapping[Task, Mapping[str, TaskAbility]]
-    evidence_count: Mapping[str, int]
-    size_prior: Mapping[str, float] = field(default_factory=dict)
+    ids: tuple[str, ...]
+    index: Mapping[str, int]
+    mean: Floats  # (models, tasks) posterior mean ability
+    cov: Floats  # (models, tasks, tasks) posterior covariance
+    direct: Ints  # (models, tasks) results per task
+    evidence: Ints  # (models,) results in all
+    independent: Ints  # (models,) of which from independent leaderboards
+    prior: PriorFit
+
+    @property
+    def evidence_count(self) -> dict[str, int]:
+        """Results per model id (models with at least one)."""
+        return {mid: int(n) for mid, n in zip(self.ids, self.evidence.tolist(), strict=True) if n}
 
     def task_ability(self, model_id: str, task: Task) -> TaskAbility | None:
-        """Ability on a task: direct if the model has evidence for it; otherwise the mean of its
-        general ability and its size prior (whichever exist), with zero direct evidence; None when
-        neither exists."""
-        found = self.tasks.get(task, {}).get(model_id)
-        if found is not None:
-            return found
-        parts = [v for v in (self.general.get(model_id), self.size_prior.get(model_id)) if v is not None]
-        return TaskAbility(sum(parts) / len(parts), 0) if parts else None
+        """The posterior for one task, or None for a model the table was not fitted on."""
+        i = self.index.get(model_id)
+        if i is None:
+            return None
+        t = TASKS.index(task)
+        return TaskAbility(float(self.mean[i, t]), math.sqrt(max(0.0, float(self.cov[i, t, t]))),
+                           int(self.direct[i, t]))
+
+    def weighted(self, model_id: str, weights: Mapping[Task, float]) -> tuple[float, float] | None:
+        """Mean and SD of the weighted average ability over `weights` (None: model not fitted)."""
+        i = self.index.get(model_id)
+        if i is None:
+            return None
+        mu, sd = weighted_ability(self.mean[i : i + 1], self.cov[i : i + 1], weight_vector(weights))
+        return float(mu[0]), float(sd[0])
+
+
+def weight_vector(weights: Mapping[Task, float]) -> Floats:
+    """Task weights as a vector in `TASKS` order, summing to 1."""
+    w = np.array([max(0.0, weights.get(t, 0.0)) for t in TASKS], dtype=np.float64)
+    total = float(w.sum())
+    return w / total if total > 0 else np.full(len(TASKS), 1.0 / len(TASKS))
+
+
+def weighted_ability(mean: Floats, cov: Floats, w: Floats) -> tuple[Floats, Floats]:
+    """Mean and SD of w . ability for every row (mean: (n, T), cov: (n, T, T), w: (T,))."""
+    mu = mean @ w
+    var = np.einsum("i,nij,j->n", w, cov, w)
+    return mu, np.sqrt(np.maximum(var, 0.0))
 
 
 def percentile(ability: A) -> A:
@@ -63,109 +117,212 @@ def percentile(ability: A) -> A:
     an array (math.erf per element: numpy has no erf)."""
     z = ability / math.sqrt(2.0)
     if isinstance(z, np.ndarray):
-        return 0.5 * (1.0 + np.array([math.erf(v) for v in z.tolist()]))
+        return 0.5 * (1.0 + np.array([math.erf(v) for v in z.reshape(-1).tolist()]).reshape(z.shape))
     return 0.5 * (1.0 + math.erf(z))
 
 
-def _observations(models: Iterable[Model]) -> dict[str, dict[str, float]]:
-    """benchmark -> model id -> score (the latest report per pair)."""
-    obs: dict[str, dict[str, float]] = defaultdict(dict)
-    latest: dict[tuple[str, str], object] = {}
-    for model in models:
-        for ev in model.evidence:
-            if ev.benchmark not in BENCHMARKS:
+@dataclass(frozen=True)
+class _Obs:
+    """The results as flat arrays: one row per (model, benchmark)."""
+
+    model: Ints
+    bench: Ints
+    task: Ints
+    y: Floats
+    n_bench: int
+
+
+def _observations(models: list[Model]) -> _Obs:
+    """One result per (model, benchmark): an independent leaderboard's over the vendor's own, then the
+    latest; benchmarks outside the fixed set are ignored."""
+    names = sorted(BENCHMARKS)
+    bench_pos = {b: i for i, b in enumerate(names)}
+    best: dict[tuple[int, int], tuple[bool, date, float]] = {}
+    for i, m in enumerate(models):
+        for ev in m.evidence:
+            b = bench_pos.get(ev.benchmark)
+            if b is None:
                 continue
-            key = (ev.benchmark, model.id)
-            if key not in latest or ev.as_of >= latest[key]:  # type: ignore[operator]
-                latest[key] = ev.as_of
-                obs[ev.benchmark][model.id] = ev.score
-    return obs
+            key = (i, b)
+            rank = (ev.independent, ev.as_of)
+            old = best.get(key)
+            if old is None or rank >= old[:2]:
+                best[key] = (ev.independent, ev.as_of, ev.score)
+    keys = sorted(best)
+    task_pos = {t: k for k, t in enumerate(TASKS)}
+    return _Obs(model=np.array([k[0] for k in keys], dtype=np.int64),
+                bench=np.array([k[1] for k in keys], dtype=np.int64),
+                task=np.array([task_pos[BENCHMARKS[names[k[1]]].task] for k in keys], dtype=np.int64),
+                y=np.array([best[k][2] for k in keys], dtype=np.float64), n_bench=len(names))
 
 
-def _fit(obs: Mapping[str, Mapping[str, float]], prior: Mapping[str, float],
-         recentre: bool = True) -> dict[str, float]:
-    """One-factor fit: abilities for every model appearing in `obs`, shrunk towards `prior`.
+def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
+               old_noise: Floats | None) -> tuple[Floats, Floats, Floats]:
+    """Each benchmark's intercept, slope and noise variance (in ability units^2) against the current
+    evidence-only abilities `theta` (posterior variances `post_var`): least squares where a benchmark
+    has 3+ results, z-scores otherwise. The noise is read from leave-one-out residuals
+    (e / (1 - leverage)), so a model whose only result fits itself exactly does not make the
+    benchmark look precise; it is shrunk towards the pooled noise of all benchmarks."""
+    nb = obs.n_bench
+    x = theta[obs.model, obs.task]
+    n = np.bincount(obs.bench, minlength=nb).astype(np.float64)
+    safe_n = np.maximum(n, 1.0)
+    my = np.bincount(obs.bench, obs.y, nb) / safe_n
+    mx = np.bincount(obs.bench, x, nb) / safe_n
+    dy, dx = obs.y - my[obs.bench], x - mx[obs.bench]
+    var_x = np.bincount(obs.bench, dx * dx, nb)
+    cov = np.bincount(obs.bench, dx * dy, nb)
+    y_sd = np.sqrt(np.bincount(obs.bench, dy * dy, nb) / safe_n)
+    y_max = np.full(nb, -np.inf)
+    y_min = np.full(nb, np.inf)
+    np.maximum.at(y_max, obs.bench, obs.y)
+    np.minimum.at(y_min, obs.bench, obs.y)
+    y_range = np.where(n > 0, y_max - y_min, 0.0)
+    fallback = np.where(y_sd > 0, y_sd, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where((n >= 3) & (var_x > 1e-9), cov / var_x, fallback)
+    slope = np.maximum(slope, _MIN_SLOPE * np.where(y_range > 0, y_range, 1.0))
+    intercept = my - slope * mx
+    resid = (obs.y - intercept[obs.bench] - slope[obs.bench] * x) / slope[obs.bench]
+    r_old = old_noise[obs.bench] if old_noise is not None else np.full(len(obs.y), 0.25)
+    v = post_var[obs.model, obs.task]
+    leverage = np.minimum(v / r_old, 1.0)
+    usable = leverage < 0.9  # a result that alone decides its model's ability says nothing of noise
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loo = np.where(usable, resid / (1.0 - leverage), 0.0)
+        loo_var = np.where(usable, v / (1.0 - leverage), 0.0)
+    parts = np.where(usable, loo * loo - loo_var, 0.0)
+    count = np.bincount(obs.bench, usable.astype(np.float64), nb)
+    total = np.bincount(obs.bench, parts, nb)
+    pooled = float(total.sum() / count.sum()) if count.sum() > 0 else 0.25
+    pooled = max(pooled, _MIN_NOISE)
+    noise = (total + _POOL_DF * pooled) / (count + _POOL_DF)
+    return intercept, slope, np.maximum(noise, _MIN_NOISE)
 
-    Alternating least squares on the observations as flat arrays (benchmark, model, score): each
-    round fits every benchmark's intercept and slope against the current abilities, then sets every
-    ability to the ridge-shrunk mean of (score - intercept) / slope over its benchmarks."""
-    models = sorted({m for per in obs.values() for m in per})
-    if not models:
-        return {}
-    pos = {m: i for i, m in enumerate(models)}
-    sizes = [len(per) for per in obs.values()]
-    bench = np.repeat(np.arange(len(sizes)), sizes)
-    model = np.array([pos[m] for per in obs.values() for m in per], dtype=np.int64)
-    y = np.array([v for per in obs.values() for v in per.values()], dtype=np.float64)
-    nb, nm = len(sizes), len(models)
-    n = np.array(sizes, dtype=np.float64)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    prior_v = np.array([prior.get(m, 0.0) for m in models])
-    per_model = np.bincount(model, minlength=nm).astype(np.float64)
 
-    my = np.bincount(bench, y, nb) / n
-    y_sd = np.sqrt(np.bincount(bench, (y - my[bench]) ** 2, nb) / n)
-    # Start from the mean z-score within each benchmark.
-    z = (y - my[bench]) / np.where(y_sd > 0, y_sd, 1.0)[bench]
-    ability = np.bincount(model, z, nm) / per_model
-    fallback_slope = np.where(y_sd > 0, y_sd, 1.0)
-    y_range = np.maximum.reduceat(y, starts) - np.minimum.reduceat(y, starts)
-    min_slope = _MIN_SLOPE * np.where(y_range != 0, y_range, 1.0)
-    for _ in range(_ITERATIONS):
-        x = ability[model]
-        mx = np.bincount(bench, x, nb) / n
-        dx = x - mx[bench]
-        var = np.bincount(bench, dx * dx, nb)
-        cov = np.bincount(bench, dx * (y - my[bench]), nb)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = np.where((n >= 3) & (var > 1e-9), cov / var, fallback_slope)
-        slope = np.maximum(slope, min_slope)
-        intercept = my - slope * mx
-        # Each benchmark contributes (y - a) / s with weight 1 (slopes normalised).
-        num = np.bincount(model, (y - intercept[bench]) / slope[bench], nm)
-        new = (num + _RIDGE * prior_v) / (per_model + _RIDGE)
-        if recentre:  # mean 0, SD 1, so the scale is stable between rounds
-            sd = float(np.sqrt(np.mean((new - new.mean()) ** 2))) or 1.0
-            new = (new - new.mean()) / sd
-        ability = new  # without recentring, the prior (general ability) pins the scale
-    return dict(zip(models, ability.tolist(), strict=True))
+def _task_stats(obs: _Obs, n_models: int, intercept: Floats, slope: Floats,
+                noise: Floats) -> tuple[Floats, Floats]:
+    """Per model and task: summed precision of its results and the precision-weighted sum of the
+    abilities they imply ((y - a) / s)."""
+    u = (obs.y - intercept[obs.bench]) / slope[obs.bench]
+    prec = 1.0 / noise[obs.bench]
+    cell = obs.model * len(TASKS) + obs.task
+    size = n_models * len(TASKS)
+    s = np.bincount(cell, prec, size).astype(np.float64).reshape(n_models, len(TASKS))
+    su = np.bincount(cell, prec * u, size).astype(np.float64).reshape(n_models, len(TASKS))
+    return s, su
+
+
+def _general_evidence(s: Floats, su: Floats, tau2: float) -> tuple[Floats, Floats]:
+    """General ability implied by a model's own results alone, and its variance (inf without any):
+    each task's mean counts with precision 1 / (1/S_t + tau^2)."""
+    has = s > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        task_mean = np.where(has, su / s, 0.0)
+        w = np.where(has, 1.0 / (1.0 / np.where(has, s, 1.0) + tau2), 0.0)
+    total = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(total > 0, (w * task_mean).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0)
+        var = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), np.inf)
+    return g, var
+
+
+def _tau2(s: Floats, su: Floats, tau2: float) -> float:
+    """Method-of-moments variance of task deviations: for every (model, task) with results and other
+    tasks also measured, (task mean - general ability from the other tasks)^2 minus both noises."""
+    has = s > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        task_mean = np.where(has, su / np.where(has, s, 1.0), 0.0)
+        w = np.where(has, 1.0 / (1.0 / np.where(has, s, 1.0) + tau2), 0.0)
+    rest_w = w.sum(axis=1, keepdims=True) - w
+    rest_wm = (w * task_mean).sum(axis=1, keepdims=True) - w * task_mean
+    cells = has & (rest_w > 0)
+    if cells.sum() < 3:
+        return max(tau2, _MIN_TAU2)
+    safe = np.where(cells, rest_w, 1.0)
+    g_other = rest_wm / safe
+    parts = (task_mean - g_other) ** 2 - 1.0 / np.where(has, s, 1.0) - 1.0 / safe
+    return max(_MIN_TAU2, float(parts[cells].mean()))
+
+
+def _posterior(prior_mean: Floats, prior_var: Floats, s: Floats, su: Floats,
+               tau2: float) -> tuple[Floats, Floats]:
+    """Posterior mean (n, T) and covariance (n, T, T) of the task abilities, exactly: parameters
+    z = (g, d_1..d_T), prior N((mu0, 0..), diag(v0, tau^2..)), every task mean observing g + d_t."""
+    n, k = s.shape
+    h = np.zeros((k, k + 1))
+    h[:, 0] = 1.0
+    h[np.arange(k), np.arange(k) + 1] = 1.0
+    precision = np.zeros((n, k + 1, k + 1))
+    precision[:, 0, 0] = 1.0 / prior_var
+    precision[:, np.arange(1, k + 1), np.arange(1, k + 1)] = 1.0 / tau2
+    precision += np.einsum("nt,ti,tj->nij", s, h, h)
+    rhs = np.zeros((n, k + 1))
+    rhs[:, 0] = prior_mean / prior_var
+    rhs += su @ h
+    cov_z = np.linalg.inv(precision)
+    mean_z = np.einsum("nij,nj->ni", cov_z, rhs)
+    mean = mean_z @ h.T
+    cov = np.einsum("ti,nij,uj->ntu", h, cov_z, h)
+    return mean, cov
+
+
+def _pin_scale(mean: Floats, cov: Floats, measured: npt.NDArray[np.bool_]) -> tuple[Floats, Floats,
+                                                                                   float, float]:
+    """Abilities shifted and scaled so the measured models' general abilities have mean 0 and SD 1."""
+    g = mean.mean(axis=1)
+    centre = float(g[measured].mean()) if measured.any() else 0.0
+    spread = float(g[measured].std()) if measured.sum() > 1 else 1.0
+    spread = spread if spread > 1e-9 else 1.0
+    return (mean - centre) / spread, cov / spread**2, centre, spread
 
 
 def fit_quality(models: Iterable[Model]) -> QualityTable:
-    """Fit general and per-task abilities over a catalog's models."""
+    """Fit every model's task abilities (posterior mean and covariance) over a catalog's models.
+
+    Stage 1 calibrates the benchmarks on the evidence alone (a flat prior on every model's general
+    ability, so no assumption about a model can make a benchmark agree with it); stage 2 fits the
+    informative prior on the measured models and combines it with each model's results."""
     model_list = list(models)
+    n = len(model_list)
     obs = _observations(model_list)
-    general = _fit(obs, {})
-    tasks: dict[Task, dict[str, TaskAbility]] = {}
-    for task in Task:
-        task_obs = {b: per for b, per in obs.items() if BENCHMARKS[b].task is task}
-        fitted = _fit(task_obs, general, recentre=False)
-        count: dict[str, int] = defaultdict(int)
-        for per in task_obs.values():
-            for m in per:
-                count[m] += 1
-        tasks[task] = {m: TaskAbility(a, count[m]) for m, a in fitted.items()}
-    evidence_count: dict[str, int] = defaultdict(int)
-    for per in obs.values():
-        for m in per:
-            evidence_count[m] += 1
-    return QualityTable(general=general, tasks=tasks, evidence_count=dict(evidence_count),
-                        size_prior=_size_prior(model_list))
-
-
-def _size_prior(models: list[Model]) -> dict[str, float]:
-    """Standardised log of parameter count for models that publish it: within a generation, larger
-    models know and reason more (scaling laws), so size is a weak prior where evidence is missing.
-    MoE models count sqrt(total x active), between their stored and their used parameters."""
-    sizes: dict[str, float] = {}
-    for m in models:
-        arch = m.architecture
-        if arch is None or arch.total_params_b is None:
-            continue
-        active = arch.active_params_b or arch.total_params_b
-        sizes[m.id] = math.log(math.sqrt(arch.total_params_b * active))
-    if len(sizes) < 3:
-        return {}
-    mean = sum(sizes.values()) / len(sizes)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in sizes.values()) / len(sizes)) or 1.0
-    return {mid: (v - mean) / sd for mid, v in sizes.items()}
+    k = len(TASKS)
+    direct = np.bincount(obs.model * k + obs.task, minlength=n * k).reshape(n, k).astype(np.int64)
+    evidence = direct.sum(axis=1)
+    independent_count = np.array(
+        [sum(1 for ev in m.evidence if ev.independent and ev.benchmark in BENCHMARKS) for m in model_list],
+        dtype=np.int64)
+    measured = evidence > 0
+    tau2 = 0.25
+    flat_mean, flat_var = np.zeros(n), np.full(n, _FLAT_VAR)
+    s = su = np.zeros((n, k))
+    theta, post_var = np.zeros((n, k)), np.full((n, k), _FLAT_VAR)
+    if len(obs.y):  # start: mean z-score of each model's results within each benchmark
+        nb = obs.n_bench
+        cnt = np.maximum(np.bincount(obs.bench, minlength=nb), 1)
+        my = np.bincount(obs.bench, obs.y, nb) / cnt
+        sd = np.sqrt(np.bincount(obs.bench, (obs.y - my[obs.bench]) ** 2, nb) / cnt)
+        z = (obs.y - my[obs.bench]) / np.where(sd > 0, sd, 1.0)[obs.bench]
+        g0 = np.bincount(obs.model, z, n) / np.maximum(np.bincount(obs.model, minlength=n), 1)
+        theta = np.repeat(g0[:, None], k, axis=1)
+        noise: Floats | None = None
+        for _ in range(_ROUNDS):
+            intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
+            s, su = _task_stats(obs, n, intercept, slope, noise)
+            tau2 = _tau2(s, su, tau2)
+            mean, cov = _posterior(flat_mean, flat_var, s, su, tau2)
+            mean, cov, _, _ = _pin_scale(mean, cov, measured)
+            theta, post_var = mean, np.diagonal(cov, axis1=1, axis2=2)
+        intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
+        s, su = _task_stats(obs, n, intercept, slope, noise)
+    g_hat, g_var = _general_evidence(s, su, tau2)
+    design = covariates(model_list)
+    prior = None
+    for _ in range(_PRIOR_ROUNDS):
+        prior = fit_prior(design, g_hat, g_var, prior)
+    assert prior is not None
+    mean, cov = _posterior(prior.mean, prior.var, s, su, tau2)
+    ids = tuple(m.id for m in model_list)
+    return QualityTable(ids=ids, index={mid: i for i, mid in enumerate(ids)}, mean=mean, cov=cov,
+                        direct=direct, evidence=evidence.astype(np.int64), independent=independent_count,
+                        prior=prior)
