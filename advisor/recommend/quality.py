@@ -44,6 +44,9 @@ Ints = npt.NDArray[np.int64]
 TASKS: tuple[Task, ...] = tuple(Task)
 """Task order of the arrays (the enum's order)."""
 _ROUNDS = 30
+MIN_ITEM_MODELS = 3
+"""Results a benchmark needs from each kind of source (vendor tables, independent leaderboards) for
+the two to be calibrated apart: with fewer, an item's level and slope cannot be fitted."""
 _MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always rises with ability
 _MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
 _POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
@@ -133,27 +136,39 @@ class _Obs:
 
 
 def _observations(models: list[Model]) -> _Obs:
-    """One result per (model, benchmark): an independent leaderboard's over the vendor's own, then the
-    latest; benchmarks outside the fixed set are ignored."""
+    """One result per (model, benchmark), on an item per benchmark and kind of source.
+
+    A vendor's own table and an independent leaderboard are different procedures even under one
+    name (scaffolds, subsets, effort settings: Anthropic's table gives Gemini 3.1 Pro 54.2 on
+    SWE-bench Pro, Scale's own run 46.1), so where both kinds have results for MIN_ITEM_MODELS
+    models they are two items, calibrated separately and linked through the models' other results;
+    otherwise they are one. Where a model has an independent result for a benchmark, its vendor figure
+    is not used; among equals the latest report counts. A benchmark with a single result says nothing
+    about the scale and is not used; benchmarks outside the fixed set are ignored."""
     names = sorted(BENCHMARKS)
     bench_pos = {b: i for i, b in enumerate(names)}
-    best: dict[tuple[int, int], tuple[bool, date, float]] = {}
+    latest: dict[tuple[int, int, bool], tuple[date, float]] = {}
     for i, m in enumerate(models):
         for ev in m.evidence:
             b = bench_pos.get(ev.benchmark)
             if b is None:
                 continue
-            key = (i, b)
-            rank = (ev.independent, ev.as_of)
-            old = best.get(key)
-            if old is None or rank >= old[:2]:
-                best[key] = (ev.independent, ev.as_of, ev.score)
-    keys = sorted(best)
+            key = (i, b, ev.independent)
+            old = latest.get(key)
+            if old is None or ev.as_of >= old[0]:
+                latest[key] = (ev.as_of, ev.score)
+    keys = sorted(k for k in latest if k[2] or (k[0], k[1], True) not in latest)
+    per_item: dict[tuple[int, bool], int] = {}
+    for _, b, ind in keys:
+        per_item[(b, ind)] = per_item.get((b, ind), 0) + 1
+    split = {b for b, ind in per_item if ind and per_item[(b, True)] >= MIN_ITEM_MODELS
+             and per_item.get((b, False), 0) >= MIN_ITEM_MODELS}
+    keys = [k for k in keys if per_item[(k[1], k[2])] + per_item.get((k[1], not k[2]), 0) >= 2]
     task_pos = {t: k for k, t in enumerate(TASKS)}
     return _Obs(model=np.array([k[0] for k in keys], dtype=np.int64),
-                bench=np.array([k[1] for k in keys], dtype=np.int64),
+                bench=np.array([2 * k[1] + int(k[2] and k[1] in split) for k in keys], dtype=np.int64),
                 task=np.array([task_pos[BENCHMARKS[names[k[1]]].task] for k in keys], dtype=np.int64),
-                y=np.array([best[k][2] for k in keys], dtype=np.float64), n_bench=len(names))
+                y=np.array([latest[k][1] for k in keys], dtype=np.float64), n_bench=2 * len(names))
 
 
 def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,

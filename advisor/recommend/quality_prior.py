@@ -3,7 +3,9 @@
 A model's general ability is predicted from facts that carry information across models: its family's
 and its vendor's measured models (random effects), release date (generation), size (effective
 parameters of open models), price band (what the vendor charges for it: flagship, mini, nano), open
-weights and thinking mode. The prediction is a Bayesian linear regression on the measured models'
+weights and thinking mode. For a closed model the price also says where it sits in its vendor's
+lineup of the time (flagship, mini, nano): its log price against its vendor's closed models released
+within half a year of it. The prediction is a Bayesian linear regression on the measured models'
 own general abilities, with the random-effect and residual variances found by EM, so the predictive
 variance is honest: a model whose family has measured members and whose facts are all known gets a
 narrower prior than one with nothing but a name. A measured model's prior leaves its own results out
@@ -28,6 +30,8 @@ _FIXED_PRIOR_VAR = 4.0  # weak prior on each standardised covariate's slope (abi
 _START_GROUP_VAR = 0.25  # EM starting point for the family and vendor variances
 _MIN_VAR = 0.02  # floor for the EM variances (ability SD units^2)
 _EM_STEPS = 5  # EM steps per call (the quality fit calls this every round, warm-started)
+GENERATION_DAYS = 183
+"""A vendor's models released within half a year of each other count as one lineup (price tiers)."""
 _INPUT_SHARE = 0.75  # a price band blends input and output prices 3:1 (the default usage split)
 
 
@@ -76,6 +80,23 @@ def _standardise(values: list[float | None]) -> tuple[list[float], list[float]]:
             [1.0 if v is None else 0.0 for v in values])
 
 
+def _price_tier(models: list[Model], log_price: list[float | None]) -> list[float | None]:
+    """Where a closed model sits in its vendor's lineup of the time (flagship, mini, nano): its log
+    price less the mean log price of the same vendor's priced closed models released within
+    GENERATION_DAYS of it (itself included). None for open models, unpriced or undated ones."""
+    out: list[float | None] = []
+    for m, lp in zip(models, log_price, strict=True):
+        if lp is None or m.open_weights or m.release_date is None:
+            out.append(None)
+            continue
+        peers = [plp for other, plp in zip(models, log_price, strict=True)
+                 if plp is not None and not other.open_weights and other.vendor_slug == m.vendor_slug
+                 and other.release_date is not None
+                 and abs((other.release_date - m.release_date).days) <= GENERATION_DAYS]
+        out.append(lp - sum(peers) / len(peers))
+    return out
+
+
 def covariates(models: list[Model]) -> Design:
     """The prior's design for a catalog's models."""
     release = [m.release_date.toordinal() / 365.25 if m.release_date else None for m in models]
@@ -89,9 +110,11 @@ def covariates(models: list[Model]) -> Design:
             size.append(math.log(math.sqrt(arch.total_params_b * active)))
     bands = [_price_band(m) for m in models]
     price = [math.log(b) if b is not None else None for b in bands]
+    tier = _price_tier(models, price)
     rel, rel_unknown = _standardise(release)
     siz, siz_unknown = _standardise(size)
     pri, pri_unknown = _standardise(price)
+    tie, _ = _standardise(tier)
     open_w = [1.0 if m.open_weights else 0.0 for m in models]
     thinks = [1.0 if m.capabilities.reasoning else 0.0 for m in models]
     columns = {
@@ -100,6 +123,7 @@ def covariates(models: list[Model]) -> Design:
         "size": siz, "size unknown": siz_unknown,
         "price band (closed)": [p * (1 - o) for p, o in zip(pri, open_w, strict=True)],
         "price band (open)": [p * o for p, o in zip(pri, open_w, strict=True)],
+        "price tier (closed)": tie,
         "price unknown": pri_unknown,
         "open weights": open_w, "thinking mode": thinks,
     }

@@ -34,12 +34,13 @@ if TYPE_CHECKING:
     from advisor.recommend.deploy import Plan
 
 RISK_AVERSION: dict[Profile, float] = {
-    Profile.QUALITY: 0.25, Profile.BALANCED: 1.0, Profile.CHEAPEST: 1.0, Profile.FASTEST: 1.0,
+    Profile.QUALITY: 0.5, Profile.BALANCED: 1.0, Profile.CHEAPEST: 1.0, Profile.FASTEST: 1.0,
     Profile.OPEN: 1.0,
 }
 """How much quality uncertainty costs, per profile: quality is scored at the estimate minus this many
-posterior SDs (ability units). The quality profile takes a chance on a promising but thinly measured
-model; the others want it proven. A model without any result keeps only its prior, which is wide."""
+posterior SDs (ability units), a one-sided lower bound: about the posterior's 31st percentile for the
+quality profile, which takes a chance on a promising but thinly measured model, and its 16th for the
+others, which want it proven. A model without any result keeps only its prior, which is wide."""
 INTERVAL_Z = 1.645
 """The quality interval is the central 90 % of the posterior (+-1.645 SD)."""
 UNMEASURED_SPEED = 0.5
