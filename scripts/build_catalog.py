@@ -355,7 +355,7 @@ def _extra_evidence(curated: Path, models: dict[str, Model], problems: list[Prob
         except tomllib.TOMLDecodeError as exc:
             problems.append(Problem(str(path), None, None, f"is not valid TOML: {exc}"))
             continue
-        problems.extend(Problem(str(path), None, key, "is not a known table (use [defaults] and [[evidence]])")
+        problems.extend(Problem(str(path), None, key, "is not a known table (use [defaults], [[evidence]])")
                         for key in sorted(set(doc) - _EVIDENCE_FILE_KEYS))
         defaults = doc.get("defaults", {})
         for i, raw in enumerate(doc.get("evidence", [])):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path, help="polyglot_leaderboard.yml")
     parser.add_argument("--commit", required=True, help="the Aider commit the file came from")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(),
-                        help="date the file was read (default: today)")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=datetime.now(UTC).date(),
+                        help="date the file was read (default: today, UTC)")
     args = parser.parse_args(argv)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(toml_text(parse_rows(args.file.read_text(encoding="utf-8")), args.commit, args.as_of),

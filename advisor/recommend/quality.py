@@ -51,8 +51,7 @@ _MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always r
 _MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
 _POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
 _MIN_TAU2 = 0.02  # task deviations are never assumed away entirely
-_FLAT_VAR = 100.0  # stage 1's prior variance of general ability: flat on a scale of SD 1
-_PRIOR_ROUNDS = 20  # EM calls for the prior (5 steps each)
+_POPULATION_VAR = 1.0  # stage 1's prior on general ability: the standardised population (IRT's N(0, 1))
 
 
 @dataclass(frozen=True)
@@ -295,9 +294,10 @@ def _pin_scale(mean: Floats, cov: Floats, measured: npt.NDArray[np.bool_]) -> tu
 def fit_quality(models: Iterable[Model]) -> QualityTable:
     """Fit every model's task abilities (posterior mean and covariance) over a catalog's models.
 
-    Stage 1 calibrates the benchmarks on the evidence alone (a flat prior on every model's general
-    ability, so no assumption about a model can make a benchmark agree with it); stage 2 fits the
-    informative prior on the measured models and combines it with each model's results."""
+    Stage 1 calibrates the benchmarks on the evidence alone (every model's general ability has the
+    same population prior N(0, 1), so no assumption about a particular model can make a benchmark
+    agree with it); stage 2 fits the informative prior on the measured models and combines it with
+    each model's results."""
     model_list = list(models)
     n = len(model_list)
     obs = _observations(model_list)
@@ -309,9 +309,9 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
         dtype=np.int64)
     measured = evidence > 0
     tau2 = 0.25
-    flat_mean, flat_var = np.zeros(n), np.full(n, _FLAT_VAR)
+    pop_mean, pop_var = np.zeros(n), np.full(n, _POPULATION_VAR)
     s = su = np.zeros((n, k))
-    theta, post_var = np.zeros((n, k)), np.full((n, k), _FLAT_VAR)
+    theta, post_var = np.zeros((n, k)), np.full((n, k), _POPULATION_VAR)
     if len(obs.y):  # start: mean z-score of each model's results within each benchmark
         nb = obs.n_bench
         cnt = np.maximum(np.bincount(obs.bench, minlength=nb), 1)
@@ -325,17 +325,14 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
             intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
             s, su = _task_stats(obs, n, intercept, slope, noise)
             tau2 = _tau2(s, su, tau2)
-            mean, cov = _posterior(flat_mean, flat_var, s, su, tau2)
+            mean, cov = _posterior(pop_mean, pop_var, s, su, tau2)
             mean, cov, _, _ = _pin_scale(mean, cov, measured)
             theta, post_var = mean, np.diagonal(cov, axis1=1, axis2=2)
         intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
         s, su = _task_stats(obs, n, intercept, slope, noise)
     g_hat, g_var = _general_evidence(s, su, tau2)
     design = covariates(model_list)
-    prior = None
-    for _ in range(_PRIOR_ROUNDS):
-        prior = fit_prior(design, g_hat, g_var, prior)
-    assert prior is not None
+    prior = fit_prior(design, g_hat, g_var, None)
     mean, cov = _posterior(prior.mean, prior.var, s, su, tau2)
     ids = tuple(m.id for m in model_list)
     return QualityTable(ids=ids, index={mid: i for i, mid in enumerate(ids)}, mean=mean, cov=cov,

@@ -1,9 +1,9 @@
 """What the catalog knows about a model's ability before its benchmarks: the quality fit's prior.
 
-A model's general ability is predicted from facts that carry information across models: its family's
-and its vendor's measured models (random effects), release date (generation), size (effective
-parameters of open models), price band (what the vendor charges for it: flagship, mini, nano), open
-weights and thinking mode. For a closed model the price also says where it sits in its vendor's
+A model's general ability is predicted from facts that carry information across models: its
+family's, its major-version line's and its vendor's measured models (random effects), release date
+(generation), size (effective parameters of open models), price band (what the vendor charges for
+it), open weights and thinking mode. For a closed model the price also says where it sits in its vendor's
 lineup of the time (flagship, mini, nano): its log price against its vendor's closed models released
 within half a year of it. The prediction is a Bayesian linear regression on the measured models'
 own general abilities, with the random-effect and residual variances found by EM, so the predictive
@@ -15,6 +15,7 @@ narrower prior than one with nothing but a name. A measured model's prior leaves
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -27,27 +28,38 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 _FIXED_PRIOR_VAR = 4.0  # weak prior on each standardised covariate's slope (ability SD units^2)
-_START_GROUP_VAR = 0.25  # EM starting point for the family and vendor variances
+_START_GROUP_VAR = 0.25  # EM starting point for the random-effect variances
 _MIN_VAR = 0.02  # floor for the EM variances (ability SD units^2)
-_EM_STEPS = 5  # EM steps per call (the quality fit calls this every round, warm-started)
+_EM_STEPS = 200  # at most; EM stops when no variance moves by more than _EM_TOL
+_EM_TOL = 1e-5
+_MINOR = re.compile(r"(\d+)\.\d+")  # "3.1" -> "3": the major version
 GENERATION_DAYS = 183
 """A vendor's models released within half a year of each other count as one lineup (price tiers)."""
 _INPUT_SHARE = 0.75  # a price band blends input and output prices 3:1 (the default usage split)
 
 
+GROUPS = ("family", "line", "vendor")
+"""Random effects, narrowest first: the catalog's family (claude-opus, llama-3.1), the major-version
+line (vendor and family without its minor version: llama-3.1 and llama-3.3 are both llama-3, one
+pretraining generation), and the vendor."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One random effect: which level each model belongs to."""
+
+    index: Ints  # level per model
+    names: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Design:
-    """The prior's regressors: fixed covariates, and family and vendor groups."""
+    """The prior's regressors: fixed covariates, and the random-effect groups (GROUPS order)."""
 
     fixed: Floats  # (models, p) standardised covariates incl. intercept and unknown-indicators
     fixed_names: tuple[str, ...]
-    family: Ints  # group index per model
-    vendor: Ints
-    n_family: int
-    n_vendor: int
+    groups: tuple[Group, ...]
     known: tuple[tuple[str, ...], ...]  # per model: which facts the prior can use (words)
-    family_names: tuple[str, ...]
-    vendor_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,7 @@ class PriorFit:
     mean: Floats
     var: Floats
     resid_var: float
-    family_var: float
-    vendor_var: float
+    group_var: tuple[float, ...]  # per GROUPS entry
     basis: tuple[str, ...]  # per model: what its prior rests on, in words
 
 
@@ -84,16 +95,21 @@ def _price_tier(models: list[Model], log_price: list[float | None]) -> list[floa
     """Where a closed model sits in its vendor's lineup of the time (flagship, mini, nano): its log
     price less the mean log price of the same vendor's priced closed models released within
     GENERATION_DAYS of it (itself included). None for open models, unpriced or undated ones."""
-    out: list[float | None] = []
-    for m, lp in zip(models, log_price, strict=True):
-        if lp is None or m.open_weights or m.release_date is None:
-            out.append(None)
-            continue
-        peers = [plp for other, plp in zip(models, log_price, strict=True)
-                 if plp is not None and not other.open_weights and other.vendor_slug == m.vendor_slug
-                 and other.release_date is not None
-                 and abs((other.release_date - m.release_date).days) <= GENERATION_DAYS]
-        out.append(lp - sum(peers) / len(peers))
+    out: list[float | None] = [None] * len(models)
+    by_vendor: dict[str, list[tuple[int, int, float]]] = {}
+    for i, (m, lp) in enumerate(zip(models, log_price, strict=True)):
+        if lp is not None and not m.open_weights and m.release_date is not None:
+            by_vendor.setdefault(m.vendor_slug, []).append((m.release_date.toordinal(), i, lp))
+    for rows in by_vendor.values():
+        rows.sort()
+        days = np.array([r[0] for r in rows])
+        prices = np.array([r[2] for r in rows])
+        sums = np.concatenate([[0.0], np.cumsum(prices)])
+        lo = np.searchsorted(days, days - GENERATION_DAYS, side="left")
+        hi = np.searchsorted(days, days + GENERATION_DAYS, side="right")
+        peers_mean = (sums[hi] - sums[lo]) / (hi - lo)
+        for (_, i, lp), mean in zip(rows, peers_mean.tolist(), strict=True):
+            out[i] = lp - mean
     return out
 
 
@@ -128,50 +144,52 @@ def covariates(models: list[Model]) -> Design:
         "open weights": open_w, "thinking mode": thinks,
     }
     fixed = np.array(list(columns.values()), dtype=np.float64).T.reshape(len(models), len(columns))
-    families = sorted({m.family.lower() for m in models})
-    vendors = sorted({m.vendor_slug for m in models})
-    fam_pos = {f: i for i, f in enumerate(families)}
-    ven_pos = {v: i for i, v in enumerate(vendors)}
+    keys = {"family": [m.family.lower() for m in models],
+            "line": [m.vendor_slug + "/" + _MINOR.sub(r"\1", m.family.lower()) for m in models],
+            "vendor": [m.vendor_slug for m in models]}
+    groups = []
+    for name in GROUPS:
+        levels = sorted(set(keys[name]))
+        pos = {lv: i for i, lv in enumerate(levels)}
+        groups.append(Group(np.array([pos[k] for k in keys[name]], dtype=np.int64), tuple(levels)))
     known = tuple(tuple(w for w, have in (("release date", r is not None), ("size", s is not None),
                                           ("price band", p is not None)) if have)
                   for r, s, p in zip(release, size, price, strict=True))
-    return Design(fixed=fixed, fixed_names=tuple(columns),
-                  family=np.array([fam_pos[m.family.lower()] for m in models], dtype=np.int64),
-                  vendor=np.array([ven_pos[m.vendor_slug] for m in models], dtype=np.int64),
-                  n_family=len(families), n_vendor=len(vendors), known=known,
-                  family_names=tuple(families), vendor_names=tuple(vendors))
+    return Design(fixed=fixed, fixed_names=tuple(columns), groups=tuple(groups), known=known)
 
 
-def _full_design(d: Design) -> Floats:
+def _full_design(d: Design) -> tuple[Floats, list[slice]]:
+    """Fixed covariates and one-hot group levels side by side, and each group's columns."""
     n = d.fixed.shape[0]
-    fam = np.zeros((n, d.n_family))
-    fam[np.arange(n), d.family] = 1.0
-    ven = np.zeros((n, d.n_vendor))
-    ven[np.arange(n), d.vendor] = 1.0
-    return np.hstack([d.fixed, fam, ven])
+    parts = [d.fixed]
+    spans = []
+    at = d.fixed.shape[1]
+    for g in d.groups:
+        onehot = np.zeros((n, len(g.names)))
+        onehot[np.arange(n), g.index] = 1.0
+        parts.append(onehot)
+        spans.append(slice(at, at + len(g.names)))
+        at += len(g.names)
+    return np.hstack(parts), spans
 
 
 def fit_prior(d: Design, g_hat: Floats, g_var: Floats, previous: PriorFit | None) -> PriorFit:
     """Prior mean and variance of every model's general ability from the measured models' own general
     abilities `g_hat` (with variances `g_var`; inf = unmeasured), by EM from `previous`."""
-    x = _full_design(d)
+    x, spans = _full_design(d)
     p = x.shape[1]
-    nf = d.fixed.shape[1]
-    fam_cols = slice(nf, nf + d.n_family)
-    ven_cols = slice(nf + d.n_family, p)
     measured = np.isfinite(g_var)
     resid_var = previous.resid_var if previous else _START_GROUP_VAR
-    family_var = previous.family_var if previous else _START_GROUP_VAR
-    vendor_var = previous.vendor_var if previous else _START_GROUP_VAR
+    group_var = list(previous.group_var) if previous else [_START_GROUP_VAR] * len(spans)
     xm, ym = x[measured], g_hat[measured]
-    fam_seen = np.unique(d.family[measured]) + nf
-    ven_seen = np.unique(d.vendor[measured]) + nf + d.n_family
+    seen = [np.unique(g.index[measured]) + span.start for g, span in zip(d.groups, spans, strict=True)]
     k: Floats = np.zeros((p, p))
     b: Floats = np.zeros(p)
     for _ in range(_EM_STEPS if measured.any() else 1):
+        before = (resid_var, *group_var)
         lam = np.full(p, _FIXED_PRIOR_VAR)
-        lam[fam_cols] = family_var
-        lam[ven_cols] = vendor_var
+        for span, v in zip(spans, group_var, strict=True):
+            lam[span] = v
         s = resid_var + g_var[measured]
         a = np.diag(1.0 / lam) + (xm / s[:, None]).T @ xm
         b = (xm * (ym / s)[:, None]).sum(axis=0)
@@ -179,14 +197,15 @@ def fit_prior(d: Design, g_hat: Floats, g_var: Floats, previous: PriorFit | None
         beta = k @ b
         if not measured.any():
             break
-        if len(fam_seen):
-            family_var = max(_MIN_VAR, float(np.mean(beta[fam_seen] ** 2 + np.diag(k)[fam_seen])))
-        if len(ven_seen):
-            vendor_var = max(_MIN_VAR, float(np.mean(beta[ven_seen] ** 2 + np.diag(k)[ven_seen])))
-        q_m = np.einsum("ij,jk,ik->i", xm, k, xm)
+        diag = np.diag(k)
+        group_var = [max(_MIN_VAR, float(np.mean(beta[cols] ** 2 + diag[cols]))) if len(cols) else v
+                     for cols, v in zip(seen, group_var, strict=True)]
+        q_m = ((xm @ k) * xm).sum(axis=1)
         r = ym - xm @ beta
         resid_var = max(_MIN_VAR, float(np.mean(r * r + q_m - g_var[measured])))
-    q = np.einsum("ij,jk,ik->i", x, k, x)
+        if max(abs(a - b) for a, b in zip(before, (resid_var, *group_var), strict=True)) < _EM_TOL:
+            break
+    q = ((x @ k) * x).sum(axis=1)
     mean = x @ (k @ b)
     var = q + resid_var
     if measured.any():  # leave each measured model's own results out of its prior (Sherman-Morrison)
@@ -196,24 +215,25 @@ def fit_prior(d: Design, g_hat: Floats, g_var: Floats, previous: PriorFit | None
         loo_var = q * s_all / denom + resid_var
         mean = np.where(measured, loo_mean, mean)
         var = np.where(measured, loo_var, var)
-    return PriorFit(mean=mean, var=np.maximum(var, _MIN_VAR), resid_var=resid_var, family_var=family_var,
-                    vendor_var=vendor_var, basis=_basis(d, measured))
+    return PriorFit(mean=mean, var=np.maximum(var, _MIN_VAR), resid_var=resid_var,
+                    group_var=tuple(group_var), basis=_basis(d, measured))
 
 
 def _basis(d: Design, measured: npt.NDArray[np.bool_]) -> tuple[str, ...]:
     """Per model, what its prior rests on, in words."""
-    fam_n = np.bincount(d.family[measured], minlength=d.n_family)
-    ven_n = np.bincount(d.vendor[measured], minlength=d.n_vendor)
+    counts = [np.bincount(g.index[measured], minlength=len(g.names)) for g in d.groups]
+    words = {"family": "of its family", "line": "of its line", "vendor": "of its vendor"}
     out = []
-    for i in range(len(d.family)):
+    for i in range(d.fixed.shape[0]):
         own = 1 if measured[i] else 0
         parts = []
-        f = int(fam_n[d.family[i]]) - own
-        v = int(ven_n[d.vendor[i]]) - own
-        if f > 0:
-            parts.append(f"{f} measured model(s) of its family")
-        if v > 0:
-            parts.append(f"{v} of its vendor")
+        first = True
+        for name, g, cnt in zip(GROUPS, d.groups, counts, strict=True):
+            other = int(cnt[g.index[i]]) - own
+            if other > 0:
+                lead = f"{other} measured model(s)" if first else str(other)
+                parts.append(f"{lead} {words[name]}")
+                first = False
         parts.extend(d.known[i])
         out.append(", ".join(parts) if parts else "nothing but the catalog's average")
     return tuple(out)

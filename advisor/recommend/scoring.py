@@ -54,8 +54,6 @@ MIN_RESULTS_FOR_HIGH = 2
 """One benchmark result is thin evidence: confidence is at most medium until there are two."""
 HIGH_SD = 0.25
 """Posterior SD (ability units, catalog SD = 1) at or below which confidence can be high."""
-MEDIUM_SD = 0.4
-"""Posterior SD at or below which confidence is at least medium for a model with a result."""
 COST_REFERENCE_USD = 50.0
 """Monthly cost at which the cost value is 0.5 when the user gives no budget."""
 
@@ -94,11 +92,11 @@ def quality_interval(mean_ability: float, sd: float) -> tuple[float, float]:
 
 def confidence_level(share: float, results: int, sd: float) -> Literal["high", "medium", "low"]:
     """high: direct evidence for 3/4 of the weighted tasks, two results or more and a narrow
-    posterior; medium: some result and either half-direct evidence or a moderate posterior; low: the
-    estimate rests mostly on the prior."""
+    posterior; medium: direct evidence for at least 40 % of them; low: the estimate rests mostly on
+    other tasks and the prior."""
     if share >= 0.75 and results >= MIN_RESULTS_FOR_HIGH and sd <= HIGH_SD:
         return "high"
-    if results >= 1 and (share >= 0.4 or sd <= MEDIUM_SD):
+    if results >= 1 and share >= 0.4:
         return "medium"
     return "low"
 
