@@ -51,6 +51,8 @@ _MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always r
 _MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
 _POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
 _MIN_TAU2 = 0.02  # task deviations are never assumed away entirely
+_START_HOUSE_VAR = _MIN_TAU2  # vendor-table offset variance until independent results identify it
+_VAGUE_VAR = 1e6  # a prior that says nothing (a model's own-results-only general ability)
 _POPULATION_VAR = 1.0  # stage 1's prior on general ability: the standardised population (IRT's N(0, 1))
 
 
@@ -131,6 +133,7 @@ class _Obs:
     bench: Ints
     task: Ints
     y: Floats
+    independent: npt.NDArray[np.bool_]
     n_bench: int
 
 
@@ -167,7 +170,8 @@ def _observations(models: list[Model]) -> _Obs:
     return _Obs(model=np.array([k[0] for k in keys], dtype=np.int64),
                 bench=np.array([2 * k[1] + int(k[2] and k[1] in split) for k in keys], dtype=np.int64),
                 task=np.array([task_pos[BENCHMARKS[names[k[1]]].task] for k in keys], dtype=np.int64),
-                y=np.array([latest[k][1] for k in keys], dtype=np.float64), n_bench=2 * len(names))
+                y=np.array([latest[k][1] for k in keys], dtype=np.float64),
+                independent=np.array([k[2] for k in keys], dtype=np.bool_), n_bench=2 * len(names))
 
 
 def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
@@ -184,7 +188,8 @@ def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
     my = np.bincount(obs.bench, obs.y, nb) / safe_n
     mx = np.bincount(obs.bench, x, nb) / safe_n
     dy, dx = obs.y - my[obs.bench], x - mx[obs.bench]
-    var_x = np.bincount(obs.bench, dx * dx, nb)
+    # EM's M-step: E[x^2] includes the posterior variance, or shrunken abilities inflate the slopes.
+    var_x = np.bincount(obs.bench, dx * dx + post_var[obs.model, obs.task], nb)
     cov = np.bincount(obs.bench, dx * dy, nb)
     y_sd = np.sqrt(np.bincount(obs.bench, dy * dy, nb) / safe_n)
     y_max = np.full(nb, -np.inf)
@@ -214,31 +219,42 @@ def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
     return intercept, slope, np.maximum(noise, _MIN_NOISE)
 
 
-def _task_stats(obs: _Obs, n_models: int, intercept: Floats, slope: Floats,
-                noise: Floats) -> tuple[Floats, Floats]:
-    """Per model and task: summed precision of its results and the precision-weighted sum of the
-    abilities they imply ((y - a) / s)."""
+@dataclass(frozen=True)
+class _Stats:
+    """Per model and task, for vendor-reported and for independent results apart: the summed
+    precision of the results and the precision-weighted sum of the abilities they imply."""
+
+    s_vendor: Floats
+    su_vendor: Floats
+    s_indep: Floats
+    su_indep: Floats
+
+    @property
+    def s(self) -> Floats:
+        """Precision of all results per model and task."""
+        total: Floats = self.s_vendor + self.s_indep
+        return total
+
+    @property
+    def su(self) -> Floats:
+        """Precision-weighted sum of the implied abilities per model and task."""
+        total: Floats = self.su_vendor + self.su_indep
+        return total
+
+
+def _task_stats(obs: _Obs, n_models: int, intercept: Floats, slope: Floats, noise: Floats) -> _Stats:
+    """Each result turned into the ability it implies ((y - a) / s) with its precision, summed per
+    model, task and kind of source."""
     u = (obs.y - intercept[obs.bench]) / slope[obs.bench]
     prec = 1.0 / noise[obs.bench]
     cell = obs.model * len(TASKS) + obs.task
     size = n_models * len(TASKS)
-    s = np.bincount(cell, prec, size).astype(np.float64).reshape(n_models, len(TASKS))
-    su = np.bincount(cell, prec * u, size).astype(np.float64).reshape(n_models, len(TASKS))
-    return s, su
-
-
-def _general_evidence(s: Floats, su: Floats, tau2: float) -> tuple[Floats, Floats]:
-    """General ability implied by a model's own results alone, and its variance (inf without any):
-    each task's mean counts with precision 1 / (1/S_t + tau^2)."""
-    has = s > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        task_mean = np.where(has, su / s, 0.0)
-        w = np.where(has, 1.0 / (1.0 / np.where(has, s, 1.0) + tau2), 0.0)
-    total = w.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(total > 0, (w * task_mean).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0)
-        var = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), np.inf)
-    return g, var
+    shape = (n_models, len(TASKS))
+    out = []
+    for kind in (~obs.independent, obs.independent):
+        out.append(np.bincount(cell[kind], prec[kind], size).astype(np.float64).reshape(shape))
+        out.append(np.bincount(cell[kind], (prec * u)[kind], size).astype(np.float64).reshape(shape))
+    return _Stats(*out)
 
 
 def _tau2(s: Floats, su: Floats, tau2: float) -> float:
@@ -259,36 +275,64 @@ def _tau2(s: Floats, su: Floats, tau2: float) -> float:
     return max(_MIN_TAU2, float(parts[cells].mean()))
 
 
-def _posterior(prior_mean: Floats, prior_var: Floats, s: Floats, su: Floats,
-               tau2: float) -> tuple[Floats, Floats]:
-    """Posterior mean (n, T) and covariance (n, T, T) of the task abilities, exactly: parameters
-    z = (g, d_1..d_T), prior N((mu0, 0..), diag(v0, tau^2..)), every task mean observing g + d_t."""
-    n, k = s.shape
-    h = np.zeros((k, k + 1))
-    h[:, 0] = 1.0
-    h[np.arange(k), np.arange(k) + 1] = 1.0
-    precision = np.zeros((n, k + 1, k + 1))
+@dataclass(frozen=True)
+class _Posterior:
+    """Posterior of every model: task abilities, general ability and its vendor-table offset."""
+
+    mean: Floats  # (n, T) task abilities
+    cov: Floats  # (n, T, T)
+    g_mean: Floats
+    g_var: Floats
+    house_mean: Floats  # the offset shared by the model's vendor-reported results
+    house_var: Floats
+
+
+def _posterior(prior_mean: Floats, prior_var: Floats, st: _Stats, tau2: float,
+               house_var: float) -> _Posterior:
+    """The posterior, exactly: parameters z = (g, d_1..d_T, h) with prior N((mu0, 0.., 0),
+    diag(v0, tau^2.., house_var)); an independent result for task t observes g + d_t, a vendor's own
+    result g + d_t + h, so one vendor table's results share one error and do not count as
+    independent confirmations of each other."""
+    n, k = st.s_vendor.shape
+    h_ind = np.zeros((k, k + 2))
+    h_ind[:, 0] = 1.0
+    h_ind[np.arange(k), np.arange(k) + 1] = 1.0
+    h_ven = h_ind.copy()
+    h_ven[:, k + 1] = 1.0
+    precision = np.zeros((n, k + 2, k + 2))
     precision[:, 0, 0] = 1.0 / prior_var
     precision[:, np.arange(1, k + 1), np.arange(1, k + 1)] = 1.0 / tau2
-    precision += np.einsum("nt,ti,tj->nij", s, h, h)
-    rhs = np.zeros((n, k + 1))
+    precision[:, k + 1, k + 1] = 1.0 / house_var
+    precision += np.einsum("nt,ti,tj->nij", st.s_vendor, h_ven, h_ven)
+    precision += np.einsum("nt,ti,tj->nij", st.s_indep, h_ind, h_ind)
+    rhs = np.zeros((n, k + 2))
     rhs[:, 0] = prior_mean / prior_var
-    rhs += su @ h
+    rhs += st.su_vendor @ h_ven + st.su_indep @ h_ind
     cov_z = np.linalg.inv(precision)
     mean_z = np.einsum("nij,nj->ni", cov_z, rhs)
-    mean = mean_z @ h.T
-    cov = np.einsum("ti,nij,uj->ntu", h, cov_z, h)
-    return mean, cov
+    mean = mean_z @ h_ind.T
+    cov = np.einsum("ti,nij,uj->ntu", h_ind, cov_z, h_ind)
+    return _Posterior(mean, cov, mean_z[:, 0], cov_z[:, 0, 0], mean_z[:, k + 1], cov_z[:, k + 1, k + 1])
 
 
-def _pin_scale(mean: Floats, cov: Floats, measured: npt.NDArray[np.bool_]) -> tuple[Floats, Floats,
-                                                                                   float, float]:
-    """Abilities shifted and scaled so the measured models' general abilities have mean 0 and SD 1."""
-    g = mean.mean(axis=1)
-    centre = float(g[measured].mean()) if measured.any() else 0.0
-    spread = float(g[measured].std()) if measured.sum() > 1 else 1.0
-    spread = spread if spread > 1e-9 else 1.0
-    return (mean - centre) / spread, cov / spread**2, centre, spread
+def _house_var(post: _Posterior, st: _Stats, old: float) -> float:
+    """EM update of the vendor-table offset's variance, from the models with both vendor-reported
+    and independent results (elsewhere the offset cannot be told from ability)."""
+    both = (st.s_vendor.sum(axis=1) > 0) & (st.s_indep.sum(axis=1) > 0)
+    if both.sum() < MIN_ITEM_MODELS:
+        return old
+    return max(_MIN_TAU2, float(np.mean(post.house_mean[both] ** 2 + post.house_var[both])))
+
+
+def _pin_scale(post: _Posterior, measured: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    """Centre and spread that give the measured models' general abilities mean 0 and variance 1
+    (variance of the posterior means plus the mean posterior variance: the EM estimate of the
+    population's variance, so shrinkage does not inflate the scale round after round)."""
+    if not measured.any():
+        return 0.0, 1.0
+    g, v = post.g_mean[measured], post.g_var[measured]
+    spread = math.sqrt(float(g.var() + v.mean()))
+    return float(g.mean()), spread if spread > 1e-9 else 1.0
 
 
 def fit_quality(models: Iterable[Model]) -> QualityTable:
@@ -304,13 +348,11 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
     k = len(TASKS)
     direct = np.bincount(obs.model * k + obs.task, minlength=n * k).reshape(n, k).astype(np.int64)
     evidence = direct.sum(axis=1)
-    independent_count = np.array(
-        [sum(1 for ev in m.evidence if ev.independent and ev.benchmark in BENCHMARKS) for m in model_list],
-        dtype=np.int64)
     measured = evidence > 0
-    tau2 = 0.25
+    tau2, house = 0.25, _START_HOUSE_VAR
     pop_mean, pop_var = np.zeros(n), np.full(n, _POPULATION_VAR)
-    s = su = np.zeros((n, k))
+    zeros = np.zeros((n, k))
+    st = _Stats(zeros, zeros, zeros, zeros)
     theta, post_var = np.zeros((n, k)), np.full((n, k), _POPULATION_VAR)
     if len(obs.y):  # start: mean z-score of each model's results within each benchmark
         nb = obs.n_bench
@@ -323,17 +365,23 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
         noise: Floats | None = None
         for _ in range(_ROUNDS):
             intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
-            s, su = _task_stats(obs, n, intercept, slope, noise)
-            tau2 = _tau2(s, su, tau2)
-            mean, cov = _posterior(pop_mean, pop_var, s, su, tau2)
-            mean, cov, _, _ = _pin_scale(mean, cov, measured)
-            theta, post_var = mean, np.diagonal(cov, axis1=1, axis2=2)
+            st = _task_stats(obs, n, intercept, slope, noise)
+            tau2 = _tau2(st.s, st.su, tau2)
+            post = _posterior(pop_mean, pop_var, st, tau2, house)
+            house = _house_var(post, st, house)
+            centre, spread = _pin_scale(post, measured)
+            house = max(_MIN_TAU2, house / spread**2)
+            theta = (post.mean - centre) / spread
+            post_var = np.diagonal(post.cov, axis1=1, axis2=2) / spread**2
         intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
-        s, su = _task_stats(obs, n, intercept, slope, noise)
-    g_hat, g_var = _general_evidence(s, su, tau2)
-    design = covariates(model_list)
-    prior = fit_prior(design, g_hat, g_var, None)
-    mean, cov = _posterior(prior.mean, prior.var, s, su, tau2)
+        st = _task_stats(obs, n, intercept, slope, noise)
+    # A model's general ability from its own results alone (a vanishing prior), for the prior's fit.
+    own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house)
+    g_var = np.where(measured, own.g_var, np.inf)
+    prior = fit_prior(covariates(model_list), own.g_mean, g_var, None)
+    final = _posterior(prior.mean, prior.var, st, tau2, house)
+    mean, cov = final.mean, final.cov
+    independent_count = np.bincount(obs.model[obs.independent], minlength=n).astype(np.int64)
     ids = tuple(m.id for m in model_list)
     return QualityTable(ids=ids, index={mid: i for i, mid in enumerate(ids)}, mean=mean, cov=cov,
                         direct=direct, evidence=evidence.astype(np.int64), independent=independent_count,

@@ -9,6 +9,7 @@ catalog grows, and they fail on the old rule that pulled a task without evidence
 from __future__ import annotations
 
 from datetime import date
+from statistics import NormalDist
 
 import pytest
 
@@ -72,13 +73,13 @@ def _catalog() -> Catalog:
     y25, y26 = date(2025, 8, 7), date(2026, 2, 20)
     models = [
         # An open family measured on its own cards (10 results each), the strongest near the top of
-        # those tables, but well behind the frontier on the independent leaderboard they share.
+        # those tables, but well behind the frontier on the independent leaderboards they share.
         _open("oq/oq-400b", "oq-3", y26, 400, 3.0, _card(88, 87, 83, 92, 28, 88, 76, 86, 91, 72),
-              {"Aider Polyglot": 60}),
+              {"Aider Polyglot": 60, "SWE-bench Pro": 38, "Terminal-Bench": 52}),
         _open("oq/oq-120b", "oq-3", y26, 120, 2.4, _card(86, 86, 79, 93, 25, 86, 72, 79, 88, 72),
-              {"Aider Polyglot": 52}),
+              {"Aider Polyglot": 52, "SWE-bench Pro": 33}),
         _open("oq/oq-27b", "oq-3", y26, 27, 1.2, _card(85, 85, 80, 95, 24, 85, 72, 79, 86, 68),
-              {"Aider Polyglot": 45}),
+              {"Aider Polyglot": 45, "Terminal-Bench": 45}),
         _open("oq/oq-9b", "oq-3", y26, 9, 0.3, _card(81, 82, 65, 91, 18, 81, 60, 70, 75, 66)),
         # A closed lab: the flagship has two independent results, its mini and nano their vendor table.
         _closed("lab/g-5", "g-5", y25, 1.25, 10.0, independent={"Aider Polyglot": 88, "SWE-bench Pro": 48}),
@@ -89,7 +90,7 @@ def _catalog() -> Catalog:
                 {"GPQA Diamond": 71, "AIME 2025": 85, "Humanity's Last Exam": 9, "SWE-bench Verified": 55,
                  "MMMU": 76}, {"Aider Polyglot": 48}),
         _closed("lab/o-3", "o-series", date(2025, 4, 16), 2.0, 8.0, {"GPQA Diamond": 83, "MMLU": 93},
-                {"Aider Polyglot": 81}),
+                {"Aider Polyglot": 81, "SWE-bench Pro": 42}),
         # Another lab's newest flagship and its mid tier: two and one results, on an independent
         # leaderboard the others share.
         _closed("ant/opus-9", "opus", date(2026, 5, 28), 5.0, 25.0,
@@ -158,8 +159,11 @@ def test_thin_evidence_is_not_weakness_but_costs_more_in_the_balanced_profile(ca
     rich = next(r for r in quality.recommendations if r.model_id == "oq/oq-400b")
     assert thin.quality_interval is not None
     assert rich.quality_interval is not None
-    assert (thin.quality_interval[1] - thin.quality_interval[0]
-            > rich.quality_interval[1] - rich.quality_interval[0])
+
+    def width(interval: tuple[float, float]) -> float:  # on the ability scale, not in shares
+        return float(NormalDist().inv_cdf(interval[1] / 100) - NormalDist().inv_cdf(interval[0] / 100))
+
+    assert width(thin.quality_interval) > width(rich.quality_interval)
     # The allowance for uncertainty is larger under the balanced profile.
     by_id = {r.model_id: r for r in balanced.recommendations}
     drop_quality = thin.quality - 100 * thin.factor_values[Factor.QUALITY]  # type: ignore[operator]
