@@ -91,6 +91,12 @@ class Confidence(Frozen):
         default=None, ge=0, le=100, description="High end of the quality's 90 % interval (0-100)."
     )
 
+    def label(self) -> str:
+        """The level with the quality interval, for tables: 'medium (72-88)'."""
+        if self.interval_low is None or self.interval_high is None:
+            return self.level
+        return f"{self.level} ({self.interval_low:.0f}\u2013{self.interval_high:.0f})"
+
 
 class Recommendation(Frozen):
     """One ranked model with its score, how it runs and why it ranks there."""
