@@ -112,7 +112,7 @@ def weight_vector(weights: Mapping[Task, float]) -> Floats:
 def weighted_ability(mean: Floats, cov: Floats, w: Floats) -> tuple[Floats, Floats]:
     """Mean and SD of w . ability for every row (mean: (n, T), cov: (n, T, T), w: (T,))."""
     mu = mean @ w
-    var = np.einsum("i,nij,j->n", w, cov, w)
+    var = (cov @ w) @ w
     return mu, np.sqrt(np.maximum(var, 0.0))
 
 
@@ -288,31 +288,41 @@ class _Posterior:
 
 
 def _posterior(prior_mean: Floats, prior_var: Floats, st: _Stats, tau2: float,
-               house_var: float) -> _Posterior:
+               house_var: float, full_cov: bool = True) -> _Posterior:
     """The posterior, exactly: parameters z = (g, d_1..d_T, h) with prior N((mu0, 0.., 0),
     diag(v0, tau^2.., house_var)); an independent result for task t observes g + d_t, a vendor's own
     result g + d_t + h, so one vendor table's results share one error and do not count as
-    independent confirmations of each other."""
-    n, k = st.s_vendor.shape
-    h_ind = np.zeros((k, k + 2))
-    h_ind[:, 0] = 1.0
-    h_ind[np.arange(k), np.arange(k) + 1] = 1.0
-    h_ven = h_ind.copy()
-    h_ven[:, k + 1] = 1.0
-    precision = np.zeros((n, k + 2, k + 2))
-    precision[:, 0, 0] = 1.0 / prior_var
-    precision[:, np.arange(1, k + 1), np.arange(1, k + 1)] = 1.0 / tau2
-    precision[:, k + 1, k + 1] = 1.0 / house_var
-    precision += np.einsum("nt,ti,tj->nij", st.s_vendor, h_ven, h_ven)
-    precision += np.einsum("nt,ti,tj->nij", st.s_indep, h_ind, h_ind)
-    rhs = np.zeros((n, k + 2))
-    rhs[:, 0] = prior_mean / prior_var
-    rhs += st.su_vendor @ h_ven + st.su_indep @ h_ind
-    cov_z = np.linalg.inv(precision)
-    mean_z = np.einsum("nij,nj->ni", cov_z, rhs)
-    mean = mean_z @ h_ind.T
-    cov = np.einsum("ti,nij,uj->ntu", h_ind, cov_z, h_ind)
-    return _Posterior(mean, cov, mean_z[:, 0], cov_z[:, 0, 0], mean_z[:, k + 1], cov_z[:, k + 1, k + 1])
+    independent confirmations of each other.
+
+    The precision matrix is an arrow (the task deviations touch only g and h), so the d's are
+    eliminated in closed form (Schur complement) and only a 2x2 system in (g, h) is solved per model:
+    no matrix inverse over the whole catalog."""
+    s_all, su_all = st.s, st.su
+    d = 1.0 / tau2 + s_all  # (n, T): diagonal of the deviations' block
+    b, e = s_all, st.s_vendor  # couplings of each d_t to g and to h
+    # Schur complement on (g, h): M = [[m_gg, m_gh], [m_gh, m_hh]], right-hand side (r_g, r_h).
+    m_gg = 1.0 / prior_var + s_all.sum(axis=1) - (b * b / d).sum(axis=1)
+    m_gh = st.s_vendor.sum(axis=1) - (b * e / d).sum(axis=1)
+    m_hh = 1.0 / house_var + st.s_vendor.sum(axis=1) - (e * e / d).sum(axis=1)
+    r_d = su_all
+    r_g = prior_mean / prior_var + su_all.sum(axis=1) - (b * r_d / d).sum(axis=1)
+    r_h = st.su_vendor.sum(axis=1) - (e * r_d / d).sum(axis=1)
+    det = m_gg * m_hh - m_gh * m_gh
+    c_gg, c_gh, c_hh = m_hh / det, -m_gh / det, m_gg / det
+    g_mean = c_gg * r_g + c_gh * r_h
+    h_mean = c_gh * r_g + c_hh * r_h
+    # ability_t = g + d_t = r_d/d + (1 - b/d) g - (e/d) h + noise(1/d)
+    lg, lh = 1.0 - b / d, -e / d
+    mean = r_d / d + lg * g_mean[:, None] + lh * h_mean[:, None]
+    if not full_cov:  # only the variances (a diagonal "covariance"), for the calibration rounds
+        var = (lg * lg * c_gg[:, None] + 2 * lg * lh * c_gh[:, None] + lh * lh * c_hh[:, None] + 1.0 / d)
+        return _Posterior(mean, var[:, :, None] * np.eye(d.shape[1]), g_mean, c_gg, h_mean, c_hh)
+    cov = (lg[:, :, None] * lg[:, None, :] * c_gg[:, None, None]
+           + (lg[:, :, None] * lh[:, None, :] + lh[:, :, None] * lg[:, None, :]) * c_gh[:, None, None]
+           + lh[:, :, None] * lh[:, None, :] * c_hh[:, None, None])
+    k = d.shape[1]
+    cov[:, np.arange(k), np.arange(k)] += 1.0 / d
+    return _Posterior(mean, cov, g_mean, c_gg, h_mean, c_hh)
 
 
 def _house_var(post: _Posterior, st: _Stats, old: float) -> float:
@@ -367,7 +377,7 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
             intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
             st = _task_stats(obs, n, intercept, slope, noise)
             tau2 = _tau2(st.s, st.su, tau2)
-            post = _posterior(pop_mean, pop_var, st, tau2, house)
+            post = _posterior(pop_mean, pop_var, st, tau2, house, full_cov=False)
             house = _house_var(post, st, house)
             centre, spread = _pin_scale(post, measured)
             house = max(_MIN_TAU2, house / spread**2)
@@ -376,7 +386,7 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
         intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
         st = _task_stats(obs, n, intercept, slope, noise)
     # A model's general ability from its own results alone (a vanishing prior), for the prior's fit.
-    own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house)
+    own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house, full_cov=False)
     g_var = np.where(measured, own.g_var, np.inf)
     prior = fit_prior(covariates(model_list), own.g_mean, g_var, None)
     final = _posterior(prior.mean, prior.var, st, tau2, house)

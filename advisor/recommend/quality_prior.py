@@ -30,8 +30,8 @@ Ints = npt.NDArray[np.int64]
 _FIXED_PRIOR_VAR = 4.0  # weak prior on each standardised covariate's slope (ability SD units^2)
 _START_GROUP_VAR = 0.25  # EM starting point for the random-effect variances
 _MIN_VAR = 0.02  # floor for the EM variances (ability SD units^2)
-_EM_STEPS = 200  # at most; EM stops when no variance moves by more than _EM_TOL
-_EM_TOL = 1e-5
+_EM_STEPS = 100  # at most; EM stops when no variance moves by more than _EM_TOL
+_EM_TOL = 1e-4
 _MINOR = re.compile(r"(\d+)\.\d+")  # "3.1" -> "3": the major version
 GENERATION_DAYS = 183
 """A vendor's models released within half a year of each other count as one lineup (price tiers)."""
@@ -158,55 +158,96 @@ def covariates(models: list[Model]) -> Design:
     return Design(fixed=fixed, fixed_names=tuple(columns), groups=tuple(groups), known=known)
 
 
-def _full_design(d: Design) -> tuple[Floats, list[slice]]:
-    """Fixed covariates and one-hot group levels side by side, and each group's columns."""
-    n = d.fixed.shape[0]
-    parts = [d.fixed]
-    spans = []
-    at = d.fixed.shape[1]
-    for g in d.groups:
-        onehot = np.zeros((n, len(g.names)))
-        onehot[np.arange(n), g.index] = 1.0
-        parts.append(onehot)
-        spans.append(slice(at, at + len(g.names)))
-        at += len(g.names)
-    return np.hstack(parts), spans
+class _Rows:
+    """The prior's design for a subset of models, kept sparse: the fixed covariates, and for each
+    group the level of every row (a one-hot block never built). The regression's products are
+    computed block by block, so the cost grows with the rows, not rows x levels."""
+
+    def __init__(self, d: Design, rows: npt.NDArray[np.bool_]) -> None:
+        self.fixed = d.fixed[rows]
+        self.levels = [g.index[rows] for g in d.groups]
+        self.sizes = [len(g.names) for g in d.groups]
+        nf = d.fixed.shape[1]
+        self.offsets = list(np.cumsum([nf, *self.sizes[:-1]]).tolist())
+        self.p = nf + sum(self.sizes)
+        self.spans = [slice(o, o + size) for o, size in zip(self.offsets, self.sizes, strict=True)]
+
+    def gram(self, w: Floats) -> Floats:
+        """X^T diag(w) X."""
+        nf = self.fixed.shape[1]
+        out = np.zeros((self.p, self.p))
+        out[:nf, :nf] = (self.fixed * w[:, None]).T @ self.fixed
+        for j, (idx, size, span) in enumerate(zip(self.levels, self.sizes, self.spans, strict=True)):
+            weighted = self.fixed * w[:, None]
+            block = np.stack([np.bincount(idx, weighted[:, c], size) for c in range(nf)], axis=1)
+            out[span, :nf] = block
+            out[:nf, span] = block.T
+            for idx2, size2, span2 in list(zip(self.levels, self.sizes, self.spans, strict=True))[j:]:
+                cross = np.bincount(idx * size2 + idx2, w, size * size2).reshape(size, size2)
+                out[span, span2] = cross
+                out[span2, span] = cross.T
+        return out
+
+    def xt(self, v: Floats) -> Floats:
+        """X^T v."""
+        return np.concatenate([self.fixed.T @ v, *(np.bincount(idx, v, size).astype(np.float64)
+                                                   for idx, size in zip(self.levels, self.sizes,
+                                                                        strict=True))])
+
+    def dot(self, beta: Floats) -> Floats:
+        """X beta."""
+        nf = self.fixed.shape[1]
+        out: Floats = self.fixed @ beta[:nf]
+        for idx, o in zip(self.levels, self.offsets, strict=True):
+            out = out + beta[o + idx]
+        return out
+
+    def quad(self, k: Floats) -> Floats:
+        """diag(X K X^T): each row's x^T K x."""
+        nf = self.fixed.shape[1]
+        out: Floats = ((self.fixed @ k[:nf, :nf]) * self.fixed).sum(axis=1)
+        cols = [o + idx for idx, o in zip(self.levels, self.offsets, strict=True)]
+        for c in cols:
+            out = out + 2.0 * (self.fixed * k[:nf, c].T).sum(axis=1)
+            for c2 in cols:
+                out = out + k[c, c2]
+        return out
 
 
 def fit_prior(d: Design, g_hat: Floats, g_var: Floats, previous: PriorFit | None) -> PriorFit:
     """Prior mean and variance of every model's general ability from the measured models' own general
     abilities `g_hat` (with variances `g_var`; inf = unmeasured), by EM from `previous`."""
-    x, spans = _full_design(d)
-    p = x.shape[1]
     measured = np.isfinite(g_var)
+    every = _Rows(d, np.ones(len(g_var), dtype=np.bool_))
+    rows = _Rows(d, measured)
+    p, spans = every.p, every.spans
     resid_var = previous.resid_var if previous else _START_GROUP_VAR
     group_var = list(previous.group_var) if previous else [_START_GROUP_VAR] * len(spans)
-    xm, ym = x[measured], g_hat[measured]
-    seen = [np.unique(g.index[measured]) + span.start for g, span in zip(d.groups, spans, strict=True)]
-    k: Floats = np.zeros((p, p))
-    b: Floats = np.zeros(p)
-    for _ in range(_EM_STEPS if measured.any() else 1):
+    ym, vm = g_hat[measured], g_var[measured]
+    seen = [np.unique(idx) + span.start for idx, span in zip(rows.levels, spans, strict=True)]
+    lam0 = np.full(p, _FIXED_PRIOR_VAR)
+    for span, v in zip(spans, group_var, strict=True):
+        lam0[span] = v
+    k: Floats = np.diag(lam0)  # without measured models the prior is the regression's own prior
+    rhs: Floats = np.zeros(p)
+    for _ in range(_EM_STEPS if measured.any() else 0):
         before = (resid_var, *group_var)
         lam = np.full(p, _FIXED_PRIOR_VAR)
         for span, v in zip(spans, group_var, strict=True):
             lam[span] = v
-        s = resid_var + g_var[measured]
-        a = np.diag(1.0 / lam) + (xm / s[:, None]).T @ xm
-        b = (xm * (ym / s)[:, None]).sum(axis=0)
-        k = np.asarray(np.linalg.inv(a), dtype=np.float64)
-        beta = k @ b
-        if not measured.any():
-            break
+        w = 1.0 / (resid_var + vm)
+        k = np.asarray(np.linalg.inv(np.diag(1.0 / lam) + rows.gram(w)), dtype=np.float64)
+        rhs = rows.xt(w * ym)
+        beta = k @ rhs
         diag = np.diag(k)
         group_var = [max(_MIN_VAR, float(np.mean(beta[cols] ** 2 + diag[cols]))) if len(cols) else v
                      for cols, v in zip(seen, group_var, strict=True)]
-        q_m = ((xm @ k) * xm).sum(axis=1)
-        r = ym - xm @ beta
-        resid_var = max(_MIN_VAR, float(np.mean(r * r + q_m - g_var[measured])))
-        if max(abs(a - b) for a, b in zip(before, (resid_var, *group_var), strict=True)) < _EM_TOL:
+        r = ym - rows.dot(beta)
+        resid_var = max(_MIN_VAR, float(np.mean(r * r + rows.quad(k) - vm)))
+        if max(abs(x - y) for x, y in zip(before, (resid_var, *group_var), strict=True)) < _EM_TOL:
             break
-    q = ((x @ k) * x).sum(axis=1)
-    mean = x @ (k @ b)
+    q = every.quad(k)
+    mean = every.dot(k @ rhs)
     var = q + resid_var
     if measured.any():  # leave each measured model's own results out of its prior (Sherman-Morrison)
         s_all = np.where(measured, resid_var + np.where(measured, g_var, 0.0), 1.0)
