@@ -9,7 +9,8 @@ import argparse
 DEPLOYMENTS = ["local", "api", "any"]
 LICENSE_POLICIES = ["permissive", "open-weights", "any"]
 PROFILES = ["balanced", "cheapest", "fastest", "quality", "open"]
-TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision"]
+TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision",
+         "translation"]
 
 
 def add_hardware_flags(parser: argparse.ArgumentParser) -> None:

@@ -34,7 +34,7 @@ TASK_ALIASES = {
     "code": Task.CODING, "coding": Task.CODING,
     "reasoning": Task.REASONING, "math": Task.REASONING, "maths": Task.REASONING,
     "knowledge": Task.KNOWLEDGE,
-    "translation": Task.MULTILINGUAL, "multilingual": Task.MULTILINGUAL,
+    "translation": Task.TRANSLATION, "multilingual": Task.MULTILINGUAL,
     "chat": Task.CHAT,
     "long-document": Task.LONG_CONTEXT, "long_context": Task.LONG_CONTEXT,
     "long-context": Task.LONG_CONTEXT,

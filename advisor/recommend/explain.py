@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from advisor.catalog.schema import License, Model
 from advisor.estimate.cost import Usage
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.filters import language_name
+from advisor.recommend.filters import undocumented_languages
+from advisor.recommend.plan_notes import (
+    floor_sentence,
+    speed_sentence,
+    terms_sentence,
+    thinking_sentence,
+    unstated_terms,
+)
 from advisor.recommend.result import DeploymentPlan, Recommendation
 
 if TYPE_CHECKING:
@@ -91,7 +98,8 @@ def _quality_sentence(s: Scored, c: Constraints) -> str:
             f"confidence: {s.quality.confidence.note}).")
 
 
-def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -> list[str]:
+def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints,
+            lic: License | None = None) -> list[str]:
     """Why this model ranks here, in a few sentences."""
     lines = [f"Score {s.score:.1f}/100."]
     if rank_no == 1 and len(ranked) > 1:
@@ -124,10 +132,16 @@ def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -
         ahead = _gaps(s, top)
         if ahead:
             lines.append(f"It beats the pick on {_gap_words(ahead, 2)}.")
+    floor = floor_sentence(s.plan, c)
+    if floor:
+        lines.insert(1, floor)
     lines.append(how_it_runs(s.plan))
+    lines.extend(x for x in (thinking_sentence(s.plan, s.alternatives, c), speed_sentence(s.plan))
+                 if x)
     lines.append(_quality_sentence(s, c))
     if s.language_notes:
         lines.append("Languages: " + "; ".join(s.language_notes) + ".")
+    lines.append(terms_sentence(s.model, lic, s.plan))
     return lines
 
 
@@ -155,9 +169,9 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
         out.append(quant_note[0].upper() + quant_note[1:] + ".")
     if s.quality.confidence.level == "low":
         out.append("Little benchmark evidence for your tasks: treat its quality as uncertain.")
-    if s.model.capabilities.reasoning and plan.mode == "api":
-        out.append("A reasoning model: thinking tokens are billed as output and included in the "
-                   "cost estimate.")
+    if plan.thinking in ("on", "always") and plan.mode == "api":
+        out.append("Thinking " + plan.thinking + ": thinking tokens are billed as output and included "
+                   "in the cost estimate.")
     if plan.mode == "local" and plan.answer_tokens_per_s is not None:
         out.append(f"A reasoning model: it generates its thinking before the answer, so at about "
                    f"{plan.decode_tokens_per_s or 0:.0f} tokens/s the answer itself arrives at about "
@@ -165,11 +179,8 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
                    "count the thinking tokens.")
     if lic and lic.conditions and lic.license_class.value != "permissive":
         out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
-    needs = [n for n in c.languages if not n.required]
-    have = {lang.code for lang in s.model.languages}
-    missing = [language_name(n.code) for n in needs if n.code not in have]
-    if missing:
-        out.append("No evidence of support for nice-to-have language(s): " + ", ".join(missing) + ".")
+    out.extend(undocumented_languages(s.model, c.languages))
+    out.extend(unstated_terms(s.model, plan, c))
     return out
 
 
@@ -202,7 +213,7 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
             alternatives=tuple(a.to_model() for a in s.alternatives),
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",
-            confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c)),
+            confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c, lic)),
             warnings=tuple(warnings_for(s, lic, c)), sources=tuple(sources_of(s.model, lic, s.plan)),
         ))
     return recs

@@ -40,12 +40,25 @@ class DeploymentPlan(Frozen):
     decode_high: float | None = Field(default=None, description="Local: optimistic speed.")
     answer_tokens_per_s: float | None = Field(
         default=None,
-        description="Local reasoning model: expected speed of the answer once its thinking tokens "
+        description="A thinking plan: expected speed of the answer once its thinking tokens "
         "are counted (decode speed / (1 + thinking tokens per answer token)); what the speed score uses.",
     )
     time_to_first_token_s: float | None = Field(
         default=None, description="Local: prompt processing time for a typical prompt."
     )
+    thinking: Literal["on", "off", "always"] | None = Field(
+        default=None,
+        description="Thinking mode of this plan: on or off for a hybrid model (the tasks decide), "
+        "always for a model that always thinks, off for one without a thinking mode.",
+    )
+    api_tokens_per_s: float | None = Field(
+        default=None, description="API: the offering's published output speed (None = not published)."
+    )
+    below_usable_floor: bool = Field(
+        default=False,
+        description="Its answer speed is below the usability floor, so it ranks after usable plans.",
+    )
+    batch_priced: bool = Field(default=False, description="API: billed at the provider's batch price.")
     monthly_cost_usd: float = Field(description="Monthly cost for the stated volume.")
     cost_notes: tuple[str, ...] = Field(default=(), description="How the cost was computed.")
     cost_known: bool = Field(
@@ -203,6 +216,9 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
                                     else round(dep.decode_tokens_per_s, 1)),
             "answer_tokens_per_s": (None if dep.answer_tokens_per_s is None
                                     else round(dep.answer_tokens_per_s, 1)),
+            "api_tokens_per_s": (None if dep.api_tokens_per_s is None
+                                 else round(dep.api_tokens_per_s, 1)),
+            "thinking": dep.thinking,
             "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
             "cost_known": dep.cost_known,
         },

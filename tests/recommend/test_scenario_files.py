@@ -11,6 +11,7 @@ from advisor.catalog.benchmarks import Task
 from advisor.catalog.errors import CatalogError
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import (
+    SCENARIO_VERSION,
     Constraints,
     LanguageNeed,
     Scenario,
@@ -27,7 +28,7 @@ def test_round_trip(tmp_path: Path) -> None:
         tasks={Task.CODING: 2.0, Task.CHAT: 0.5}))
     path = tmp_path / "s.json"
     save_scenario(scenario, path)
-    assert json.loads(path.read_text())["schema_version"] == 1
+    assert json.loads(path.read_text())["schema_version"] == SCENARIO_VERSION
     assert load_scenario(path) == scenario
 
 
