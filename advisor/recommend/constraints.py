@@ -170,8 +170,9 @@ class Constraints(Frozen):
     )
     min_tokens_per_s: float | None = Field(
         default=None, ge=0,
-        description="Slowest acceptable generation speed of a local model, in tokens/s as measured "
-        "(a reasoning model's thinking tokens included; its answer speed is scored, not filtered).",
+        description="Slowest acceptable generation speed in tokens/s as measured: a local model's "
+        "estimate, or a hosted offering's published output speed (one without a published speed is "
+        "kept); thinking tokens included, the answer speed is scored, not filtered.",
     )
     min_usable_tokens_per_s: float | None = Field(
         default=None, ge=0,

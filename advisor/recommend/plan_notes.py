@@ -86,10 +86,10 @@ def thinking_sentence(plan: Plan, alternatives: tuple[Plan, ...], c: Constraints
                   and a.provider_model_id == plan.provider_model_id), None)
     why = ("the tasks weight reasoning" if c.thinking_wanted
            else "the tasks weight no reasoning (chat, translation, classification answer directly)")
+    if (plan.thinking == "on") != c.thinking_wanted:
+        why = f"the other mode fails a constraint or the usability floor here, although {why}"
     if other is None:
         return f"Thinking {plan.thinking}: a hybrid model, and {why}."
-    if (plan.thinking == "on") != c.thinking_wanted:
-        why = f"the other mode fails a constraint although {why}"
     return (f"Thinking {plan.thinking}: a hybrid model, and {why}. With thinking {other.thinking} "
             f"{_mode_text(other)}.")
 
