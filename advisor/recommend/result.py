@@ -82,13 +82,19 @@ class DeploymentPlan(Frozen):
         """The monthly cost for people: formatted by `money`, or 'unknown' with the reason."""
         return money(self.monthly_cost_usd) if self.cost_known else "unknown"
 
+    @property
+    def tokens_per_s(self) -> float | None:
+        """Generation speed to show: the local estimate, or the API's published output speed."""
+        return self.decode_tokens_per_s if self.mode == "local" else self.api_tokens_per_s
+
     def summary(self) -> str:
-        """One short line: how it runs."""
+        """One short line: how it runs (a hybrid model's thinking mode when it is on)."""
+        thinking = ", thinking on" if self.thinking == "on" else ""
         if self.mode == "api":
-            return f"API via {self.provider}"
+            return f"API via {self.provider}{thinking}"
         place = {"gpu": "on GPU", "gpu+cpu": "GPU + CPU offload", "cpu": "on CPU"}.get(
             self.placement or "", self.placement or "")
-        return f"local {self.quantization} {place}".strip()
+        return f"local {self.quantization} {place}".strip() + thinking
 
 
 class Confidence(Frozen):

@@ -143,14 +143,6 @@ class ConstraintsPanel(QScrollArea):
         self.output_share.setDecimals(0)
         self.output_share.setSuffix(" % output")
         self.output_share.setToolTip(describe("output_share") + " Output tokens cost more.")
-        self.cached_share = QDoubleSpinBox()
-        self.cached_share.setRange(0, 100)
-        self.cached_share.setDecimals(0)
-        self.cached_share.setSuffix(" % input cached")
-        self.cached_share.setToolTip(describe("cached_input_share") + " Providers without a cached "
-                                     "price bill it at the normal input price.")
-        self.batch = QCheckBox("Batch prices (not live)")
-        self.batch.setToolTip(describe("batch"))
         form.addRow("&Profile", self.profile)
         form.addRow("&Deployment", self.deployment)
         form.addRow(self.data_local)
@@ -161,9 +153,21 @@ class ConstraintsPanel(QScrollArea):
         form.addRow(budget_label, budget_row)
         form.addRow("&Volume", self.tokens)
         form.addRow("Output s&hare", self.output_share)
+        self._bill_rows(form)
+        return box
+
+    def _bill_rows(self, form: QFormLayout) -> None:
+        """How the API bill is priced: the cached share of the input, and batch prices."""
+        self.cached_share = QDoubleSpinBox()
+        self.cached_share.setRange(0, 100)
+        self.cached_share.setDecimals(0)
+        self.cached_share.setSuffix(" % input cached")
+        self.cached_share.setToolTip(describe("cached_input_share") + " Providers without a cached "
+                                     "price bill it at the normal input price.")
+        self.batch = QCheckBox("Batch prices (not live)")
+        self.batch.setToolTip(describe("batch"))
         form.addRow("C&ached input", self.cached_share)
         form.addRow(self.batch)
-        return box
 
     def _task_group(self) -> QGroupBox:
         box = QGroupBox("&Tasks (weight 0 = not needed)")

@@ -39,7 +39,8 @@ def evidence(**scores: float) -> tuple[TaskEvidence, ...]:
     """Benchmark results by benchmark name (underscores for spaces and dashes are spelled out)."""
     names = {"gpqa": "GPQA Diamond", "mmlu_pro": "MMLU-Pro", "ifeval": "IFEval", "swe": "SWE-bench Verified",
              "wmt": "WMT24++", "flores": "FLORES-200", "lcb": "LiveCodeBench", "tau2": "tau2-bench"}
-    return tuple(TaskEvidence(benchmark=names[k], score=v, source=SRC, as_of=AS_OF) for k, v in scores.items())
+    return tuple(TaskEvidence(benchmark=names[k], score=v, source=SRC, as_of=AS_OF)
+                 for k, v in scores.items())
 
 
 def dense(params_b: float, layers: int, hidden: int, heads: int, kv_heads: int) -> Architecture:
@@ -52,8 +53,8 @@ def dense(params_b: float, layers: int, hidden: int, heads: int, kv_heads: int) 
 def model(mid: str, **fields: Any) -> Model:
     """A model with test defaults (closed, released a year ago, 200k context)."""
     base: dict[str, Any] = {
-        "id": mid, "name": mid.split("/")[1], "family": mid.split("/")[1].split("-")[0],
-        "vendor": mid.split("/")[0], "release_date": date(2025, 10, 1), "open_weights": False,
+        "id": mid, "name": mid.split("/")[1], "family": mid.split("/")[1].split("-", maxsplit=1)[0],
+        "vendor": mid.split("/", maxsplit=1)[0], "release_date": date(2025, 10, 1), "open_weights": False,
         "license": "proprietary", "context_window_tokens": 200_000, "facts": Sourced(source=SRC, as_of=AS_OF),
     }
     base.update(fields)
@@ -62,7 +63,8 @@ def model(mid: str, **fields: Any) -> Model:
 
 def gguf(*quants: str) -> tuple[Artifact, ...]:
     """Published GGUF files at these quantizations."""
-    return tuple(Artifact(format=ArtifactFormat.GGUF, quantization=q, source=SRC, as_of=AS_OF) for q in quants)
+    return tuple(Artifact(format=ArtifactFormat.GGUF, quantization=q, source=SRC, as_of=AS_OF)
+                 for q in quants)
 
 
 LICENSES = {

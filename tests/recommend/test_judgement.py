@@ -116,7 +116,8 @@ def test_commercial_use_through_mistrals_api_follows_mistrals_terms_not_the_weig
     cat = catalog(mistral_large(True))  # type: ignore[arg-type]
     result = run(cat, hardware=big, commercial_use_required=True)
     rec = rec_of(result, "mistralai/mistral-large")
-    assert rec.deployment.mode == "api" and rec.deployment.provider == "mistral"
+    assert rec.deployment.mode == "api"
+    assert rec.deployment.provider == "mistral"
     assert any(line.startswith("Terms: hosted, so mistral's API terms apply (commercial use allowed")
                and "Mistral Research License) governs only self-hosting" in line for line in rec.explanation)
     assert all(a.mode == "api" for a in rec.alternatives)  # self-hosting it commercially is not allowed
@@ -142,7 +143,8 @@ def test_unstated_commercial_terms_are_kept_with_a_warning_or_excluded_when_docu
 # -- 4. thinking modes -----------------------------------------------------------------------------
 
 HAIKU = model("anthropic/claude-haiku-4.5", capabilities=HYBRID, evidence=evidence(gpqa=70, ifeval=88),
-              offerings=(offering("anthropic", "claude-haiku-4-5", 1, 5, price_cached_input_usd_per_mtok=0.1),))
+              offerings=(offering("anthropic", "claude-haiku-4-5", 1, 5,
+                                  price_cached_input_usd_per_mtok=0.1),))
 SUPPORT = {"tokens_per_month": 200_000_000, "output_share": 0.3, "deployment": API}
 
 
@@ -182,8 +184,9 @@ def test_a_budget_the_thinking_mode_breaks_falls_back_to_the_other_mode() -> Non
 # -- 5. the bill -----------------------------------------------------------------------------------
 
 SONNET = model("anthropic/claude-sonnet-4.5", capabilities=HYBRID, evidence=evidence(swe=77, tau2=80),
-               offerings=(offering("anthropic", "claude-sonnet-4-5", 3, 15, price_cached_input_usd_per_mtok=0.3,
-                                   price_batch_input_usd_per_mtok=1.5, price_batch_output_usd_per_mtok=7.5),))
+               offerings=(offering("anthropic", "claude-sonnet-4-5", 3, 15,
+                                   price_cached_input_usd_per_mtok=0.3, price_batch_input_usd_per_mtok=1.5,
+                                   price_batch_output_usd_per_mtok=7.5),))
 AGENTIC = {"tokens_per_month": 70_000_000, "output_share": 0.1, "deployment": API, "budget_usd_month": 200.0,
            "tasks": {Task.CODING: 1.0, Task.AGENTIC: 1.0}}
 
@@ -230,7 +233,8 @@ def test_an_offloaded_27b_at_a_few_tokens_per_second_ranks_after_usable_plans() 
     no_floor = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL, min_usable_tokens_per_s=0)
     assert [r.model_id for r in no_floor.recommendations] == [BIG.id, SMALL.id]  # the failure
     slow = rec_of(no_floor, BIG.id).deployment
-    assert slow.placement == "gpu+cpu" and slow.decode_tokens_per_s is not None
+    assert slow.placement == "gpu+cpu"
+    assert slow.decode_tokens_per_s is not None
     assert slow.decode_tokens_per_s < 5
     result = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL)
     assert [r.model_id for r in result.recommendations] == [SMALL.id, BIG.id]
@@ -251,7 +255,8 @@ def test_published_api_speed_is_scored_and_filtered_and_unknown_stays_neutral() 
         offering("acme", "fast", 1, 2, output_tokens_per_s=200, speed_source=SRC_SPEED),))
     slow = model("acme/slow", evidence=evidence(gpqa=60), offerings=(
         offering("acme", "slow", 1, 2, output_tokens_per_s=12, speed_source=SRC_SPEED),))
-    unknown = model("acme/unknown", evidence=evidence(gpqa=60), offerings=(offering("acme", "unknown", 1, 2),))
+    unknown = model("acme/unknown", evidence=evidence(gpqa=60),
+                    offerings=(offering("acme", "unknown", 1, 2),))
     cat = catalog(fast, slow, unknown)
     result = run(cat, deployment=API)
     assert rec_of(result, fast.id).factor_values[Factor.SPEED] == pytest.approx(1.0)
@@ -279,7 +284,8 @@ def test_region_and_training_rules_fail_only_on_stated_terms_and_quote_their_off
     cat = catalog(two)
     region = rec_of(run(cat, deployment=API, allowed_regions=("EU",)), two.id)
     assert region.deployment.provider == "blank"
-    assert any(w.startswith("blank (two-blank) does not state where data is processed") for w in region.warnings)
+    assert any(w.startswith("blank (two-blank) does not state where data is processed")
+               for w in region.warnings)
     training = rec_of(run(cat, deployment=API, no_training_on_data=True), two.id)
     assert training.deployment.provider == "blank"
     assert any(w.startswith("blank (two-blank) does not state whether it trains") for w in training.warnings)
