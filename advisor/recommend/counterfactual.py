@@ -157,6 +157,21 @@ class _Search:
             self.attempt("training", "accept providers that do not rule out training on your data",
                          c.model_copy(update={"no_training_on_data": False}),
                          self.blocked_by("training"))
+        self.terms()
+
+    def terms(self) -> None:
+        """Accept terms that leave a rule unstated, or drop the commercial-use rule for hosted use."""
+        c = self.c
+        if c.documented_only:
+            unsaid = [r for r in self.ranking.rejected
+                      if any("documented" in f.reason for f in r.failures)]
+            if unsaid:
+                self.attempt("terms", "accept offerings and languages the catalog does not document "
+                                      "(kept with a warning)",
+                             c.model_copy(update={"documented_only": False}), unsaid)
+        if self.blocked_by("terms"):
+            self.attempt("terms", "drop the commercial-use requirement",
+                         c.model_copy(update={"commercial_use_required": False}), self.blocked_by("terms"))
 
     def context(self) -> None:
         """Need less context."""

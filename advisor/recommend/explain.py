@@ -232,8 +232,27 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
     ]
     overhead = (c.reasoning_overhead if c.reasoning_overhead is not None
                 else Usage.model_fields["reasoning_overhead"].default)
-    lines.append(f"Reasoning models spend {overhead:g}x the answer tokens on thinking: billed as output "
+    lines.append(f"A plan that thinks spends {overhead:g}x the answer tokens on thinking: billed as output "
                  "by hosted APIs, and counted in the answer speed and the electricity of a local run.")
+    mode = "on" if c.thinking_wanted else "off"
+    why = "reasoning is weighted" if c.thinking_wanted else "no reasoning is weighted"
+    lines.append(f"Hybrid thinking models (thinking switched per request) run with thinking {mode} because "
+                 f"{why}; the other mode is shown as an alternative. Models that always think are "
+                 "billed and timed with their thinking.")
+    if c.cached_input_share:
+        lines.append(f"{c.cached_input_share:.0%} of input tokens are billed at the provider's cached-input "
+                     "price where it has one.")
+    if c.batch:
+        lines.append("Hosted bills use the provider's batch price where it has one (answers within its "
+                     "batch window, not live).")
+    floor = c.usable_floor_tokens_per_s
+    if floor:
+        lines.append(f"Plans whose answers arrive slower than {floor:g} tokens/s rank after every faster "
+                     "plan (usability floor); their scores are unchanged.")
+    lines.append("Hosted use is judged by the provider's terms (commercial use, region, training), "
+                 "self-hosting by the weights licence; terms the catalog does not state are kept with a "
+                 + ("warning." if not c.documented_only else "warning, and excluded as you asked "
+                    "(documented only)."))
     for name, info in type(settings.cost).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():
