@@ -43,6 +43,7 @@ class Plan:
     decode_high: float | None = None
     answer_tokens_per_s: float | None = None  # a thinking plan: speed net of thinking tokens
     thinking: str | None = None  # on / off / always
+    hybrid_thinking: bool = False  # the model switches thinking per request (both modes are planned)
     api_tokens_per_s: float | None = None  # api: published output speed (None = not published)
     below_usable_floor: bool = False  # answer speed below the usability floor
     batch_priced: bool = False  # api: billed at the batch price

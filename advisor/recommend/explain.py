@@ -98,11 +98,47 @@ def _quality_sentence(s: Scored, c: Constraints) -> str:
             f"confidence: {s.quality.confidence.note}).")
 
 
+def _ordered_by_floor(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> str | None:
+    """The first sentence when the usability floor, not the score, decides the order against the
+    model it would be compared with."""
+    if rank_no == 1 and len(ranked) > 1:
+        runner = ranked[1]
+        if runner.plan.below_usable_floor and not s.plan.below_usable_floor and runner.score > s.score:
+            return (f"Ranks first with {s.score:.1f}/100: {runner.model.name} scores higher "
+                    f"({runner.score:.1f}) but answers slower than the usability floor, so every usable "
+                    "plan ranks before it.")
+        return None
+    top = ranked[0]
+    if rank_no > 1 and s.plan.below_usable_floor and not top.plan.below_usable_floor and s.score > top.score:
+        return (f"Ranks #{rank_no} with {s.score:.1f}/100, after {top.model.name} ({top.score:.1f}) although "
+                "it scores higher: it is below the usability floor.")
+    return None
+
+
 def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints,
             lic: License | None = None) -> list[str]:
     """Why this model ranks here, in a few sentences."""
+    lines = _standing(s, rank_no, ranked)
+    floor = floor_sentence(s.plan, c)
+    if floor:
+        lines.insert(1, floor)
+    lines.append(how_it_runs(s.plan))
+    lines.extend(x for x in (thinking_sentence(s.plan, s.alternatives, c), speed_sentence(s.plan))
+                 if x)
+    lines.append(_quality_sentence(s, c))
+    if s.language_notes:
+        lines.append("Languages: " + "; ".join(s.language_notes) + ".")
+    lines.append(terms_sentence(s.model, lic, s.plan))
+    return lines
+
+
+def _standing(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> list[str]:
+    """Where it stands against the pick (or the runner-up), in a sentence or three."""
     lines = [f"Score {s.score:.1f}/100."]
-    if rank_no == 1 and len(ranked) > 1:
+    order_by_floor = _ordered_by_floor(s, rank_no, ranked)
+    if order_by_floor:
+        lines[0] = order_by_floor
+    elif rank_no == 1 and len(ranked) > 1:
         runner = ranked[1]
         if s.score - runner.score >= LEVEL_POINTS:
             lines[0] = (f"Ranks first with {s.score:.1f}/100, {s.score - runner.score:.1f} points ahead "
@@ -132,16 +168,6 @@ def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints,
         ahead = _gaps(s, top)
         if ahead:
             lines.append(f"It beats the pick on {_gap_words(ahead, 2)}.")
-    floor = floor_sentence(s.plan, c)
-    if floor:
-        lines.insert(1, floor)
-    lines.append(how_it_runs(s.plan))
-    lines.extend(x for x in (thinking_sentence(s.plan, s.alternatives, c), speed_sentence(s.plan))
-                 if x)
-    lines.append(_quality_sentence(s, c))
-    if s.language_notes:
-        lines.append("Languages: " + "; ".join(s.language_notes) + ".")
-    lines.append(terms_sentence(s.model, lic, s.plan))
     return lines
 
 

@@ -79,7 +79,7 @@ def _mode_text(plan: Plan) -> str:
 
 def thinking_sentence(plan: Plan, alternatives: tuple[Plan, ...], c: Constraints) -> str | None:
     """Which thinking mode the plan uses and why, with the other mode as the alternative."""
-    if plan.thinking not in ("on", "off"):
+    if not plan.hybrid_thinking:
         return None
     other = next((a for a in alternatives if a.thinking not in (None, plan.thinking, "always")
                   and a.mode == plan.mode and a.provider == plan.provider

@@ -15,7 +15,7 @@ from advisor.estimate.batch import PLACEMENTS
 from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
 from advisor.estimate.memory import GB
 from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, Evaluation
-from advisor.recommend.columns import ALWAYS_THINKING, NO_THINKING, QUANT_NAMES
+from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, NO_THINKING, QUANT_NAMES
 from advisor.recommend.constraints import Deployment, Factor
 from advisor.recommend.deploy import Plan, tokens_text
 from advisor.recommend.filters import Failure, language_notes, model_failures
@@ -133,7 +133,8 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
             prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None,
             provider_model_id=offering.provider_model_id, offering_status=offering.status.value,
             shutdown_date=offering.shutdown_date.isoformat() if offering.shutdown_date else None,
-            thinking=thinking_word(mode, thinks), api_tokens_per_s=offering.output_tokens_per_s,
+            thinking=thinking_word(mode, thinks), hybrid_thinking=mode == HYBRID_THINKING,
+            api_tokens_per_s=offering.output_tokens_per_s,
             answer_tokens_per_s=(answer if thinks and ev.usage.reasoning_overhead > 0
                                  and not math.isnan(answer) else None),
             below_usable_floor=_below_floor(ev, answer), batch_priced=batch, offering_position=position)
@@ -159,7 +160,8 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         time_to_first_token_s=None if math.isnan(ttft) else ttft,
         monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
         cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
-        thinking=thinking_word(mode, reasoning), below_usable_floor=known and _below_floor(ev, answer),
+        thinking=thinking_word(mode, reasoning), hybrid_thinking=mode == HYBRID_THINKING,
+        below_usable_floor=known and _below_floor(ev, answer),
         source=(model, hw))
 
 

@@ -243,6 +243,9 @@ def test_an_offloaded_27b_at_a_few_tokens_per_second_ranks_after_usable_plans() 
     assert big.score > rec_of(result, SMALL.id).score  # the score is untouched; only the order moves
     assert any(line.startswith("Ranked after every usable plan: answers arrive at about") and
                "below the default usability floor of 5 tokens/s" in line for line in big.explanation)
+    assert big.explanation[0].endswith("although it scores higher: it is below the usability floor.")
+    assert "scores higher" in rec_of(result, SMALL.id).explanation[0]
+    assert not any(line.startswith("Thinking") for line in big.explanation)  # no thinking mode
     assert_sums(result)
     batch_work = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL, tasks={Task.TRANSLATION: 1.0})
     assert not any(r.deployment.below_usable_floor for r in batch_work.recommendations)
