@@ -204,7 +204,11 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
                    f"{plan.answer_tokens_per_s:.0f} tokens/s; the speed score and the electricity "
                    "count the thinking tokens.")
     if lic and lic.conditions and lic.license_class.value != "permissive":
-        out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
+        if plan.mode == "local":
+            out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
+        elif s.model.open_weights:
+            out.append(f"If you self-host it instead, the weights licence applies ({lic.name}): "
+                       + " ".join(lic.conditions))
     out.extend(undocumented_languages(s.model, c.languages))
     out.extend(unstated_terms(s.model, plan, c))
     return out

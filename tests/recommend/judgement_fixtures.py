@@ -74,7 +74,8 @@ LICENSES = {
                           commercial_use=True, source=SRC, as_of=AS_OF),
     "mistral-research": License(id="mistral-research", name="Mistral Research License",
                                 license_class=LicenseClass.RESEARCH_ONLY, commercial_use=False,
-                                source=SRC, as_of=AS_OF),
+                                conditions=("Research and non-commercial use only.",), source=SRC,
+                                as_of=AS_OF),
 }
 
 

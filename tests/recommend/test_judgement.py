@@ -121,6 +121,8 @@ def test_commercial_use_through_mistrals_api_follows_mistrals_terms_not_the_weig
     assert any(line.startswith("Terms: hosted, so mistral's API terms apply (commercial use allowed")
                and "Mistral Research License) governs only self-hosting" in line for line in rec.explanation)
     assert all(a.mode == "api" for a in rec.alternatives)  # self-hosting it commercially is not allowed
+    assert not any(w.startswith("Licence conditions") for w in rec.warnings)
+    assert any(w.startswith("If you self-host it instead, the weights licence applies") for w in rec.warnings)
     local_only = run(cat, hardware=big, commercial_use_required=True, deployment=Deployment.LOCAL)
     assert not local_only.recommendations
     assert any("weights licence, and licence Mistral Research License does not allow commercial use" in r
