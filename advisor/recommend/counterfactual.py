@@ -184,8 +184,18 @@ class _Search:
                             self.c.model_copy(update={"min_context_tokens": ctx}), blocked):
                 return
 
+    def floor(self) -> None:
+        """Drop the usability floor, when a plan below it would otherwise be the pick."""
+        c = self.c
+        floor = c.usable_floor_tokens_per_s
+        slow = [s for s in self.ranking.scored[:CONTENDERS] if s.plan.below_usable_floor]
+        if floor and slow and self.ranking.scored[0] not in slow:
+            self.attempt("speed", f"accept answers slower than {floor:g} tokens/s (no usability floor)",
+                         c.model_copy(update={"min_usable_tokens_per_s": 0.0}), [])
+
     def speed(self) -> None:
         """Accept a slower model."""
+        self.floor()
         if not self.c.min_tokens_per_s:
             return
         slow = self.blocked_by("speed")

@@ -305,3 +305,10 @@ def test_region_and_training_rules_fail_only_on_stated_terms_and_quote_their_off
             "terms only)") in reasons
     for reason in reasons:  # each sentence is about one offering, and names it
         assert ("two-us" in reason) != ("two-blank" in reason)
+
+
+def test_what_would_flip_it_names_the_usability_floor() -> None:
+    result = recommend(catalog(BIG, SMALL), Constraints(hardware=LAPTOP, deployment=Deployment.LOCAL),
+                       today=TODAY)
+    flips = {c.change: c.new_top for c in result.counterfactuals}
+    assert flips.get("accept answers slower than 5 tokens/s (no usability floor)") == BIG.id
