@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,34 @@ from advisor.recommend.constraints import (
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import DeploymentPlan
 
-CATALOG: Catalog = load_bundled()
+
+def _varied(cat: Catalog) -> Catalog:
+    """The bundled catalog with the facts the new rules read varied deterministically (test inputs,
+    not catalog facts): every other reasoning model hybrid, and per offering a published speed,
+    batch prices and commercial terms stated as yes, no or not at all."""
+    models: dict[str, Model] = {}
+    reasoning = 0
+    n = 0
+    for mid, m in sorted(cat.models.items()):
+        caps = m.capabilities
+        if caps.reasoning:
+            reasoning += 1
+            if reasoning % 2:
+                caps = caps.model_copy(update={"thinking": "hybrid"})
+        offerings = []
+        for o in m.offerings:
+            n += 1
+            update: dict[str, object] = {"commercial_use": (None, True, False)[n % 3]}
+            if n % 3 == 0:
+                update |= {"output_tokens_per_s": 10.0 + 7 * (n % 20), "speed_source": "test input",
+                           "price_batch_input_usd_per_mtok": o.price_input_usd_per_mtok / 2,
+                           "price_batch_output_usd_per_mtok": o.price_output_usd_per_mtok / 2}
+            offerings.append(o.model_copy(update=update))
+        models[mid] = m.model_copy(update={"capabilities": caps, "offerings": tuple(offerings)})
+    return replace(cat, models=models)
+
+
+CATALOG: Catalog = _varied(load_bundled())
 PRESETS = sorted(CATALOG.hardware)
 LICENSES = sorted(CATALOG.licenses)
 COUNTRIES = sorted({m.vendor_country for m in CATALOG.models.values() if m.vendor_country})
