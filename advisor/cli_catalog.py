@@ -187,7 +187,7 @@ def _save(editor: OverlayEditor, what: str) -> int:
 
 
 def _show_plan(plan: ImportPlan, fmt: str) -> None:
-    from advisor.catalog.importing import ChangeKind  # noqa: PLC0415
+    from advisor.catalog.importing import LIFECYCLE_MARK, ChangeKind  # noqa: PLC0415
 
     if fmt == "json":
         out(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
@@ -200,7 +200,7 @@ def _show_plan(plan: ImportPlan, fmt: str) -> None:
         label = " (you edited this model; left alone)" if change.kind is ChangeKind.CONFLICT else ""
         out(f"  {marks[change.kind]} {change.model_id}  {change.name}{label}")
         for line in change.details:
-            out(f"      {line}")
+            out(f"   !! {line}" if line.startswith(LIFECYCLE_MARK) else f"      {line}")
     for lic in plan.licenses:
         out(f"  + licence {lic.id}")
     for note in plan.skipped:

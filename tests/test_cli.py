@@ -167,6 +167,32 @@ def test_file_names_the_os_refuses_are_clear_errors(capsys: pytest.CaptureFixtur
         assert "null byte" in err
 
 
+def test_catalog_show_json_has_lifecycle_and_language_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "show", "openai/o4-mini", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"languages", "languages_known", "superseded_by"} <= data.keys()
+    assert isinstance(data["languages_known"], bool)
+    assert data["languages_known"] == bool(data["languages"])
+    by_provider = {o["provider"]: o for o in data["offerings"]}
+    for offering in data["offerings"]:
+        assert {"status", "shutdown_date"} <= offering.keys()
+    # OpenAI shut o4-mini down on 2026-10-23 (LiteLLM 1.110.2 deprecation_date, model-prices status).
+    assert by_provider["openai"]["status"] == "retired"
+    assert by_provider["openai"]["shutdown_date"] == "2026-10-23"
+
+
+def test_catalog_list_leaves_retired_api_models_out_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "catalog", "list", "--format", "json")
+    default = {r["id"]: r for r in json.loads(out)}
+    _, out, _ = run(capsys, "catalog", "list", "--format", "json", "--include-retired")
+    everything = {r["id"]: r for r in json.loads(out)}
+    retired = set(everything) - set(default)
+    assert "openai/o4-mini" in retired
+    assert all(everything[mid]["retired"] and not everything[mid]["open_weights"] for mid in retired)
+    assert not any(r["retired"] for r in default.values())
+
+
 def test_recommend_bill_and_terms_flags(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "recommend", "--deployment", "api", "--task", "chat",
                        "--cached-input-share", "0.5", "--batch", "--min-usable-tokens-per-s", "8",

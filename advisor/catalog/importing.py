@@ -123,14 +123,21 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+LIFECYCLE_MARK = "LIFECYCLE "
+"""Prefix of a preview line that changes an offering's status or shutdown date."""
+
+
 def diff_models(old: Model, new: Model) -> list[str]:
     """The fields that differ, as 'field: old → new' lines."""
     a: dict[str, Any] = {}
     b: dict[str, Any] = {}
     _flatten(old.model_dump(mode="json"), "", a)
     _flatten(new.model_dump(mode="json"), "", b)
-    lines = [f"{key}: {_short(a.get(key))} → {_short(b.get(key))}"
-             for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+    keys = [key for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+    # Lifecycle changes (an offering deprecated or retired) come first, marked, so no preview hides them.
+    life = [k for k in keys if k.endswith((".status", ".shutdown_date"))]
+    lines = [f"{LIFECYCLE_MARK}{key}: {_short(a.get(key))} → {_short(b.get(key))}" for key in life]
+    lines += [f"{key}: {_short(a.get(key))} → {_short(b.get(key))}" for key in keys if key not in life]
     if len(lines) > MAX_DIFF_LINES:
         lines = [*lines[:MAX_DIFF_LINES], f"… and {len(lines) - MAX_DIFF_LINES} more fields"]
     return lines

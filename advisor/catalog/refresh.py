@@ -1,4 +1,5 @@
-"""Refreshing prices and hosted models from models.dev — only when the user asks.
+"""Refreshing prices and hosted models from models.dev (or, via `refresh_feeds`, from LiteLLM's,
+model-prices' or genai-prices' price data) — only when the user asks.
 
 `fetch` downloads over HTTPS only (a redirect to plain HTTP is refused), with a timeout and a size
 cap. `plan_refresh` reads a models.dev `api.json` document (`{provider: {"models": {id: {...}}}}`)
@@ -255,8 +256,15 @@ def plan_refresh(editor: OverlayEditor, source: str | None = None, *, doc: Any =
                  progress: Progress | None = None,
                  opener: urllib.request.OpenerDirector | None = None) -> ImportPlan:
     """The preview of a refresh (download or read the document unless `doc` is given)."""
+    from advisor.catalog.refresh_feeds import feed_incoming, feed_kind  # noqa: PLC0415
+
     if doc is None:
         doc, name = load_models_dev(source, progress, opener)
     label = name or source or DEFAULT_URL
-    incoming = refresh_incoming(editor.catalog(), doc, label, today)
+    kind = feed_kind(doc)
+    if kind in ("litellm", "model-prices", "genai-prices"):
+        day = today or date.today()  # noqa: DTZ011 - a calendar date
+        incoming = feed_incoming(editor.catalog(), doc, kind, label, day)
+    else:
+        incoming = refresh_incoming(editor.catalog(), doc, label, today)
     return plan_import(editor, incoming, label)

@@ -57,9 +57,11 @@ class Ranking:
     The ranking itself is arrays (`evaluation`); `scored` (best first) and `rejected` (by id) make
     their objects when they are read, so ranking 16,000 models does not build 16,000 objects."""
 
-    def __init__(self, evaluation: Evaluation, hidden: list[Model], table: QualityTable) -> None:
+    def __init__(self, evaluation: Evaluation, hidden: list[Model], table: QualityTable,
+                 retired: list[Model] | None = None) -> None:
         ev = self.evaluation = evaluation
         self.hidden = hidden
+        self.retired = retired or []  # closed models no offering serves any more: never ranked
         order = ev.order
         self.scored: Sequence[Scored] = LazyList(len(order), lambda i: scored_at(ev, int(order[i]), table))
         failed = np.flatnonzero(ev.best < 0)
@@ -79,13 +81,14 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
     else:
         idx = np.array(list(dict.fromkeys(cols.position[m.id] for m in models)), dtype=np.int64)
     # A closed model no offering serves any more is shown only in the catalog browser.
+    retired = [cols.models[i] for i in idx[cols.retired[idx]].tolist()]
     idx = idx[~cols.retired[idx]]
     hidden: list[Model] = []
     if catalog.hidden:
         is_hidden = np.array([cols.models[i].id in catalog.hidden for i in idx.tolist()], dtype=np.bool_)
         hidden = [cols.models[i] for i in idx[is_hidden].tolist()]
         idx = idx[~is_hidden]
-    return Ranking(evaluate(cols, c, settings, today, idx), hidden, table)
+    return Ranking(evaluate(cols, c, settings, today, idx), hidden, table, retired)
 
 
 def pareto_front(scored: Sequence[Scored]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from advisor.catalog.schema import Model
+from advisor.catalog.schema import Model, OfferingStatus
 from advisor.estimate.batch import PLACEMENTS
 from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
 from advisor.estimate.memory import GB
@@ -204,8 +204,14 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure,
     for r in np.flatnonzero(api.at == at).tolist():
         plan = _plan(ev, at, API_KIND, r)
         out.append((plan, tuple(api_failures(ev, r, plan))))
-    if c.api_allowed and not model.offerings and not c.local_allowed:
-        out.append((None, (Failure("deployment", "no hosted API serves it in the catalog"),)))
+    if c.api_allowed and not c.local_allowed:
+        live = [o for o in model.offerings if o.status is not OfferingStatus.RETIRED]
+        if not model.offerings:
+            out.append((None, (Failure("deployment", "no hosted API serves it in the catalog"),)))
+        elif not live:
+            gone = ", ".join(f"{o.provider} ({o.shutdown_date.isoformat() if o.shutdown_date else 'retired'})"
+                             for o in model.offerings)
+            out.append((None, (Failure("deployment", f"every hosted offering is retired: {gone}"),)))
     return out
 
 

@@ -127,6 +127,9 @@ class CatalogEditor(QDialog):
         self._button(top, "Refresh from &models.dev…", self.refresh_models_dev,
                      "Download current prices and new hosted models (HTTPS); "
                      "you review before anything changes")
+        self._button(top, "Refresh from a &file…", self.refresh_from_file,
+                     "Read prices and lifecycle from a saved models.dev api.json, LiteLLM cost map, "
+                     "model-prices snapshot or genai-prices data.json; you review before anything changes")
         top.addStretch(1)
         self.undo_button = self._button(top, "&Undo", self.undo.undo, "Undo (Ctrl+Z)")
         self.redo_button = self._button(top, "Re&do", self.undo.redo, "Redo (Ctrl+Shift+Z)")
@@ -314,11 +317,21 @@ class CatalogEditor(QDialog):
         self._change(f"Import {len(ids)} models from {plan.source}",
                      lambda: apply_plan(self.editor, plan, accept=ids, replace_edited=True))
 
+    def refresh_from_file(self) -> None:
+        """Pick a price feed file, then refresh from it like a download."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Refresh from a file", str(Path.home()),
+            "Price data (*.json);;All files (*)")
+        if name:
+            self.refresh_models_dev(name)
+
     def refresh_models_dev(self, source: str | None = None) -> None:
         """Download models.dev in the background, then review."""
         from advisor.catalog.refresh import plan_refresh  # noqa: PLC0415
 
-        progress = QProgressDialog("Downloading models.dev…", "", 0, 100, self)
+        remote = source is None or "://" in source
+        what = "Downloading models.dev…" if remote else f"Reading {Path(source or '').name}…"
+        progress = QProgressDialog(what, "", 0, 100, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)

@@ -139,3 +139,49 @@ def test_check_fails_when_the_tree_differs(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "resources" / "catalog", out)
     (out / "meta.json").write_text("{}\n", encoding="utf-8")
     assert build_catalog.main(["--check", "--shared", str(SHARED), "--out", str(out)]) == 1
+
+
+def _with_offering(cur: Path, provider: str, model: str) -> None:
+    (cur / "models" / "api.toml").write_text(
+        '[[model]]\nid = "example/api"\nname = "API"\nfamily = "api"\nvendor = "Example"\n'
+        'open_weights = false\nlicense = "Apache-2.0"\n'
+        f'offerings_from = [{{ provider = "{provider}", model = "{model}", regions = ["US"] }}]\n'
+        '[model.facts]\nsource = "card"\nas_of = 2026-11-25\n', encoding="utf-8")
+
+
+@needs_shared
+def test_offerings_take_the_newest_pinned_price_and_their_lifecycle(tmp_path: Path) -> None:
+    import json  # noqa: PLC0415
+
+    assert SHARED is not None
+    cur = _minimal_curated(tmp_path)
+    _with_offering(cur, "openai", "gpt-5.6")  # newer than both models.dev copies: model-prices only
+    out = tmp_path / "out"
+    assert _run(cur, out, SHARED) == 0
+    (offer,) = json.loads((out / "models" / "example" / "api.json").read_text(encoding="utf-8"))["offerings"]
+    snapshot = json.loads((SHARED / "model-prices-0.0.5" / "snapshot.json").read_text(encoding="utf-8"))
+    rates = snapshot["prices"]["openai"]["gpt-5.6"]["standard"][-1]["rates"]
+    assert (offer["price_input_usd_per_mtok"], offer["price_output_usd_per_mtok"]) == (rates["input"],
+                                                                                        rates["output"])
+    assert offer["as_of"] == "2026-10-26"
+    assert offer["source"].startswith("model-prices 0.0.5")
+    assert offer["regions"] == ["US"]
+    assert offer.get("status", "active") == "active"
+    _with_offering(cur, "openai", "o4-mini")  # shut down 2026-10-23 (LiteLLM deprecation_date)
+    assert _run(cur, out, SHARED) == 0
+    (offer,) = json.loads((out / "models" / "example" / "api.json").read_text(encoding="utf-8"))["offerings"]
+    assert (offer["status"], offer["shutdown_date"]) == ("retired", "2026-10-23")
+    assert "LiteLLM 1.110.2" in offer["lifecycle_source"]
+
+
+@needs_shared
+def test_a_source_that_is_not_the_pinned_version_is_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert SHARED is not None
+    shared = tmp_path / "shared"
+    (shared / "model-prices-0.0.5").mkdir(parents=True)
+    (shared / "model-prices-0.0.5" / "snapshot.json").write_text('{"prices": {}}', encoding="utf-8")
+    cur = _minimal_curated(tmp_path)
+    assert _run(cur, tmp_path / "out", shared) == 1
+    assert "is not the pinned version" in capsys.readouterr().err

@@ -203,13 +203,34 @@ def test_hostile_files_are_refused_and_change_nothing(editor: OverlayEditor, tmp
     assert not editor.paths.overlay_file.exists()
 
 
-def _doc() -> dict[str, Any]:
+def _doc(catalog: Catalog | None = None) -> dict[str, Any]:
+    """The models.dev fixture (the 2026-07-02 snapshot's api.json); with `catalog`, its entries for the
+    catalog's offerings carry the catalog's own prices and limits, which the build may have taken from
+    newer sources, so that only a test-made change differs."""
     loaded: dict[str, Any] = json.loads((FIXTURES / "models-dev-api.json").read_text(encoding="utf-8"))
+    for model in (catalog.models.values() if catalog else ()):
+        for offer in model.offerings:
+            entry = loaded.get(offer.provider, {}).get("models", {}).get(offer.provider_model_id or "")
+            if entry is None:
+                continue
+            cost = entry.setdefault("cost", {})
+            cost["input"], cost["output"] = offer.price_input_usd_per_mtok, offer.price_output_usd_per_mtok
+            if offer.price_cached_input_usd_per_mtok is None:
+                cost.pop("cache_read", None)
+            else:
+                cost["cache_read"] = offer.price_cached_input_usd_per_mtok
+            limit = entry.setdefault("limit", {})
+            for key, value in (("context", offer.context_window_tokens), ("output", offer.max_output_tokens)):
+                if value is None:
+                    limit.pop(key, None)
+                else:
+                    limit[key] = value
     return loaded
 
 
-def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor: OverlayEditor) -> None:
-    doc = copy.deepcopy(_doc())
+def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor: OverlayEditor,
+                                                                        bundled: Catalog) -> None:
+    doc = copy.deepcopy(_doc(bundled))
     # Test-made changes (not real prices): a new price for gpt-4o-mini and gpt-4.1 on OpenAI.
     doc["openai"]["models"]["gpt-4o-mini"]["cost"]["input"] = 0.11
     doc["openai"]["models"]["gpt-4.1"]["cost"]["output"] = 7.5
@@ -217,10 +238,11 @@ def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor:
     plan = plan_refresh(editor, doc=doc, name="api.json", today=TODAY)
     changes = {c.model_id: c for c in plan.of(ChangeKind.CHANGE)}
     assert set(changes) == {"openai/gpt-4o-mini"}
-    assert any("price_input_usd_per_mtok: 0.15 → 0.11" in d for d in changes["openai/gpt-4o-mini"].details)
+    old = bundled.models["openai/gpt-4o-mini"].offerings[0].price_input_usd_per_mtok
+    assert any(f"price_input_usd_per_mtok: {old} → 0.11" in d for d in changes["openai/gpt-4o-mini"].details)
     assert [c.model_id for c in plan.of(ChangeKind.CONFLICT)] == ["openai/gpt-4.1"]
     added = {c.model_id for c in plan.of(ChangeKind.ADD)}
-    assert "openai/gpt-5.5" in added
+    assert "openai/o3-deep-research" in added  # in the fixture, not in the catalog
     assert not any("embedding" in m for m in added)
     applied = apply_plan(editor, plan)
     assert "openai/gpt-4.1" not in applied
@@ -232,8 +254,8 @@ def test_refresh_takes_price_changes_and_new_models_but_never_user_edits(editor:
 
 
 def test_refresh_of_an_unchanged_document_changes_no_known_model(editor: OverlayEditor) -> None:
-    plan = plan_refresh(editor, doc=_doc(), name="api.json", today=TODAY)
-    assert plan.of(ChangeKind.CHANGE) == []  # the catalog was built from the same snapshot
+    plan = plan_refresh(editor, doc=_doc(editor.catalog()), name="api.json", today=TODAY)
+    assert plan.of(ChangeKind.CHANGE) == []  # the same prices and limits as the catalog's
 
 
 def test_refresh_rejects_non_https_and_bad_documents(editor: OverlayEditor, tmp_path: Path) -> None:
@@ -353,7 +375,7 @@ def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest
     assert main(["catalog", "refresh", "--from", str(FIXTURES / "models-dev-api.json"), "--dry-run",
                  "--format", "json"]) == 0
     preview = json.loads(capsys.readouterr().out)
-    assert any(c["model_id"] == "openai/gpt-5.5" for c in preview["changes"])
+    assert any(c["model_id"] == "openai/o3-deep-research" for c in preview["changes"])
     overlay = tmp_path / "home" / "data" / "catalog-overlay.json"
     before = overlay.read_bytes()
     assert main(["catalog", "import", str(FIXTURES / "qwen3-8b-config.json"), "--dry-run"]) == 1

@@ -51,7 +51,9 @@ def test_ranked_objects_match_the_arrays(c: Constraints) -> None:
     ranking = rank(CATALOG, c, today=TODAY)
     table = quality_table(CATALOG)
     seen = [s.model.id for s in ranking.scored] + [r.model.id for r in ranking.rejected]
-    assert sorted(seen + [m.id for m in ranking.hidden]) == sorted(CATALOG.models)
+    assert sorted(seen + [m.id for m in ranking.hidden + ranking.retired]) == sorted(CATALOG.models)
+    assert all(m.retired for m in ranking.retired)
+    assert not any(s.model.retired for s in ranking.scored)
     keys = [s.sort_key() for s in ranking.scored]
     assert keys == sorted(keys)
     for s in ranking.scored:
@@ -76,7 +78,9 @@ def test_empty_pools_rank_to_nothing_without_errors() -> None:
     assert not rank(CATALOG, c, today=TODAY, models=[]).scored
     all_hidden = recommend(replace(CATALOG, hidden=frozenset(CATALOG.models)), c, today=TODAY)
     assert not all_hidden.recommendations
-    assert len(all_hidden.excluded) == len(CATALOG.models)
+    # Retired closed models are in the catalog browser only: neither ranked nor listed as excluded.
+    live = [m for m in CATALOG.models.values() if not m.retired]
+    assert len(all_hidden.excluded) == len(live) < len(CATALOG.models)
     assert all(e.reasons == ("hidden by you in the catalog",) for e in all_hidden.excluded)
     empty = recommend(replace(CATALOG, models={}), c, today=TODAY)
     assert (empty.recommendations, empty.excluded) == ((), ())

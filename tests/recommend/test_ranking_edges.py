@@ -35,7 +35,7 @@ def test_artifact_names_are_matched_like_the_estimator_matches_them() -> None:
 
 
 def test_a_catalog_of_models_that_cannot_be_sized_still_ranks() -> None:
-    unsized = {m.id: m for m in CAT.models.values() if m.architecture is None}
+    unsized = {m.id: m for m in CAT.models.values() if m.architecture is None and not m.retired}
     assert unsized
     result = recommend(replace(CAT, models=unsized), Constraints(hardware=HW), today=TODAY)
     assert len(result.recommendations) + len(result.excluded) == len(unsized)
@@ -43,7 +43,7 @@ def test_a_catalog_of_models_that_cannot_be_sized_still_ranks() -> None:
 
 
 def test_a_model_asked_for_twice_is_ranked_once() -> None:
-    m = CAT.models["anthropic/claude-3.5-sonnet"]
+    m = CAT.models["anthropic/claude-sonnet-4.6"]
     ranking = rank(CAT, Constraints(), today=TODAY, models=[m, m])
     assert [s.model.id for s in ranking.scored] + [r.model.id for r in ranking.rejected] == [m.id]
 

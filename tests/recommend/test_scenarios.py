@@ -211,7 +211,7 @@ def test_breakdown_sums_to_score_and_every_model_is_accounted_for(catalog: Catal
     for rec in result.recommendations:
         assert abs(sum(rec.score_breakdown.values()) - rec.score) < 1e-6
     seen = {r.model_id for r in result.recommendations} | {e.model_id for e in result.excluded}
-    assert seen == set(catalog.models)
+    assert seen == {mid for mid, m in catalog.models.items() if not m.retired}
 
 
 def test_required_image_input_and_no_training(catalog: Catalog) -> None:

@@ -3,6 +3,7 @@ import with review, save, unsaved-changes prompt, and the ranking picking the ed
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,29 @@ def test_refresh_runs_in_the_background_and_applies_what_is_ticked(
     assert reviewed[0][2] not in dialog.editor.catalog().models
     dialog.undo.undo()
     assert not any(mid in dialog.editor.catalog().models for mid in added)
+
+
+def test_refresh_from_a_file_reads_a_price_feed_and_reviews_it(
+        qtbot: QtBot, dialog: CatalogEditor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFileDialog  # noqa: PLC0415
+
+    cat = dialog.editor.catalog()
+    mid, pid = next((m.id, o.provider_model_id) for m in sorted(cat.models.values(), key=lambda m: m.id)
+                    for o in m.offerings if o.provider == "anthropic" and o.status.value == "active")
+    feed = tmp_path / "litellm.json"
+    feed.write_text(json.dumps({pid: {"litellm_provider": "anthropic", "deprecation_date": "2027-03-01"}}),
+                    encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(feed), ""))
+    reviewed: list[list[str]] = []
+
+    def accept(self: PlanDialog) -> QDialog.DialogCode:
+        items = [self.list.item(i) for i in range(self.list.count())]
+        reviewed.append([str(item.data(Qt.ItemDataRole.UserRole)) for item in items])
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PlanDialog, "exec", accept)
+    dialog.refresh_from_file()
+    qtbot.waitUntil(lambda: bool(reviewed), timeout=20_000)
+    assert reviewed[0] == [mid]
+    offer = next(o for o in dialog.editor.catalog().models[mid].offerings if o.provider_model_id == pid)
+    assert (offer.status.value, str(offer.shutdown_date)) == ("deprecated", "2027-03-01")
