@@ -9,7 +9,8 @@ import argparse
 DEPLOYMENTS = ["local", "api", "any"]
 LICENSE_POLICIES = ["permissive", "open-weights", "any"]
 PROFILES = ["balanced", "cheapest", "fastest", "quality", "open"]
-TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision"]
+TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision",
+         "translation"]
 
 
 def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,12 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--output-share", type=float, metavar="F",
                    help="share of tokens that are output (0.25 = 3:1 input:output)")
     g.add_argument("--reasoning-overhead", type=float, metavar="F",
-                   help="thinking tokens per output token for reasoning models")
+                   help="thinking tokens per output token whenever a plan thinks (reasoning models, "
+                        "hybrid ones with thinking on)")
+    g.add_argument("--cached-input-share", type=float, metavar="F",
+                   help="share of input tokens billed at the cached price, 0-1 (default 0)")
+    g.add_argument("--batch", action="store_true", default=None,
+                   help="use the provider's batch price where it has one (not live)")
     g.add_argument("--language", action="append", default=[], metavar="CODE",
                    help="must-have language (ISO 639-1), repeatable")
     g.add_argument("--nice-language", action="append", default=[], metavar="CODE",
@@ -52,7 +58,11 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--task", action="append", default=[], metavar="NAME[=WEIGHT]",
                    help=f"task with optional weight; names: {', '.join(TASKS)}")
     g.add_argument("--min-context", type=int, metavar="N", help="minimum context in tokens")
-    g.add_argument("--min-tokens-per-s", type=float, metavar="X", help="slowest acceptable speed")
+    g.add_argument("--min-tokens-per-s", type=float, metavar="X",
+                   help="slowest acceptable speed (local estimate, or an API's published speed)")
+    g.add_argument("--min-usable-tokens-per-s", type=float, metavar="X",
+                   help="usability floor: slower plans rank last (default 5 for interactive tasks; "
+                        "0 = none)")
     g.add_argument("--exclude-vendor", action="append", default=[], metavar="V")
     g.add_argument("--exclude-country", action="append", default=[], metavar="CC")
     g.add_argument("--require-modality", action="append", default=[],
@@ -61,6 +71,9 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
                    help="region a hosted API may process data in (US, EU, ...), repeatable")
     g.add_argument("--no-training", action="store_true", default=None,
                    help="hosted providers must not train on your data")
+    g.add_argument("--documented-only", action="store_true", default=None,
+                   help="exclude offerings whose terms do not state what a rule asks (region, "
+                        "training, commercial use) and models with undocumented must-have languages")
     g.add_argument("--profile", choices=PROFILES, help="weight profile")
     g.add_argument("--scenario", metavar="FILE", help="start from a saved scenario file")
     g.add_argument("--top", type=int, metavar="N", help="how many ranked models to show")

@@ -34,7 +34,7 @@ TASK_ALIASES = {
     "code": Task.CODING, "coding": Task.CODING,
     "reasoning": Task.REASONING, "math": Task.REASONING, "maths": Task.REASONING,
     "knowledge": Task.KNOWLEDGE,
-    "translation": Task.MULTILINGUAL, "multilingual": Task.MULTILINGUAL,
+    "translation": Task.TRANSLATION, "multilingual": Task.MULTILINGUAL,
     "chat": Task.CHAT,
     "long-document": Task.LONG_CONTEXT, "long_context": Task.LONG_CONTEXT,
     "long-context": Task.LONG_CONTEXT,
@@ -170,7 +170,14 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
         "license": "license_policy", "commercial": "commercial_use_required",
         "min_context": "min_context_tokens", "min_tokens_per_s": "min_tokens_per_s",
         "no_training": "no_training_on_data", "profile": "profile", "top": "top_n",
+        "cached_input_share": "cached_input_share", "batch": "batch",
+        "min_usable_tokens_per_s": "min_usable_tokens_per_s", "documented_only": "documented_only",
     }
+    share = args.cached_input_share
+    if share is not None and not 0 <= share <= 1:
+        raise OptionError(f"--cached-input-share must be between 0 and 1 (got {share:g})")
+    if args.min_usable_tokens_per_s is not None and args.min_usable_tokens_per_s < 0:
+        raise OptionError("--min-usable-tokens-per-s cannot be negative")
     for flag, field in simple.items():
         value = getattr(args, flag)
         if value is not None:

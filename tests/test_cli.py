@@ -191,3 +191,20 @@ def test_catalog_list_leaves_retired_api_models_out_unless_asked(capsys: pytest.
     assert "openai/o4-mini" in retired
     assert all(everything[mid]["retired"] and not everything[mid]["open_weights"] for mid in retired)
     assert not any(r["retired"] for r in default.values())
+
+
+def test_recommend_bill_and_terms_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "--deployment", "api", "--task", "chat",
+                       "--cached-input-share", "0.5", "--batch", "--min-usable-tokens-per-s", "8",
+                       "--documented-only", "--no-training", "--top", "3", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    c = data["constraints"]
+    assert (c["cached_input_share"], c["batch"], c["min_usable_tokens_per_s"], c["documented_only"]) == (
+        0.5, True, 8.0, True)
+    for rec in data["recommendations"]:
+        assert rec["deployment"]["thinking"] in {"on", "off", "always"}
+        assert "api_tokens_per_s" in rec["deployment"]
+    code, _, err = run(capsys, "recommend", "--cached-input-share", "1.5")
+    assert code == 1
+    assert err.startswith("advisor: error: --cached-input-share must be between 0 and 1")

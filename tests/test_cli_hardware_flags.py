@@ -66,4 +66,4 @@ def test_flags_override_a_scenario() -> None:
     c = constraints_from_args(args, CAT)
     assert c.budget_usd_month == 20
     assert [(n.code, n.required) for n in c.languages] == [("de", True), ("fr", False)]
-    assert {t.value: w for t, w in c.tasks.items()} == {"coding": 2.0, "multilingual": 1.0}
+    assert {t.value: w for t, w in c.tasks.items()} == {"coding": 2.0, "translation": 1.0}

@@ -5,6 +5,7 @@ bundled catalog used; scenarios are refused without touching the file."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def _valid_overlay(paths: UserPaths) -> bytes:
 DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "truncated": lambda good: good[: len(good) // 2],
     "zero-byte": lambda _good: b"",
-    "wrong-version": lambda good: good.replace(b'"schema_version": 1', b'"schema_version": 99'),
+    "wrong-version": lambda good: re.sub(rb'"schema_version": \d+', b'"schema_version": 99', good),
     "wrong-encoding": lambda good: good.decode("utf-8").encode("utf-16"),
     "binary": lambda _good: bytes(range(256)) * 4,
 }

@@ -22,6 +22,7 @@ class Task(StrEnum):
     LONG_CONTEXT = "long_context"
     AGENTIC = "agentic"
     VISION = "vision"
+    TRANSLATION = "translation"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,10 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("SimpleQA", Task.KNOWLEDGE, 100, "Short factual questions correct (%)."),
         Benchmark("MMMLU", Task.MULTILINGUAL, 100, "MMLU translated into 14 languages (%)."),
         Benchmark("MGSM", Task.MULTILINGUAL, 100, "GSM8K in 10 languages (%)."),
-        Benchmark("WMT24++", Task.MULTILINGUAL, 100, "Machine translation quality (score)."),
+        Benchmark("WMT24++", Task.TRANSLATION, 100,
+                  "Machine translation from English into 55 languages (ChrF or the metric stated)."),
+        Benchmark("FLORES-200", Task.TRANSLATION, 100,
+                  "Machine translation across 200 languages (ChrF++ or the metric stated)."),
         Benchmark("IFEval", Task.CHAT, 100, "Instruction-following strict accuracy (%)."),
         Benchmark("Arena-Hard", Task.CHAT, 100, "Win rate against a baseline on hard prompts (%)."),
         Benchmark("LMArena Text", Task.CHAT, None, "Crowd-sourced pairwise preference (Elo)."),

@@ -60,6 +60,7 @@ class SupportLevel(StrEnum):
     EVALUATED = "evaluated"
     OFFICIAL = "official"
     CLAIMED = "claimed"
+    UNSUPPORTED = "unsupported"
 
 
 class LanguageSupport(Sourced):
@@ -68,7 +69,9 @@ class LanguageSupport(Sourced):
     code: str = Field(pattern=_LANG_PATTERN, description="ISO 639-1 language code, lower case.")
     level: SupportLevel = Field(
         description="evaluated: benchmarked in that language; official: listed by the vendor as "
-        "supported; claimed: mentioned (e.g. 'over 100 languages') without a list entry."
+        "supported; claimed: mentioned (e.g. 'over 100 languages') without a list entry; "
+        "unsupported: the source says it is not supported (the only level that excludes a model "
+        "when the language is a must; a language not listed at all is unknown, not unsupported)."
     )
 
 
@@ -182,6 +185,11 @@ class Offering(Sourced):
     )
     data_policy: str | None = Field(
         default=None, max_length=1000, description="The provider's data terms in plain words."
+    )
+    commercial_use: bool | None = Field(
+        default=None,
+        description="Whether the provider's terms allow commercial use of this API (None = not "
+        "stated in the catalog). For hosted use these terms apply, not the weights licence.",
     )
     status: OfferingStatus = Field(
         default=OfferingStatus.ACTIVE,

@@ -73,21 +73,43 @@ def api_bill_usd(usage: Usage, price_in: F, price_out: F, price_cached: F, reaso
             + (out + thinking) * price_out) / 1e6
 
 
-def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False) -> Cost:
+def offering_prices(offering: Offering, batch: bool = False) -> tuple[float, float, bool]:
+    """Input and output price per 1M tokens, and whether they are the batch prices (asked for, and
+    the provider publishes both)."""
+    b_in, b_out = offering.price_batch_input_usd_per_mtok, offering.price_batch_output_usd_per_mtok
+    if batch and b_in is not None and b_out is not None:
+        return b_in, b_out, True
+    return offering.price_input_usd_per_mtok, offering.price_output_usd_per_mtok, False
+
+
+def api_monthly_cost(offering: Offering, usage: Usage, reasoning: bool = False, batch: bool = False) -> Cost:
     """Input and output tokens at the offering's prices; thinking tokens bill as output."""
     cached_price = offering.price_cached_input_usd_per_mtok
-    cost = float(api_bill_usd(usage, offering.price_input_usd_per_mtok, offering.price_output_usd_per_mtok,
+    price_in, price_out, _ = offering_prices(offering, batch)
+    cost = float(api_bill_usd(usage, price_in, price_out,
                               math.nan if cached_price is None else cached_price, reasoning))
-    return Cost(cost, api_cost_notes(offering, usage, reasoning))
+    return Cost(cost, api_cost_notes(offering, usage, reasoning, batch))
 
 
-def api_cost_notes(offering: Offering, usage: Usage, reasoning: bool = False) -> list[str]:
+def api_cost_notes(offering: Offering, usage: Usage, reasoning: bool = False,
+                   batch: bool = False) -> list[str]:
     """How an API bill is made up, in words."""
     out = usage.tokens_per_month * usage.output_share
     inp = usage.tokens_per_month - out
     thinking = out * usage.reasoning_overhead if reasoning else 0.0
-    notes = [f"{inp / 1e6:,.1f}M input x ${offering.price_input_usd_per_mtok:g}/M + "
-             f"{(out + thinking) / 1e6:,.1f}M output x ${offering.price_output_usd_per_mtok:g}/M"]
+    price_in, price_out, batch_priced = offering_prices(offering, batch)
+    cached_price = offering.price_cached_input_usd_per_mtok
+    cached = inp * usage.cached_input_share if cached_price is not None else 0.0
+    cache_part = f" + {cached / 1e6:,.1f}M cached input x ${cached_price:g}/M" if cached else ""
+    notes = [f"{(inp - cached) / 1e6:,.1f}M input x ${price_in:g}/M{cache_part} + "
+             f"{(out + thinking) / 1e6:,.1f}M output x ${price_out:g}/M"]
+    if batch_priced:
+        notes.append("batch prices (answers within the provider's batch window, not live)")
+    elif batch:
+        notes.append(f"{offering.provider} has no batch price in the catalog: normal prices")
+    if usage.cached_input_share and cached_price is None:
+        notes.append(f"{offering.provider} has no cached-input price in the catalog: all input at the "
+                     "normal price")
     if thinking:
         notes.append(f"includes {thinking / 1e6:,.1f}M thinking tokens "
                      f"({usage.reasoning_overhead:g}x the answer tokens)")

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from advisor.catalog.schema import SupportLevel
 from advisor.estimate.batch import GPU, NO_FIT, OFFLOAD, SizedColumns, size_columns, time_to_first_token
 from advisor.estimate.cost import (
     Usage,
@@ -25,14 +26,22 @@ from advisor.estimate.cost import (
 )
 from advisor.estimate.memory import GB
 from advisor.estimate.quant import KV_TYPES
-from advisor.recommend.columns import QUANT_NAMES, QUANT_QUALITY, Columns
-from advisor.recommend.constraints import Constraints, Factor, LicensePolicy
+from advisor.recommend.columns import (
+    ALWAYS_THINKING,
+    HYBRID_THINKING,
+    LEVEL_VALUE,
+    QUANT_NAMES,
+    QUANT_QUALITY,
+    Columns,
+)
+from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS, PlanSettings
-from advisor.recommend.filters import license_acceptable
+from advisor.recommend.filters import ASSUMED_LANGUAGES, model_ok
 from advisor.recommend.quality import weight_vector, weighted_ability
 from advisor.recommend.scoring import (
     RISK_AVERSION,
     UNKNOWN_COST,
+    UNKNOWN_LANGUAGE,
     combine,
     context_value,
     cost_value,
@@ -50,8 +59,10 @@ Bools = npt.NDArray[np.bool_]
 
 CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE = 1, 2, 3
 """Why a model has no local plan at all (`Evaluation.local_block`; 0 = it has one)."""
-API_KIND = len(ALTERNATIVE_QUANTS) + 1
-"""Deployment kinds: 0 = best local quantization, 1.. = the alternatives, API_KIND = an API offering."""
+OTHER_MODE_KIND = len(ALTERNATIVE_QUANTS) + 1
+API_KIND = OTHER_MODE_KIND + 1
+"""Deployment kinds: 0 = best local quantization, 1.. = the alternatives, OTHER_MODE_KIND = the best
+quantization with a hybrid model's other thinking mode, API_KIND = an API offering."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class LocalOption:
 
     present: Bools  # the option exists (an alternative only when it fits on the GPU)
     quant: Ints  # index into QUANT_NAMES
+    thinks: Bools  # generates thinking tokens (a reasoning model, or a hybrid one with thinking on)
+    preferred: Bools  # in the thinking mode the tasks call for
     sized: SizedColumns
     answer_speed: Floats  # answer tokens/s: decode speed / tokens generated per answer token
     ttft: Floats  # seconds to the first token of a typical prompt; NaN = unknown
@@ -67,11 +80,12 @@ class LocalOption:
     cost_known: Bools
     fail_memory: Bools
     fail_speed: Bools
+    fail_licence: Bools  # the weights licence does not allow the commercial self-hosting asked for
 
     @property
     def ok(self) -> Bools:
         """Present and failing no deployment constraint."""
-        result: Bools = self.present & ~self.fail_memory & ~self.fail_speed
+        result: Bools = self.present & ~self.fail_memory & ~self.fail_speed & ~self.fail_licence
         return result
 
 
@@ -79,18 +93,28 @@ class LocalOption:
 class ApiOptions:
     """The API offerings of the evaluated models, one row each."""
 
-    row: Ints  # index into Columns.offerings
+    row: Ints  # index into Columns.offerings (a hybrid model's offering has a row per mode)
     at: Ints  # position of the offering's model among the evaluated models
+    thinks: Bools
+    preferred: Bools  # in the thinking mode the tasks call for
+    batch_priced: Bools  # billed at the provider's batch price
     cost: Floats
-    fail_region: Bools
-    fail_training: Bools
+    answer_speed: Floats  # published output speed / tokens per answer token; NaN = not published
+    unstated_region: Bools  # a region rule applies and the offering does not say where
+    unstated_training: Bools
+    unstated_commercial: Bools
+    fail_region: Bools  # states a region outside the allowed ones (or does not say, documented-only)
+    fail_training: Bools  # states it trains on API data (or does not say, documented-only)
+    fail_commercial: Bools  # its terms rule out commercial use (or do not say, documented-only)
     fail_context: Bools
     fail_budget: Bools
+    fail_speed: Bools  # published speed below the minimum
 
     @property
     def ok(self) -> Bools:
-        """Failing no data, region, context or budget rule."""
-        result: Bools = ~(self.fail_region | self.fail_training | self.fail_context | self.fail_budget)
+        """Failing no terms, data, region, context, budget or speed rule."""
+        result: Bools = ~(self.fail_region | self.fail_training | self.fail_commercial | self.fail_context
+                          | self.fail_budget | self.fail_speed)
         return result
 
 
@@ -102,6 +126,8 @@ class Options:
     at: Ints
     kind: Ints  # 0..API_KIND-1 local option, API_KIND an API offering
     api: Ints  # index into ApiOptions rows (-1 for local)
+    slow: Bools  # answer speed below the usability floor: ranked after every usable plan
+    speed: Floats  # answer tokens/s the speed factor used (NaN = unknown)
     score: Floats
     values: dict[Factor, Floats]
     points: dict[Factor, Floats]
@@ -131,23 +157,34 @@ class Evaluation:
 def usage_of(c: Constraints) -> Usage:
     """The monthly usage the constraints describe."""
     if c.reasoning_overhead is None:
-        return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share)
+        return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share,
+                     cached_input_share=c.cached_input_share)
     return Usage(tokens_per_month=c.tokens_per_month, output_share=c.output_share,
-                 reasoning_overhead=c.reasoning_overhead)
+                 reasoning_overhead=c.reasoning_overhead, cached_input_share=c.cached_input_share)
+
+
+def preferred_thinking(cols: Columns, c: Constraints, idx: Ints) -> tuple[Bools, Bools]:
+    """Per model: whether its preferred plan thinks (always-thinking models; hybrid ones when the
+    tasks call for it), and whether it is hybrid (so the other mode is a plan too)."""
+    mode = cols.thinking[idx]
+    hybrid = mode == HYBRID_THINKING
+    thinks: Bools = (mode == ALWAYS_THINKING) | (hybrid & c.thinking_wanted)
+    return thinks, hybrid
 
 
 def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date, idx: Ints) -> Evaluation:
     """Filter, plan and score the models at catalog positions `idx` under the constraints."""
     usage = usage_of(c)
-    model_ok = _model_filters(cols, c, idx)
+    passes = model_ok(cols, c, idx)
+    thinks, hybrid = preferred_thinking(cols, c, idx)
     if c.local_allowed:
-        local_block, local = _local_options(cols, c, settings, usage, idx)
+        local_block, local = _local_options(cols, c, settings, usage, idx, thinks, hybrid)
     else:
         local_block, local = np.full(len(idx), -1, dtype=np.int64), ()
-    api = _api_options(cols, c, usage, idx)
+    api = _api_options(cols, c, usage, idx, thinks, hybrid)
     quality = _quality(cols, c, idx)
     shares = factor_shares(c.factor_weights())
-    options = _score(cols, c, today, idx, model_ok, local, api, quality, shares)
+    options = _score(cols, c, today, idx, passes, local, api, quality, shares)
     best = np.full(len(idx), -1, dtype=np.int64)
     if len(options.at):
         first = np.ones(len(options.at), dtype=np.bool_)
@@ -157,49 +194,21 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
     chosen = best[passed]
     rounded = np.array([round(s, 6) for s in options.score[chosen].tolist()])
     order = passed[np.lexsort((cols.id_rank[idx[passed]], options.cost[chosen], -quality[passed],
-                               -rounded))] if len(passed) else passed
-    return Evaluation(cols, c, settings, usage, idx, model_ok, local_block, local, api, quality, shares,
+                               -rounded, options.slow[chosen]))] if len(passed) else passed
+    return Evaluation(cols, c, settings, usage, idx, passes, local_block, local, api, quality, shares,
                       options, best, order)
 
 
-def _model_filters(cols: Columns, c: Constraints, idx: Ints) -> Bools:
-    """Passes licence, open-weights policy, languages, modalities, vendor, country and context."""
-    lic_fail = np.array([license_acceptable(obj, lic, c) is not None
-                         for lic, obj in zip(cols.license_ids, cols.license_objects, strict=True)],
-                        dtype=np.bool_)
-    lic = cols.license[idx]
-    fail = lic_fail[lic]
-    if c.license_policy is not LicensePolicy.ANY:
-        allowed = np.array([lic_id in c.allow_licenses for lic_id in cols.license_ids], dtype=np.bool_)
-        fail = fail | (~cols.open_weights[idx] & ~allowed[lic])
-    for need in c.languages:
-        if need.required:
-            have = cols.languages.get(need.code)
-            fail = fail | (True if have is None else ~(have[idx] > 0))
-    for modality in c.required_modalities:
-        accepts = cols.modalities.get(modality)
-        fail = fail | (True if accepts is None else ~accepts[idx])
-    if c.exclude_vendors:
-        excluded = {v.lower() for v in c.exclude_vendors}
-        vendor_fail = np.array([lower in excluded or slug in excluded for lower, slug in cols.vendor_keys],
-                               dtype=np.bool_)
-        fail = fail | vendor_fail[cols.vendor[idx]]
-    if c.exclude_countries:
-        country_fail = np.array([bool(cc) and cc in c.exclude_countries for cc in cols.countries],
-                                dtype=np.bool_)
-        fail = fail | country_fail[cols.country[idx]]
-    best_ctx = cols.best_context[idx]
-    fail = fail | ((best_ctx > 0) & (best_ctx < c.min_context_tokens))
-    result: Bools = ~fail
-    return result
-
-
-def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage,
-                   idx: Ints) -> tuple[Ints, tuple[LocalOption, ...]]:
+def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage, idx: Ints,
+                   thinks: Bools | None = None,
+                   hybrid: Bools | None = None) -> tuple[Ints, tuple[LocalOption, ...]]:
     """The best quantization that fits (on the GPU, then with offload, then on the CPU, else the
-    smallest), plus the alternative quantizations that fit on the GPU when the best one does."""
+    smallest), plus the alternative quantizations that fit on the GPU when the best one does, all in
+    the preferred thinking mode; and the best quantization in a hybrid model's other mode."""
     hw = c.hardware
     assert hw is not None
+    if thinks is None or hybrid is None:
+        thinks, hybrid = preferred_thinking(cols, c, idx)
     n = len(idx)
     native = cols.context[idx]
     block = np.zeros(n, dtype=np.int64)
@@ -224,63 +233,108 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     best_quant = quants[np.arange(n), choice]
     has_plan = block == 0
     ttft = time_to_first_token(fp, hw, est)
-    reasoning = cols.reasoning[idx]
-    options = [_local_option(c, hw_settings=settings, usage=usage, present=has_plan, quant=best_quant,
-                             sized=best_sized, ttft=ttft, reasoning=reasoning)]
+    licence = _self_hosting_licence_fails(cols, c)[cols.license[idx]]
+    yes = np.ones(n, dtype=np.bool_)
+
+    def option(present: Bools, quant: Ints, sized: SizedColumns, think: Bools,
+               preferred: Bools) -> LocalOption:
+        return _local_option(c, hw_settings=settings, usage=usage, present=present, quant=quant, sized=sized,
+                             ttft=ttft, thinks=think, preferred=preferred, fail_licence=licence)
+
+    options = [option(has_plan, best_quant, best_sized, thinks, yes)]
     best_on_gpu = has_plan & (best_sized.placement == GPU)
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     for j, name in enumerate(ALTERNATIVE_QUANTS):
         alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est)
         present = best_on_gpu & (best_quant != q_pos[name]) & (alt.placement == GPU)
-        options.append(_local_option(c, hw_settings=settings, usage=usage, present=present,
-                                     quant=np.full(n, q_pos[name], dtype=np.int64), sized=alt, ttft=ttft,
-                                     reasoning=reasoning))
+        options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), alt, thinks, yes))
+    options.append(option(has_plan & hybrid, best_quant, best_sized, ~thinks, ~yes))
     return block, tuple(options)
 
 
+def _self_hosting_licence_fails(cols: Columns, c: Constraints) -> Bools:
+    """Per licence: self-hosting fails the commercial-use rule (the licence forbids it, or is not in
+    the catalog so nothing says it allows it)."""
+    if not c.commercial_use_required:
+        return np.zeros(len(cols.license_ids), dtype=np.bool_)
+    return np.array([obj is None or not obj.commercial_use for obj in cols.license_objects], dtype=np.bool_)
+
+
 def _local_option(c: Constraints, *, hw_settings: PlanSettings, usage: Usage, present: Bools, quant: Ints,
-                  sized: SizedColumns, ttft: Floats, reasoning: Bools) -> LocalOption:
+                  sized: SizedColumns, ttft: Floats, thinks: Bools, preferred: Bools,
+                  fail_licence: Bools) -> LocalOption:
     hw = c.hardware
     assert hw is not None
     speed = sized.decode[1]
-    answer_speed = speed / generated_per_answer_token(usage, reasoning)
+    answer_speed = speed / generated_per_answer_token(usage, thinks)
     cost_known = ~np.isnan(speed) & (speed > 0) if hw.power_watts else np.zeros(len(speed), dtype=np.bool_)
     cost = np.zeros(len(speed))
     if hw.power_watts:
         with np.errstate(divide="ignore", invalid="ignore"):
             power = electricity_usd(speed, usage, hw.power_watts, hw_settings.cost.power_price_usd_per_kwh,
-                                    reasoning)
+                                    thinks)
         cost = np.where(cost_known, power, 0.0)
     cost = cost + hardware_write_off_usd(hw, hw_settings.cost)
     fail_speed = np.zeros(len(speed), dtype=np.bool_)
     if c.min_tokens_per_s:
         fail_speed = ~np.isnan(speed) & (speed < c.min_tokens_per_s)
     ttft = np.where(sized.placement == NO_FIT, np.nan, ttft)
-    return LocalOption(present, quant, sized, answer_speed, ttft, cost, cost_known, sized.placement == NO_FIT,
-                       fail_speed)
+    return LocalOption(present, quant, thinks, preferred, sized, answer_speed, ttft, cost, cost_known,
+                       sized.placement == NO_FIT, fail_speed, fail_licence)
 
 
-def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints) -> ApiOptions:
+def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints, thinks: Bools,
+                 hybrid: Bools) -> ApiOptions:
+    """Every offering of the evaluated models in the preferred thinking mode, and a hybrid model's
+    offerings again in the other mode; each with its bill and the provider's terms checked. A rule
+    fails only on what an offering states; what it leaves unsaid is kept (and flagged), unless the
+    user asked for documented terms only."""
     off = cols.offerings
     at_of = np.full(len(cols.models), -1, dtype=np.int64)
     at_of[idx] = np.arange(len(idx))
-    rows = np.flatnonzero(at_of[off.model] >= 0) if c.api_allowed else np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(at_of[off.model] >= 0) if c.api_allowed else np.zeros(0, dtype=np.int64)
+    first_at = at_of[off.model[first]]
+    other = first[hybrid[first_at]]
+    rows = np.concatenate([first, other])
     at = at_of[off.model[rows]]
-    fail_region = np.zeros(len(rows), dtype=np.bool_)
+    preferred = np.arange(len(rows)) < len(first)
+    think = np.where(preferred, thinks[at], ~thinks[at])
+    none = np.zeros(len(rows), dtype=np.bool_)
+    strict = c.documented_only
+    unstated_region = fail_region = none
     if c.allowed_regions:
         allowed = set(c.allowed_regions)
-        region_fail = np.array([not regions or not allowed & regions for regions in off.region_sets],
-                               dtype=np.bool_)
-        fail_region = region_fail[off.region_key[rows]]
-    fail_training = (off.trains[rows] != 0) if c.no_training_on_data else np.zeros(len(rows), dtype=np.bool_)
+        stated = np.array([bool(r) for r in off.region_sets], dtype=np.bool_)[off.region_key[rows]]
+        outside = np.array([bool(regions) and not allowed & regions for regions in off.region_sets],
+                           dtype=np.bool_)[off.region_key[rows]]
+        unstated_region = ~stated
+        fail_region = outside | (unstated_region & strict)
+    unstated_training = fail_training = none
+    if c.no_training_on_data:
+        unstated_training = off.trains[rows] < 0
+        fail_training = (off.trains[rows] == 1) | (unstated_training & strict)
+    unstated_commercial = fail_commercial = none
+    if c.commercial_use_required:
+        unstated_commercial = off.commercial[rows] < 0
+        fail_commercial = (off.commercial[rows] == 0) | (unstated_commercial & strict)
     ctx = off.context[rows]
     fail_context = (ctx > 0) & (ctx < c.min_context_tokens)
-    cost = api_bill_usd(usage, off.price_in[rows], off.price_out[rows], off.price_cached[rows],
-                        cols.reasoning[off.model[rows]])
-    fail_budget = np.zeros(len(rows), dtype=np.bool_)
+    batch_in, batch_out = off.price_batch_in[rows], off.price_batch_out[rows]
+    batch_priced = (~np.isnan(batch_in) & ~np.isnan(batch_out)) if c.batch else none
+    price_in = np.where(batch_priced, batch_in, off.price_in[rows])
+    price_out = np.where(batch_priced, batch_out, off.price_out[rows])
+    cost = api_bill_usd(usage, price_in, price_out, off.price_cached[rows], think)
+    fail_budget = none
     if c.budget_usd_month is not None:
         fail_budget = cost > c.budget_usd_month + 1e-9
-    return ApiOptions(rows, at, cost, fail_region, fail_training, fail_context, fail_budget)
+    published = off.speed[rows]
+    answer_speed = published / generated_per_answer_token(usage, think)
+    fail_speed = none
+    if c.min_tokens_per_s:
+        fail_speed = ~np.isnan(published) & (published < c.min_tokens_per_s)
+    return ApiOptions(rows, at, think, preferred, batch_priced, cost, answer_speed, unstated_region,
+                      unstated_training, unstated_commercial, fail_region, fail_training, fail_commercial,
+                      fail_context, fail_budget, fail_speed)
 
 
 def _quality(cols: Columns, c: Constraints, idx: Ints) -> Floats:
@@ -293,7 +347,9 @@ def _quality(cols: Columns, c: Constraints, idx: Ints) -> Floats:
 
 
 def _language(cols: Columns, c: Constraints, idx: Ints) -> Floats:
-    """0-1 support for the languages asked for (1 when none): must-haves count twice."""
+    """0-1 support for the languages asked for (1 when none): must-haves count twice. A language the
+    catalog does not document counts `UNKNOWN_LANGUAGE` (uncertain, not absent); English, which
+    every general-purpose model is built for, counts as officially supported when unlisted."""
     if not c.languages:
         return np.ones(len(idx))
     total = np.zeros(len(idx))
@@ -302,8 +358,9 @@ def _language(cols: Columns, c: Constraints, idx: Ints) -> Floats:
         w = 2.0 if need.required else 1.0
         weight += w
         have = cols.languages.get(need.code)
-        if have is not None:
-            total = total + w * have[idx]
+        values = np.full(len(idx), np.nan) if have is None else have[idx]
+        unknown = ASSUMED_LANGUAGE_VALUE if need.code in ASSUMED_LANGUAGES else UNKNOWN_LANGUAGE
+        total = total + w * np.where(np.isnan(values), unknown, values)
     result: Floats = total / weight
     return result
 
@@ -314,14 +371,15 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     """Factor values and scores of every acceptable deployment of the models that pass."""
     parts_at: list[Ints] = []
     parts_kind: list[Ints] = []
-    gather: list[tuple[Ints, Floats, Floats, Floats, Bools, Floats, Bools]] = []
+    gather: list[tuple[Ints, Floats, Floats, Floats, Bools, Floats, Bools, Bools]] = []
     for option_kind, opt in enumerate(local):
         rows = np.flatnonzero(opt.ok & model_ok)
         s = opt.sized
         parts_at.append(rows)
         parts_kind.append(np.full(len(rows), option_kind, dtype=np.int64))
         gather.append((rows, QUANT_QUALITY[opt.quant[rows]], opt.answer_speed[rows], opt.cost[rows],
-                       opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD))
+                       opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD,
+                       opt.preferred[rows]))
     api_pick = np.flatnonzero(api.ok & model_ok[api.at])
     api_at = api.at[api_pick]
     parts_at.append(api_at)
@@ -331,11 +389,15 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     n_local = len(at) - len(api_pick)
     nan_api = np.full(len(api_pick), np.nan)
     q_mult = np.concatenate([g[1] for g in gather] + [np.ones(len(api_pick))])
-    speed = np.concatenate([g[2] for g in gather] + [nan_api])
+    speed = np.concatenate([g[2] for g in gather] + [api.answer_speed[api_pick]])
     cost = np.concatenate([g[3] for g in gather] + [api.cost[api_pick]])
     known = np.concatenate([g[4] for g in gather] + [np.ones(len(api_pick), dtype=np.bool_)])
     memory = np.concatenate([g[5] for g in gather] + [nan_api])
     offload = np.concatenate([g[6] for g in gather] + [np.zeros(len(api_pick), dtype=np.bool_)])
+    preferred = np.concatenate([g[7] for g in gather] + [api.preferred[api_pick]])
+    floor = c.usable_floor_tokens_per_s
+    with np.errstate(invalid="ignore"):
+        slow = (speed < floor) if floor > 0 else np.zeros(len(at), dtype=np.bool_)
     available = (local[0].sized.available / GB) if local else 0.0
     model_pos = idx[at]
     ctx = np.concatenate([cols.context[model_pos[:n_local]],
@@ -356,11 +418,14 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     provider = np.concatenate([np.full(n_local, -1, dtype=np.int64),
                                cols.offerings.provider_rank[api.row[api_pick]]])
     position = np.concatenate([kind[:n_local], API_KIND + cols.offerings.position[api.row[api_pick]]])
-    order = np.lexsort((position, provider, cost, -score, at))
+    # Per model: usable plans first, then the thinking mode the tasks call for, then the score.
+    order = np.lexsort((position, provider, cost, -score, ~preferred, slow, at))
     api_index = np.concatenate([np.full(n_local, -1, dtype=np.int64), api_pick])
-    return Options(at[order], kind[order], api_index[order], score[order],
+    return Options(at[order], kind[order], api_index[order], slow[order], speed[order], score[order],
                    {f: v[order] for f, v in values.items()}, {f: p[order] for f, p in points.items()},
                    cost[order])
 
 
-__all__ = ["API_KIND", "Evaluation", "evaluate", "usage_of"]
+ASSUMED_LANGUAGE_VALUE = LEVEL_VALUE[SupportLevel.OFFICIAL]
+
+__all__ = ["API_KIND", "OTHER_MODE_KIND", "Evaluation", "evaluate", "usage_of"]

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from advisor.catalog.schema import License, Model, OfferingStatus
+from advisor.catalog.schema import License, Model, OfferingStatus, SupportLevel
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
 from advisor.estimate.quant import MIXES, quality_loss
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS
-from advisor.recommend.filters import LEVEL_VALUE
 from advisor.recommend.quality import TASKS, QualityTable
 from advisor.recommend.scoring import LICENSE_VALUE
 
@@ -40,6 +39,23 @@ def _quality_multiplier(name: str) -> float:
 
 QUANT_QUALITY = np.array([_quality_multiplier(q) for q in QUANT_NAMES])
 
+LEVEL_VALUE = {SupportLevel.EVALUATED: 1.0, SupportLevel.OFFICIAL: 0.9, SupportLevel.CLAIMED: 0.6,
+               SupportLevel.UNSUPPORTED: 0.0}
+"""Language factor value of each documented support level (a language not listed is NaN here:
+unknown, which the score counts at `scoring.UNKNOWN_LANGUAGE`, and which never excludes)."""
+
+NO_THINKING, HYBRID_THINKING, ALWAYS_THINKING = 0, 1, 2
+"""`Columns.thinking`: no thinking mode; thinking switched per request; always thinks."""
+_THINKING = {"none": NO_THINKING, "hybrid": HYBRID_THINKING, "always": ALWAYS_THINKING}
+
+
+def thinking_mode(m: Model) -> int:
+    """The model's thinking mode; an unstated mode is read from the reasoning flag (a reasoning
+    model always thinks, as its bills counted before modes were recorded)."""
+    if m.capabilities.thinking is not None:
+        return _THINKING[m.capabilities.thinking]
+    return ALWAYS_THINKING if m.capabilities.reasoning else NO_THINKING
+
 
 @dataclass(frozen=True)
 class Offerings:
@@ -50,6 +66,10 @@ class Offerings:
     price_in: Floats
     price_out: Floats
     price_cached: Floats  # NaN when the provider has no cached-input price
+    price_batch_in: Floats  # NaN when the provider has no batch price
+    price_batch_out: Floats
+    speed: Floats  # published output tokens/s; NaN = not published
+    commercial: Ints  # 1 terms allow commercial use, 0 they do not, -1 not stated
     context: Ints  # tokens served (the offering's, else the model's); 0 = unknown
     region_sets: list[frozenset[str]]  # distinct sets of regions where data is processed
     region_key: Ints  # index into region_sets
@@ -70,14 +90,14 @@ class Columns:
     license: Ints  # index into license_ids
     license_value: Floats  # per model (0 when the licence is not in the catalog)
     open_weights: Bools
-    reasoning: Bools
+    thinking: Ints  # NO_THINKING, HYBRID_THINKING or ALWAYS_THINKING
     context: Ints  # model's context window, 0 = unknown
     best_context: Ints  # max of the model's and its offerings' windows, 0 = unknown
     vendor_keys: list[tuple[str, str]]  # distinct (vendor in lower case, id prefix)
     vendor: Ints  # index into vendor_keys
     countries: list[str | None]
     country: Ints  # index into countries
-    languages: dict[str, Floats]  # code -> support value per model (0 = no evidence)
+    languages: dict[str, Floats]  # code -> support value per model (0 = unsupported, NaN = unknown)
     modalities: dict[str, Bools]
     release_ordinal: Floats  # NaN = unknown
     providers: Ints  # distinct providers serving it
@@ -112,7 +132,7 @@ def _footprint(model: Model) -> tuple[Footprint | None, str]:
 def _facts(m: Model) -> tuple[object, ...]:
     """One model's scalar facts, in the order `build_columns` unpacks them."""
     ctx = m.context_window_tokens or 0
-    return (m.license, m.open_weights, bool(m.capabilities.reasoning), ctx,
+    return (m.license, m.open_weights, thinking_mode(m), ctx,
             max([ctx, *(o.context_window_tokens or 0 for o in m.offerings)]),
             (m.vendor.lower(), m.vendor_slug), m.vendor_country,
             m.release_date.toordinal() if m.release_date else math.nan,
@@ -128,7 +148,7 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     facts = list(zip(*(_facts(m) for m in models), strict=True)) if models else [()] * 11
-    (licences, open_weights, reasoning, context, best_context, vendors, model_countries, release,
+    (licences, open_weights, thinking, context, best_context, vendors, model_countries, release,
      providers, artifacts, moe) = facts
     license_ids = sorted(set(licences))
     lic_pos = {lic: i for i, lic in enumerate(license_ids)}
@@ -150,7 +170,7 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
         license=license_idx,
         license_value=lic_values[license_idx] if n else np.zeros(0),
         open_weights=np.array(open_weights, dtype=np.bool_),
-        reasoning=np.array(reasoning, dtype=np.bool_),
+        thinking=np.array(thinking, dtype=np.int64),
         context=np.array(context, dtype=np.int64),
         best_context=np.array(best_context, dtype=np.int64),
         vendor_keys=vendor_keys,
@@ -175,7 +195,7 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
 
 
 def _languages(models: list[Model]) -> dict[str, Floats]:
-    """Language code -> support value per model (0 where there is no evidence)."""
+    """Language code -> support value per model (NaN where the catalog lists nothing)."""
     rows: dict[str, tuple[list[int], list[float]]] = {}
     for i, m in enumerate(models):
         for lang in m.languages:
@@ -184,7 +204,7 @@ def _languages(models: list[Model]) -> dict[str, Floats]:
             levels.append(LEVEL_VALUE[lang.level])
     out: dict[str, Floats] = {}
     for code, (at, levels) in rows.items():
-        out[code] = np.zeros(len(models))
+        out[code] = np.full(len(models), np.nan)
         out[code][at] = levels
     return out
 
@@ -244,6 +264,11 @@ def _offerings(models: list[Model]) -> Offerings:
         price_cached=np.array([np.nan if o.price_cached_input_usd_per_mtok is None
                                else o.price_cached_input_usd_per_mtok for *_, o in rows],
                               dtype=np.float64),
+        price_batch_in=_optional([o.price_batch_input_usd_per_mtok for *_, o in rows]),
+        price_batch_out=_optional([o.price_batch_output_usd_per_mtok for *_, o in rows]),
+        speed=_optional([o.output_tokens_per_s for *_, o in rows]),
+        commercial=np.array([-1 if o.commercial_use is None else int(o.commercial_use) for *_, o in rows],
+                            dtype=np.int64),
         context=np.array([o.context_window_tokens or m.context_window_tokens or 0
                           for _, _, m, o in rows], dtype=np.int64),
         region_sets=region_sets,
@@ -253,6 +278,11 @@ def _offerings(models: list[Model]) -> Offerings:
         provider=providers,
         provider_rank=np.array([order[p] for p in providers], dtype=np.int64),
     )
+
+
+def _optional(values: list[float | None]) -> Floats:
+    """Floats with NaN for None."""
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
 def _quality(ids: list[str], table: QualityTable) -> QualityColumns:

@@ -10,13 +10,16 @@ from pydantic import Field, ValidationError, field_validator
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
-from advisor.catalog.migrations import migrate
-from advisor.catalog.schema import SCHEMA_VERSION, Frozen, Modality
+from advisor.catalog.migrations import migrate, register
+from advisor.catalog.schema import Frozen, Modality
 from advisor.catalog.store import dump_json, read_json_file
 from advisor.files import atomic_write_text
 from advisor.hardware.profile import HardwareProfile
 
 SCENARIO_KIND = "model-advisor-scenario"
+SCENARIO_VERSION = 2
+"""Version of the scenario file. 2 added cached_input_share, batch, min_usable_tokens_per_s and
+documented_only (a version-1 file reads as 0, off, the default floor and off: the same advice)."""
 
 
 class Deployment(StrEnum):
@@ -89,6 +92,14 @@ class LanguageNeed(Frozen):
 
 
 DEFAULT_TASKS: dict[Task, float] = {Task.CHAT: 1.0, Task.KNOWLEDGE: 1.0, Task.REASONING: 1.0}
+THINKING_TASKS = frozenset({Task.REASONING})
+"""Tasks for which a hybrid model runs with thinking on; for the others (chat, translation,
+classification-like knowledge work) it answers directly, which is cheaper and faster."""
+BATCH_LIKE_TASKS = frozenset({Task.TRANSLATION, Task.LONG_CONTEXT})
+"""Tasks often run unattended over documents; every other task is read as it is written."""
+DEFAULT_USABLE_TOKENS_PER_S = 5.0
+"""Below this an answer arrives more slowly than people read (about 4-5 words/s), so an
+interactive plan this slow is ranked after every usable one unless the user sets another floor."""
 
 
 class Constraints(Frozen):
@@ -159,8 +170,32 @@ class Constraints(Frozen):
     )
     min_tokens_per_s: float | None = Field(
         default=None, ge=0,
-        description="Slowest acceptable generation speed of a local model, in tokens/s as measured "
-        "(a reasoning model's thinking tokens included; its answer speed is scored, not filtered).",
+        description="Slowest acceptable generation speed in tokens/s as measured: a local model's "
+        "estimate, or a hosted offering's published output speed (one without a published speed is "
+        "kept); thinking tokens included, the answer speed is scored, not filtered.",
+    )
+    min_usable_tokens_per_s: float | None = Field(
+        default=None, ge=0,
+        description="Usability floor: plans whose answer speed (tokens/s, thinking counted) is "
+        "below it rank after every faster plan, with a sentence saying why. None = "
+        f"{DEFAULT_USABLE_TOKENS_PER_S:g} tokens/s when an interactive task is weighted and "
+        "batch is off, else no floor; 0 = no floor.",
+    )
+    cached_input_share: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Share of input tokens billed at the provider's cached-input price (repeated "
+        "system prompts, agent context, RAG documents); 0 = no caching.",
+    )
+    batch: bool = Field(
+        default=False,
+        description="Use the provider's batch price where it has one (answers within hours, not "
+        "live); providers without one bill the normal price.",
+    )
+    documented_only: bool = Field(
+        default=False,
+        description="Exclude hosted offerings whose terms do not state what a rule asks for "
+        "(region, training, commercial use) and models whose must-have languages are not "
+        "documented; by default those are kept with a warning.",
     )
     exclude_vendors: tuple[str, ...] = Field(
         default=(), description="Vendors whose models are ruled out (case-insensitive)."
@@ -204,6 +239,20 @@ class Constraints(Frozen):
                 and not self.hardware.api_only)
 
     @property
+    def usable_floor_tokens_per_s(self) -> float:
+        """The usability floor in force (0 = none)."""
+        if self.min_usable_tokens_per_s is not None:
+            return self.min_usable_tokens_per_s
+        weighted = {t for t, w in self.tasks.items() if w > 0}
+        interactive = bool(weighted - BATCH_LIKE_TASKS) or not weighted
+        return DEFAULT_USABLE_TOKENS_PER_S if interactive and not self.batch else 0.0
+
+    @property
+    def thinking_wanted(self) -> bool:
+        """Whether the tasks call for a hybrid model's thinking mode."""
+        return any(self.tasks.get(t, 0.0) > 0 for t in THINKING_TASKS)
+
+    @property
     def api_allowed(self) -> bool:
         """Whether hosted APIs are allowed."""
         return self.deployment is not Deployment.LOCAL and not self.data_must_stay_local
@@ -218,13 +267,20 @@ class Scenario(Frozen):
 
 def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
     """The scenario file's JSON object."""
-    return {"schema_version": SCHEMA_VERSION, "kind": SCENARIO_KIND,
+    return {"schema_version": SCENARIO_VERSION, "kind": SCENARIO_KIND,
             **scenario.model_dump(mode="json", exclude_defaults=False)}
+
+
+@register(SCENARIO_KIND, 1)
+def _scenario_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added the bill's cache share and batch switch, the usability floor and
+    documented-only; a version-1 scenario meant none of them, which is what their defaults say."""
+    return dict(data)
 
 
 def parse_scenario(raw: object, file: str) -> Scenario:
     """Validate a scenario object; raise `CatalogError` with one problem per bad field."""
-    data = migrate(raw, file, SCENARIO_KIND)
+    data = migrate(raw, file, SCENARIO_KIND, target=SCENARIO_VERSION)
     body = {k: v for k, v in data.items() if k not in {"schema_version", "kind"}}
     try:
         return Scenario.model_validate(body)

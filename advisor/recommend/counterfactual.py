@@ -157,6 +157,21 @@ class _Search:
             self.attempt("training", "accept providers that do not rule out training on your data",
                          c.model_copy(update={"no_training_on_data": False}),
                          self.blocked_by("training"))
+        self.terms()
+
+    def terms(self) -> None:
+        """Accept terms that leave a rule unstated, or drop the commercial-use rule for hosted use."""
+        c = self.c
+        if c.documented_only:
+            unsaid = [r for r in self.ranking.rejected
+                      if any("documented" in f.reason for f in r.failures)]
+            if unsaid:
+                self.attempt("terms", "accept offerings and languages the catalog does not document "
+                                      "(kept with a warning)",
+                             c.model_copy(update={"documented_only": False}), unsaid)
+        if self.blocked_by("terms"):
+            self.attempt("terms", "drop the commercial-use requirement",
+                         c.model_copy(update={"commercial_use_required": False}), self.blocked_by("terms"))
 
     def context(self) -> None:
         """Need less context."""
@@ -169,8 +184,18 @@ class _Search:
                             self.c.model_copy(update={"min_context_tokens": ctx}), blocked):
                 return
 
+    def floor(self) -> None:
+        """Drop the usability floor, when a plan below it would otherwise be the pick."""
+        c = self.c
+        floor = c.usable_floor_tokens_per_s
+        slow = [s for s in self.ranking.scored[:CONTENDERS] if s.plan.below_usable_floor]
+        if floor and slow and self.ranking.scored[0] not in slow:
+            self.attempt("speed", f"accept answers slower than {floor:g} tokens/s (no usability floor)",
+                         c.model_copy(update={"min_usable_tokens_per_s": 0.0}), [])
+
     def speed(self) -> None:
         """Accept a slower model."""
+        self.floor()
         if not self.c.min_tokens_per_s:
             return
         slow = self.blocked_by("speed")

@@ -41,7 +41,13 @@ class Plan:
     decode_tokens_per_s: float | None = None
     decode_low: float | None = None
     decode_high: float | None = None
-    answer_tokens_per_s: float | None = None  # local reasoning model: speed net of thinking tokens
+    answer_tokens_per_s: float | None = None  # a thinking plan: speed net of thinking tokens
+    thinking: str | None = None  # on / off / always
+    hybrid_thinking: bool = False  # the model switches thinking per request (both modes are planned)
+    api_tokens_per_s: float | None = None  # api: published output speed (None = not published)
+    below_usable_floor: bool = False  # answer speed below the usability floor
+    batch_priced: bool = False  # api: billed at the batch price
+    offering_position: int | None = None  # api: index of the offering among the model's offerings
     time_to_first_token_s: float | None = None
     cost_notes: tuple[str, ...] = ()
     cost_known: bool = True
@@ -64,6 +70,9 @@ class Plan:
             overhead_gb=self.overhead_gb, gpu_layers=self.gpu_layers, total_layers=self.total_layers,
             decode_tokens_per_s=self.decode_tokens_per_s, decode_low=self.decode_low,
             decode_high=self.decode_high, answer_tokens_per_s=self.answer_tokens_per_s,
+            thinking=self.thinking,  # type: ignore[arg-type]
+            api_tokens_per_s=self.api_tokens_per_s, below_usable_floor=self.below_usable_floor,
+            batch_priced=self.batch_priced,
             time_to_first_token_s=ttft,
             monthly_cost_usd=self.monthly_cost_usd, cost_notes=self.cost_notes,
             cost_known=self.cost_known,

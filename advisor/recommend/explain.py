@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from advisor.catalog.schema import License, Model
 from advisor.estimate.cost import Usage
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.filters import language_name
+from advisor.recommend.filters import undocumented_languages
+from advisor.recommend.plan_notes import (
+    floor_sentence,
+    speed_sentence,
+    terms_sentence,
+    thinking_sentence,
+    unstated_terms,
+)
 from advisor.recommend.result import DeploymentPlan, Recommendation
 
 if TYPE_CHECKING:
@@ -95,10 +102,47 @@ def _quality_sentence(s: Scored, c: Constraints) -> str:
             f"confidence: {s.quality.confidence.note}).{scored}")
 
 
-def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -> list[str]:
-    """Why this model ranks here, in a few sentences."""
-    lines = [f"Score {s.score:.1f}/100."]
+def _ordered_by_floor(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> str | None:
+    """The first sentence when the usability floor, not the score, decides the order against the
+    model it would be compared with."""
     if rank_no == 1 and len(ranked) > 1:
+        runner = ranked[1]
+        if runner.plan.below_usable_floor and not s.plan.below_usable_floor and runner.score > s.score:
+            return (f"Ranks first with {s.score:.1f}/100: {runner.model.name} scores higher "
+                    f"({runner.score:.1f}) but answers slower than the usability floor, so every usable "
+                    "plan ranks before it.")
+        return None
+    top = ranked[0]
+    if rank_no > 1 and s.plan.below_usable_floor and not top.plan.below_usable_floor and s.score > top.score:
+        return (f"Ranks #{rank_no} with {s.score:.1f}/100, after {top.model.name} ({top.score:.1f}) although "
+                "it scores higher: it is below the usability floor.")
+    return None
+
+
+def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints,
+            lic: License | None = None) -> list[str]:
+    """Why this model ranks here, in a few sentences."""
+    lines = _standing(s, rank_no, ranked)
+    floor = floor_sentence(s.plan, c)
+    if floor:
+        lines.insert(1, floor)
+    lines.append(how_it_runs(s.plan))
+    lines.extend(x for x in (thinking_sentence(s.plan, s.alternatives, c), speed_sentence(s.plan))
+                 if x)
+    lines.append(_quality_sentence(s, c))
+    if s.language_notes:
+        lines.append("Languages: " + "; ".join(s.language_notes) + ".")
+    lines.append(terms_sentence(s.model, lic, s.plan))
+    return lines
+
+
+def _standing(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> list[str]:
+    """Where it stands against the pick (or the runner-up), in a sentence or three."""
+    lines = [f"Score {s.score:.1f}/100."]
+    order_by_floor = _ordered_by_floor(s, rank_no, ranked)
+    if order_by_floor:
+        lines[0] = order_by_floor
+    elif rank_no == 1 and len(ranked) > 1:
         runner = ranked[1]
         if s.score - runner.score >= LEVEL_POINTS:
             lines[0] = (f"Ranks first with {s.score:.1f}/100, {s.score - runner.score:.1f} points ahead "
@@ -128,10 +172,6 @@ def explain(s: Scored, rank_no: int, ranked: Sequence[Scored], c: Constraints) -
         ahead = _gaps(s, top)
         if ahead:
             lines.append(f"It beats the pick on {_gap_words(ahead, 2)}.")
-    lines.append(how_it_runs(s.plan))
-    lines.append(_quality_sentence(s, c))
-    if s.language_notes:
-        lines.append("Languages: " + "; ".join(s.language_notes) + ".")
     return lines
 
 
@@ -161,21 +201,22 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
         span = (f" (90 % interval {s.quality.interval[0]:.0f}-{s.quality.interval[1]:.0f})"
                 if s.quality.interval else "")
         out.append(f"Little benchmark evidence for your tasks: treat its quality as uncertain{span}.")
-    if s.model.capabilities.reasoning and plan.mode == "api":
-        out.append("A reasoning model: thinking tokens are billed as output and included in the "
-                   "cost estimate.")
+    if plan.thinking in ("on", "always") and plan.mode == "api":
+        out.append("Thinking " + plan.thinking + ": thinking tokens are billed as output and included "
+                   "in the cost estimate.")
     if plan.mode == "local" and plan.answer_tokens_per_s is not None:
         out.append(f"A reasoning model: it generates its thinking before the answer, so at about "
                    f"{plan.decode_tokens_per_s or 0:.0f} tokens/s the answer itself arrives at about "
                    f"{plan.answer_tokens_per_s:.0f} tokens/s; the speed score and the electricity "
                    "count the thinking tokens.")
     if lic and lic.conditions and lic.license_class.value != "permissive":
-        out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
-    needs = [n for n in c.languages if not n.required]
-    have = {lang.code for lang in s.model.languages}
-    missing = [language_name(n.code) for n in needs if n.code not in have]
-    if missing:
-        out.append("No evidence of support for nice-to-have language(s): " + ", ".join(missing) + ".")
+        if plan.mode == "local":
+            out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
+        elif s.model.open_weights:
+            out.append(f"If you self-host it instead, the weights licence applies ({lic.name}): "
+                       + " ".join(lic.conditions))
+    out.extend(undocumented_languages(s.model, c.languages))
+    out.extend(unstated_terms(s.model, plan, c))
     return out
 
 
@@ -208,7 +249,7 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
             alternatives=tuple(a.to_model() for a in s.alternatives),
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",
-            confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c)),
+            confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c, lic)),
             warnings=tuple(warnings_for(s, lic, c)), sources=tuple(sources_of(s.model, lic, s.plan)),
         ))
     return recs
@@ -227,8 +268,27 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
     ]
     overhead = (c.reasoning_overhead if c.reasoning_overhead is not None
                 else Usage.model_fields["reasoning_overhead"].default)
-    lines.append(f"Reasoning models spend {overhead:g}x the answer tokens on thinking: billed as output "
+    lines.append(f"A plan that thinks spends {overhead:g}x the answer tokens on thinking: billed as output "
                  "by hosted APIs, and counted in the answer speed and the electricity of a local run.")
+    mode = "on" if c.thinking_wanted else "off"
+    why = "reasoning is weighted" if c.thinking_wanted else "no reasoning is weighted"
+    lines.append(f"Hybrid thinking models (thinking switched per request) run with thinking {mode} because "
+                 f"{why}; the other mode is shown as an alternative. Models that always think are "
+                 "billed and timed with their thinking.")
+    if c.cached_input_share:
+        lines.append(f"{c.cached_input_share:.0%} of input tokens are billed at the provider's cached-input "
+                     "price where it has one.")
+    if c.batch:
+        lines.append("Hosted bills use the provider's batch price where it has one (answers within its "
+                     "batch window, not live).")
+    floor = c.usable_floor_tokens_per_s
+    if floor:
+        lines.append(f"Plans whose answers arrive slower than {floor:g} tokens/s rank after every faster "
+                     "plan (usability floor); their scores are unchanged.")
+    lines.append("Hosted use is judged by the provider's terms (commercial use, region, training), "
+                 "self-hosting by the weights licence; terms the catalog does not state are kept with a "
+                 + ("warning." if not c.documented_only else "warning, and excluded as you asked "
+                    "(documented only)."))
     for name, info in type(settings.cost).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():

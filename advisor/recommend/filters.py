@@ -1,16 +1,27 @@
-"""Hard filters on the model itself (licence, languages, context, modalities, vendor).
+"""Hard filters on the model itself (licence policy, languages, context, modalities, vendor).
 
-Deployment-dependent constraints (memory, speed, budget, regions) are checked where each deployment is
-planned (`deploy.py`); a model is excluded when no deployment survives. Every failure is a sentence
+One array path: `model_checks` runs every model-level check over whole catalog columns, and the
+ranking keeps the models that fail none; `model_failures` is the same call on one row, with each
+failed check in words. Deployment-dependent rules (memory, speed, budget, the provider's terms, the
+weights licence's commercial-use rule for self-hosting) are checked where each deployment is
+planned (`batch.py`); a model is excluded when no deployment survives. Every failure is a sentence
 with the binding values, and a short key the counterfactual search uses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from advisor.catalog.schema import License, LicenseClass, Model, SupportLevel
-from advisor.recommend.constraints import Constraints, LicensePolicy
+import numpy as np
+import numpy.typing as npt
+
+from advisor.catalog.schema import License, LicenseClass, Model
+from advisor.recommend.columns import LEVEL_VALUE, Columns
+from advisor.recommend.constraints import Constraints, LanguageNeed, LicensePolicy
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
@@ -21,6 +32,9 @@ LANGUAGE_NAMES = {
     "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
     "vi": "Vietnamese", "zh": "Chinese",
 }
+ASSUMED_LANGUAGES = frozenset({"en"})
+"""Languages every general-purpose model in the catalog is trained and evaluated in: not listed
+means "not listed", never excluded, and it is scored as officially supported."""
 
 
 def language_name(code: str) -> str:
@@ -36,66 +50,159 @@ class Failure:
     reason: str
 
 
-LEVEL_VALUE = {SupportLevel.EVALUATED: 1.0, SupportLevel.OFFICIAL: 0.9, SupportLevel.CLAIMED: 0.6}
+@dataclass(frozen=True)
+class Check:
+    """One model-level rule over the evaluated models: which fail it, and how to say why."""
+
+    key: str
+    fail: Bools
+    reason: Callable[[Model, License | None], str]
 
 
-def license_acceptable(lic: License | None, license_id: str, c: Constraints) -> Failure | None:
-    """Whether a licence passes the policy, allow/deny lists and the commercial-use rule."""
-    if license_id in c.deny_licenses:
-        return Failure("licence", f"licence {lic.name if lic else license_id} is on your deny list")
-    if lic is None:
-        return Failure("licence", f"licence '{license_id}' is not in the catalog, so its terms are "
-                                  "unknown")
-    if c.commercial_use_required and not lic.commercial_use:
-        return Failure("licence", f"licence {lic.name} does not allow commercial use")
-    if license_id in c.allow_licenses:
-        return None
-    if c.license_policy is LicensePolicy.PERMISSIVE and lic.license_class is not LicenseClass.PERMISSIVE:
-        return Failure("licence", f"licence {lic.name} is not permissive ({lic.license_class.value})")
-    if c.license_policy is LicensePolicy.OPEN_WEIGHTS and lic.license_class not in (
-            LicenseClass.PERMISSIVE, LicenseClass.OPEN_WEIGHTS_WITH_CONDITIONS):
-        return Failure("licence", f"licence {lic.name} is {lic.license_class.value}, not an "
-                                  "open-weights licence")
-    return None
+def _licence_checks(cols: Columns, c: Constraints, lic: Ints) -> list[Check]:
+    """The licence policy and the allow/deny lists (commercial use is a deployment rule: the
+    provider's terms for hosted use, the weights licence for self-hosting)."""
+    per_licence = [(lic_id in c.deny_licenses, obj is None, lic_id in c.allow_licenses,
+                    None if obj is None else obj.license_class)
+                   for lic_id, obj in zip(cols.license_ids, cols.license_objects, strict=True)]
+    denied = np.array([d for d, *_ in per_licence], dtype=np.bool_)[lic]
+    unknown = np.array([u for _, u, *_ in per_licence], dtype=np.bool_)[lic]
+    allowed = np.array([a for _, _, a, _ in per_licence], dtype=np.bool_)[lic]
+    if c.license_policy is LicensePolicy.PERMISSIVE:
+        ok_classes = {LicenseClass.PERMISSIVE}
+    else:
+        ok_classes = {LicenseClass.PERMISSIVE, LicenseClass.OPEN_WEIGHTS_WITH_CONDITIONS}
+    off_policy = np.array([cls is not None and cls not in ok_classes for *_, cls in per_licence],
+                          dtype=np.bool_)[lic]
+    checks = [Check("licence", denied, lambda m, obj: f"licence {obj.name if obj else m.license} is on "
+                                                      "your deny list")]
+    if c.license_policy is LicensePolicy.ANY:
+        return checks
+    policy = c.license_policy
+    checks.append(Check("licence", ~denied & unknown & ~allowed,
+                        lambda m, _obj: f"licence '{m.license}' is not in the catalog, so its class is "
+                                        "unknown"))
+    checks.append(Check("licence", ~denied & ~unknown & ~allowed & off_policy,
+                        lambda _m, obj: _off_policy_reason(obj, policy)))
+    return checks
 
 
-def model_failures(model: Model, lic: License | None, c: Constraints) -> list[Failure]:
-    """Every model-level hard constraint the model fails."""
-    failures: list[Failure] = []
-    found = license_acceptable(lic, model.license, c)
-    if found:
-        failures.append(found)
-    if (c.license_policy is not LicensePolicy.ANY and not model.open_weights
-            and model.license not in c.allow_licenses
-            and not any(f.key == "licence" for f in failures)):
-        failures.append(Failure("licence", "weights are not published (API only), and your "
-                                               "licence policy asks for open weights"))
-    have = {lang.code: lang for lang in model.languages}
+def _off_policy_reason(obj: License | None, policy: LicensePolicy) -> str:
+    assert obj is not None
+    if policy is LicensePolicy.PERMISSIVE:
+        return f"licence {obj.name} is not permissive ({obj.license_class.value})"
+    return f"licence {obj.name} is {obj.license_class.value}, not an open-weights licence"
+
+
+def _language_checks(cols: Columns, c: Constraints, idx: Ints) -> list[Check]:
+    """A must-have language excludes only where its support is documented as absent, or (with
+    documented-only) where it is not documented at all; English is never excluded for being
+    unlisted."""
+    checks: list[Check] = []
     for need in c.languages:
-        if need.required and need.code not in have:
-            failures.append(Failure(f"language:{need.code}",
-                                    f"no evidence of {language_name(need.code)} support"))
+        if not need.required:
+            continue
+        have = cols.languages.get(need.code)
+        values = np.full(len(idx), np.nan) if have is None else have[idx]
+        name = language_name(need.code)
+        checks.append(Check(f"language:{need.code}", values == LEVEL_VALUE_UNSUPPORTED,
+                            _said(f"{name} is documented as not supported")))
+        if c.documented_only and need.code not in ASSUMED_LANGUAGES:
+            checks.append(Check(f"language:{need.code}", np.isnan(values),
+                                _said(f"{name} support not documented (you asked for documented "
+                                      "terms only)")))
+    return checks
+
+
+LEVEL_VALUE_UNSUPPORTED = min(LEVEL_VALUE.values())
+
+
+def _said(text: str) -> Callable[[Model, License | None], str]:
+    """A reason that does not depend on the model."""
+    return lambda _m, _obj: text
+
+
+def model_checks(cols: Columns, c: Constraints, idx: Ints) -> list[Check]:
+    """Every model-level rule over the models at catalog positions `idx`."""
+    lic = cols.license[idx]
+    checks = _licence_checks(cols, c, lic)
+    if c.license_policy is not LicensePolicy.ANY:
+        allowed = np.array([lic_id in c.allow_licenses for lic_id in cols.license_ids], dtype=np.bool_)
+        already = np.zeros(len(idx), dtype=np.bool_)
+        for check in checks:
+            already |= check.fail
+        checks.append(Check("licence", ~cols.open_weights[idx] & ~allowed[lic] & ~already,
+                            lambda _m, _obj: "weights are not published (API only), and your licence "
+                                             "policy asks for open weights"))
+    checks += _language_checks(cols, c, idx)
     for modality in c.required_modalities:
-        if modality not in model.input_modalities:
-            failures.append(Failure("modality", f"does not accept {modality} input"))
-    if model.vendor.lower() in {v.lower() for v in c.exclude_vendors} or (
-            model.vendor_slug in {v.lower() for v in c.exclude_vendors}):
-        failures.append(Failure("vendor", f"vendor {model.vendor} is excluded"))
-    if model.vendor_country and model.vendor_country in c.exclude_countries:
-        failures.append(Failure("country", f"vendor country {model.vendor_country} is excluded"))
-    best_ctx = max([model.context_window_tokens or 0]
-                   + [o.context_window_tokens or 0 for o in model.offerings])
-    if best_ctx and best_ctx < c.min_context_tokens:
-        failures.append(Failure("context", f"context window {best_ctx:,} tokens is below the "
-                                           f"{c.min_context_tokens:,} you need"))
-    return failures
+        accepts = cols.modalities.get(modality)
+        fail = np.ones(len(idx), dtype=np.bool_) if accepts is None else ~accepts[idx]
+        checks.append(Check("modality", fail, _said(f"does not accept {modality} input")))
+    if c.exclude_vendors:
+        excluded = {v.lower() for v in c.exclude_vendors}
+        vendor_fail = np.array([lower in excluded or slug in excluded for lower, slug in cols.vendor_keys],
+                               dtype=np.bool_)
+        checks.append(Check("vendor", vendor_fail[cols.vendor[idx]],
+                            lambda m, _obj: f"vendor {m.vendor} is excluded"))
+    if c.exclude_countries:
+        country_fail = np.array([bool(cc) and cc in c.exclude_countries for cc in cols.countries],
+                                dtype=np.bool_)
+        checks.append(Check("country", country_fail[cols.country[idx]],
+                            lambda m, _obj: f"vendor country {m.vendor_country} is excluded"))
+    best_ctx = cols.best_context[idx]
+    checks.append(Check("context", (best_ctx > 0) & (best_ctx < c.min_context_tokens),
+                        lambda m, _obj: f"context window {_best_context(m):,} tokens is below the "
+                                        f"{c.min_context_tokens:,} you need"))
+    return checks
 
 
-def language_notes(model: Model, c: Constraints) -> list[str]:
+def _best_context(model: Model) -> int:
+    return max([model.context_window_tokens or 0] + [o.context_window_tokens or 0 for o in model.offerings])
+
+
+def model_ok(cols: Columns, c: Constraints, idx: Ints) -> Bools:
+    """Passes every model-level rule."""
+    fail = np.zeros(len(idx), dtype=np.bool_)
+    for check in model_checks(cols, c, idx):
+        fail |= check.fail
+    result: Bools = ~fail
+    return result
+
+
+def model_failures(cols: Columns, c: Constraints, position: int) -> list[Failure]:
+    """Every model-level rule the model at catalog `position` fails, in words (the array checks
+    on one row)."""
+    model = cols.models[position]
+    lic = cols.license_objects[int(cols.license[position])]
+    row = np.array([position], dtype=np.int64)
+    return [Failure(check.key, check.reason(model, lic)) for check in model_checks(cols, c, row)
+            if check.fail[0]]
+
+
+def language_level(model: Model, code: str) -> str:
+    """How the catalog knows a language: its documented level, or why it is unknown."""
+    for lang in model.languages:
+        if lang.code == code:
+            return lang.level.value
+    if code in ASSUMED_LANGUAGES:
+        return "not listed; assumed (general-purpose model)"
+    return "not documented"
+
+
+def language_notes(model: Model, needs: tuple[LanguageNeed, ...]) -> list[str]:
     """The support level of each language asked for, in words ("German: official")."""
-    have = {lang.code: lang for lang in model.languages}
-    notes: list[str] = []
-    for need in c.languages:
-        lang = have.get(need.code)
-        notes.append(f"{language_name(need.code)}: " + ("no evidence" if lang is None else lang.level.value))
-    return notes
+    return [f"{language_name(n.code)}: {language_level(model, n.code)}" for n in needs]
+
+
+def undocumented_languages(model: Model, needs: tuple[LanguageNeed, ...]) -> list[str]:
+    """Sentences for the languages asked for whose support the catalog does not document."""
+    have = {lang.code for lang in model.languages}
+    out = []
+    for n in needs:
+        if n.code in have or n.code in ASSUMED_LANGUAGES:
+            continue
+        where = f" ({model.languages_note})" if model.languages_note else ""
+        out.append(f"{language_name(n.code)} support not documented{where}; the language score "
+                   "counts it as uncertain, not as absent.")
+    return out

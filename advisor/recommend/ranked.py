@@ -15,10 +15,11 @@ from advisor.estimate.batch import PLACEMENTS
 from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
 from advisor.estimate.memory import GB
 from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, Evaluation
-from advisor.recommend.columns import QUANT_NAMES
+from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, NO_THINKING, QUANT_NAMES
 from advisor.recommend.constraints import Deployment, Factor
 from advisor.recommend.deploy import Plan, tokens_text
 from advisor.recommend.filters import Failure, language_notes, model_failures
+from advisor.recommend.plan_notes import offering_name
 from advisor.recommend.quality import QualityTable
 from advisor.recommend.scoring import QualityAssessment, assess_quality
 
@@ -37,9 +38,10 @@ class Scored:
     alternatives: tuple[Plan, ...]
     language_notes: tuple[str, ...]
 
-    def sort_key(self) -> tuple[float, float, float, str]:
-        """Higher score first; ties by quality, then lower cost, then id (deterministic)."""
-        return (-round(self.score, 6), -self.quality.value, self.plan.monthly_cost_usd, self.model.id)
+    def sort_key(self) -> tuple[bool, float, float, float, str]:
+        """Usable plans first, then higher score; ties by quality, then lower cost, then id."""
+        return (self.plan.below_usable_floor, -round(self.score, 6), -self.quality.value,
+                self.plan.monthly_cost_usd, self.model.id)
 
 
 @dataclass(frozen=True)
@@ -91,32 +93,58 @@ def scored_at(ev: Evaluation, at: int, table: QualityTable) -> Scored:
         points={f: float(v[first]) for f, v in opts.points.items()},
         values={f: float(v[first]) for f, v in opts.values.items()},
         shares=dict(ev.shares), quality=assess_quality(model, table, ev.c), plan=plans[0],
-        alternatives=tuple(plans[1:]), language_notes=tuple(language_notes(model, ev.c)))
+        alternatives=tuple(plans[1:]), language_notes=tuple(language_notes(model, ev.c.languages)))
+
+
+def thinking_word(mode: int, thinks: bool) -> str:
+    """on / off / always for a plan of a model with thinking mode `mode`."""
+    if mode == ALWAYS_THINKING:
+        return "always"
+    return "on" if thinks and mode != NO_THINKING else "off"
+
+
+def _below_floor(ev: Evaluation, speed: float) -> bool:
+    floor = ev.c.usable_floor_tokens_per_s
+    return floor > 0 and not math.isnan(speed) and speed < floor
 
 
 def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
     """The deployment `kind` (a local option, or API offering row `api_row`) of the model at `at`."""
     c = ev.c
     model = ev.cols.models[int(ev.idx[at])]
+    mode = int(ev.cols.thinking[int(ev.idx[at])])
     if kind == API_KIND:
-        row = int(ev.api.row[api_row])
-        offering = model.offerings[int(ev.cols.offerings.position[row])]
-        notes = api_cost_notes(offering, ev.usage, reasoning=bool(model.capabilities.reasoning))
+        api = ev.api
+        row = int(api.row[api_row])
+        position = int(ev.cols.offerings.position[row])
+        offering = model.offerings[position]
+        thinks = bool(api.thinks[api_row])
+        batch = bool(api.batch_priced[api_row])
+        notes = api_cost_notes(offering, ev.usage, reasoning=thinks, batch=c.batch)
         ctx = int(ev.cols.offerings.context[row])
+        answer = float(api.answer_speed[api_row])
         return Plan(
-            mode="api", provider=offering.provider, monthly_cost_usd=float(ev.api.cost[api_row]),
-            cost_notes=tuple(notes), price_input_usd_per_mtok=offering.price_input_usd_per_mtok,
-            price_output_usd_per_mtok=offering.price_output_usd_per_mtok,
+            mode="api", provider=offering.provider, monthly_cost_usd=float(api.cost[api_row]),
+            cost_notes=tuple(notes),
+            price_input_usd_per_mtok=(offering.price_batch_input_usd_per_mtok if batch
+                                      else offering.price_input_usd_per_mtok),
+            price_output_usd_per_mtok=(offering.price_batch_output_usd_per_mtok if batch
+                                       else offering.price_output_usd_per_mtok),
             prices_as_of=offering.as_of.isoformat(), context_tokens=ctx or None,
             provider_model_id=offering.provider_model_id, offering_status=offering.status.value,
-            shutdown_date=offering.shutdown_date.isoformat() if offering.shutdown_date else None)
+            shutdown_date=offering.shutdown_date.isoformat() if offering.shutdown_date else None,
+            thinking=thinking_word(mode, thinks), hybrid_thinking=mode == HYBRID_THINKING,
+            api_tokens_per_s=offering.output_tokens_per_s,
+            answer_tokens_per_s=(answer if thinks and ev.usage.reasoning_overhead > 0
+                                 and not math.isnan(answer) else None),
+            below_usable_floor=_below_floor(ev, answer), batch_priced=batch, offering_position=position)
     opt = ev.local[kind]
     hw = c.hardware
     assert hw is not None
     s = opt.sized
     decode = [float(d[at]) for d in s.decode]
     known = not math.isnan(decode[1])
-    reasoning = bool(ev.cols.reasoning[int(ev.idx[at])])
+    reasoning = bool(opt.thinks[at])
     cost = self_host_monthly_cost(hw, decode[1] if known else None, ev.usage, ev.settings.cost, reasoning)
     answer = float(opt.answer_speed[at])
     ttft = float(opt.ttft[at])
@@ -132,6 +160,8 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         time_to_first_token_s=None if math.isnan(ttft) else ttft,
         monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
         cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
+        thinking=thinking_word(mode, reasoning), hybrid_thinking=mode == HYBRID_THINKING,
+        below_usable_floor=known and _below_floor(ev, answer),
         source=(model, hw))
 
 
@@ -158,6 +188,13 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure,
                 failures.append(Failure(
                     "speed", f"about {plan.decode_tokens_per_s:.1f} tokens/s at {plan.quantization} "
                              f"({plan.placement}); you need {c.min_tokens_per_s:g}"))
+            if opt.fail_licence[at]:
+                lic = ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])]
+                failures.append(Failure(
+                    "licence", "self-hosting is governed by the weights licence, and licence "
+                               + (f"{lic.name} does not allow commercial use" if lic is not None else
+                                  f"'{model.license}' is not in the catalog, so nothing says it "
+                                  "allows commercial use")))
             out.append((plan, tuple(failures)))
     elif c.deployment is Deployment.LOCAL or c.data_must_stay_local:
         reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
@@ -195,24 +232,34 @@ def api_failures(ev: Evaluation, r: int, plan: Plan) -> list[Failure]:
     row = int(api.row[r])
     model = ev.cols.models[int(ev.cols.offerings.model[row])]
     offering = model.offerings[int(ev.cols.offerings.position[row])]
+    who = offering_name(offering)
+    documented = " (you asked for documented terms only)"
     failures: list[Failure] = []
     if api.fail_region[r]:
         if not offering.regions:
-            failures.append(Failure("region", f"{offering.provider} does not state where data is processed"))
+            failures.append(Failure("region", f"{who} does not state where data is processed{documented}"))
         else:
-            failures.append(Failure("region", f"{offering.provider} processes data in "
-                                              f"{', '.join(offering.regions)}, not in "
-                                              f"{', '.join(sorted(set(c.allowed_regions)))}"))
+            failures.append(Failure("region", f"{who} processes data in {', '.join(offering.regions)}, not "
+                                              f"in {', '.join(sorted(set(c.allowed_regions)))}"))
     if api.fail_training[r]:
-        state = ("may train on API data" if offering.trains_on_data
-                 else "does not state whether it trains on API data")
-        failures.append(Failure("training", f"{offering.provider} {state}"))
+        state = ("may train on API data by its terms" if offering.trains_on_data
+                 else f"does not state whether it trains on API data{documented}")
+        failures.append(Failure("training", f"{who} {state}"))
+    if api.fail_commercial[r]:
+        state = ("terms do not allow commercial use" if offering.commercial_use is False
+                 else f"terms in the catalog do not say whether commercial use is allowed{documented}")
+        failures.append(Failure("terms", f"{who}: hosted use is governed by the provider's terms, and its "
+                                         f"{state}"))
     if api.fail_context[r]:
-        failures.append(Failure("context", f"{offering.provider} serves {plan.context_tokens:,} tokens of "
+        failures.append(Failure("context", f"{who} serves {plan.context_tokens:,} tokens of "
                                            f"context; you need {c.min_context_tokens:,}"))
+    if api.fail_speed[r]:
+        failures.append(Failure("speed", f"{who} publishes about {offering.output_tokens_per_s:g} output "
+                                         f"tokens/s; you need {c.min_tokens_per_s:g}"))
     if api.fail_budget[r]:
+        mode = f", thinking {plan.thinking}" if plan.thinking in ("on", "always") else ""
         failures.append(Failure("budget", f"costs about ${plan.monthly_cost_usd:,.2f}/month via "
-                                          f"{offering.provider} for {tokens_text(c.tokens_per_month)} "
+                                          f"{who}{mode} for {tokens_text(c.tokens_per_month)} "
                                           f"tokens; your budget is ${c.budget_usd_month:,.2f}"))
     return failures
 
@@ -220,16 +267,15 @@ def api_failures(ev: Evaluation, r: int, plan: Plan) -> list[Failure]:
 def rejected_at(ev: Evaluation, at: int) -> Rejected:
     """The failing model at `at` with every failure, worded."""
     model = ev.cols.models[int(ev.idx[at])]
-    all_failures = model_failures(model, ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])],
-                                  ev.c)
+    all_failures = model_failures(ev.cols, ev.c, int(ev.idx[at]))
     outcomes = _outcomes(ev, at)
     best_plan: Plan | None = None
-    # Report the failures of each kind of deployment once: local, and the cheapest API.
+    # Every deployment's failures, each sentence naming the offering it is about (said once).
     local = [o for o in outcomes if o[0] is not None and o[0].mode == "local"]
     apis = sorted((o for o in outcomes if o[0] is not None and o[0].mode == "api"),
                   key=lambda o: o[0].monthly_cost_usd if o[0] else 0.0)
     seen: set[str] = {f.reason for f in all_failures}
-    for plan, failures in [*local, *apis[:1], *(o for o in outcomes if o[0] is None)]:
+    for plan, failures in [*local, *apis, *(o for o in outcomes if o[0] is None)]:
         for f in failures:
             if f.reason not in seen:
                 all_failures.append(f)
@@ -239,4 +285,5 @@ def rejected_at(ev: Evaluation, at: int) -> Rejected:
     return Rejected(model, tuple(all_failures), best_plan)
 
 
-__all__ = ["LazyList", "Rejected", "Scored", "api_failures", "rejected_at", "scored_at"]
+__all__ = ["LazyList", "Rejected", "Scored", "api_failures", "rejected_at", "scored_at",
+           "thinking_word"]

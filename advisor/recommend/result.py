@@ -40,12 +40,25 @@ class DeploymentPlan(Frozen):
     decode_high: float | None = Field(default=None, description="Local: optimistic speed.")
     answer_tokens_per_s: float | None = Field(
         default=None,
-        description="Local reasoning model: expected speed of the answer once its thinking tokens "
+        description="A thinking plan: expected speed of the answer once its thinking tokens "
         "are counted (decode speed / (1 + thinking tokens per answer token)); what the speed score uses.",
     )
     time_to_first_token_s: float | None = Field(
         default=None, description="Local: prompt processing time for a typical prompt."
     )
+    thinking: Literal["on", "off", "always"] | None = Field(
+        default=None,
+        description="Thinking mode of this plan: on or off for a hybrid model (the tasks decide), "
+        "always for a model that always thinks, off for one without a thinking mode.",
+    )
+    api_tokens_per_s: float | None = Field(
+        default=None, description="API: the offering's published output speed (None = not published)."
+    )
+    below_usable_floor: bool = Field(
+        default=False,
+        description="Its answer speed is below the usability floor, so it ranks after usable plans.",
+    )
+    batch_priced: bool = Field(default=False, description="API: billed at the provider's batch price.")
     monthly_cost_usd: float = Field(description="Monthly cost for the stated volume.")
     cost_notes: tuple[str, ...] = Field(default=(), description="How the cost was computed.")
     cost_known: bool = Field(
@@ -69,13 +82,19 @@ class DeploymentPlan(Frozen):
         """The monthly cost for people: formatted by `money`, or 'unknown' with the reason."""
         return money(self.monthly_cost_usd) if self.cost_known else "unknown"
 
+    @property
+    def tokens_per_s(self) -> float | None:
+        """Generation speed to show: the local estimate, or the API's published output speed."""
+        return self.decode_tokens_per_s if self.mode == "local" else self.api_tokens_per_s
+
     def summary(self) -> str:
-        """One short line: how it runs."""
+        """One short line: how it runs (a hybrid model's thinking mode when it is on)."""
+        thinking = ", thinking on" if self.thinking == "on" else ""
         if self.mode == "api":
-            return f"API via {self.provider}"
+            return f"API via {self.provider}{thinking}"
         place = {"gpu": "on GPU", "gpu+cpu": "GPU + CPU offload", "cpu": "on CPU"}.get(
             self.placement or "", self.placement or "")
-        return f"local {self.quantization} {place}".strip()
+        return f"local {self.quantization} {place}".strip() + thinking
 
 
 class Confidence(Frozen):
@@ -222,6 +241,9 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
                                     else round(dep.decode_tokens_per_s, 1)),
             "answer_tokens_per_s": (None if dep.answer_tokens_per_s is None
                                     else round(dep.answer_tokens_per_s, 1)),
+            "api_tokens_per_s": (None if dep.api_tokens_per_s is None
+                                 else round(dep.api_tokens_per_s, 1)),
+            "thinking": dep.thinking,
             "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
             "cost_known": dep.cost_known,
         },

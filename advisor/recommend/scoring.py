@@ -44,7 +44,10 @@ others, which want it proven. A model without any result keeps only its prior, w
 INTERVAL_Z = 1.645
 """The quality interval is the central 90 % of the posterior (+-1.645 SD)."""
 UNMEASURED_SPEED = 0.5
-"""Speed value for hosted APIs: the catalog has no throughput figures for providers (neutral)."""
+"""Speed value when the speed is not known (an API whose output speed is not published): neutral."""
+UNKNOWN_LANGUAGE = 0.3
+"""Language value of a language the catalog does not document for a model: uncertain, so below a
+claimed (0.6) or official (0.9) entry, but not the 0 of a documented "not supported"."""
 UNKNOWN_COST = 0.5
 """Cost factor for a plan whose running cost could not be computed: not free, not judged either
 (the value a plan costing exactly the budget gets); the plan's confidence note says why."""

@@ -83,7 +83,7 @@ def render_markdown(result: RecommendationResult) -> str:
     for r in result.shown():
         d = r.deployment
         mem = f"{d.memory_gb:.1f} / {d.available_gb:.0f} GB" if d.memory_gb and d.available_gb else ""
-        tps = f"{d.decode_tokens_per_s:.0f}" if d.decode_tokens_per_s else ""
+        tps = f"{d.tokens_per_s:.0f}" if d.tokens_per_s else ""
         out.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {md(d.summary())} | {mem} | {tps} | "
                    f"{md(d.cost_text(lambda v: f'${v:,.2f}'))} | {md(r.license_class)} |")
     out.append("")

@@ -38,7 +38,9 @@ def format_result(result: RecommendationResult) -> str:
                 else ""
             speed = f"{dep.decode_tokens_per_s:.0f} tok/s" if dep.decode_tokens_per_s else "unknown"
         else:
-            runs, mem, speed = f"API {dep.provider}", "", "n/a"
+            thinking = ", thinking on" if dep.thinking == "on" else ""
+            runs, mem = f"API {dep.provider}{thinking}", ""
+            speed = f"{dep.api_tokens_per_s:.0f} tok/s" if dep.api_tokens_per_s else "unknown"
         rows.append((rec.rank, rec.name, f"{rec.score:.1f}", runs, mem, speed,
                      dep.cost_text(_money), rec.license_class, rec.confidence.level))
     lines = [f"Catalog {result.catalog_version} (as of {result.catalog_as_of}), "

@@ -50,7 +50,7 @@ ROWS: tuple[Row, ...] = (
     ("Vendor", lambda r, _m: r.vendor),
     ("How it runs", lambda r, _m: r.deployment.summary()),
     ("Monthly cost", lambda r, _m: r.deployment.cost_text(money)),
-    ("Tokens/s", lambda r, _m: _opt(r.deployment.decode_tokens_per_s, ".0f")),
+    ("Tokens/s", lambda r, _m: _opt(r.deployment.tokens_per_s, ".0f")),
     ("Answer tokens/s (after thinking)", lambda r, _m: _opt(r.deployment.answer_tokens_per_s, ".0f")),
     ("Memory needed", lambda r, _m: _opt(r.deployment.memory_gb, ".1f") + " GB"
      if r.deployment.memory_gb is not None else "—"),

@@ -34,9 +34,9 @@ from advisor.ui.language_picker import LanguagePicker
 
 CONTEXTS = (4_096, 8_192, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576)
 TASK_LABELS = {Task.CODING: "Coding", Task.REASONING: "Reasoning", Task.KNOWLEDGE: "Knowledge",
-               Task.MULTILINGUAL: "Translation", Task.CHAT: "Chat",
+               Task.MULTILINGUAL: "Multilingual", Task.CHAT: "Chat",
                Task.LONG_CONTEXT: "Long docs", Task.AGENTIC: "Agents/tools",
-               Task.VISION: "Vision"}
+               Task.VISION: "Vision", Task.TRANSLATION: "Translation"}
 DEPLOYMENTS = {Deployment.ANY: "Local or hosted API", Deployment.LOCAL: "Local only",
                Deployment.API: "Hosted API only"}
 POLICIES = {LicensePolicy.ANY: "Anything, incl. proprietary APIs",
@@ -112,8 +112,10 @@ class ConstraintsPanel(QScrollArea):
         self.data_local = QCheckBox("Data must stay on my hardware")
         self.data_local.setToolTip(describe("data_must_stay_local"))
         self.no_training = QCheckBox("Provider must not train on my data")
-        self.no_training.setToolTip(describe("no_training_on_data") + " Providers whose terms are "
-                                    "unknown are excluded.")
+        self.no_training.setToolTip(describe("no_training_on_data") + " Providers whose terms do not "
+                                    "say are kept with a warning (see 'Documented terms only').")
+        self.documented_only = QCheckBox("Documented terms only")
+        self.documented_only.setToolTip(describe("documented_only"))
         self.budget_limited = QCheckBox("Limit")
         self.budget = QDoubleSpinBox()
         self.budget.setRange(0, 1_000_000)
@@ -145,12 +147,27 @@ class ConstraintsPanel(QScrollArea):
         form.addRow("&Deployment", self.deployment)
         form.addRow(self.data_local)
         form.addRow(self.no_training)
+        form.addRow(self.documented_only)
         budget_label = QLabel("&Budget")
         budget_label.setBuddy(self.budget_limited)
         form.addRow(budget_label, budget_row)
         form.addRow("&Volume", self.tokens)
         form.addRow("Output s&hare", self.output_share)
+        self._bill_rows(form)
         return box
+
+    def _bill_rows(self, form: QFormLayout) -> None:
+        """How the API bill is priced: the cached share of the input, and batch prices."""
+        self.cached_share = QDoubleSpinBox()
+        self.cached_share.setRange(0, 100)
+        self.cached_share.setDecimals(0)
+        self.cached_share.setSuffix(" % input cached")
+        self.cached_share.setToolTip(describe("cached_input_share") + " Providers without a cached "
+                                     "price bill it at the normal input price.")
+        self.batch = QCheckBox("Batch prices (not live)")
+        self.batch.setToolTip(describe("batch"))
+        form.addRow("C&ached input", self.cached_share)
+        form.addRow(self.batch)
 
     def _task_group(self) -> QGroupBox:
         box = QGroupBox("&Tasks (weight 0 = not needed)")
@@ -197,6 +214,13 @@ class ConstraintsPanel(QScrollArea):
         self.min_speed.setSuffix(" tokens/s")
         self.min_speed.setSpecialValueText("any speed")
         self.min_speed.setToolTip(describe("min_tokens_per_s"))
+        self.usable_floor = QDoubleSpinBox()
+        self.usable_floor.setRange(-1, 1_000)
+        self.usable_floor.setDecimals(0)
+        self.usable_floor.setSuffix(" tokens/s")
+        self.usable_floor.setSpecialValueText("default")
+        self.usable_floor.setToolTip(describe("min_usable_tokens_per_s") + " 'default' leaves it to "
+                                     "the tasks; 0 turns it off.")
         self.vision = QCheckBox("Must accept images")
         self.vision.setToolTip(describe("required_modalities"))
         self.exclude_vendors = QLineEdit()
@@ -207,6 +231,7 @@ class ConstraintsPanel(QScrollArea):
         self.exclude_countries.setToolTip(describe("exclude_countries"))
         form.addRow("Min. con&text", self.context)
         form.addRow("Min. &speed", self.min_speed)
+        form.addRow("Usable s&peed", self.usable_floor)
         form.addRow(self.vision)
         form.addRow("E&xclude vendors", self.exclude_vendors)
         form.addRow("Exclude co&untries", self.exclude_countries)
@@ -219,9 +244,10 @@ class ConstraintsPanel(QScrollArea):
         for combo in (self.profile, self.deployment, self.policy, self.context):
             combo.currentIndexChanged.connect(emit)
         for check in (self.data_local, self.no_training, self.budget_limited, self.commercial,
-                      self.vision):
+                      self.vision, self.batch, self.documented_only):
             check.toggled.connect(emit)
-        for spin in (self.budget, self.tokens, self.output_share, self.min_speed, *self.tasks.values()):
+        for spin in (self.budget, self.tokens, self.output_share, self.min_speed, self.cached_share,
+                     self.usable_floor, *self.tasks.values()):
             spin.valueChanged.connect(emit)
         for line in (self.deny, self.exclude_vendors, self.exclude_countries):
             line.editingFinished.connect(emit)
@@ -246,6 +272,11 @@ class ConstraintsPanel(QScrollArea):
             "budget_usd_month": self.budget.value() if self.budget_limited.isChecked() else None,
             "tokens_per_month": round(self.tokens.value() * 1_000_000),
             "output_share": self.output_share.value() / 100,
+            "cached_input_share": self.cached_share.value() / 100,
+            "batch": self.batch.isChecked(),
+            "documented_only": self.documented_only.isChecked(),
+            "min_usable_tokens_per_s": (None if self.usable_floor.value() < 0
+                                        else self.usable_floor.value()),
             "languages": self.languages.needs(),
             "license_policy": self.policy.currentData(),
             "commercial_use_required": self.commercial.isChecked(),
@@ -274,6 +305,11 @@ class ConstraintsPanel(QScrollArea):
             self.budget.setValue(c.budget_usd_month if c.budget_usd_month is not None else 100)
             self.tokens.setValue(c.tokens_per_month / 1_000_000)
             self.output_share.setValue(c.output_share * 100)
+            self.cached_share.setValue(c.cached_input_share * 100)
+            self.batch.setChecked(c.batch)
+            self.documented_only.setChecked(c.documented_only)
+            floor = c.min_usable_tokens_per_s
+            self.usable_floor.setValue(-1 if floor is None else floor)
             self.languages.set_needs(c.languages)
             self._select(self.policy, c.license_policy)
             self.commercial.setChecked(c.commercial_use_required)

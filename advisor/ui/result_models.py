@@ -102,7 +102,7 @@ class RankingModel(HeaderedTableModel):
             self.RUNS: dep.summary(),
             self.MEMORY: (f"{dep.memory_gb:.1f} / {dep.available_gb:.0f} GB"
                           if dep.memory_gb is not None and dep.available_gb else "—"),
-            self.SPEED: f"{dep.decode_tokens_per_s:.0f}" if dep.decode_tokens_per_s else "—",
+            self.SPEED: f"{dep.tokens_per_s:.0f}" if dep.tokens_per_s else "—",
             self.COST: dep.cost_text(money),
             self.LICENSE: license_label(rec.license_class),
             self.CONFIDENCE: rec.confidence.label(),
@@ -115,7 +115,7 @@ class RankingModel(HeaderedTableModel):
         values: dict[int, float | str] = {
             self.RANK: rec.rank, self.MODEL: rec.name.lower(), self.SCORE: rec.score,
             self.RUNS: dep.summary(), self.MEMORY: dep.memory_gb if dep.memory_gb is not None else missing,
-            self.SPEED: dep.decode_tokens_per_s or missing,
+            self.SPEED: dep.tokens_per_s or missing,
             self.COST: dep.monthly_cost_usd if dep.cost_known else missing,
             self.LICENSE: rec.license_class, self.CONFIDENCE: rec.confidence.value,
         }
@@ -127,10 +127,13 @@ class RankingModel(HeaderedTableModel):
             return f"{rec.name} ({rec.vendor}) — {rec.model_id}"
         if col == self.RUNS:
             return "\n".join(dep.cost_notes) or dep.summary()
+        if col == self.SPEED and dep.mode == "api":
+            return ("published output speed of this offering" if dep.api_tokens_per_s
+                    else "this provider publishes no output speed (scored neutral)")
         if col == self.SPEED and dep.decode_low and dep.decode_high:
             tip = f"likely between {dep.decode_low:.0f} and {dep.decode_high:.0f} tokens/s"
             if dep.answer_tokens_per_s is not None:
-                tip += (f"\nA reasoning model: thinking comes first, so the answer itself arrives at "
+                tip += (f"\nThinking comes first, so the answer itself arrives at "
                         f"about {dep.answer_tokens_per_s:.0f} tokens/s")
             return tip
         if col == self.LICENSE:

@@ -168,7 +168,7 @@ def banner_html(result: RecommendationResult) -> str:
         return ("<b>No model meets every constraint.</b> See the Excluded tab and ‘What would "
                 "change the pick’ below.")
     dep = top.deployment
-    speed = f", ~{dep.decode_tokens_per_s:.0f} tokens/s" if dep.decode_tokens_per_s else ""
+    speed = f", ~{dep.tokens_per_s:.0f} tokens/s" if dep.tokens_per_s else ""
     return (f"<span style='font-size:15px'>Pick: <b>{html.escape(top.name)}</b></span> — "
             f"{html.escape(dep.summary())}{speed}, {html.escape(dep.cost_text(money))}/month, "
             f"score {top.score:.1f}")

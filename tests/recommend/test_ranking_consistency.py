@@ -32,7 +32,8 @@ def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
     local = plan.mode == "local"
     ctx = s.model.context_window_tokens if local else plan.context_tokens
     memory = plan.memory_gb if local and plan.memory_gb is not None else math.nan
-    speed = plan.answer_tokens_per_s or plan.decode_tokens_per_s if local else None
+    speed = (plan.answer_tokens_per_s or plan.decode_tokens_per_s if local
+             else plan.answer_tokens_per_s or plan.api_tokens_per_s)
     speed = math.nan if speed is None else speed
     return {
         Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],

@@ -11,6 +11,7 @@ from advisor.catalog.benchmarks import Task
 from advisor.catalog.errors import CatalogError
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import (
+    SCENARIO_VERSION,
     Constraints,
     LanguageNeed,
     Scenario,
@@ -27,7 +28,7 @@ def test_round_trip(tmp_path: Path) -> None:
         tasks={Task.CODING: 2.0, Task.CHAT: 0.5}))
     path = tmp_path / "s.json"
     save_scenario(scenario, path)
-    assert json.loads(path.read_text())["schema_version"] == 1
+    assert json.loads(path.read_text())["schema_version"] == SCENARIO_VERSION
     assert load_scenario(path) == scenario
 
 
@@ -48,3 +49,21 @@ def test_wrong_kind_and_future_version_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"schema_version": 7, "kind": "model-advisor-scenario"}))
     with pytest.raises(CatalogError, match="newer than this program"):
         load_scenario(path)
+
+
+def test_the_bill_and_terms_fields_are_saved_and_a_version_1_file_still_opens(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    scenario = Scenario(name="Agents", constraints=Constraints(
+        cached_input_share=0.9, batch=True, min_usable_tokens_per_s=8, documented_only=True))
+    save_scenario(scenario, path)
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == 2
+    assert saved["constraints"]["cached_input_share"] == 0.9
+    assert load_scenario(path) == scenario
+    # Written before version 2: no cache share, no batch, the default floor, unknowns kept.
+    path.write_text(json.dumps({"schema_version": 1, "kind": "model-advisor-scenario", "name": "Old",
+                                "constraints": {"budget_usd_month": 200}}))
+    old = load_scenario(path).constraints
+    assert (old.cached_input_share, old.batch, old.min_usable_tokens_per_s, old.documented_only) == (
+        0.0, False, None, False)
+    assert old.budget_usd_month == 200

@@ -127,9 +127,16 @@ def test_zero_budget_no_gpu_gives_small_cpu_model_with_speed_warning(catalog: Ca
 def test_required_language_filters_with_reason(catalog: Catalog) -> None:
     result = run(catalog, languages=[LanguageNeed(code="vi")], deployment=Deployment.ANY,
                  hardware=hw(catalog, "4090"))
-    for rec in result.recommendations:
+    # Unknown support is not "no": kept, with the sentence saying so; documented-only excludes it.
+    undocumented = [rec for rec in result.recommendations
+                    if "vi" not in {lang.code for lang in model(catalog, rec.model_id).languages}]
+    assert undocumented
+    assert all(any("Vietnamese support not documented" in w for w in rec.warnings) for rec in undocumented)
+    strict = run(catalog, languages=[LanguageNeed(code="vi")], deployment=Deployment.ANY,
+                 hardware=hw(catalog, "4090"), documented_only=True)
+    for rec in strict.recommendations:
         assert "vi" in {lang.code for lang in model(catalog, rec.model_id).languages}
-    assert any("no evidence of Vietnamese support" in r for e in result.excluded for r in e.reasons)
+    assert any("Vietnamese support not documented" in r for e in strict.excluded for r in e.reasons)
 
 
 def test_deny_list_and_country_exclusion(catalog: Catalog) -> None:
@@ -216,7 +223,18 @@ def test_required_image_input_and_no_training(catalog: Catalog) -> None:
     for rec in result.recommendations:
         m = model(catalog, rec.model_id)
         assert "image" in m.input_modalities
-        offering = next(o for o in m.offerings if o.provider == rec.deployment.provider)
+        offering = next(o for o in m.offerings if o.provider == rec.deployment.provider
+                        and o.provider_model_id == rec.deployment.provider_model_id)
+        assert offering.trains_on_data is not True
+        if offering.trains_on_data is None:
+            assert any("does not state whether it trains" in w for w in rec.warnings)
+    strict = run(catalog, deployment=Deployment.API, required_modalities=["image"],
+                 no_training_on_data=True, documented_only=True)
+    assert strict.recommendations
+    for rec in strict.recommendations:
+        m = model(catalog, rec.model_id)
+        offering = next(o for o in m.offerings if o.provider == rec.deployment.provider
+                        and o.provider_model_id == rec.deployment.provider_model_id)
         assert offering.trains_on_data is False
 
 

@@ -22,6 +22,7 @@ from advisor.report.chart import chart_points
 from advisor.ui.background import Background
 from advisor.ui.charts import QualityCostChart
 from advisor.ui.compare_dialog import CompareModel
+from advisor.ui.constraints_panel import ConstraintsPanel
 from advisor.ui.explanation_pane import explanation_html
 from advisor.ui.hardware_box import HardwareBox, HardwareMode
 from advisor.ui.main_window import MainWindow
@@ -208,3 +209,19 @@ def test_window_keeps_running_when_ranking_fails(qtbot: QtBot, paths: UserPaths,
     win.refresh()
     qtbot.waitUntil(lambda: "engine broke" in win.status.text(), timeout=5000)
     assert win.result is None
+
+
+def test_constraints_panel_round_trips_the_bill_and_terms_fields(qtbot: QtBot, bundled: Catalog) -> None:
+    panel = ConstraintsPanel(bundled.hardware.values(), ["en", "de"], Background(),
+                             lambda: pytest.fail("no detection"))
+    qtbot.addWidget(panel)
+    for floor in (None, 0.0, 8.0):
+        wanted = Constraints(cached_input_share=0.9, batch=True, documented_only=True,
+                             min_usable_tokens_per_s=floor)
+        panel.set_constraints(wanted)
+        shown = panel.constraints()
+        assert (shown.cached_input_share, shown.batch, shown.documented_only,
+                shown.min_usable_tokens_per_s) == (0.9, True, True, floor)
+    with qtbot.waitSignal(panel.changed):
+        panel.batch.setChecked(False)
+    assert not panel.constraints().batch

@@ -96,7 +96,8 @@ def test_changing_constraints_changes_the_ranking(qtbot: QtBot, window: MainWind
     assert window.windowTitle().startswith("Untitled scenario *")
 
 
-def test_a_must_have_language_excludes_models_without_it(window: MainWindow, ranked: Waiter) -> None:
+def test_a_must_have_language_flags_undocumented_models_and_excludes_them_on_request(
+        window: MainWindow, ranked: Waiter) -> None:
     picker = window.constraints_panel.languages
     picker.search.setText("viet")
     visible = [i for i in picker._items.values() if not i.isHidden()]
@@ -105,8 +106,13 @@ def test_a_must_have_language_excludes_models_without_it(window: MainWindow, ran
     ranked(window)
     assert window.result is not None
     assert window.result.constraints.languages == (LanguageNeed(code="vi", required=True),)
-    assert any("Vietnamese" in " ".join(e.reasons) for e in window.result.excluded)
+    assert any(w.startswith("Vietnamese support not documented")
+               for r in window.result.recommendations for w in r.warnings)
     assert "Must: Vietnamese" in picker.summary.text()
+    window.constraints_panel.documented_only.setChecked(True)
+    ranked(window)
+    assert window.result.constraints.documented_only
+    assert any("Vietnamese support not documented" in " ".join(e.reasons) for e in window.result.excluded)
 
 
 def test_selecting_a_row_explains_that_model(qtbot: QtBot, window: MainWindow) -> None:

@@ -1,0 +1,322 @@
+"""Regressions from the expert review (issue 17), each rebuilt on a small catalog made in the test:
+unknown is not "no" (languages, regions, training, terms), whose terms apply, thinking modes,
+the real bill (cache, batch), the usability floor and published API speeds."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.schema import SupportLevel
+from advisor.hardware.profile import Accelerator, HardwareProfile
+from advisor.recommend.constraints import Constraints, Deployment, Factor, LanguageNeed
+from advisor.recommend.engine import recommend
+from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.recommend.scoring import UNKNOWN_LANGUAGE, UNMEASURED_SPEED
+from tests.recommend.judgement_fixtures import (
+    ALWAYS,
+    HYBRID,
+    TODAY,
+    catalog,
+    dense,
+    evidence,
+    gguf,
+    lang,
+    model,
+    offering,
+)
+
+API = Deployment.API
+
+
+def run(cat: object, **fields: object) -> RecommendationResult:
+    return recommend(cat, Constraints(**fields), today=TODAY, with_counterfactuals=False)  # type: ignore[arg-type]
+
+
+def rec_of(result: RecommendationResult, mid: str) -> Recommendation:
+    return next(r for r in result.recommendations if r.model_id == mid)
+
+
+def reasons_of(result: RecommendationResult, mid: str) -> tuple[str, ...]:
+    return next(e.reasons for e in result.excluded if e.model_id == mid)
+
+
+def assert_sums(result: RecommendationResult) -> None:
+    for rec in result.recommendations:
+        assert math.isclose(sum(rec.score_breakdown.values()), rec.score, abs_tol=1e-6)
+
+
+# -- 2. languages -----------------------------------------------------------------------------------
+
+GPT5 = model("openai/gpt-5", capabilities=ALWAYS, evidence=evidence(gpqa=85, mmlu_pro=86),
+             offerings=(offering("openai", "gpt-5", 1.25, 10),))
+LISTED = model("acme/listed", evidence=evidence(gpqa=60, mmlu_pro=70),
+               languages=(lang("en"), lang("hi"), lang("ja", SupportLevel.UNSUPPORTED)),
+               offerings=(offering("acme", "listed", 1, 2),))
+
+
+def test_english_is_never_excluded_for_a_model_without_a_language_list() -> None:
+    cat = catalog(GPT5, LISTED)
+    for documented_only in (False, True):
+        result = run(cat, deployment=API, languages=(LanguageNeed(code="en"),),
+                     documented_only=documented_only)
+        assert {r.model_id for r in result.recommendations} == {GPT5.id, LISTED.id}
+        gpt = rec_of(result, GPT5.id)
+        assert gpt.factor_values[Factor.LANGUAGE] == pytest.approx(0.9)  # assumed, as official
+        assert any("English: not listed; assumed" in line for line in gpt.explanation)
+
+
+def test_unknown_language_is_a_stated_penalty_and_only_a_documented_no_excludes() -> None:
+    cat = catalog(GPT5, LISTED)
+    hindi = run(cat, deployment=API, languages=(LanguageNeed(code="hi"),))
+    gpt = rec_of(hindi, GPT5.id)
+    assert gpt.factor_values[Factor.LANGUAGE] == pytest.approx(UNKNOWN_LANGUAGE)
+    assert rec_of(hindi, LISTED.id).factor_values[Factor.LANGUAGE] == pytest.approx(0.9)
+    assert any(w.startswith("Hindi support not documented") for w in gpt.warnings)
+    assert_sums(hindi)
+    japanese = run(cat, deployment=API, languages=(LanguageNeed(code="ja"),))
+    assert [r.model_id for r in japanese.recommendations] == [GPT5.id]
+    assert reasons_of(japanese, LISTED.id) == ("Japanese is documented as not supported",)
+    strict = run(cat, deployment=API, languages=(LanguageNeed(code="hi"),), documented_only=True)
+    assert [r.model_id for r in strict.recommendations] == [LISTED.id]
+    assert any("Hindi support not documented" in r for r in reasons_of(strict, GPT5.id))
+
+
+@pytest.mark.xfail(strict=True, reason="known defect (closing note, issue 17): the quality model shares one "
+                   "task-deviation variance across tasks, so strong translation results lift a translation "
+                   "model's inferred reasoning too; a per-task deviation variance would fix it")
+def test_a_translation_model_ranks_on_translation_evidence() -> None:
+    mt = model("qwen/qwen-mt-plus", evidence=evidence(wmt=62, flores=60),
+               offerings=(offering("alibaba", "qwen-mt-plus", 0.5, 1.5),))
+    general = model("acme/general", evidence=evidence(gpqa=70, mmlu_pro=75, ifeval=85, wmt=48, flores=45),
+                    offerings=(offering("acme", "general", 0.5, 1.5),))
+    other = model("acme/other", evidence=evidence(gpqa=72, mmlu_pro=78, ifeval=86, wmt=50),
+                  offerings=(offering("acme", "other", 0.5, 1.5),))
+    # A population for the benchmark scales (the quality model calibrates each benchmark across the
+    # catalog): general models with reasoning results only, spread in ability.
+    peers = [model(f"acme/peer-{i}",
+                   evidence=evidence(gpqa=40 + 6 * i, mmlu_pro=55 + 4 * i, ifeval=70 + 3 * i),
+                   offerings=(offering("acme", f"peer-{i}", 0.5, 1.5),)) for i in range(5)]
+    cat = catalog(mt, general, other, *peers)
+    translation = run(cat, deployment=API, tasks={Task.TRANSLATION: 1.0})
+    assert translation.recommendations[0].model_id == mt.id
+    chat = run(cat, deployment=API, tasks={Task.CHAT: 1.0, Task.REASONING: 1.0})
+    assert chat.recommendations[0].model_id != mt.id
+
+
+# -- 3. terms --------------------------------------------------------------------------------------
+
+LARGE_ARCH = dense(123, 88, 12288, 96, 8)
+
+
+def mistral_large(commercial: bool | None) -> object:
+    return model("mistralai/mistral-large", open_weights=True, license="mistral-research",
+                 hf_repo="mistralai/Mistral-Large-Instruct-2411", architecture=LARGE_ARCH,
+                 evidence=evidence(mmlu_pro=70, gpqa=50),
+                 offerings=(offering("mistral", "mistral-large-2411", 2, 6, commercial_use=commercial),))
+
+
+def test_commercial_use_through_mistrals_api_follows_mistrals_terms_not_the_weights_licence() -> None:
+    big = HardwareProfile(name="8 x 80 GB", gpu=Accelerator(name="H100", memory_gb=80, bandwidth_gbs=3350,
+                                                              count=8), ram_gb=512)
+    cat = catalog(mistral_large(True))  # type: ignore[arg-type]
+    result = run(cat, hardware=big, commercial_use_required=True)
+    rec = rec_of(result, "mistralai/mistral-large")
+    assert rec.deployment.mode == "api"
+    assert rec.deployment.provider == "mistral"
+    assert any(line.startswith("Terms: hosted, so mistral's API terms apply (commercial use allowed")
+               and "Mistral Research License) governs only self-hosting" in line for line in rec.explanation)
+    assert all(a.mode == "api" for a in rec.alternatives)  # self-hosting it commercially is not allowed
+    assert not any(w.startswith("Licence conditions") for w in rec.warnings)
+    assert any(w.startswith("If you self-host it instead, the weights licence applies") for w in rec.warnings)
+    local_only = run(cat, hardware=big, commercial_use_required=True, deployment=Deployment.LOCAL)
+    assert not local_only.recommendations
+    assert any("weights licence, and licence Mistral Research License does not allow commercial use" in r
+               for r in reasons_of(local_only, "mistralai/mistral-large"))
+    research = run(cat, hardware=big, deployment=Deployment.LOCAL)
+    assert any(line.startswith("Terms: self-hosted, so the weights licence Mistral Research License applies")
+               for line in rec_of(research, "mistralai/mistral-large").explanation)
+
+
+def test_unstated_commercial_terms_are_kept_with_a_warning_or_excluded_when_documented_only() -> None:
+    cat = catalog(mistral_large(None))  # type: ignore[arg-type]
+    kept = rec_of(run(cat, deployment=API, commercial_use_required=True), "mistralai/mistral-large")
+    assert any("does not record whether its terms allow commercial use" in w for w in kept.warnings)
+    strict = run(cat, deployment=API, commercial_use_required=True, documented_only=True)
+    assert not strict.recommendations
+    refused = catalog(mistral_large(False))  # type: ignore[arg-type]
+    assert not run(refused, deployment=API, commercial_use_required=True).recommendations
+
+
+# -- 4. thinking modes -----------------------------------------------------------------------------
+
+HAIKU = model("anthropic/claude-haiku-4.5", capabilities=HYBRID, evidence=evidence(gpqa=70, ifeval=88),
+              offerings=(offering("anthropic", "claude-haiku-4-5", 1, 5,
+                                  price_cached_input_usd_per_mtok=0.1),))
+SUPPORT = {"tokens_per_month": 200_000_000, "output_share": 0.3, "deployment": API}
+
+
+def test_customer_service_on_haiku_is_billed_without_thinking() -> None:
+    result = run(catalog(HAIKU), tasks={Task.CHAT: 1.0}, **SUPPORT)
+    rec = rec_of(result, HAIKU.id)
+    assert rec.deployment.thinking == "off"
+    assert rec.deployment.monthly_cost_usd == pytest.approx(440.0)  # was $740: billed as thinking
+    other = [a for a in rec.alternatives if a.thinking == "on"]
+    assert [a.monthly_cost_usd for a in other] == [pytest.approx(740.0)]
+    assert any(line.startswith("Thinking off: a hybrid model, and the tasks weight no reasoning")
+               and "With thinking on via anthropic: $740.00/month" in line for line in rec.explanation)
+    payload = result.to_json()["recommendations"][0]["deployment"]
+    assert payload["thinking"] == "off"
+
+
+def test_reasoning_work_turns_thinking_on_and_the_overhead_still_applies() -> None:
+    on = rec_of(run(catalog(HAIKU), tasks={Task.REASONING: 1.0}, **SUPPORT), HAIKU.id)
+    assert on.deployment.thinking == "on"
+    assert on.deployment.monthly_cost_usd == pytest.approx(740.0)
+    assert [a.thinking for a in on.alternatives] == ["off"]
+    half = rec_of(run(catalog(HAIKU), tasks={Task.REASONING: 1.0}, reasoning_overhead=0.5, **SUPPORT),
+                  HAIKU.id)
+    assert half.deployment.monthly_cost_usd == pytest.approx(140 + 60 * 1.5 * 5)
+    always = rec_of(run(catalog(GPT5), tasks={Task.CHAT: 1.0}, **SUPPORT), GPT5.id)
+    assert always.deployment.thinking == "always"
+    assert not always.alternatives
+
+
+def test_a_budget_the_thinking_mode_breaks_falls_back_to_the_other_mode() -> None:
+    rec = rec_of(run(catalog(HAIKU), tasks={Task.REASONING: 1.0}, budget_usd_month=500, **SUPPORT), HAIKU.id)
+    assert rec.deployment.thinking == "off"
+    assert rec.deployment.monthly_cost_usd == pytest.approx(440.0)
+    assert any("the other mode fails a constraint" in line for line in rec.explanation)
+
+
+# -- 5. the bill -----------------------------------------------------------------------------------
+
+SONNET = model("anthropic/claude-sonnet-4.5", capabilities=HYBRID, evidence=evidence(swe=77, tau2=80),
+               offerings=(offering("anthropic", "claude-sonnet-4-5", 3, 15,
+                                   price_cached_input_usd_per_mtok=0.3, price_batch_input_usd_per_mtok=1.5,
+                                   price_batch_output_usd_per_mtok=7.5),))
+AGENTIC = {"tokens_per_month": 70_000_000, "output_share": 0.1, "deployment": API, "budget_usd_month": 200.0,
+           "tasks": {Task.CODING: 1.0, Task.AGENTIC: 1.0}}
+
+
+def test_a_200_dollar_agentic_coding_budget_keeps_sonnet_when_input_is_cached() -> None:
+    uncached = run(catalog(SONNET), **AGENTIC)
+    assert not uncached.recommendations  # 63M input at $3 + 7M output at $15 = $294
+    cached = run(catalog(SONNET), cached_input_share=0.9, **AGENTIC)
+    rec = rec_of(cached, SONNET.id)
+    assert rec.deployment.monthly_cost_usd == pytest.approx(6.3 * 3 + 56.7 * 0.3 + 7 * 15)  # $140.91
+    assert rec.deployment.cost_notes[0] == ("6.3M input x $3/M + 56.7M cached input x $0.3/M + "
+                                            "7.0M output x $15/M")
+
+
+def test_batch_uses_the_batch_price_where_the_provider_has_one() -> None:
+    plain = offering("acme", "plain", 3, 15)
+    other = model("acme/plain", evidence=evidence(swe=60), offerings=(plain,))
+    result = run(catalog(SONNET, other), batch=True, **{**AGENTIC, "budget_usd_month": None})
+    sonnet = rec_of(result, SONNET.id)
+    assert sonnet.deployment.batch_priced
+    assert sonnet.deployment.monthly_cost_usd == pytest.approx(63 * 1.5 + 7 * 7.5)
+    assert "batch prices" in sonnet.deployment.cost_notes[1]
+    acme = rec_of(result, "acme/plain")
+    assert not acme.deployment.batch_priced
+    assert acme.deployment.monthly_cost_usd == pytest.approx(63 * 3 + 7 * 15)
+    assert any("has no batch price in the catalog" in n for n in acme.deployment.cost_notes)
+
+
+# -- 6. the usability floor ------------------------------------------------------------------------
+
+BIG = model("acme/dense-27b", open_weights=True, license="Apache-2.0", hf_repo="acme/dense-27b",
+            architecture=dense(27, 62, 5376, 32, 16), artifacts=gguf("Q8_0"),
+            evidence=evidence(gpqa=65, mmlu_pro=75, ifeval=88), context_window_tokens=131_072)
+SMALL = model("acme/dense-8b", open_weights=True, license="Apache-2.0", hf_repo="acme/dense-8b",
+              architecture=dense(8, 36, 4096, 32, 8), artifacts=gguf("Q4_K_M"),
+              evidence=evidence(gpqa=40, mmlu_pro=55, ifeval=75), context_window_tokens=131_072)
+LAPTOP = HardwareProfile(name="8 GB GPU + 32 GB RAM",
+                         gpu=Accelerator(name="8 GB GPU", memory_gb=8, bandwidth_gbs=272),
+                         ram_gb=32, ram_bandwidth_gbs=51.2)
+
+
+def test_an_offloaded_27b_at_a_few_tokens_per_second_ranks_after_usable_plans() -> None:
+    cat = catalog(BIG, SMALL)
+    no_floor = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL, min_usable_tokens_per_s=0)
+    assert [r.model_id for r in no_floor.recommendations] == [BIG.id, SMALL.id]  # the failure
+    slow = rec_of(no_floor, BIG.id).deployment
+    assert slow.placement == "gpu+cpu"
+    assert slow.decode_tokens_per_s is not None
+    assert slow.decode_tokens_per_s < 5
+    result = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL)
+    assert [r.model_id for r in result.recommendations] == [SMALL.id, BIG.id]
+    big = rec_of(result, BIG.id)
+    assert big.deployment.below_usable_floor
+    assert big.score > rec_of(result, SMALL.id).score  # the score is untouched; only the order moves
+    assert any(line.startswith("Ranked after every usable plan: answers arrive at about") and
+               "below the default usability floor of 5 tokens/s" in line for line in big.explanation)
+    assert big.explanation[0].endswith("although it scores higher: it is below the usability floor.")
+    assert "scores higher" in rec_of(result, SMALL.id).explanation[0]
+    assert not any(line.startswith("Thinking") for line in big.explanation)  # no thinking mode
+    assert_sums(result)
+    batch_work = run(cat, hardware=LAPTOP, deployment=Deployment.LOCAL, tasks={Task.TRANSLATION: 1.0})
+    assert not any(r.deployment.below_usable_floor for r in batch_work.recommendations)
+
+
+# -- 7. API speed ----------------------------------------------------------------------------------
+
+def test_published_api_speed_is_scored_and_filtered_and_unknown_stays_neutral() -> None:
+    fast = model("acme/fast", evidence=evidence(gpqa=60), offerings=(
+        offering("acme", "fast", 1, 2, output_tokens_per_s=200, speed_source=SRC_SPEED),))
+    slow = model("acme/slow", evidence=evidence(gpqa=60), offerings=(
+        offering("acme", "slow", 1, 2, output_tokens_per_s=12, speed_source=SRC_SPEED),))
+    unknown = model("acme/unknown", evidence=evidence(gpqa=60),
+                    offerings=(offering("acme", "unknown", 1, 2),))
+    cat = catalog(fast, slow, unknown)
+    result = run(cat, deployment=API)
+    assert rec_of(result, fast.id).factor_values[Factor.SPEED] == pytest.approx(1.0)
+    assert rec_of(result, slow.id).factor_values[Factor.SPEED] == pytest.approx((12 / 20) ** 0.7)
+    neutral = rec_of(result, unknown.id)
+    assert neutral.factor_values[Factor.SPEED] == UNMEASURED_SPEED
+    assert any("publishes no output speed" in line for line in neutral.explanation)
+    payload = {r["model_id"]: r["deployment"] for r in result.to_json()["recommendations"]}
+    assert payload[fast.id]["api_tokens_per_s"] == 200
+    assert payload[unknown.id]["api_tokens_per_s"] is None
+    minimum = run(cat, deployment=API, min_tokens_per_s=50)
+    assert {r.model_id for r in minimum.recommendations} == {fast.id, unknown.id}
+    assert reasons_of(minimum, slow.id) == ("acme (slow) publishes about 12 output tokens/s; you need 50",)
+
+
+SRC_SPEED = "test fixture speed"
+
+
+# -- 8. blank is not no ----------------------------------------------------------------------------
+
+def test_region_and_training_rules_fail_only_on_stated_terms_and_quote_their_offering() -> None:
+    two = model("acme/two", evidence=evidence(gpqa=60), offerings=(
+        offering("stated", "two-us", 1, 2, regions=("US",), trains_on_data=True),
+        offering("blank", "two-blank", 2, 3)))
+    cat = catalog(two)
+    region = rec_of(run(cat, deployment=API, allowed_regions=("EU",)), two.id)
+    assert region.deployment.provider == "blank"
+    assert any(w.startswith("blank (two-blank) does not state where data is processed")
+               for w in region.warnings)
+    training = rec_of(run(cat, deployment=API, no_training_on_data=True), two.id)
+    assert training.deployment.provider == "blank"
+    assert any(w.startswith("blank (two-blank) does not state whether it trains") for w in training.warnings)
+    strict = run(cat, deployment=API, allowed_regions=("EU",), no_training_on_data=True, documented_only=True)
+    assert not strict.recommendations
+    reasons = reasons_of(strict, two.id)
+    assert "stated (two-us) processes data in US, not in EU" in reasons
+    assert "stated (two-us) may train on API data by its terms" in reasons
+    assert ("blank (two-blank) does not state where data is processed (you asked for documented terms only)"
+            in reasons)
+    assert ("blank (two-blank) does not state whether it trains on API data (you asked for documented "
+            "terms only)") in reasons
+    for reason in reasons:  # each sentence is about one offering, and names it
+        assert ("two-us" in reason) != ("two-blank" in reason)
+
+
+def test_what_would_flip_it_names_the_usability_floor() -> None:
+    result = recommend(catalog(BIG, SMALL), Constraints(hardware=LAPTOP, deployment=Deployment.LOCAL),
+                       today=TODAY)
+    flips = {c.change: c.new_top for c in result.counterfactuals}
+    assert flips.get("accept answers slower than 5 tokens/s (no usability floor)") == BIG.id
