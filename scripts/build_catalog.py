@@ -14,6 +14,12 @@ no presets yet), curated/models/*.toml (one file per family; `[defaults]` shallo
   language_list = { level, codes, source, as_of }
       LanguageSupport entries for a list of ISO 639-1 codes.
 
+curated/evidence/*.toml (optional) add benchmark results kept apart from the model files (independent
+leaderboards, tables that report several models): `[defaults]` shallow-merged into each
+`[[evidence]]`, whose `model` names the catalog id and whose other keys are TaskEvidence fields. A
+models.dev result whose source is an independent leaderboard (INDEPENDENT_SOURCES) is marked
+`independent = true`.
+
 Explicit values always win. Everything is validated with the schema and the catalog cross-checks;
 every problem is printed as one line and the exit status is 1. On success the output is written
 deterministically (sorted, stable JSON): unchanged inputs give a byte-identical tree. `--check`
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import shutil
 import sys
 import tempfile
@@ -49,7 +56,7 @@ from advisor.catalog.feeds import (
     ModelsDevDb,
     lifecycle,
 )
-from advisor.catalog.schema import CatalogMeta, HardwarePreset, License, Model
+from advisor.catalog.schema import CatalogMeta, HardwarePreset, License, Model, TaskEvidence
 from advisor.catalog.store import Catalog, dump_json
 from advisor.catalog.validate import check_catalog
 
@@ -86,10 +93,16 @@ BENCHMARK_ALIASES: dict[str, tuple[str, str | None]] = {
 # Subsets reported under a benchmark's name that are a different population (Artificial Analysis'
 # "hard" Terminal-Bench subset scores ~20-30 where the full set scores ~65): dropped.
 _SUBSET_DATASETS = {"hard-aa"}
+# Leaderboards that run the models themselves with one harness (not a vendor's own table).
+INDEPENDENT_SOURCES = ("https://aider.chat/docs/leaderboards", "https://labs.scale.com/leaderboard",
+                       "https://artificialanalysis.ai/", "https://www.swebench.com/", "https://swebench.com/",
+                       "https://livebench.ai/", "https://lastexam.ai/")
+_OPENROUTER_BENCHMARKS = re.compile(r"^https://openrouter\.ai/[^/]+/[^/]+/benchmarks\b")
 _MODALITIES = {"text", "image", "audio", "video", "pdf"}
 _CAPABILITIES = (("tool_calls", "tool_call"), ("reasoning", "reasoning"),
                  ("structured_output", "structured_output"))
 _FILE_KEYS = {"defaults", "model"}
+_EVIDENCE_FILE_KEYS = {"defaults", "evidence"}
 _LANGUAGE_LIST_KEYS = {"level", "codes", "source", "as_of"}
 
 
@@ -155,6 +168,12 @@ class ModelsDev:
         return data, rel
 
 
+def is_independent(source: str) -> bool:
+    """True for a result published by an independent leaderboard (OpenRouter's benchmark pages show
+    Artificial Analysis' runs)."""
+    return source.startswith(INDEPENDENT_SOURCES) or _OPENROUTER_BENCHMARKS.match(source) is not None
+
+
 def _evidence(md: Mapping[str, Any], origin: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for bench in md.get("benchmarks", []):
@@ -173,6 +192,8 @@ def _evidence(md: Mapping[str, Any], origin: str) -> list[dict[str, Any]]:
             item["metric"] = bench["metric"]
         if setting:
             item["setting"] = setting
+        if bench.get("source") and is_independent(str(bench["source"])):
+            item["independent"] = True
         out.append(item)
     return out
 
@@ -468,6 +489,35 @@ def _models(curated: Path, feeds: Feeds, problems: list[Problem]) -> dict[str, M
     return found
 
 
+def _extra_evidence(curated: Path, models: dict[str, Model], problems: list[Problem]) -> None:
+    """Add the results of curated/evidence/*.toml to their models (in place of the dict's values)."""
+    adapter = TypeAdapter(TaskEvidence)
+    added: dict[str, list[TaskEvidence]] = {}
+    for path in sorted((curated / "evidence").glob("*.toml")):
+        try:
+            doc = read_toml(path)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(Problem(str(path), None, None, f"is not valid TOML: {exc}"))
+            continue
+        problems.extend(Problem(str(path), None, key, "is not a known table (use [defaults], [[evidence]])")
+                        for key in sorted(set(doc) - _EVIDENCE_FILE_KEYS))
+        defaults = doc.get("defaults", {})
+        for i, raw in enumerate(doc.get("evidence", [])):
+            entry = {**defaults, **raw}
+            model_id = entry.pop("model", None)
+            label = f"evidence {i + 1} ({model_id})"
+            if model_id not in models:
+                problems.append(Problem(str(path), label, "model", f"'{model_id}' is not in the catalog"))
+                continue
+            try:
+                added.setdefault(str(model_id), []).append(adapter.validate_python(entry))
+            except ValidationError as exc:
+                problems.extend(problems_from_validation(exc, str(path), label))
+    for model_id, evidence in added.items():
+        model = models[model_id]
+        models[model_id] = model.model_copy(update={"evidence": (*model.evidence, *evidence)})
+
+
 def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate everything: the catalog, or None and the problems."""
     problems: list[Problem] = []
@@ -482,6 +532,7 @@ def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Prob
     licenses = _licenses(curated, problems)
     hardware = _hardware(curated, problems)
     models = _models(curated, feeds, problems)
+    _extra_evidence(curated, models, problems)
     catalog = Catalog(meta=meta, models=models, licenses=licenses, hardware=hardware)
     problems.extend(check_catalog(catalog, str(curated)))
     return (None if problems else catalog), problems

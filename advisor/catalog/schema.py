@@ -92,6 +92,12 @@ class TaskEvidence(Sourced):
         max_length=200,
         description="How it was run when it matters (thinking mode, agent scaffold, shots).",
     )
+    independent: bool = Field(
+        default=False,
+        description="True when the result comes from an independent leaderboard that runs the models "
+        "itself (Aider, SWE-bench, Scale, Artificial Analysis...), not from the vendor's own table; "
+        "preferred over the vendor's figure for the same benchmark.",
+    )
 
 
 class ArtifactFormat(StrEnum):

@@ -37,8 +37,9 @@ from advisor.recommend.columns import (
 from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS, PlanSettings
 from advisor.recommend.filters import ASSUMED_LANGUAGES, model_ok
+from advisor.recommend.quality import weight_vector, weighted_ability
 from advisor.recommend.scoring import (
-    NO_EVIDENCE_QUALITY,
+    RISK_AVERSION,
     UNKNOWN_COST,
     UNKNOWN_LANGUAGE,
     combine,
@@ -337,22 +338,12 @@ def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints, thinks:
 
 
 def _quality(cols: Columns, c: Constraints, idx: Ints) -> Floats:
-    """`scoring.assess_quality`'s value for every model."""
-    weights, total_w = task_weights(c)
+    """`scoring.assess_quality`'s value for every model: the weighted ability's estimate less the
+    profile's risk allowance, as a catalog share."""
+    weights, _ = task_weights(c)
     q = cols.quality
-    fallback = q.fallback[idx]
-    ability = np.zeros(len(idx))
-    direct_w = np.zeros(len(idx))
-    unknown = np.zeros(len(idx), dtype=np.bool_)
-    for task, w in weights.items():
-        direct = q.task_ability[task][idx]
-        has_direct = ~np.isnan(direct)
-        found = np.where(has_direct, direct, fallback)
-        unknown |= np.isnan(found)
-        ability = ability + w * np.nan_to_num(found)
-        direct_w = direct_w + np.where(has_direct & (q.task_direct[task][idx] > 0), w, 0.0)
-    value = quality_value(ability / total_w, direct_w / total_w, q.evidence[idx] > 0)
-    return np.where(unknown, NO_EVIDENCE_QUALITY, value)
+    mean, sd = weighted_ability(q.mean[idx], q.cov[idx], weight_vector(weights))
+    return quality_value(mean, sd, RISK_AVERSION[c.profile])
 
 
 def _language(cols: Columns, c: Constraints, idx: Ints) -> Floats:

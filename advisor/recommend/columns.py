@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import License, Model, OfferingStatus, SupportLevel
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
@@ -21,7 +20,7 @@ from advisor.estimate.core import candidate_quants
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
 from advisor.estimate.quant import MIXES, quality_loss
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS
-from advisor.recommend.quality import QualityTable
+from advisor.recommend.quality import TASKS, QualityTable
 from advisor.recommend.scoring import LICENSE_VALUE
 
 Floats = npt.NDArray[np.float64]
@@ -116,12 +115,11 @@ class Columns:
 
 @dataclass(frozen=True)
 class QualityColumns:
-    """The quality table as columns: per task, direct ability (NaN = none) and evidence count."""
+    """The quality table as columns aligned with the catalog's models."""
 
-    task_ability: dict[Task, Floats]
-    task_direct: dict[Task, Ints]
-    fallback: Floats  # mean of general ability and size prior; NaN when neither exists
-    evidence: Ints
+    mean: Floats  # (models, tasks) posterior mean ability, tasks in quality.TASKS order
+    cov: Floats  # (models, tasks, tasks) posterior covariance
+    known: Bools  # the model was in the quality fit
 
 
 def _footprint(model: Model) -> tuple[Footprint | None, str]:
@@ -288,26 +286,12 @@ def _optional(values: list[float | None]) -> Floats:
 
 
 def _quality(ids: list[str], table: QualityTable) -> QualityColumns:
-    n = len(ids)
-    pos = {mid: i for i, mid in enumerate(ids)}
-    task_ability: dict[Task, Floats] = {}
-    task_direct: dict[Task, Ints] = {}
-    for task in Task:
-        ability = np.full(n, np.nan)
-        direct = np.zeros(n, dtype=np.int64)
-        for mid, found in table.tasks.get(task, {}).items():
-            if mid in pos:
-                ability[pos[mid]] = found.ability
-                direct[pos[mid]] = found.direct_evidence
-        task_ability[task] = ability
-        task_direct[task] = direct
-    fallback = np.full(n, np.nan)
-    for i, mid in enumerate(ids):
-        parts = [v for v in (table.general.get(mid), table.size_prior.get(mid)) if v is not None]
-        if parts:
-            fallback[i] = sum(parts) / len(parts)
-    evidence = np.zeros(n, dtype=np.int64)
-    for mid, count in table.evidence_count.items():
-        if mid in pos:
-            evidence[pos[mid]] = count
-    return QualityColumns(task_ability, task_direct, fallback, evidence)
+    n, k = len(ids), len(TASKS)
+    rows = np.array([table.index.get(mid, -1) for mid in ids], dtype=np.int64)
+    known = rows >= 0
+    mean = np.zeros((n, k))
+    cov = np.zeros((n, k, k))
+    cov[:, np.arange(k), np.arange(k)] = 1.0  # not fitted: the catalog's spread (never happens in use)
+    mean[known] = table.mean[rows[known]]
+    cov[known] = table.cov[rows[known]]
+    return QualityColumns(mean, cov, known)

@@ -93,9 +93,13 @@ def _gap_words(gaps: list[tuple[float, Factor]], limit: int = 3) -> str:
 def _quality_sentence(s: Scored, c: Constraints) -> str:
     tasks = ", ".join(t.value.replace("_", " ") for t, w in sorted(c.tasks.items()) if w > 0)
     if s.quality.display is None:
-        return f"No benchmark evidence for {tasks or 'the tasks'}: quality is unproven and scored low."
+        return f"No quality estimate for {tasks or 'the tasks'}: it is scored as an unmeasured model."
+    scored = ""
+    if abs(s.quality.value * 100 - s.quality.display) >= 0.5:
+        scored = (f" It is scored as {s.quality.value * 100:.0f}, the estimate less the "
+                  f"{c.profile.value} profile's allowance for that uncertainty.")
     return (f"Quality {s.quality.display:.0f}/100 for {tasks} ({s.quality.confidence.level} "
-            f"confidence: {s.quality.confidence.note}).")
+            f"confidence: {s.quality.confidence.note}).{scored}")
 
 
 def _ordered_by_floor(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> str | None:
@@ -194,7 +198,9 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     if quant_note:
         out.append(quant_note[0].upper() + quant_note[1:] + ".")
     if s.quality.confidence.level == "low":
-        out.append("Little benchmark evidence for your tasks: treat its quality as uncertain.")
+        span = (f" (90 % interval {s.quality.interval[0]:.0f}-{s.quality.interval[1]:.0f})"
+                if s.quality.interval else "")
+        out.append(f"Little benchmark evidence for your tasks: treat its quality as uncertain{span}.")
     if plan.thinking in ("on", "always") and plan.mode == "api":
         out.append("Thinking " + plan.thinking + ": thinking tokens are billed as output and included "
                    "in the cost estimate.")
@@ -239,7 +245,7 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
             rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,
             open_weights=s.model.open_weights, score=min(100.0, max(0.0, s.score)),
             score_breakdown=s.points, factor_values=s.values, weights=s.shares,
-            quality=s.quality.display, deployment=s.plan.to_model(),
+            quality=s.quality.display, quality_interval=s.quality.interval, deployment=s.plan.to_model(),
             alternatives=tuple(a.to_model() for a in s.alternatives),
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",

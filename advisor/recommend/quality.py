@@ -1,20 +1,33 @@
-"""Task quality from benchmark evidence, comparable across models that report different benchmarks.
+"""Task quality as an estimate with an interval, comparable across models that report different benchmarks.
 
 Models report different benchmarks, and the populations differ: small and older models report
-HumanEval and GSM8K (where a 7B scores 85+), frontier models report SWE-bench Verified and AIME.
-Comparing raw percentages would crown a 7B coder. So every benchmark is put on a common ability scale
-with a one-factor item model per task (score_mb ~ a_b + s_b * ability_m), fitted by alternating least
-squares across the whole catalog: models that report several benchmarks link them. Abilities are
-shrunk towards the model's general ability (fitted the same way over every benchmark), and a model
-with no evidence for a task gets that general ability with lower confidence — never "average".
+HumanEval and GSM8K (where a 7B scores 85+), frontier models report SWE-bench and AIME, and closed
+models often report only two or three results. So every result is put on one latent ability scale
+and every model gets a posterior (a mean and a covariance over the tasks), fitted over the whole
+catalog by alternating two steps:
+
+* **Benchmarks** (`_calibrate`): score_mb = a_b + s_b * ability_m,task(b) + noise_b, each benchmark's
+  intercept, slope and noise fitted against the current abilities. Models that report several
+  benchmarks link them.
+* **Models** (`_posterior`): ability_m,t = g_m + d_m,t, a general ability plus a task deviation
+  (d ~ N(0, tau^2), tau fitted from models with evidence on several tasks). g_m has an informative
+  prior from what the catalog knows without benchmarks (`advisor.recommend.quality_prior`): its
+  family's and vendor's measured models, release date, size, price band, open weights, thinking mode.
+  The posterior combines that prior with the model's own results (exact Gaussian algebra).
+
+A task without evidence is then estimated from the model's other tasks (through g) and from the prior,
+with an interval as wide as that information is thin; a model without any result gets the prior
+alone, which is wide. Independent leaderboard results (`TaskEvidence.independent`) replace a vendor's
+own figure for the same benchmark. The scale is pinned each round: general abilities of the models
+with evidence have mean 0 and SD 1, so `percentile` reads an ability as a share of the catalog.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 import numpy as np
@@ -22,40 +35,85 @@ import numpy.typing as npt
 
 from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.schema import Model
+from advisor.recommend.quality_prior import PriorFit, covariates, fit_prior
 
 A = TypeVar("A", float, npt.NDArray[np.float64])
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
-_ITERATIONS = 25
-_RIDGE = 0.5  # prior strength, in units of one benchmark's worth of evidence
-_MIN_SLOPE = 0.05
+TASKS: tuple[Task, ...] = tuple(Task)
+"""Task order of the arrays (the enum's order)."""
+_ROUNDS = 30
+MIN_ITEM_MODELS = 3
+"""Results a benchmark needs from each kind of source (vendor tables, independent leaderboards) for
+the two to be calibrated apart: with fewer, an item's level and slope cannot be fitted."""
+_MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always rises with ability
+_MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
+_POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
+_MIN_TAU2 = 0.02  # task deviations are never assumed away entirely
+_START_HOUSE_VAR = _MIN_TAU2  # vendor-table offset variance until independent results identify it
+_VAGUE_VAR = 1e6  # a prior that says nothing (a model's own-results-only general ability)
+_POPULATION_VAR = 1.0  # stage 1's prior on general ability: the standardised population (IRT's N(0, 1))
 
 
 @dataclass(frozen=True)
 class TaskAbility:
-    """A model's standing on one task: ability (0 = catalog median, SD 1) and evidence count."""
+    """A model's standing on one task: ability (0 = catalog median, SD 1), its posterior SD, and how
+    many results for that task stand behind it (0 = inferred from other tasks and the prior)."""
 
     ability: float
+    sd: float
     direct_evidence: int
 
 
 @dataclass(frozen=True)
 class QualityTable:
-    """Abilities for every model and task, fitted once per catalog."""
+    """Posterior abilities of every model of a catalog, per task, fitted once per catalog."""
 
-    general: Mapping[str, float]
-    tasks: Mapping[Task, Mapping[str, TaskAbility]]
-    evidence_count: Mapping[str, int]
-    size_prior: Mapping[str, float] = field(default_factory=dict)
+    ids: tuple[str, ...]
+    index: Mapping[str, int]
+    mean: Floats  # (models, tasks) posterior mean ability
+    cov: Floats  # (models, tasks, tasks) posterior covariance
+    direct: Ints  # (models, tasks) results per task
+    evidence: Ints  # (models,) results in all
+    independent: Ints  # (models,) of which from independent leaderboards
+    prior: PriorFit
+
+    @property
+    def evidence_count(self) -> dict[str, int]:
+        """Results per model id (models with at least one)."""
+        return {mid: int(n) for mid, n in zip(self.ids, self.evidence.tolist(), strict=True) if n}
 
     def task_ability(self, model_id: str, task: Task) -> TaskAbility | None:
-        """Ability on a task: direct if the model has evidence for it; otherwise the mean of its
-        general ability and its size prior (whichever exist), with zero direct evidence; None when
-        neither exists."""
-        found = self.tasks.get(task, {}).get(model_id)
-        if found is not None:
-            return found
-        parts = [v for v in (self.general.get(model_id), self.size_prior.get(model_id)) if v is not None]
-        return TaskAbility(sum(parts) / len(parts), 0) if parts else None
+        """The posterior for one task, or None for a model the table was not fitted on."""
+        i = self.index.get(model_id)
+        if i is None:
+            return None
+        t = TASKS.index(task)
+        return TaskAbility(float(self.mean[i, t]), math.sqrt(max(0.0, float(self.cov[i, t, t]))),
+                           int(self.direct[i, t]))
+
+    def weighted(self, model_id: str, weights: Mapping[Task, float]) -> tuple[float, float] | None:
+        """Mean and SD of the weighted average ability over `weights` (None: model not fitted)."""
+        i = self.index.get(model_id)
+        if i is None:
+            return None
+        mu, sd = weighted_ability(self.mean[i : i + 1], self.cov[i : i + 1], weight_vector(weights))
+        return float(mu[0]), float(sd[0])
+
+
+def weight_vector(weights: Mapping[Task, float]) -> Floats:
+    """Task weights as a vector in `TASKS` order, summing to 1."""
+    w = np.array([max(0.0, weights.get(t, 0.0)) for t in TASKS], dtype=np.float64)
+    total = float(w.sum())
+    return w / total if total > 0 else np.full(len(TASKS), 1.0 / len(TASKS))
+
+
+def weighted_ability(mean: Floats, cov: Floats, w: Floats) -> tuple[Floats, Floats]:
+    """Mean and SD of w . ability for every row (mean: (n, T), cov: (n, T, T), w: (T,))."""
+    mu = mean @ w
+    var = (cov @ w) @ w
+    return mu, np.sqrt(np.maximum(var, 0.0))
 
 
 def percentile(ability: A) -> A:
@@ -63,109 +121,278 @@ def percentile(ability: A) -> A:
     an array (math.erf per element: numpy has no erf)."""
     z = ability / math.sqrt(2.0)
     if isinstance(z, np.ndarray):
-        return 0.5 * (1.0 + np.array([math.erf(v) for v in z.tolist()]))
+        return 0.5 * (1.0 + np.array([math.erf(v) for v in z.reshape(-1).tolist()]).reshape(z.shape))
     return 0.5 * (1.0 + math.erf(z))
 
 
-def _observations(models: Iterable[Model]) -> dict[str, dict[str, float]]:
-    """benchmark -> model id -> score (the latest report per pair)."""
-    obs: dict[str, dict[str, float]] = defaultdict(dict)
-    latest: dict[tuple[str, str], object] = {}
-    for model in models:
-        for ev in model.evidence:
-            if ev.benchmark not in BENCHMARKS:
+@dataclass(frozen=True)
+class _Obs:
+    """The results as flat arrays: one row per (model, benchmark)."""
+
+    model: Ints
+    bench: Ints
+    task: Ints
+    y: Floats
+    independent: npt.NDArray[np.bool_]
+    n_bench: int
+
+
+def _observations(models: list[Model]) -> _Obs:
+    """One result per (model, benchmark), on an item per benchmark and kind of source.
+
+    A vendor's own table and an independent leaderboard are different procedures even under one
+    name (scaffolds, subsets, effort settings: Anthropic's table gives Gemini 3.1 Pro 54.2 on
+    SWE-bench Pro, Scale's own run 46.1), so where both kinds have results for MIN_ITEM_MODELS
+    models they are two items, calibrated separately and linked through the models' other results;
+    otherwise they are one. Where a model has an independent result for a benchmark, its vendor figure
+    is not used; among equals the latest report counts. A benchmark with a single result says nothing
+    about the scale and is not used; benchmarks outside the fixed set are ignored."""
+    names = sorted(BENCHMARKS)
+    bench_pos = {b: i for i, b in enumerate(names)}
+    latest: dict[tuple[int, int, bool], tuple[date, float]] = {}
+    for i, m in enumerate(models):
+        for ev in m.evidence:
+            b = bench_pos.get(ev.benchmark)
+            if b is None:
                 continue
-            key = (ev.benchmark, model.id)
-            if key not in latest or ev.as_of >= latest[key]:  # type: ignore[operator]
-                latest[key] = ev.as_of
-                obs[ev.benchmark][model.id] = ev.score
-    return obs
+            key = (i, b, ev.independent)
+            old = latest.get(key)
+            if old is None or ev.as_of >= old[0]:
+                latest[key] = (ev.as_of, ev.score)
+    keys = sorted(k for k in latest if k[2] or (k[0], k[1], True) not in latest)
+    per_item: dict[tuple[int, bool], int] = {}
+    for _, b, ind in keys:
+        per_item[(b, ind)] = per_item.get((b, ind), 0) + 1
+    split = {b for b, ind in per_item if ind and per_item[(b, True)] >= MIN_ITEM_MODELS
+             and per_item.get((b, False), 0) >= MIN_ITEM_MODELS}
+    keys = [k for k in keys if per_item[(k[1], k[2])] + per_item.get((k[1], not k[2]), 0) >= 2]
+    task_pos = {t: k for k, t in enumerate(TASKS)}
+    return _Obs(model=np.array([k[0] for k in keys], dtype=np.int64),
+                bench=np.array([2 * k[1] + int(k[2] and k[1] in split) for k in keys], dtype=np.int64),
+                task=np.array([task_pos[BENCHMARKS[names[k[1]]].task] for k in keys], dtype=np.int64),
+                y=np.array([latest[k][1] for k in keys], dtype=np.float64),
+                independent=np.array([k[2] for k in keys], dtype=np.bool_), n_bench=2 * len(names))
 
 
-def _fit(obs: Mapping[str, Mapping[str, float]], prior: Mapping[str, float],
-         recentre: bool = True) -> dict[str, float]:
-    """One-factor fit: abilities for every model appearing in `obs`, shrunk towards `prior`.
+def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
+               old_noise: Floats | None) -> tuple[Floats, Floats, Floats]:
+    """Each benchmark's intercept, slope and noise variance (in ability units^2) against the current
+    evidence-only abilities `theta` (posterior variances `post_var`): least squares where a benchmark
+    has 3+ results, z-scores otherwise. The noise is read from leave-one-out residuals
+    (e / (1 - leverage)), so a model whose only result fits itself exactly does not make the
+    benchmark look precise; it is shrunk towards the pooled noise of all benchmarks."""
+    nb = obs.n_bench
+    x = theta[obs.model, obs.task]
+    n = np.bincount(obs.bench, minlength=nb).astype(np.float64)
+    safe_n = np.maximum(n, 1.0)
+    my = np.bincount(obs.bench, obs.y, nb) / safe_n
+    mx = np.bincount(obs.bench, x, nb) / safe_n
+    dy, dx = obs.y - my[obs.bench], x - mx[obs.bench]
+    # EM's M-step: E[x^2] includes the posterior variance, or shrunken abilities inflate the slopes.
+    var_x = np.bincount(obs.bench, dx * dx + post_var[obs.model, obs.task], nb)
+    cov = np.bincount(obs.bench, dx * dy, nb)
+    y_sd = np.sqrt(np.bincount(obs.bench, dy * dy, nb) / safe_n)
+    y_max = np.full(nb, -np.inf)
+    y_min = np.full(nb, np.inf)
+    np.maximum.at(y_max, obs.bench, obs.y)
+    np.minimum.at(y_min, obs.bench, obs.y)
+    y_range = np.where(n > 0, y_max - y_min, 0.0)
+    fallback = np.where(y_sd > 0, y_sd, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where((n >= 3) & (var_x > 1e-9), cov / var_x, fallback)
+    slope = np.maximum(slope, _MIN_SLOPE * np.where(y_range > 0, y_range, 1.0))
+    intercept = my - slope * mx
+    resid = (obs.y - intercept[obs.bench] - slope[obs.bench] * x) / slope[obs.bench]
+    r_old = old_noise[obs.bench] if old_noise is not None else np.full(len(obs.y), 0.25)
+    v = post_var[obs.model, obs.task]
+    leverage = np.minimum(v / r_old, 1.0)
+    usable = leverage < 0.9  # a result that alone decides its model's ability says nothing of noise
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loo = np.where(usable, resid / (1.0 - leverage), 0.0)
+        loo_var = np.where(usable, v / (1.0 - leverage), 0.0)
+    parts = np.where(usable, loo * loo - loo_var, 0.0)
+    count = np.bincount(obs.bench, usable.astype(np.float64), nb)
+    total = np.bincount(obs.bench, parts, nb)
+    pooled = float(total.sum() / count.sum()) if count.sum() > 0 else 0.25
+    pooled = max(pooled, _MIN_NOISE)
+    noise = (total + _POOL_DF * pooled) / (count + _POOL_DF)
+    return intercept, slope, np.maximum(noise, _MIN_NOISE)
 
-    Alternating least squares on the observations as flat arrays (benchmark, model, score): each
-    round fits every benchmark's intercept and slope against the current abilities, then sets every
-    ability to the ridge-shrunk mean of (score - intercept) / slope over its benchmarks."""
-    models = sorted({m for per in obs.values() for m in per})
-    if not models:
-        return {}
-    pos = {m: i for i, m in enumerate(models)}
-    sizes = [len(per) for per in obs.values()]
-    bench = np.repeat(np.arange(len(sizes)), sizes)
-    model = np.array([pos[m] for per in obs.values() for m in per], dtype=np.int64)
-    y = np.array([v for per in obs.values() for v in per.values()], dtype=np.float64)
-    nb, nm = len(sizes), len(models)
-    n = np.array(sizes, dtype=np.float64)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    prior_v = np.array([prior.get(m, 0.0) for m in models])
-    per_model = np.bincount(model, minlength=nm).astype(np.float64)
 
-    my = np.bincount(bench, y, nb) / n
-    y_sd = np.sqrt(np.bincount(bench, (y - my[bench]) ** 2, nb) / n)
-    # Start from the mean z-score within each benchmark.
-    z = (y - my[bench]) / np.where(y_sd > 0, y_sd, 1.0)[bench]
-    ability = np.bincount(model, z, nm) / per_model
-    fallback_slope = np.where(y_sd > 0, y_sd, 1.0)
-    y_range = np.maximum.reduceat(y, starts) - np.minimum.reduceat(y, starts)
-    min_slope = _MIN_SLOPE * np.where(y_range != 0, y_range, 1.0)
-    for _ in range(_ITERATIONS):
-        x = ability[model]
-        mx = np.bincount(bench, x, nb) / n
-        dx = x - mx[bench]
-        var = np.bincount(bench, dx * dx, nb)
-        cov = np.bincount(bench, dx * (y - my[bench]), nb)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = np.where((n >= 3) & (var > 1e-9), cov / var, fallback_slope)
-        slope = np.maximum(slope, min_slope)
-        intercept = my - slope * mx
-        # Each benchmark contributes (y - a) / s with weight 1 (slopes normalised).
-        num = np.bincount(model, (y - intercept[bench]) / slope[bench], nm)
-        new = (num + _RIDGE * prior_v) / (per_model + _RIDGE)
-        if recentre:  # mean 0, SD 1, so the scale is stable between rounds
-            sd = float(np.sqrt(np.mean((new - new.mean()) ** 2))) or 1.0
-            new = (new - new.mean()) / sd
-        ability = new  # without recentring, the prior (general ability) pins the scale
-    return dict(zip(models, ability.tolist(), strict=True))
+@dataclass(frozen=True)
+class _Stats:
+    """Per model and task, for vendor-reported and for independent results apart: the summed
+    precision of the results and the precision-weighted sum of the abilities they imply."""
+
+    s_vendor: Floats
+    su_vendor: Floats
+    s_indep: Floats
+    su_indep: Floats
+
+    @property
+    def s(self) -> Floats:
+        """Precision of all results per model and task."""
+        total: Floats = self.s_vendor + self.s_indep
+        return total
+
+    @property
+    def su(self) -> Floats:
+        """Precision-weighted sum of the implied abilities per model and task."""
+        total: Floats = self.su_vendor + self.su_indep
+        return total
+
+
+def _task_stats(obs: _Obs, n_models: int, intercept: Floats, slope: Floats, noise: Floats) -> _Stats:
+    """Each result turned into the ability it implies ((y - a) / s) with its precision, summed per
+    model, task and kind of source."""
+    u = (obs.y - intercept[obs.bench]) / slope[obs.bench]
+    prec = 1.0 / noise[obs.bench]
+    cell = obs.model * len(TASKS) + obs.task
+    size = n_models * len(TASKS)
+    shape = (n_models, len(TASKS))
+    out = []
+    for kind in (~obs.independent, obs.independent):
+        out.append(np.bincount(cell[kind], prec[kind], size).astype(np.float64).reshape(shape))
+        out.append(np.bincount(cell[kind], (prec * u)[kind], size).astype(np.float64).reshape(shape))
+    return _Stats(*out)
+
+
+def _tau2(s: Floats, su: Floats, tau2: float) -> float:
+    """Method-of-moments variance of task deviations: for every (model, task) with results and other
+    tasks also measured, (task mean - general ability from the other tasks)^2 minus both noises."""
+    has = s > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        task_mean = np.where(has, su / np.where(has, s, 1.0), 0.0)
+        w = np.where(has, 1.0 / (1.0 / np.where(has, s, 1.0) + tau2), 0.0)
+    rest_w = w.sum(axis=1, keepdims=True) - w
+    rest_wm = (w * task_mean).sum(axis=1, keepdims=True) - w * task_mean
+    cells = has & (rest_w > 0)
+    if cells.sum() < 3:
+        return max(tau2, _MIN_TAU2)
+    safe = np.where(cells, rest_w, 1.0)
+    g_other = rest_wm / safe
+    parts = (task_mean - g_other) ** 2 - 1.0 / np.where(has, s, 1.0) - 1.0 / safe
+    return max(_MIN_TAU2, float(parts[cells].mean()))
+
+
+@dataclass(frozen=True)
+class _Posterior:
+    """Posterior of every model: task abilities, general ability and its vendor-table offset."""
+
+    mean: Floats  # (n, T) task abilities
+    cov: Floats  # (n, T, T)
+    g_mean: Floats
+    g_var: Floats
+    house_mean: Floats  # the offset shared by the model's vendor-reported results
+    house_var: Floats
+
+
+def _posterior(prior_mean: Floats, prior_var: Floats, st: _Stats, tau2: float,
+               house_var: float, full_cov: bool = True) -> _Posterior:
+    """The posterior, exactly: parameters z = (g, d_1..d_T, h) with prior N((mu0, 0.., 0),
+    diag(v0, tau^2.., house_var)); an independent result for task t observes g + d_t, a vendor's own
+    result g + d_t + h, so one vendor table's results share one error and do not count as
+    independent confirmations of each other.
+
+    The precision matrix is an arrow (the task deviations touch only g and h), so the d's are
+    eliminated in closed form (Schur complement) and only a 2x2 system in (g, h) is solved per model:
+    no matrix inverse over the whole catalog."""
+    s_all, su_all = st.s, st.su
+    d = 1.0 / tau2 + s_all  # (n, T): diagonal of the deviations' block
+    b, e = s_all, st.s_vendor  # couplings of each d_t to g and to h
+    # Schur complement on (g, h): M = [[m_gg, m_gh], [m_gh, m_hh]], right-hand side (r_g, r_h).
+    m_gg = 1.0 / prior_var + s_all.sum(axis=1) - (b * b / d).sum(axis=1)
+    m_gh = st.s_vendor.sum(axis=1) - (b * e / d).sum(axis=1)
+    m_hh = 1.0 / house_var + st.s_vendor.sum(axis=1) - (e * e / d).sum(axis=1)
+    r_d = su_all
+    r_g = prior_mean / prior_var + su_all.sum(axis=1) - (b * r_d / d).sum(axis=1)
+    r_h = st.su_vendor.sum(axis=1) - (e * r_d / d).sum(axis=1)
+    det = m_gg * m_hh - m_gh * m_gh
+    c_gg, c_gh, c_hh = m_hh / det, -m_gh / det, m_gg / det
+    g_mean = c_gg * r_g + c_gh * r_h
+    h_mean = c_gh * r_g + c_hh * r_h
+    # ability_t = g + d_t = r_d/d + (1 - b/d) g - (e/d) h + noise(1/d)
+    lg, lh = 1.0 - b / d, -e / d
+    mean = r_d / d + lg * g_mean[:, None] + lh * h_mean[:, None]
+    if not full_cov:  # only the variances (a diagonal "covariance"), for the calibration rounds
+        var = (lg * lg * c_gg[:, None] + 2 * lg * lh * c_gh[:, None] + lh * lh * c_hh[:, None] + 1.0 / d)
+        return _Posterior(mean, var[:, :, None] * np.eye(d.shape[1]), g_mean, c_gg, h_mean, c_hh)
+    cov = (lg[:, :, None] * lg[:, None, :] * c_gg[:, None, None]
+           + (lg[:, :, None] * lh[:, None, :] + lh[:, :, None] * lg[:, None, :]) * c_gh[:, None, None]
+           + lh[:, :, None] * lh[:, None, :] * c_hh[:, None, None])
+    k = d.shape[1]
+    cov[:, np.arange(k), np.arange(k)] += 1.0 / d
+    return _Posterior(mean, cov, g_mean, c_gg, h_mean, c_hh)
+
+
+def _house_var(post: _Posterior, st: _Stats, old: float) -> float:
+    """EM update of the vendor-table offset's variance, from the models with both vendor-reported
+    and independent results (elsewhere the offset cannot be told from ability)."""
+    both = (st.s_vendor.sum(axis=1) > 0) & (st.s_indep.sum(axis=1) > 0)
+    if both.sum() < MIN_ITEM_MODELS:
+        return old
+    return max(_MIN_TAU2, float(np.mean(post.house_mean[both] ** 2 + post.house_var[both])))
+
+
+def _pin_scale(post: _Posterior, measured: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    """Centre and spread that give the measured models' general abilities mean 0 and variance 1
+    (variance of the posterior means plus the mean posterior variance: the EM estimate of the
+    population's variance, so shrinkage does not inflate the scale round after round)."""
+    if not measured.any():
+        return 0.0, 1.0
+    g, v = post.g_mean[measured], post.g_var[measured]
+    spread = math.sqrt(float(g.var() + v.mean()))
+    return float(g.mean()), spread if spread > 1e-9 else 1.0
 
 
 def fit_quality(models: Iterable[Model]) -> QualityTable:
-    """Fit general and per-task abilities over a catalog's models."""
+    """Fit every model's task abilities (posterior mean and covariance) over a catalog's models.
+
+    Stage 1 calibrates the benchmarks on the evidence alone (every model's general ability has the
+    same population prior N(0, 1), so no assumption about a particular model can make a benchmark
+    agree with it); stage 2 fits the informative prior on the measured models and combines it with
+    each model's results."""
     model_list = list(models)
+    n = len(model_list)
     obs = _observations(model_list)
-    general = _fit(obs, {})
-    tasks: dict[Task, dict[str, TaskAbility]] = {}
-    for task in Task:
-        task_obs = {b: per for b, per in obs.items() if BENCHMARKS[b].task is task}
-        fitted = _fit(task_obs, general, recentre=False)
-        count: dict[str, int] = defaultdict(int)
-        for per in task_obs.values():
-            for m in per:
-                count[m] += 1
-        tasks[task] = {m: TaskAbility(a, count[m]) for m, a in fitted.items()}
-    evidence_count: dict[str, int] = defaultdict(int)
-    for per in obs.values():
-        for m in per:
-            evidence_count[m] += 1
-    return QualityTable(general=general, tasks=tasks, evidence_count=dict(evidence_count),
-                        size_prior=_size_prior(model_list))
-
-
-def _size_prior(models: list[Model]) -> dict[str, float]:
-    """Standardised log of parameter count for models that publish it: within a generation, larger
-    models know and reason more (scaling laws), so size is a weak prior where evidence is missing.
-    MoE models count sqrt(total x active), between their stored and their used parameters."""
-    sizes: dict[str, float] = {}
-    for m in models:
-        arch = m.architecture
-        if arch is None or arch.total_params_b is None:
-            continue
-        active = arch.active_params_b or arch.total_params_b
-        sizes[m.id] = math.log(math.sqrt(arch.total_params_b * active))
-    if len(sizes) < 3:
-        return {}
-    mean = sum(sizes.values()) / len(sizes)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in sizes.values()) / len(sizes)) or 1.0
-    return {mid: (v - mean) / sd for mid, v in sizes.items()}
+    k = len(TASKS)
+    direct = np.bincount(obs.model * k + obs.task, minlength=n * k).reshape(n, k).astype(np.int64)
+    evidence = direct.sum(axis=1)
+    measured = evidence > 0
+    tau2, house = 0.25, _START_HOUSE_VAR
+    pop_mean, pop_var = np.zeros(n), np.full(n, _POPULATION_VAR)
+    zeros = np.zeros((n, k))
+    st = _Stats(zeros, zeros, zeros, zeros)
+    theta, post_var = np.zeros((n, k)), np.full((n, k), _POPULATION_VAR)
+    if len(obs.y):  # start: mean z-score of each model's results within each benchmark
+        nb = obs.n_bench
+        cnt = np.maximum(np.bincount(obs.bench, minlength=nb), 1)
+        my = np.bincount(obs.bench, obs.y, nb) / cnt
+        sd = np.sqrt(np.bincount(obs.bench, (obs.y - my[obs.bench]) ** 2, nb) / cnt)
+        z = (obs.y - my[obs.bench]) / np.where(sd > 0, sd, 1.0)[obs.bench]
+        g0 = np.bincount(obs.model, z, n) / np.maximum(np.bincount(obs.model, minlength=n), 1)
+        theta = np.repeat(g0[:, None], k, axis=1)
+        noise: Floats | None = None
+        for _ in range(_ROUNDS):
+            intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
+            st = _task_stats(obs, n, intercept, slope, noise)
+            tau2 = _tau2(st.s, st.su, tau2)
+            post = _posterior(pop_mean, pop_var, st, tau2, house, full_cov=False)
+            house = _house_var(post, st, house)
+            centre, spread = _pin_scale(post, measured)
+            house = max(_MIN_TAU2, house / spread**2)
+            theta = (post.mean - centre) / spread
+            post_var = np.diagonal(post.cov, axis1=1, axis2=2) / spread**2
+        intercept, slope, noise = _calibrate(obs, theta, post_var, noise)
+        st = _task_stats(obs, n, intercept, slope, noise)
+    # A model's general ability from its own results alone (a vanishing prior), for the prior's fit.
+    own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house, full_cov=False)
+    g_var = np.where(measured, own.g_var, np.inf)
+    prior = fit_prior(covariates(model_list), own.g_mean, g_var, None)
+    final = _posterior(prior.mean, prior.var, st, tau2, house)
+    mean, cov = final.mean, final.cov
+    independent_count = np.bincount(obs.model[obs.independent], minlength=n).astype(np.int64)
+    ids = tuple(m.id for m in model_list)
+    return QualityTable(ids=ids, index={mid: i for i, mid in enumerate(ids)}, mean=mean, cov=cov,
+                        direct=direct, evidence=evidence.astype(np.int64), independent=independent_count,
+                        prior=prior)

@@ -103,6 +103,18 @@ class Confidence(Frozen):
     level: Literal["high", "medium", "low"] = Field(description="Coarse confidence.")
     value: float = Field(ge=0, le=1, description="Share of the weighted tasks with evidence.")
     note: str = Field(description="What the confidence rests on.")
+    interval_low: float | None = Field(
+        default=None, ge=0, le=100, description="Low end of the quality's 90 % interval (0-100)."
+    )
+    interval_high: float | None = Field(
+        default=None, ge=0, le=100, description="High end of the quality's 90 % interval (0-100)."
+    )
+
+    def label(self) -> str:
+        """The level with the quality interval, for tables: 'medium (72-88)'."""
+        if self.interval_low is None or self.interval_high is None:
+            return self.level
+        return f"{self.level} ({self.interval_low:.0f}\u2013{self.interval_high:.0f})"
 
 
 class Recommendation(Frozen):
@@ -120,7 +132,12 @@ class Recommendation(Frozen):
     factor_values: dict[Factor, float] = Field(description="Each factor's value 0-1.")
     weights: dict[Factor, float] = Field(description="The factor weights used (sum to 1).")
     quality: float | None = Field(
-        default=None, description="Task quality 0-100 from evidence; None when no evidence."
+        default=None,
+        description="Task quality 0-100: the estimate (share of the catalog below it), from benchmark "
+        "evidence and, where that is thin, from what the catalog knows of the model.",
+    )
+    quality_interval: tuple[float, float] | None = Field(
+        default=None, description="The quality's 90 % interval [low, high], 0-100."
     )
     deployment: DeploymentPlan = Field(description="The model's best deployment.")
     alternatives: tuple[DeploymentPlan, ...] = Field(
@@ -211,6 +228,8 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
         "score": round(rec.score, 1),
         "score_breakdown": {f.value: round(rec.score_breakdown.get(f, 0.0), 2) for f in Factor},
         "quality": None if rec.quality is None else round(rec.quality, 1),
+        "quality_interval": (None if rec.quality_interval is None
+                             else [round(rec.quality_interval[0], 1), round(rec.quality_interval[1], 1)]),
         "confidence": rec.confidence.level,
         "deployment": {
             "mode": dep.mode,

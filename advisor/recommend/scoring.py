@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import LicenseClass, Model
-from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.constraints import Constraints, Factor, Profile
 from advisor.recommend.quality import QualityTable, percentile
 from advisor.recommend.result import Confidence
 
@@ -33,8 +33,16 @@ B = TypeVar("B", bool, Bools)
 if TYPE_CHECKING:
     from advisor.recommend.deploy import Plan
 
-NO_EVIDENCE_QUALITY = 0.2
-"""Quality value for a model with no benchmark evidence at all: unproven is scored low, not average."""
+RISK_AVERSION: dict[Profile, float] = {
+    Profile.QUALITY: 0.5, Profile.BALANCED: 1.0, Profile.CHEAPEST: 1.0, Profile.FASTEST: 1.0,
+    Profile.OPEN: 1.0,
+}
+"""How much quality uncertainty costs, per profile: quality is scored at the estimate minus this many
+posterior SDs (ability units), a one-sided lower bound: about the posterior's 31st percentile for the
+quality profile, which takes a chance on a promising but thinly measured model, and its 16th for the
+others, which want it proven. A model without any result keeps only its prior, which is wide."""
+INTERVAL_Z = 1.645
+"""The quality interval is the central 90 % of the posterior (+-1.645 SD)."""
 UNMEASURED_SPEED = 0.5
 """Speed value when the speed is not known (an API whose output speed is not published): neutral."""
 UNKNOWN_LANGUAGE = 0.3
@@ -47,6 +55,8 @@ DEFAULT_SPEED_TARGET = 20.0
 """Tokens/s that counts as fully interactive when the user states no minimum (faster than reading)."""
 MIN_RESULTS_FOR_HIGH = 2
 """One benchmark result is thin evidence: confidence is at most medium until there are two."""
+HIGH_SD = 0.25
+"""Posterior SD (ability units, catalog SD = 1) at or below which confidence can be high."""
 COST_REFERENCE_USD = 50.0
 """Monthly cost at which the cost value is 0.5 when the user gives no budget."""
 
@@ -62,61 +72,81 @@ LICENSE_VALUE = {
 
 @dataclass(frozen=True)
 class QualityAssessment:
-    """Quality value and how much evidence stands behind it."""
+    """Quality value (risk-adjusted, what the score uses), the estimate and its interval, and how
+    much evidence stands behind it."""
 
     value: float
-    display: float | None  # 0-100, None when there is no evidence at all
+    display: float | None  # 0-100 point estimate; None only for a model the fit never saw
     confidence: Confidence
     notes: tuple[str, ...]
+    interval: tuple[float, float] | None = None  # 0-100, the central 90 % of the posterior
 
 
-def quality_value(mean_ability: F, direct_share: F, has_evidence: B) -> F:
-    """Quality 0-1 from the weighted mean ability (standard-normal scale), the share of the weighted
-    tasks with direct evidence, and whether the model has any benchmark evidence. Without direct
-    evidence the value is pulled half-way towards "unproven"; with none at all, half of it is the
-    unproven value and half the size-based guess."""
-    pct = percentile(mean_ability)
-    with_evidence = pct * (0.5 + 0.5 * direct_share) + NO_EVIDENCE_QUALITY * (0.5 - 0.5 * direct_share)
-    without = pct * 0.5 + NO_EVIDENCE_QUALITY * 0.5
-    return np.where(has_evidence, with_evidence, without)  # type: ignore[return-value]
+def quality_value(mean_ability: F, sd: F, risk: float) -> F:
+    """Quality 0-1: the catalog share below the estimate lowered by `risk` posterior SDs."""
+    return percentile(mean_ability - risk * sd)
+
+
+def quality_interval(mean_ability: float, sd: float) -> tuple[float, float]:
+    """The 90 % interval of the quality as 0-100 shares of the catalog."""
+    return (100.0 * percentile(mean_ability - INTERVAL_Z * sd),
+            100.0 * percentile(mean_ability + INTERVAL_Z * sd))
+
+
+def confidence_level(share: float, results: int, sd: float) -> Literal["high", "medium", "low"]:
+    """high: direct evidence for 3/4 of the weighted tasks, two results or more and a narrow
+    posterior; medium: direct evidence for at least 40 % of them; low: the estimate rests mostly on
+    other tasks and the prior."""
+    if share >= 0.75 and results >= MIN_RESULTS_FOR_HIGH and sd <= HIGH_SD:
+        return "high"
+    if results >= 1 and share >= 0.4:
+        return "medium"
+    return "low"
 
 
 def assess_quality(model: Model, table: QualityTable, c: Constraints) -> QualityAssessment:
-    """Weighted task quality; tasks without direct evidence fall back to general ability with a
-    lower confidence, and a model without any evidence is scored low (unproven)."""
+    """Weighted task quality as an estimate with an interval; tasks without direct evidence are
+    inferred from the model's other results and its prior, with a wider interval."""
     weights, total_w = task_weights(c)
-    ability = 0.0
-    direct_w = 0.0
+    est = table.weighted(model.id, weights)
+    risk = RISK_AVERSION[c.profile]
+    if est is None:
+        return QualityAssessment(
+            float(quality_value(0.0, 1.0, risk)), None,
+            Confidence(level="low", value=0.0, note="not in the quality fit"),
+            ("not in the quality fit: quality unknown, scored as an unmeasured model",))
+    mean, sd = est
     notes: list[str] = []
+    direct_w = 0.0
     for task, w in weights.items():
         found = table.task_ability(model.id, task)
-        if found is None:
-            return QualityAssessment(
-                NO_EVIDENCE_QUALITY, None,
-                Confidence(level="low", value=0.0, note="no benchmark evidence in the catalog"),
-                ("no benchmark evidence: quality unproven, scored low",))
-        ability += w * found.ability
-        if found.direct_evidence:
+        if found is not None and found.direct_evidence:
             direct_w += w
         else:
-            notes.append(f"no {task.value} benchmarks; estimated from other benchmarks and model size")
+            notes.append(f"no {task.value} benchmarks; estimated from its other results and what "
+                         "the catalog knows of it")
     share = direct_w / total_w
-    n = table.evidence_count.get(model.id, 0)
-    value = float(quality_value(ability / total_w, share, n > 0))
+    i = table.index[model.id]
+    n = int(table.evidence[i])
+    low, high = quality_interval(mean, sd)
+    level = confidence_level(share, n, sd)
+    value = float(quality_value(mean, sd, risk))
+    span = f"90 % interval {low:.0f}-{high:.0f}"
     if n == 0:
+        basis = table.prior.basis[i]
         return QualityAssessment(
-            value, None,
-            Confidence(level="low", value=0.0,
-                       note="no benchmark evidence in the catalog; judged by model size only"),
-            ("no benchmark evidence: quality judged from model size alone",))
-    level: Literal["high", "medium", "low"] = (
-        "high" if share >= 0.75 and n >= MIN_RESULTS_FOR_HIGH else "medium" if share >= 0.4 else "low")
+            value, 100.0 * percentile(mean),
+            Confidence(level="low", value=0.0, note=f"no benchmark results; estimated from {basis} "
+                                                     f"({span})", interval_low=low, interval_high=high),
+            (f"no benchmark results: quality estimated from {basis}, {span}",), (low, high))
+    independent = int(table.independent[i])
+    from_where = f", {independent} from independent leaderboards" if independent else ""
     return QualityAssessment(
-        value, value * 100,
+        value, 100.0 * percentile(mean),
         Confidence(level=level, value=round(share, 2),
-                   note=f"{n} benchmark result(s); direct evidence for {share:.0%} of the "
-                        "weighted tasks"),
-        tuple(notes))
+                   note=f"{n} benchmark result(s){from_where}; direct evidence for {share:.0%} of the "
+                        f"weighted tasks; {span}", interval_low=low, interval_high=high),
+        tuple(notes), (low, high))
 
 
 def task_weights(c: Constraints) -> tuple[dict[Task, float], float]:

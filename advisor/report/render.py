@@ -126,7 +126,7 @@ def _markdown_model(rec: Recommendation) -> list[str]:
     out = [f"### {rec.rank}. {md(rec.name)} ({md(rec.vendor)})", "",
            f"{md(d.summary())} · {md(d.cost_text(money))}/month · "
            f"{md(license_label(rec.license_class))} ({md(rec.license_name)}) · score {rec.score:.1f}/100 · "
-           f"confidence {md(rec.confidence.level)}", ""]
+           f"confidence {md(rec.confidence.label())}", ""]
     out += [f"- {md(line)}" for line in rec.explanation]
     out += [f"- **Before you choose it:** {md(w)}" for w in rec.warnings]
     out += ["", "| Factor | Value | Weight | Points |", "|---|---:|---:|---:|"]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -95,7 +96,9 @@ class CatalogEditor(QDialog):
         layout.addLayout(bottom)
         for warning in editor.warnings:
             QMessageBox.warning(self, "Catalog", warning)
-        self.undo.cleanChanged.connect(lambda _c: self._update_status())
+        # A bound slot, not a lambda: Qt drops the connection when this dialog is deleted, so a late
+        # cleanChanged (the undo stack's own teardown) cannot reach a deleted window.
+        self.undo.cleanChanged.connect(self._clean_changed)
         self._update_status()
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -193,6 +196,10 @@ class CatalogEditor(QDialog):
         if current and current in self.editor.catalog().models:
             self.select(current)
         self._update_status()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        if shiboken6.isValid(self):  # the stack's teardown signals while the window is going away
+            self._update_status()
 
     def _update_status(self) -> None:
         dirty = self.editor.dirty

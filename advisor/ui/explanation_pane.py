@@ -56,7 +56,7 @@ def explanation_html(rec: Recommendation | None, result: RecommendationResult | 
     parts = [f"<h3>#{rec.rank} {_e(rec.name)} <small>({_e(rec.vendor)})</small></h3>",
              f"<p><b>{_e(dep.summary())}</b> · {_e(dep.cost_text(money))}/month · "
              f"{_e(license_label(rec.license_class))} ({_e(rec.license_name)}) · "
-             f"confidence {_e(rec.confidence.level)}</p>",
+             f"confidence {_e(rec.confidence.label())}</p>",
              f"<ul>{_items(rec.explanation)}</ul>"]
     if rec.warnings:
         parts.append(f"<p><b>Before you choose it</b></p><ul>{_items(rec.warnings)}</ul>")

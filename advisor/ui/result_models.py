@@ -105,7 +105,7 @@ class RankingModel(HeaderedTableModel):
             self.SPEED: f"{dep.tokens_per_s:.0f}" if dep.tokens_per_s else "—",
             self.COST: dep.cost_text(money),
             self.LICENSE: license_label(rec.license_class),
-            self.CONFIDENCE: rec.confidence.level,
+            self.CONFIDENCE: rec.confidence.label(),
         }
         return values.get(col)
 

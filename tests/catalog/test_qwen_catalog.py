@@ -17,7 +17,8 @@ OPEN = [
     "qwen/qwen3-0.6b", "qwen/qwen3-1.7b", "qwen/qwen3-4b", "qwen/qwen3-4b-instruct-2507",
     "qwen/qwen3-4b-thinking-2507", "qwen/qwen3-30b-a3b-instruct-2507", "qwen/qwen3-30b-a3b-thinking-2507",
     "qwen/qwen3-coder-30b-a3b-instruct", "qwen/qwen3-coder-next", "qwen/qwen3-next-80b-a3b-instruct",
-    "qwen/qwen3-next-80b-a3b-thinking", "qwen/qwen3.5-0.8b", "qwen/qwen3.5-4b", "qwen/qwq-32b", "qwen/qwen3.8-27b",
+    "qwen/qwen3-next-80b-a3b-thinking", "qwen/qwen3.5-0.8b", "qwen/qwen3.5-4b", "qwen/qwq-32b",
+    "qwen/qwen3.8-27b",
 ]
 API = ["qwen/qwen3.6-plus", "qwen/qwen3.7-plus", "qwen/qwen3.7-max", "qwen/qwen3.8-max", "qwen/qwen3.7-flash",
        "qwen/qwen-max", "qwen/qwen-plus", "qwen/qwen-flash", "qwen/qwen3-coder-plus",

@@ -37,9 +37,13 @@ def _model(mid: str, scores: dict[str, float]) -> Model:
 
 
 def test_one_benchmark_result_is_at_most_medium_confidence() -> None:
+    # Confidence also needs a narrow posterior, so the catalog has enough models to calibrate on and
+    # its results agree with each other (two results that contradict the rest do not make it high).
     models = [_model("one", {"LiveCodeBench": 40.0}),
-              _model("two", {"LiveCodeBench": 50.0, "SWE-bench Verified": 60.0}),
-              _model("three", {"LiveCodeBench": 30.0, "SWE-bench Verified": 20.0})]
+              _model("two", {"LiveCodeBench": 50.0, "SWE-bench Verified": 50.0}),
+              _model("three", {"LiveCodeBench": 30.0, "SWE-bench Verified": 27.0}),
+              *(_model(f"peer-{i}", {"LiveCodeBench": 20.0 + 12 * i, "SWE-bench Verified": 15.0 + 14 * i})
+                for i in range(5))]
     table = fit_quality(models)
     c = Constraints(tasks={Task.CODING: 1.0})
     assert assess_quality(models[0], table, c).confidence.level == "medium"

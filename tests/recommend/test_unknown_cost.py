@@ -33,6 +33,9 @@ def test_unknown_electricity_is_unknown_everywhere() -> None:
         notes = rec.deployment.cost_notes
         assert any(n.startswith("electricity unknown: the generation speed") for n in notes)
     payload = {r["model_id"]: r for r in result.to_json()["recommendations"]}
+    shown = {r.model_id for r in result.shown()}
+    unknown = [r for r in unknown if r.model_id in shown]  # the reports hold the shown ones
+    assert unknown, "no plan with an unknown cost among those shown"
     for rec in unknown:
         assert payload[rec.model_id]["deployment"]["monthly_cost_usd"] is None
         assert payload[rec.model_id]["deployment"]["cost_known"] is False
