@@ -54,12 +54,31 @@ class Footprint:
     linear_state_bytes: float  # per linear-attention layer, per sequence (fp32 state)
     vocab: int
     hidden: int
+    routed_params: float = 0.0  # routed-expert parameters (0 for a dense model)
+    experts_total: int = 0
+    experts_active: int = 0  # routed experts per token
+    attn_width: int = 0  # query heads x head dim (attention FLOPs per context token)
+
+    @property
+    def expert_param_share(self) -> float:
+        """Share of all parameters in routed experts."""
+        return self.routed_params / self.total_params if self.total_params else 0.0
+
+    def expert_bytes(self, mix: Mix) -> float:
+        """Bytes of the routed-expert tensors in `mix` (what --n-cpu-moe moves to RAM)."""
+        base = BPW[mix.base]
+        up = BPW[mix.upgraded] if mix.upgraded else base
+        share = mix.upgraded_share / 3.0  # ffn_down is one of the three expert matrices
+        return self.routed_params * (base * (1 - share) + up * share) / 8.0
 
     def weights_bytes(self, mix: Mix) -> float:
         """Bytes of all weights stored in `mix`."""
         if mix.experts_only:
-            ffn = self.layer_params - self.attn_params
-            layer_bits = ffn * BPW[mix.base] + self.attn_params * BPW["BF16"]
+            # MXFP4: the routed experts in MXFP4, every other tensor at `mix.embed` (Q8_0 in the
+            # published gpt-oss GGUFs: 12.11 GB for gpt-oss-20b, the issue's figure).
+            experts = self.routed_params if self.routed_params else self.layer_params - self.attn_params
+            rest = self.layer_params - experts
+            layer_bits = experts * BPW[mix.base] + rest * BPW[mix.embed]
         else:
             base = BPW[mix.base]
             up = BPW[mix.upgraded] if mix.upgraded else base
@@ -173,7 +192,18 @@ def _build(model: Model) -> Footprint:
         window=arch.sliding_window_tokens or 0,
         mla=arch.is_mla, mla_elems=(arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0),
         linear_layers=linear, linear_state_bytes=lin_state, vocab=vocab, hidden=hidden,
+        routed_params=_routed_params(arch, total, active), experts_total=arch.experts_total or 0,
+        experts_active=arch.experts_per_token or 0, attn_width=heads * head_dim,
     )
+
+
+def _routed_params(arch: Architecture, total: float, active: float) -> float:
+    """Routed-expert parameters R from total T = D + R and active A = D + R k / E (D: attention,
+    embeddings, shared experts, router): R = (T - A) / (1 - k / E)."""
+    e, k = arch.experts_total, arch.experts_per_token
+    if not arch.is_moe or not e or not k or k >= e or active >= total:
+        return 0.0
+    return min(total, (total - active) / (1.0 - k / e))
 
 
 def artifact_bytes(model: Model, quant: str) -> float | None:

@@ -69,7 +69,7 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     # The 1-2 bit IQ mixes store the output tensor as Q5_K; their small attn_v upgrade is ignored.
     Mix("IQ2_XXS", "IQ2_XXS", "Q5_K", "Q2_K"),
     Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K"),
-    Mix("MXFP4", "MXFP4", "BF16", "BF16", experts_only=True, family="native", quality_loss=0.0),
+    Mix("MXFP4", "MXFP4", "Q8_0", "Q8_0", experts_only=True, family="native", quality_loss=0.0),
     Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
     Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
     Mix("GPTQ-4bit", "INT4-G128", "F16", "F16", family="gptq"),

@@ -15,7 +15,15 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from advisor.estimate.batch import GPU, NO_FIT, OFFLOAD, SizedColumns, size_columns, time_to_first_token
+from advisor.estimate.batch import (
+    GPU,
+    NO_FIT,
+    OFFLOAD,
+    SizedColumns,
+    choose,
+    size_columns,
+    time_to_first_token,
+)
 from advisor.estimate.cost import (
     Usage,
     api_bill_usd,
@@ -195,8 +203,9 @@ def _model_filters(cols: Columns, c: Constraints, idx: Ints) -> Bools:
 
 def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage,
                    idx: Ints) -> tuple[Ints, tuple[LocalOption, ...]]:
-    """The best quantization that fits (on the GPU, then with offload, then on the CPU, else the
-    smallest), plus the alternative quantizations that fit on the GPU when the best one does."""
+    """The best quantization that fits (on the GPU, then with offload of layers or MoE experts, then
+    on the CPU, else the smallest), plus the alternative quantizations (Q5_K_M, Q4_K_M) that run:
+    on the GPU beside a GPU plan, and with offload or on the CPU beside such a plan."""
     hw = c.hardware
     assert hw is not None
     n = len(idx)
@@ -212,13 +221,8 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     quants = cols.quants[idx]
     k = weights.shape[1]
     flat = size_columns(fp.take(np.repeat(np.arange(n), k)), hw, weights.reshape(-1), c.min_context_tokens,
-                        kv_elem, est)
-    placement = flat.placement.reshape(n, k)
-    on_gpu = placement == GPU
-    runs = (placement != NO_FIT) & (quants >= 0)
-    last = np.maximum((quants >= 0).sum(axis=1) - 1, 0)
-    choice = np.where(on_gpu.any(axis=1), on_gpu.argmax(axis=1),
-                      np.where(runs.any(axis=1), runs.argmax(axis=1), last))
+                        kv_elem, est, expert_bytes=cols.quant_experts[idx].reshape(-1))
+    choice = choose(flat.placement.reshape(n, k), quants >= 0)
     best_sized = flat.take(np.arange(n) * k + choice)
     best_quant = quants[np.arange(n), choice]
     has_plan = block == 0
@@ -226,11 +230,14 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     reasoning = cols.reasoning[idx]
     options = [_local_option(c, hw_settings=settings, usage=usage, present=has_plan, quant=best_quant,
                              sized=best_sized, ttft=ttft, reasoning=reasoning)]
-    best_on_gpu = has_plan & (best_sized.placement == GPU)
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     for j, name in enumerate(ALTERNATIVE_QUANTS):
-        alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est)
-        present = best_on_gpu & (best_quant != q_pos[name]) & (alt.placement == GPU)
+        alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est,
+                           expert_bytes=cols.alternative_experts[idx, j])
+        # Offered whenever it runs: on the GPU beside a GPU plan, and also where the best plan needs
+        # offload or the CPU (a smaller file read from RAM may be much faster); the score decides.
+        present = has_plan & (best_sized.placement != NO_FIT) & (best_quant != q_pos[name]) & (
+            (alt.placement == GPU) | (best_sized.placement != GPU) & (alt.placement != NO_FIT))
         options.append(_local_option(c, hw_settings=settings, usage=usage, present=present,
                                      quant=np.full(n, q_pos[name], dtype=np.int64), sized=alt, ttft=ttft,
                                      reasoning=reasoning))
