@@ -33,14 +33,14 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan from the validation runs; sycl, mlx, vllm
     # have no runs and take the nearest fitted backend (said so in the estimate).
-    "cuda": 1.6,
-    "rocm": 2.4,
-    "metal": 6.4,
-    "vulkan": 2.2,
-    "sycl": 2.4,
-    "cpu": 2.0,
-    "mlx": 6.4,
-    "vllm": 1.6,
+    "cuda": 1.93,
+    "rocm": 2.11,
+    "metal": 5.81,
+    "vulkan": 1.32,
+    "sycl": 2.11,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
+    "mlx": 5.81,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "vllm": 1.93,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
 
@@ -51,16 +51,13 @@ GPU; igpu: other unified-memory GPU (Ryzen AI Max, DGX Spark); cpu: system RAM r
 BANDWIDTH_EFFICIENCY: dict[str, float] = {
     # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
     # stream reaches. Fitted on the validation runs.
-    "consumer": 0.88,
-    "datacenter": 0.62,
+    "consumer": 0.854,
+    "datacenter": 0.498,
     "apple": 0.90,
     "igpu": 0.82,
-    "cpu": 0.65,
+    "cpu": 0.445,
 }
-DATACENTER_KERNEL_FACTOR = 1.9
-"""HBM datacenter GPUs run at lower clocks (H100 1.76 GHz, A100 1.41 GHz boost vs 2.5+ GHz on
-GeForce): each small kernel takes longer. Fitted."""
-MOE_EXPERT_EFFICIENCY = 0.72
+MOE_EXPERT_EFFICIENCY = 0.655
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
 COMPUTE_EFFICIENCY = 0.25
@@ -71,11 +68,12 @@ PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
 
 SPREAD: dict[str, tuple[float, float]] = {
-    # measured / predicted, 10th and 90th percentile per regime (the low-high range). Fitted.
+    # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 98
+    # dense runs, moe from 11 MoE runs. offload (6 runs) and cpu (none) are too few: assumed wider.
     "gpu": (0.80, 1.15),
-    "offload": (0.70, 1.35),
-    "cpu": (0.65, 1.40),
-    "moe": (0.75, 1.25),
+    "offload": (0.65, 1.45),
+    "cpu": (0.60, 1.50),
+    "moe": (0.68, 1.46),
 }
 
 
@@ -133,8 +131,6 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
         gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
         if hw.gpu.fp16_tflops:
             gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
-        if cls == "datacenter":
-            kernel *= DATACENTER_KERNEL_FACTOR
     cpu_bw = hw.ram_bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"] if hw.ram_bandwidth_gbs else None
     if hw.gpu is not None and hw.unified_memory and cpu_bw is None and hw.gpu is not None:
         cpu_bw = hw.gpu.bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"]

@@ -1,0 +1,75 @@
+"""Fit the few speed constants of advisor/estimate/physics.py on the development measurements.
+
+Coordinate descent on the sum of |log(predicted / measured)| (robust to the odd outlier) over
+every decode case bench/validate_estimates.py can identify in shared/data/validation, then the
+5th/95th percentiles of measured / predicted per regime for the low-high range. It prints the
+values; they are copied into physics.py by hand (so a fit never changes the code silently).
+The held-out file is never passed here.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from advisor.estimate import physics
+
+
+class _Case(Protocol):
+    regime: str
+    measured: float
+    expected: float
+
+
+def _loss(cases: Sequence[_Case]) -> float:
+    return sum(abs(math.log(c.expected / c.measured)) for c in cases)
+
+
+def _parameters() -> list[tuple[dict[str, float], str]]:
+    kernels = [(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
+    efficiency = [(physics.BANDWIDTH_EFFICIENCY, k) for k in ("consumer", "datacenter", "apple", "igpu", "cpu")]
+    return kernels + efficiency
+
+
+def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
+    """Fit in place (the module's dicts) and print the result."""
+    best = _loss(cases_of())
+    for _ in range(rounds):
+        for table, key in _parameters():
+            for factor in (1.25, 0.8, 1.1, 0.91, 1.03, 0.97):
+                old = table[key]
+                table[key] = old * factor
+                if key in physics.BANDWIDTH_EFFICIENCY and table is physics.BANDWIDTH_EFFICIENCY:
+                    table[key] = min(table[key], 1.0)
+                loss = _loss(cases_of())
+                if loss < best:
+                    best = loss
+                else:
+                    table[key] = old
+        for factor in (1.1, 0.91, 1.03, 0.97):
+            old_moe = physics.MOE_EXPERT_EFFICIENCY
+            physics.MOE_EXPERT_EFFICIENCY = min(1.0, old_moe * factor)
+            loss = _loss(cases_of())
+            if loss < best:
+                best = loss
+            else:
+                physics.MOE_EXPERT_EFFICIENCY = old_moe
+    cases = cases_of()
+    print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
+    print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
+    print("  BANDWIDTH_EFFICIENCY", {k: round(v, 3) for k, v in physics.BANDWIDTH_EFFICIENCY.items()})
+    print("  MOE_EXPERT_EFFICIENCY", round(physics.MOE_EXPERT_EFFICIENCY, 3))
+    groups: dict[str, list[float]] = {}
+    for c in cases:
+        kind, where = c.regime.split("/")
+        group = "moe" if kind == "moe" else ("offload" if where == "offload" else
+                                             "cpu" if where == "cpu" else "gpu")
+        groups.setdefault(group, []).append(c.measured / c.expected)
+    for name, ratios in sorted(groups.items()):
+        if len(ratios) >= 5:
+            qs = statistics.quantiles(ratios, n=20)
+            print(f"  SPREAD {name:8} n={len(ratios):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
+        else:
+            print(f"  SPREAD {name:8} n={len(ratios):3} (too few to set a range)")
