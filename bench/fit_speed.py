@@ -29,7 +29,8 @@ def _loss(cases: Sequence[_Case]) -> float:
 
 def _parameters() -> list[tuple[dict[str, float], str]]:
     kernels = [(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
-    efficiency = [(physics.BANDWIDTH_EFFICIENCY, k) for k in ("consumer", "datacenter", "apple", "igpu", "cpu")]
+    classes = ("consumer", "datacenter", "apple", "igpu", "cpu")
+    efficiency = [(physics.BANDWIDTH_EFFICIENCY, k) for k in classes]
     return kernels + efficiency
 
 
@@ -40,9 +41,8 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
         for table, key in _parameters():
             for factor in (1.25, 0.8, 1.1, 0.91, 1.03, 0.97):
                 old = table[key]
-                table[key] = old * factor
-                if key in physics.BANDWIDTH_EFFICIENCY and table is physics.BANDWIDTH_EFFICIENCY:
-                    table[key] = min(table[key], 1.0)
+                cap = 1.0 if table is physics.BANDWIDTH_EFFICIENCY else math.inf
+                table[key] = min(old * factor, cap)
                 loss = _loss(cases_of())
                 if loss < best:
                     best = loss

@@ -191,21 +191,23 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
     return Machine(HardwareProfile(gpu=gpu), cls, backend, False)
 
 
+def _short(name: str) -> str:
+    """A GPU name without vendor prefix and parenthesised details: "RTX 4090"."""
+    return re.sub(r"^(NVIDIA|AMD)\s+(GeForce\s+|Radeon\s+)?", "", name.split(" (", maxsplit=1)[0])
+
+
 def bandwidth_table(rows: list[dict[str, Any]], presets: dict[str, HardwarePreset]) -> dict[str, float]:
     """GPU name -> GB/s from the file's `hardware` records and the bundled presets' names."""
     table: dict[str, float] = {}
     for p in presets.values():
-        short = re.sub(r"^(NVIDIA|AMD)\s+(GeForce\s+|Radeon\s+)?", "", p.name.split(" (")[0])
-        table[short] = p.bandwidth_gbs
+        table[_short(p.name)] = p.bandwidth_gbs
     for r in rows:
         if r["kind"] == "hardware" and isinstance(r.get("value"), int | float):
-            table[re.sub(r"^(NVIDIA|AMD)\s+(GeForce\s+|Radeon\s+)?", "", r["hardware"].split(" (")[0])] = float(
-                r["value"])
+            table[_short(r["hardware"])] = float(r["value"])
         elif r["kind"] == "hardware":
             found = re.match(r"(\d+(?:\.\d+)?)", str(r.get("value")))
             if found:
-                name = re.sub(r"^(NVIDIA|AMD)\s+(GeForce\s+|Radeon\s+)?", "", r["hardware"].split(" (")[0])
-                table.setdefault(name, float(found.group(1)))
+                table.setdefault(_short(r["hardware"]), float(found.group(1)))
     return table
 
 
@@ -251,8 +253,8 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         if d is None:
             skipped += 1
             continue
-        case = Case(f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}", regime_of(m, machine, est.placement),
-                    float(r["value"]), d.low, d.expected, d.high)
+        label = f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}"
+        case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high)
         cases.append(case)
         if verbose:
             print(f"  {case.label} {case.regime:18} meas {case.measured:7.1f} pred {d.expected:7.1f} "
@@ -329,8 +331,7 @@ def memory_section(rows: list[dict[str, Any]], models: dict[str, Model], title: 
         print(f"  -> {sum(abs(e) <= 0.10 for e in errs)}/{len(errs)} within +-10 %")
 
 
-def fit_section(rows: list[dict[str, Any]], models: dict[str, Model], presets: dict[str, HardwarePreset],
-                title: str) -> None:
+def fit_section(rows: list[dict[str, Any]], models: dict[str, Model], title: str) -> None:
     """Fit verdicts ('fit outcome' records: 1 ran fully on the GPU, 0 out of memory)."""
     print(f"== fit verdicts, {title} ==")
     right = total = 0
@@ -390,14 +391,14 @@ def main() -> None:
         fit(lambda: decode_cases(dev, models, table, verbose=False)[0])
     weights_section(dev, models, "development")
     memory_section(dev, models, "development")
-    fit_section(dev, models, presets, "development")
+    fit_section(dev, models, "development")
     cases, skipped = decode_cases(dev, models, table, args.verbose)
     report_decode(cases, skipped, "development (fitted on)")
     if args.extra.is_file():
         extra = load(args.extra)
         table_extra = {**table, **bandwidth_table(extra, presets)}
         weights_section(extra, models, "held-out")
-        fit_section(extra, models, presets, "held-out")
+        fit_section(extra, models, "held-out")
         cases, skipped = decode_cases(extra, models, table_extra, args.verbose)
         report_decode(cases, skipped, "held-out (never fitted on)")
 

@@ -58,6 +58,10 @@ class Footprint:
     experts_total: int = 0
     experts_active: int = 0  # routed experts per token
     attn_width: int = 0  # query heads x head dim (attention FLOPs per context token)
+    native_mxfp4: bool = False  # released with MXFP4 experts (gpt-oss): GGUF mixes keep them
+    v_params: float = 0.0  # attn_v parameters over all layers
+    o_params: float = 0.0  # attn_output parameters over all layers
+    gqa_ge_4: bool = False  # query heads >= 4 x KV heads, or >= 4 experts (llama-quant.cpp's test)
 
     @property
     def expert_param_share(self) -> float:
@@ -66,6 +70,8 @@ class Footprint:
 
     def expert_bytes(self, mix: Mix) -> float:
         """Bytes of the routed-expert tensors in `mix` (what --n-cpu-moe moves to RAM)."""
+        if self.native_mxfp4 and (mix.experts_only or (mix.family == "gguf" and BPW[mix.base] < 8)):
+            return self.routed_params * BPW["MXFP4"] / 8.0
         base = BPW[mix.base]
         up = BPW[mix.upgraded] if mix.upgraded else base
         share = mix.upgraded_share / 3.0  # ffn_down is one of the three expert matrices
@@ -80,12 +86,29 @@ class Footprint:
             rest = self.layer_params - experts
             layer_bits = experts * BPW[mix.base] + rest * BPW[mix.embed]
         else:
-            base = BPW[mix.base]
-            up = BPW[mix.upgraded] if mix.upgraded else base
-            share = mix.upgraded_share * self.upgrade_share
-            layer_bits = self.layer_params * (base * (1 - share) + up * share)
+            layer_bits = self._mixed_layer_bits(mix)
+        # Tensor-specific types of llama_tensor_get_type: attn_output in Q3_K_M/L, attn_v in the
+        # 1-2 bit IQ mixes when GQA >= 4 (src/llama-quant.cpp).
+        if mix.attn_output:
+            layer_bits += self.o_params * (BPW[mix.attn_output] - BPW[mix.base])
+        if mix.attn_v_gqa and self.gqa_ge_4:
+            layer_bits += self.v_params * (BPW[mix.attn_v_gqa] - BPW[mix.base])
         emb_bits = (self.embed_in + self.lookup_only) * BPW[mix.embed] + self.embed_out * BPW[mix.output]
         return (layer_bits + emb_bits) / 8.0
+
+    def _mixed_layer_bits(self, mix: Mix) -> float:
+        if self.native_mxfp4 and self.routed_params and mix.family == "gguf" and BPW[mix.base] < 8:
+            # llama.cpp keeps the MXFP4 expert tensors of gpt-oss in every low-bit GGUF (unsloth's
+            # gpt-oss-20b "Q4_K_M" is 11.6 GB, barely below MXFP4); only the rest follows the mix.
+            base = BPW[mix.base]
+            up = BPW[mix.upgraded] if mix.upgraded else base
+            rest = self.layer_params - self.routed_params
+            share = mix.upgraded_share * self.upgrade_share
+            return self.routed_params * BPW["MXFP4"] + rest * (base * (1 - share) + up * share)
+        base = BPW[mix.base]
+        up = BPW[mix.upgraded] if mix.upgraded else base
+        share = mix.upgraded_share * self.upgrade_share
+        return self.layer_params * (base * (1 - share) + up * share)
 
     def read_fraction(self) -> float:
         """Share of the stored weights read to generate one token (MoE: active experts only;
@@ -194,6 +217,10 @@ def _build(model: Model) -> Footprint:
         linear_layers=linear, linear_state_bytes=lin_state, vocab=vocab, hidden=hidden,
         routed_params=_routed_params(arch, total, active), experts_total=arch.experts_total or 0,
         experts_active=arch.experts_per_token or 0, attn_width=heads * head_dim,
+        native_mxfp4=(arch.native_dtype or "").lower() == "mxfp4",
+        v_params=float(v_part * layers) if hidden else 0.0,
+        o_params=float(hidden * heads * head_dim * layers) if hidden else 0.0,
+        gqa_ge_4=bool(kv_heads and heads >= 4 * kv_heads) or (arch.experts_total or 0) >= 4,
     )
 
 
