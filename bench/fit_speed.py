@@ -48,6 +48,22 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
                     best = loss
                 else:
                     table[key] = old
+        for factor in (1.5, 0.67, 1.1, 0.91):
+            old_c = physics.COMPUTE_EFFICIENCY
+            physics.COMPUTE_EFFICIENCY = min(1.0, old_c * factor)
+            loss = _loss(cases_of())
+            if loss < best:
+                best = loss
+            else:
+                physics.COMPUTE_EFFICIENCY = old_c
+        for factor in (1.5, 0.67, 1.1, 0.91):
+            old_ns = physics.SAMPLING_NS_PER_VOCAB
+            physics.SAMPLING_NS_PER_VOCAB = old_ns * factor
+            loss = _loss(cases_of())
+            if loss < best:
+                best = loss
+            else:
+                physics.SAMPLING_NS_PER_VOCAB = old_ns
         for factor in (1.1, 0.91, 1.03, 0.97):
             old_moe = physics.MOE_EXPERT_EFFICIENCY
             physics.MOE_EXPERT_EFFICIENCY = min(1.0, old_moe * factor)
@@ -61,6 +77,8 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
     print("  BANDWIDTH_EFFICIENCY", {k: round(v, 3) for k, v in physics.BANDWIDTH_EFFICIENCY.items()})
     print("  MOE_EXPERT_EFFICIENCY", round(physics.MOE_EXPERT_EFFICIENCY, 3))
+    print("  SAMPLING_NS_PER_VOCAB", round(physics.SAMPLING_NS_PER_VOCAB, 2))
+    print("  COMPUTE_EFFICIENCY", round(physics.COMPUTE_EFFICIENCY, 3))
     groups: dict[str, list[float]] = {}
     for c in cases:
         kind, where = c.regime.split("/")

@@ -27,6 +27,7 @@ from advisor.catalog.schema import HardwarePreset, Model
 from advisor.catalog.store import load_bundled
 from advisor.estimate import RunOptions, estimate
 from advisor.estimate.quant import MIXES
+from advisor.hardware.devices import FACTS
 from advisor.hardware.profile import Accelerator, HardwareProfile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +72,8 @@ ALIASES = {
     "mistral-small-3.1-24b": "mistralai/mistral-small-3.1-24b-instruct",
     "llama-4-scout-17b-16e": "meta-llama/llama-4-scout-17b-16e-instruct",
     "deepseek-r1": "deepseek/deepseek-r1",
+    "llama-3.2-3b": "meta-llama/llama-3.2-3b-instruct",
+    "llama-3.1-405b": "meta-llama/llama-3.1-405b-instruct",
 }
 
 
@@ -143,6 +146,19 @@ def _backend(text: str) -> str | None:
     return None
 
 
+def apple_tflops(text: str) -> float | None:
+    """Peak FP32 TFLOPS of an Apple GPU from its core count in the string: cores x 128 ALUs x 2 x
+    clock (1.278 GHz M1, 1.296 GHz M1 Pro/Max/Ultra, 1.398 GHz M2 and later), the formula of
+    github.com/philipturner/applegpuinfo Sources/AppleGPUInfo/AppleGPUInfo.swift (commit 139570c)."""
+    cores = re.search(r"(\d+)[- ][Cc]ore GPU|(\d+) GPU [Cc]ore", text)
+    gen = re.search(r"\bM([1-5])\b( (Pro|Max|Ultra))?", text)
+    if cores is None or gen is None:
+        return None
+    n = int(cores.group(1) or cores.group(2))
+    clock = (1.278e9 if gen.group(2) is None else 1.296e9) if gen.group(1) == "1" else 1.398e9
+    return n * 128 * 2 * clock / 1e12
+
+
 def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
     """A profile from a measurement's hardware string, or None when its bandwidth is unknown."""
     if not text or "UNKNOWN" in text or "PARTIAL" in text:
@@ -178,9 +194,13 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
     apple = "Apple" in text or bool(re.match(r"M[1-5]\b", text))
     if unified:
         cls = "apple" if apple else "igpu"
+        achievable = float(measured.group(1)) if measured else None
+        if achievable is None and "Ryzen AI Max" in text:  # the preset's measured figure, with its source
+            achievable = FACTS["ryzen-ai-max-395-128gb"].achievable_bandwidth_gbs
         gpu = Accelerator(name=text[:60], memory_gb=512, bandwidth_gbs=bw, device_class=cls,
                           backend=backend or ("metal" if apple else None),
-                          achievable_bandwidth_gbs=float(measured.group(1)) if measured else None)
+                          achievable_bandwidth_gbs=achievable,
+                          fp16_tflops=apple_tflops(text) if apple else None)
         return Machine(HardwareProfile(gpu=gpu, ram_gb=512, unified_memory=True, usable_gpu_share=1.0),
                        cls, backend, False)
     cls = "datacenter" if DATACENTER.search(text) else "consumer"

@@ -33,16 +33,21 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan from the validation runs; sycl, mlx, vllm
     # have no runs and take the nearest fitted backend (said so in the estimate).
-    "cuda": 1.93,
-    "rocm": 2.11,
-    "metal": 5.81,
-    "vulkan": 1.32,
-    "sycl": 2.11,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cuda": 1.50,
+    "rocm": 1.53,
+    "metal": 5.29,
+    "vulkan": 0.68,
+    "sycl": 1.53,  # no runs: ROCm's figure (another non-CUDA GPU backend)
     "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
-    "mlx": 5.81,  # no runs: Metal's figure (same GPU, same command-buffer model)
-    "vllm": 1.93,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
+    "mlx": 5.29,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "vllm": 1.50,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
+SAMPLING_NS_PER_VOCAB = 5.51
+"""Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
+off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
+grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
+Fitted."""
 
 DEVICE_CLASSES = ("consumer", "datacenter", "apple", "igpu", "cpu")
 """consumer: discrete GDDR GPU; datacenter: HBM GPU (H100, A100, MI-series); apple: Apple silicon
@@ -52,17 +57,18 @@ BANDWIDTH_EFFICIENCY: dict[str, float] = {
     # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
     # stream reaches. Fitted on the validation runs.
     "consumer": 0.854,
-    "datacenter": 0.498,
-    "apple": 0.90,
-    "igpu": 0.82,
-    "cpu": 0.445,
+    "datacenter": 0.469,
+    "apple": 0.941,
+    "igpu": 0.929,
+    "cpu": 0.458,
 }
-MOE_EXPERT_EFFICIENCY = 0.655
+MOE_EXPERT_EFFICIENCY = 0.674
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
-COMPUTE_EFFICIENCY = 0.25
-"""Share of peak FP16 FLOPS a batch-1 matvec with dequantization reaches (an assumption; used only
-where the peak is known)."""
+COMPUTE_EFFICIENCY = 0.91
+"""Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
+for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
+peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
 PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 """Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
@@ -70,10 +76,10 @@ estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 
 SPREAD: dict[str, tuple[float, float]] = {
     # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 98
     # dense runs, moe from 11 MoE runs. offload (6 runs) and cpu (none) are too few: assumed wider.
-    "gpu": (0.80, 1.15),
+    "gpu": (0.81, 1.10),
     "offload": (0.65, 1.45),
     "cpu": (0.60, 1.50),
-    "moe": (0.68, 1.46),
+    "moe": (0.66, 1.40),
 }
 
 
