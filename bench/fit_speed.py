@@ -27,51 +27,45 @@ def _loss(cases: Sequence[_Case]) -> float:
     return sum(abs(math.log(c.expected / c.measured)) for c in cases)
 
 
-def _parameters() -> list[tuple[dict[str, float], str]]:
-    kernels = [(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
+class _Param:
+    """One fitted constant: a key of a dict, or a module attribute of physics.py."""
+
+    def __init__(self, table: dict[str, float] | None, key: str, cap: float = math.inf) -> None:
+        self.table, self.key, self.cap = table, key, cap
+
+    def get(self) -> float:
+        return self.table[self.key] if self.table is not None else float(getattr(physics, self.key))
+
+    def set(self, value: float) -> None:
+        value = min(value, self.cap)
+        if self.table is not None:
+            self.table[self.key] = value
+        else:
+            setattr(physics, self.key, value)
+
+
+def _parameters() -> list[_Param]:
+    kernels = [_Param(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
     classes = ("consumer", "datacenter", "apple", "igpu", "cpu")
-    efficiency = [(physics.BANDWIDTH_EFFICIENCY, k) for k in classes]
-    return kernels + efficiency
+    efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
+    scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
+               _Param(None, "COMPUTE_EFFICIENCY", 1.0)]
+    return kernels + efficiency + scalars
 
 
 def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
-    """Fit in place (the module's dicts) and print the result."""
+    """Fit in place (the module's dicts and constants) and print the result."""
     best = _loss(cases_of())
     for _ in range(rounds):
-        for table, key in _parameters():
+        for param in _parameters():
             for factor in (1.25, 0.8, 1.1, 0.91, 1.03, 0.97):
-                old = table[key]
-                cap = 1.0 if table is physics.BANDWIDTH_EFFICIENCY else math.inf
-                table[key] = min(old * factor, cap)
+                old = param.get()
+                param.set(old * factor)
                 loss = _loss(cases_of())
                 if loss < best:
                     best = loss
                 else:
-                    table[key] = old
-        for factor in (1.5, 0.67, 1.1, 0.91):
-            old_c = physics.COMPUTE_EFFICIENCY
-            physics.COMPUTE_EFFICIENCY = min(1.0, old_c * factor)
-            loss = _loss(cases_of())
-            if loss < best:
-                best = loss
-            else:
-                physics.COMPUTE_EFFICIENCY = old_c
-        for factor in (1.5, 0.67, 1.1, 0.91):
-            old_ns = physics.SAMPLING_NS_PER_VOCAB
-            physics.SAMPLING_NS_PER_VOCAB = old_ns * factor
-            loss = _loss(cases_of())
-            if loss < best:
-                best = loss
-            else:
-                physics.SAMPLING_NS_PER_VOCAB = old_ns
-        for factor in (1.1, 0.91, 1.03, 0.97):
-            old_moe = physics.MOE_EXPERT_EFFICIENCY
-            physics.MOE_EXPERT_EFFICIENCY = min(1.0, old_moe * factor)
-            loss = _loss(cases_of())
-            if loss < best:
-                best = loss
-            else:
-                physics.MOE_EXPERT_EFFICIENCY = old_moe
+                    param.set(old)
     cases = cases_of()
     print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
     print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
