@@ -14,8 +14,9 @@ class EstimateSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     headroom_share: float = Field(
-        default=0.02, ge=0, le=0.5,
-        description="Free memory kept on each device after weights, KV cache and buffers")
+        default=0.01, ge=0, le=0.5,
+        description="Free memory kept on each device after weights, KV cache and buffers (on top of "
+        "the runtime's per-GPU reserve, which already holds the driver's share)")
     prompt_tokens: int = Field(
         default=1000, ge=1, description="Prompt length used for time to first token")
 
