@@ -18,9 +18,12 @@ from advisor.estimate import physics
 
 
 class _Case(Protocol):
-    regime: str
-    measured: float
-    expected: float
+    @property
+    def regime(self) -> str: ...
+    @property
+    def measured(self) -> float: ...
+    @property
+    def expected(self) -> float: ...
 
 
 def _loss(cases: Sequence[_Case]) -> float:

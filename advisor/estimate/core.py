@@ -221,16 +221,11 @@ def _fits_if(sized: Sized, settings: EstimateSettings) -> tuple[dict[str, float 
     return tuple(found)
 
 
-def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
-    """The full Estimate, with prefill, the assumptions in words and what would make it fit."""
-    settings = settings or _DEFAULT_SETTINGS
+def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
+    """The estimate's assumptions in words."""
     fp = footprint(sized.model)
     hw, q = sized.hardware, sized.quantization
     fits = sized.placement != "does_not_fit"
-    pre = prefill_tokens_per_s(_columns(sized.model), hw) if fits else None
-    prefill = None if pre is None else Range(low=float(pre[0][0]), expected=float(pre[1][0]),
-                                             high=float(pre[2][0]))
-    ttft = settings.prompt_tokens / prefill.expected if prefill else None
     dev = device(hw, sized.options.backend)
     assumptions = [
         f"Weights {sized.weights / GB:.2f} GB at {q}"
@@ -247,6 +242,10 @@ def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
     ]
     if sized.note:
         assumptions.append(sized.note)
+    if hw.gpu is not None and fits and not fp.tied and fp.embed_in:
+        host = sized.weights * fp.embed_in / fp.total_params
+        assumptions.append(f"The input embedding ({host / GB:.2f} GB) stays in system RAM, as llama.cpp "
+                           "keeps it: the GPU holds the rest.")
     if not dev.fitted_backend:
         assumptions.append(f"No measured runs on {dev.backend}: its per-node time is taken from the "
                            "nearest measured backend.")
@@ -256,9 +255,9 @@ def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
     if sized.experts_on_cpu:
         assumptions.append("Routed experts in system RAM, attention and shared weights on the GPU "
                            "(llama.cpp --n-cpu-moe / -ot exps=CPU).")
-    if prefill is None and fits:
+    if not has_prefill and fits:
         assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
-    elif prefill is not None:
+    elif has_prefill:
         assumptions.append("Prompt processing assumed to reach 15-50% of peak FP16 throughput.")
     if hw.unified_memory:
         assumptions.append(f"Unified memory: the GPU may use {hw.gpu_memory_gb:.1f} GB of "
@@ -276,6 +275,20 @@ def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
     if sized.concurrency > 1:
         assumptions.append(f"{sized.concurrency} sequences under continuous batching: one step reads "
                            "the weights once and every sequence's KV cache.")
+    return assumptions
+
+
+def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
+    """The full Estimate, with prefill, the assumptions in words and what would make it fit."""
+    settings = settings or _DEFAULT_SETTINGS
+    fp = footprint(sized.model)
+    hw, q = sized.hardware, sized.quantization
+    fits = sized.placement != "does_not_fit"
+    pre = prefill_tokens_per_s(_columns(sized.model), hw) if fits else None
+    prefill = None if pre is None else Range(low=float(pre[0][0]), expected=float(pre[1][0]),
+                                             high=float(pre[2][0]))
+    ttft = settings.prompt_tokens / prefill.expected if prefill else None
+    assumptions = _assumptions(sized, prefill is not None)
     decode = None if sized.decode is None else Range(
         low=sized.decode[0], expected=sized.decode[1], high=sized.decode[2])
     aggregate = None if sized.aggregate is None else Range(

@@ -15,7 +15,8 @@ def format_estimate(est: Estimate) -> str:
     """Memory breakdown, placement, speed and assumptions."""
     split = ("attention and shared weights on the GPU" if est.experts_on_cpu else
              f"{est.gpu_layers}/{est.total_layers} layers on the GPU, the rest in system RAM")
-    place = {"gpu": "fits on the GPU", "gpu+cpu": split, "cpu": "runs on the CPU", "does_not_fit": "does NOT fit"}
+    place = {"gpu": "fits on the GPU", "gpu+cpu": split, "cpu": "runs on the CPU",
+             "does_not_fit": "does NOT fit"}
     lines = [
         f"{est.model_id} at {est.quantization}, {est.context:,} tokens of context",
         f"  weights      {est.weights_gb:8.2f} GB"
