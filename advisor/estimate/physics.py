@@ -35,11 +35,11 @@ KERNEL_US: dict[str, float] = {
     # have no runs and take the nearest fitted backend (said so in the estimate).
     "cuda": 1.50,
     "rocm": 1.53,
-    "metal": 5.29,
-    "vulkan": 0.68,
+    "metal": 4.81,
+    "vulkan": 0.62,
     "sycl": 1.53,  # no runs: ROCm's figure (another non-CUDA GPU backend)
     "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
-    "mlx": 5.29,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "mlx": 4.81,  # no runs: Metal's figure (same GPU, same command-buffer model)
     "vllm": 1.50,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
@@ -65,7 +65,7 @@ BANDWIDTH_EFFICIENCY: dict[str, float] = {
 MOE_EXPERT_EFFICIENCY = 0.674
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
-COMPUTE_EFFICIENCY = 0.91
+COMPUTE_EFFICIENCY = 0.777
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -74,12 +74,12 @@ PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
 
 SPREAD: dict[str, tuple[float, float]] = {
-    # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 98
+    # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 100
     # dense runs, moe from 11 MoE runs. offload (6 runs) and cpu (none) are too few: assumed wider.
-    "gpu": (0.81, 1.10),
+    "gpu": (0.80, 1.09),
     "offload": (0.65, 1.45),
     "cpu": (0.60, 1.50),
-    "moe": (0.66, 1.40),
+    "moe": (0.66, 1.39),
 }
 
 
