@@ -272,14 +272,19 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     split_experts = _Split(layers, zeros, dense, zeros, zeros, experts, ones, moe_rows)
     if options.experts_on_cpu is False:
         expert_ok = no
-    t_layers = _step_time(dev, fp, split_layers, kv_seq, concurrency, context)
-    t_experts = _step_time(dev, fp, split_experts, kv_seq, concurrency, context)
     if options.experts_on_cpu:
         use_experts = expert_ok
         layer_ok = layer_ok & ~moe_rows
         fits = fits & ~moe_rows
     else:
-        use_experts = ~fits & expert_ok & (~layer_ok | (t_experts <= t_layers))
+        use_experts = ~fits & expert_ok
+        both = use_experts & layer_ok
+        if both.any():  # both plans run: keep the faster (timed only where there is a choice)
+            idx = np.flatnonzero(both)
+            sub = fp.take(idx)
+            t_layers = _step_time(dev, sub, _take(split_layers, idx), kv_seq[idx], concurrency, context)
+            t_experts = _step_time(dev, sub, _take(split_experts, idx), kv_seq[idx], concurrency, context)
+            use_experts[idx] = t_experts <= t_layers
     placement[fits] = GPU
     placement[~fits & layer_ok & ~use_experts] = OFFLOAD
     placement[use_experts] = OFFLOAD
@@ -287,6 +292,10 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     split = _pick(placement == GPU, full, _pick(use_experts, split_experts, split_layers))
     gpu_layers = np.where(placement == GPU, layers, np.where(use_experts, layers, n_gpu))
     return placement, split, gpu_layers, use_experts
+
+
+def _take(split: _Split, idx: Ints) -> _Split:
+    return _Split(*(getattr(split, f)[idx] for f in _Split.__dataclass_fields__))
 
 
 def _pick(mask: Bools, a: _Split, b: _Split) -> _Split:
