@@ -39,7 +39,7 @@ def cmd_hardware_list(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     from advisor.cli_options import hardware_from_args  # noqa: PLC0415
-    from advisor.estimate import EstimateError, estimate, format_estimate  # noqa: PLC0415
+    from advisor.estimate import EstimateError, RunOptions, estimate, format_estimate  # noqa: PLC0415
 
     catalog = load_user_catalog()
     model = model_or_error(catalog, args.model)
@@ -51,9 +51,15 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         raise UserError(f"--context must be at least 1 token (got {args.context})")
     if args.concurrency < 1:
         raise UserError(f"--concurrency must be at least 1 (got {args.concurrency})")
+    if args.gpu_layers is not None and args.gpu_layers < 0:
+        raise UserError(f"--gpu-layers must be 0 or more (got {args.gpu_layers})")
+    if args.unified_gpu_share is not None and not 0 < args.unified_gpu_share <= 1:
+        raise UserError(f"--unified-gpu-share must be above 0 and at most 1 (got {args.unified_gpu_share})")
+    options = RunOptions(gpu_layers=args.gpu_layers, experts_on_cpu=True if args.experts_on_cpu else None,
+                         unified_gpu_share=args.unified_gpu_share, backend=args.backend)
     try:
         est = estimate(model, hardware, quant=args.quant, context=args.context or 8192,
-                       kv_cache=args.kv_cache, concurrency=args.concurrency)
+                       kv_cache=args.kv_cache, concurrency=args.concurrency, options=options)
     except EstimateError as exc:
         raise UserError(str(exc)) from exc
     if args.format == "json":
@@ -171,7 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quant", metavar="Q", help="quantization (default: the best that fits)")
     p.add_argument("--context", type=int, metavar="N", help="context length in tokens (default 8192)")
     p.add_argument("--kv-cache", choices=("f16", "q8_0", "q4_0"), default="f16")
-    p.add_argument("--concurrency", type=int, default=1, metavar="N", help="parallel sequences")
+    p.add_argument("--concurrency", type=int, default=1, metavar="N",
+                   help="parallel sequences: KV cache for N, per-stream and aggregate speed under "
+                   "continuous batching")
+    p.add_argument("--gpu-layers", type=int, metavar="N",
+                   help="layers on the GPU (llama.cpp -ngl N); the rest in system RAM")
+    p.add_argument("--experts-on-cpu", action="store_true",
+                   help="MoE: routed experts in system RAM, attention and shared weights on the GPU "
+                   "(llama.cpp --n-cpu-moe / -ot exps=CPU)")
+    p.add_argument("--unified-gpu-share", type=float, metavar="F",
+                   help="share of unified memory the GPU may wire (macOS: raised with "
+                   "sudo sysctl iogpu.wired_limit_mb=...)")
+    p.add_argument("--backend", choices=("cuda", "rocm", "metal", "vulkan", "sycl", "cpu", "mlx", "vllm"),
+                   help="pin the runtime's backend (mlx: MLX 4/8-bit; vllm: vLLM/SGLang BF16/FP8/AWQ)")
     p.add_argument("--plan-hardware", type=float, metavar="TOKENS_PER_S",
                    help="also list the presets that run it at this speed or faster")
     add_hardware_flags(p)

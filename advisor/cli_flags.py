@@ -18,12 +18,13 @@ def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("hardware")
     g.add_argument("--hardware", metavar="PRESET_ID", help="a preset from 'advisor hardware list'")
     g.add_argument("--gpu-count", type=int, metavar="N", help="number of identical GPUs")
-    g.add_argument("--vram-gb", type=float, metavar="X", help="memory of one GPU in GB")
+    g.add_argument("--vram-gb", type=float, metavar="X",
+                   help="memory of one GPU as printed on the box (GiB: 16 = 17.18 x 10^9 bytes)")
     g.add_argument("--bandwidth-gbs", type=float, metavar="X", help="GPU memory bandwidth in GB/s")
-    g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM in GB")
+    g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM as sold (GiB)")
     g.add_argument("--ram-bandwidth-gbs", type=float, metavar="X", help="RAM bandwidth in GB/s")
     g.add_argument("--unified-memory-gb", type=float, metavar="X",
-                   help="unified memory in GB (Apple silicon, AMD Ryzen AI Max)")
+                   help="unified memory as sold, GiB (Apple silicon, AMD Ryzen AI Max)")
     g.add_argument("--cpu-only", action="store_true", help="ignore GPUs; run on CPU and RAM")
     g.add_argument("--detect", action="store_true", help="detect this machine's hardware")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import Catalog
+from advisor.hardware.devices import box_gb_to_bytes
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
 from advisor.recommend.constraints import (
     Constraints,
@@ -87,24 +88,30 @@ def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
     return profile
 
 
+def _box(gib: float | None) -> float | None:
+    """A memory size as users read it (GiB, the box size) in GB = 10^9 bytes."""
+    return None if gib is None else box_gb_to_bytes(gib) / 1e9
+
+
 def _apply_overrides(profile: HardwareProfile | None,
                      args: argparse.Namespace) -> HardwareProfile | None:
-    if args.unified_memory_gb is not None:
+    unified_gb, vram_gb, ram_gb = _box(args.unified_memory_gb), _box(args.vram_gb), _box(args.ram_gb)
+    if unified_gb is not None:
         base = profile or HardwareProfile(name="Unified-memory machine")
         bw = args.bandwidth_gbs or (base.gpu.bandwidth_gbs if base.gpu else None)
         if bw is None:
             raise OptionError("--unified-memory-gb needs --bandwidth-gbs (the chip's memory "
                               "bandwidth in GB/s) or --hardware with a preset")
         gpu = Accelerator(name=base.gpu.name if base.gpu else "Integrated GPU",
-                          memory_gb=args.unified_memory_gb, bandwidth_gbs=bw,
+                          memory_gb=unified_gb, bandwidth_gbs=bw,
                           fp16_tflops=base.gpu.fp16_tflops if base.gpu else None)
         profile = base.model_copy(update={"gpu": gpu, "unified_memory": True,
-                                          "ram_gb": args.unified_memory_gb,
+                                          "ram_gb": unified_gb,
                                           "ram_bandwidth_gbs": bw})
     elif args.vram_gb is not None or args.bandwidth_gbs is not None:
         base = profile or HardwareProfile(name="Custom GPU")
         old = base.gpu
-        vram = args.vram_gb if args.vram_gb is not None else (old.memory_gb if old else None)
+        vram = vram_gb if vram_gb is not None else (old.memory_gb if old else None)
         bw = args.bandwidth_gbs if args.bandwidth_gbs is not None else (
             old.bandwidth_gbs if old else None)
         if vram is None or bw is None:
@@ -124,7 +131,7 @@ def _apply_overrides(profile: HardwareProfile | None,
         if base.unified_memory:
             raise OptionError("--ram-gb does not apply to unified memory; use --unified-memory-gb")
         profile = base.model_copy(update={
-            "ram_gb": args.ram_gb if args.ram_gb is not None else base.ram_gb,
+            "ram_gb": ram_gb if ram_gb is not None else base.ram_gb,
             "ram_bandwidth_gbs": (args.ram_bandwidth_gbs if args.ram_bandwidth_gbs is not None
                                   else base.ram_bandwidth_gbs)})
     return profile

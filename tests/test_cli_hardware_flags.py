@@ -28,8 +28,9 @@ def test_preset_with_gpu_count_and_ram() -> None:
     assert hw is not None
     assert hw.gpu is not None
     assert hw.gpu.count == 2
-    assert hw.gpu_memory_gb == 48
-    assert hw.ram_gb == 64
+    # "24 GB" cards and "64 GB" of RAM are box sizes in GiB; the profile holds 10^9-byte GB.
+    assert hw.gpu_memory_gb == pytest.approx(48 * 2**30 / 1e9)
+    assert hw.ram_gb == pytest.approx(64 * 2**30 / 1e9)
 
 
 def test_custom_gpu_needs_bandwidth() -> None:
@@ -38,19 +39,19 @@ def test_custom_gpu_needs_bandwidth() -> None:
     hw = hardware_from_args(parse("--vram-gb", "24", "--bandwidth-gbs", "1000"), CAT)
     assert hw is not None
     assert hw.gpu is not None
-    assert hw.gpu.memory_gb == 24
+    assert hw.gpu.memory_gb == pytest.approx(24 * 2**30 / 1e9)  # --vram-gb is GiB
 
 
 def test_unified_memory_and_cpu_only() -> None:
     mac = hardware_from_args(parse("--unified-memory-gb", "64", "--bandwidth-gbs", "400"), CAT)
     assert mac is not None
     assert mac.unified_memory
-    assert mac.gpu_memory_gb == pytest.approx(48)
+    assert mac.gpu_memory_gb == pytest.approx(0.75 * 64 * 2**30 / 1e9)  # 3/4 of 64 GiB
     cpu = hardware_from_args(parse("--hardware", "rtx-4090", "--cpu-only", "--ram-gb", "32",
                                    "--ram-bandwidth-gbs", "60"), CAT)
     assert cpu is not None
     assert cpu.cpu_only
-    assert cpu.ram_gb == 32
+    assert cpu.ram_gb == pytest.approx(32 * 2**30 / 1e9)
 
 
 def test_bad_values_are_option_errors() -> None:

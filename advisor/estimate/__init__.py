@@ -14,7 +14,7 @@ from advisor.estimate.format import format_estimate
 from advisor.estimate.memory import EstimateError, footprint
 from advisor.estimate.planner import plan_hardware
 from advisor.estimate.quant import KV_TYPES, QUANTS
-from advisor.estimate.result import Estimate, EstimateSettings, Range
+from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions
 
 __all__ = [
     "KV_TYPES",
@@ -25,6 +25,7 @@ __all__ = [
     "EstimateError",
     "EstimateSettings",
     "Range",
+    "RunOptions",
     "Sized",
     "Usage",
     "api_monthly_cost",

@@ -1,11 +1,15 @@
-"""The estimator over many models at once: the arithmetic of `core.size`, on numpy arrays.
+"""The estimator: placement, memory and speed for many (model, weights) rows at once, on numpy arrays.
 
-The recommender sizes every model of a catalog at several quantizations for every ranking; doing it
-one model at a time in Python costs about 100 us a model. Here the per-model constants (`Footprint`)
-are columns, built once per catalog, and placement, memory and decode speed are computed for all
-models in a few array operations. The formulas are those of `core._place` and `core._decode`, in the
-same order of operations; tests/estimate/test_batch.py checks that both give the same figures for
-every bundled model, hardware preset, quantization and context.
+This is the only implementation of the physics. The ranking sizes every model of a catalog at
+several quantizations in a few array operations; `core.estimate` (one model) is the one-row case.
+
+Placement, per row: everything on the GPU(s); else, for an MoE model, the routed experts in system
+RAM and the rest on the GPU (llama.cpp --n-cpu-moe / -ot exps=CPU) or layers split between GPU and
+RAM, whichever is faster; else the CPU; else "does not fit". Time per token (physics.py):
+fixed part (graph nodes x time per node) + memory part (bytes read / achievable bandwidth, routed
+experts at a lower efficiency) + compute part (FLOPs / achievable FLOPS, where known). With N
+sequences under continuous batching one step reads the weights once, each sequence's KV cache, the
+union of the experts the N tokens route to, and does N tokens of FLOPs.
 """
 
 from __future__ import annotations
@@ -16,9 +20,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from advisor.estimate.core import DECODE_EFFICIENCY, MOE_DECODE_FACTOR, OS_RESERVE_GB, PREFILL_EFFICIENCY
+from advisor.estimate import physics
 from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, METAL_RESERVE_BYTES, N_UBATCH, Footprint
-from advisor.estimate.result import EstimateSettings
+from advisor.estimate.physics import (
+    KERNELS_PER_DENSE_LAYER,
+    KERNELS_PER_MOE_LAYER_EXTRA,
+    PREFILL_EFFICIENCY,
+    SPREAD,
+    Device,
+    device,
+)
+from advisor.estimate.result import EstimateSettings, RunOptions
 from advisor.hardware.profile import HardwareProfile
 
 Floats = npt.NDArray[np.float64]
@@ -27,7 +39,10 @@ Bools = npt.NDArray[np.bool_]
 
 GPU, OFFLOAD, CPU, NO_FIT = 0, 1, 2, 3
 PLACEMENTS = ("gpu", "gpu+cpu", "cpu", "does_not_fit")
-"""Placement codes in the arrays, and their names in `Sized.placement`."""
+"""Placement codes in the arrays, and their names in `Estimate.placement`."""
+OS_RESERVE_GB = 2.0
+"""System RAM kept free for the operating system and other programs when offloading to RAM."""
+_DEFAULT_OPTIONS = RunOptions()
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,10 @@ class FootprintColumns:
     read_fraction: Floats
     active_params: Floats
     moe: Bools
+    expert_share: Floats  # routed-expert parameters / all parameters (0 dense)
+    route_fraction: Floats  # routed experts used per token / routed experts (1 dense)
+    attn_flops: Floats  # FLOPs per token per context token: 4 x full layers x heads x head dim
+    host_share: Floats  # untied input embedding / all parameters: llama.cpp keeps it in host RAM
 
     @classmethod
     def of(cls, footprints: Sequence[Footprint | None], moe: Sequence[bool]) -> FootprintColumns:
@@ -65,6 +84,11 @@ class FootprintColumns:
             read_fraction=col(Footprint.read_fraction),
             active_params=col(lambda f: f.active_params),
             moe=np.array(moe, dtype=np.bool_),
+            expert_share=col(lambda f: f.expert_param_share),
+            route_fraction=col(lambda f: f.experts_active / f.experts_total
+                               if f.routed_params and f.experts_total else 1.0),
+            attn_flops=col(lambda f: 4.0 * f.full_layers * f.attn_width),
+            host_share=col(lambda f: 0.0 if f.tied else f.embed_in / f.total_params),
         )
 
     def take(self, idx: Ints) -> FootprintColumns:
@@ -72,7 +96,7 @@ class FootprintColumns:
         return FootprintColumns(*(getattr(self, name)[idx] for name in self.__dataclass_fields__))
 
     def kv_bytes(self, tokens: int, kv_bytes_per_elem: float, sequences: int = 1) -> Floats:
-        """`Footprint.kv_bytes` for every model."""
+        """KV cache bytes for `tokens` of context in each of `sequences` parallel sequences."""
         per_seq = 0.0 + self.full_kv * tokens * kv_bytes_per_elem
         per_seq = per_seq + self.sliding_kv * np.minimum(self.window, tokens) * kv_bytes_per_elem
         per_seq = per_seq + self.linear_state
@@ -80,14 +104,18 @@ class FootprintColumns:
         return result
 
     def compute_buffer_bytes(self, tokens: int) -> Floats:
-        """`Footprint.compute_buffer_bytes` for every model."""
+        """llama.cpp's compute buffer for one ubatch: f32 logits (n_ubatch x vocab), the widest
+        activations (n_ubatch x 4 x hidden x 4 B) and f16 attention scores (n_ubatch x tokens x 2 B)."""
         scores = N_UBATCH * min(tokens, 32768) * 2
         return (N_UBATCH * self.vocab * 4 + N_UBATCH * 4 * self.hidden * 4 + scores).astype(np.float64)
 
 
+Triple = tuple[Floats, Floats, Floats]
+
+
 @dataclass(frozen=True)
 class SizedColumns:
-    """`Sized` figures for n (model, weights) pairs: bytes, placement code, layers, tokens/s."""
+    """Placement, memory (bytes) and speed (tokens/s) for n (model, weights) rows."""
 
     weights: Floats
     kv: Floats
@@ -95,21 +123,29 @@ class SizedColumns:
     placement: Ints
     gpu_layers: Ints
     available: float
-    decode: tuple[Floats, Floats, Floats]  # low, expected, high; NaN where unknown or no fit
+    decode: Triple  # per stream: low, expected, high; NaN where unknown or no fit
+    experts_on_cpu: Bools = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    aggregate: Triple | None = None  # all streams together (None at concurrency 1: = decode)
     total: Floats = field(init=False)  # weights + KV cache + overhead, in bytes
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "total", self.weights + self.kv + self.overhead)
+        if len(self.experts_on_cpu) != len(self.weights):
+            object.__setattr__(self, "experts_on_cpu", np.zeros(len(self.weights), dtype=np.bool_))
 
     def take(self, idx: Ints) -> SizedColumns:
         """The figures at `idx`."""
+        agg = None if self.aggregate is None else (
+            self.aggregate[0][idx], self.aggregate[1][idx], self.aggregate[2][idx])
         return SizedColumns(self.weights[idx], self.kv[idx], self.overhead[idx], self.placement[idx],
                             self.gpu_layers[idx], self.available,
-                            (self.decode[0][idx], self.decode[1][idx], self.decode[2][idx]))
+                            (self.decode[0][idx], self.decode[1][idx], self.decode[2][idx]),
+                            self.experts_on_cpu[idx], agg)
 
 
 def overhead_bytes(fp: FootprintColumns, hw: HardwareProfile, tokens: int) -> Floats:
-    """`core._overhead` for every model."""
+    """Runtime reserve per GPU (Ollama: 457 MiB CUDA/ROCm, 512 MiB Metal) plus the compute buffer
+    on each device."""
     compute = fp.compute_buffer_bytes(tokens)
     if hw.gpu is None:
         return compute
@@ -118,92 +154,233 @@ def overhead_bytes(fp: FootprintColumns, hw: HardwareProfile, tokens: int) -> Fl
     return result
 
 
+def with_options(hw: HardwareProfile, options: RunOptions) -> HardwareProfile:
+    """The profile with a raised unified-memory GPU share, when the options ask for one."""
+    if options.unified_gpu_share is not None and hw.unified_memory:
+        return hw.model_copy(update={"usable_gpu_share": options.unified_gpu_share})
+    return hw
+
+
 def size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, context: int,
-                 kv_cache_bytes: float, settings: EstimateSettings, concurrency: int = 1) -> SizedColumns:
-    """`core.size` for every model at the given weight sizes (one quantization per model; +inf
-    weights, the padding of a short candidate list, never fit)."""
+                 kv_cache_bytes: float, settings: EstimateSettings, concurrency: int = 1,
+                 options: RunOptions = _DEFAULT_OPTIONS, expert_bytes: Floats | None = None) -> SizedColumns:
+    """Placement, memory and decode speed of every row at the given weight sizes (+inf weights, the
+    padding of a short candidate list, never fit). `expert_bytes`: bytes of the routed experts per
+    row (default: the parameter share of the weights)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _size_columns(fp, hw, weights, context, kv_cache_bytes, settings, concurrency)
+        return _size_columns(fp, with_options(hw, options), weights, context, kv_cache_bytes, settings,
+                             concurrency, options, expert_bytes)
+
+
+@dataclass(frozen=True)
+class _Split:
+    """Where each row's bytes are read from per token."""
+
+    gpu_layers: Floats  # layers whose dense part runs on the GPU
+    cpu_layers: Floats
+    gpu_dense: Floats
+    cpu_dense: Floats
+    gpu_experts: Floats  # routed-expert bytes stored on the GPU
+    cpu_experts: Floats
+    gpu_kv_share: Floats  # share of the KV cache on the GPU
+    experts_on_cpu: Bools
 
 
 def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, context: int,
-                  kv_cache_bytes: float, settings: EstimateSettings, concurrency: int) -> SizedColumns:
-    kv = fp.kv_bytes(context, kv_cache_bytes, concurrency)
-    overhead = overhead_bytes(fp, hw, context)
-    read = weights * fp.read_fraction
+                  kv_cache_bytes: float, settings: EstimateSettings, concurrency: int,
+                  options: RunOptions, expert_bytes: Floats | None) -> SizedColumns:
+    dev = device(hw, options.backend)
     n = len(weights)
+    layers = fp.layers.astype(np.float64)
+    kv = fp.kv_bytes(context, kv_cache_bytes, concurrency)
+    kv_seq = fp.kv_bytes(max(1, context // 2), kv_cache_bytes, 1)
+    overhead = overhead_bytes(fp, hw, context)
+    experts = np.minimum(weights * fp.expert_share if expert_bytes is None else expert_bytes, weights)
+    experts = np.where(np.isfinite(weights), experts, 0.0)
+    dense = weights - experts
+    zeros = np.zeros(n)
+    no = np.zeros(n, dtype=np.bool_)
     placement = np.full(n, NO_FIT, dtype=np.int64)
-    gpu_layers = np.zeros(n, dtype=np.int64)
-    gpu_read = np.zeros(n)
-    cpu_read = np.zeros(n)
-    if hw.gpu is not None:
-        gpu_cap = hw.gpu_memory_gb * GB * (1 - settings.headroom_share)
-        fits = weights + kv + overhead <= gpu_cap
-        ram_free = (hw.cpu_memory_gb - OS_RESERVE_GB) * GB if hw.cpu_memory_gb else 0.0
-        per_layer = (weights + kv) / fp.layers
-        room = gpu_cap - overhead
-        layers_fit = np.floor_divide(room, per_layer)
-        partial = np.where(room > 0, np.clip(np.nan_to_num(layers_fit), 0, fp.layers - 1), 0)
-        partial = partial.astype(np.int64)
-        cpu_bytes = (weights + kv) - partial * per_layer
-        offload = ~fits & (cpu_bytes <= ram_free) & (partial > 0)
-        if hw.unified_memory or ram_free <= 0:
-            offload[:] = False
-        placement[fits] = GPU
-        placement[offload] = OFFLOAD
-        gpu_layers = np.where(fits, fp.layers, partial)
-        share = partial / fp.layers
-        gpu_read = np.where(offload, read * share, read)
-        cpu_read = np.where(offload, read * (1 - share), 0.0)
+    on_gpu = no
+    if hw.gpu is not None and dev.backend != "cpu":
+        placement, split, gpu_layers, on_gpu = _place_gpu(
+            dev, fp, hw, settings, options, weights, experts, kv, kv_seq, overhead, concurrency, context)
         available = hw.gpu_memory_gb * GB
     else:
         ram = (hw.ram_gb or 0.0) * GB
         usable = ram - OS_RESERVE_GB * GB
         if ram:
             placement[weights + kv + overhead <= usable * (1 - settings.headroom_share)] = CPU
-        cpu_read = read
+        split = _Split(zeros, layers, zeros, dense, zeros, experts, zeros, no)
+        gpu_layers = zeros
         available = ram
-    kv_read = fp.kv_bytes(max(1, context // 2), kv_cache_bytes, 1)
-    decode = _decode(placement, gpu_read, cpu_read, kv_read, fp.moe, hw)
-    return SizedColumns(weights, kv, overhead, placement, gpu_layers, available, decode)
-
-
-def _decode(placement: Ints, gpu_read: Floats, cpu_read: Floats, kv_read: Floats, moe: Bools,
-            hw: HardwareProfile) -> tuple[Floats, Floats, Floats]:
-    """`core._decode` for every model: tokens/s low/expected/high, NaN where there is none."""
-    gpu_bw = hw.gpu.bandwidth_gbs * GB if hw.gpu else None
-    cpu_bw = hw.ram_bandwidth_gbs * GB if hw.ram_bandwidth_gbs else None
-    total_read = gpu_read + cpu_read
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gpu_kv = kv_read * np.where(total_read != 0, gpu_read / total_read, 0.0)
-    cpu_kv = kv_read - gpu_kv
-    kind = "unified" if hw.unified_memory else ("gpu" if hw.gpu else "cpu")
     unknown = placement == NO_FIT
-    if cpu_bw is None:  # layers in RAM at an unknown bandwidth: no speed (core._decode's note says so)
-        unknown = unknown | (cpu_read != 0)
-    out: list[Floats] = []
-    for i in range(3):
-        t = np.zeros(len(placement))
-        if gpu_bw:
-            t = t + np.where(gpu_read != 0, (gpu_read + gpu_kv) / (gpu_bw * DECODE_EFFICIENCY[kind][i]), 0.0)
-        if cpu_bw:
-            t = t + np.where(cpu_read != 0, (cpu_read + cpu_kv) / (cpu_bw * DECODE_EFFICIENCY["cpu"][i]),
-                             0.0)
-        with np.errstate(divide="ignore"):
-            speed = np.where(t > 0, 1.0 / t, 0.0)
-        speed = np.where(moe, speed * MOE_DECODE_FACTOR[i], speed)
-        out.append(np.where(unknown, np.nan, speed))
-    return out[0], out[1], out[2]
+    if dev.cpu_bandwidth is None:  # bytes in RAM at an unknown bandwidth: no speed
+        unknown = unknown | ((split.cpu_dense + split.cpu_experts) > 0)
+    if split.gpu_dense.any() and dev.gpu_bandwidth is None:
+        unknown = unknown | (split.gpu_dense > 0)
+    regime = np.where(placement == CPU, 2, np.where(placement == OFFLOAD, 1, 0))
+    decode = _spread(1.0 / _step_time(dev, fp, split, kv_seq, 1, context), regime, fp.moe, unknown)
+    aggregate = None
+    if concurrency > 1:
+        t = _step_time(dev, fp, split, kv_seq, concurrency, context)
+        decode = _spread(1.0 / t, regime, fp.moe, unknown)
+        aggregate = _spread(concurrency / t, regime, fp.moe, unknown)
+    return SizedColumns(weights, kv, overhead, placement, gpu_layers.astype(np.int64), available, decode,
+                        on_gpu, aggregate)
+
+
+def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings: EstimateSettings,
+               options: RunOptions, weights: Floats, experts: Floats, kv: Floats, kv_seq: Floats,
+               overhead: Floats, concurrency: int, context: int) -> tuple[Ints, _Split, Floats, Bools]:
+    """GPU, layer split or experts in RAM, per row: placement code, byte split, GPU layers and
+    whether the routed experts live in RAM."""
+    n = len(weights)
+    layers = fp.layers.astype(np.float64)
+    dense = weights - experts
+    zeros, ones = np.zeros(n), np.ones(n)
+    no = np.zeros(n, dtype=np.bool_)
+    placement = np.full(n, NO_FIT, dtype=np.int64)
+    gpu_cap = hw.gpu_memory_gb * GB * (1 - settings.headroom_share)
+    ram_free = max(0.0, (hw.cpu_memory_gb - OS_RESERVE_GB) * GB) if hw.cpu_memory_gb else 0.0
+    can_offload = not hw.unified_memory and ram_free > 0
+    # llama.cpp always keeps the input embedding in host memory ("there is very little benefit to
+    # offloading the input layer", src/llama-model.cpp load_tensors); a tied one is the output.
+    on_card = weights * (1 - fp.host_share)
+    fits = on_card + kv + overhead <= gpu_cap
+    # Layer split: llama.cpp keeps each layer's KV cache beside its weights.
+    per_layer = (on_card + kv) / layers
+    room = gpu_cap - overhead
+    if options.gpu_layers is not None:
+        n_gpu = np.minimum(float(options.gpu_layers), layers)
+        forced_fit = (n_gpu * per_layer + overhead <= gpu_cap)
+        fits = fits & (n_gpu >= layers)
+    else:
+        n_gpu = np.where(room > 0, np.clip(np.nan_to_num(np.floor_divide(room, per_layer)), 0,
+                                           layers - 1), 0.0)
+        forced_fit = ones.astype(np.bool_)
+    cpu_bytes = (on_card + kv) - n_gpu * per_layer
+    layer_ok = ~fits & forced_fit & (cpu_bytes <= ram_free) & (n_gpu > 0) & can_offload
+    share = n_gpu / layers
+    split_layers = _Split(n_gpu, layers - n_gpu, dense * share, dense * (1 - share), experts * share,
+                          experts * (1 - share), share, no)
+    # Experts in RAM: dense part, KV cache and buffers on the GPU, routed experts in RAM.
+    moe_rows = fp.moe & (experts > 0)
+    on_card_dense = dense - weights * fp.host_share
+    expert_ok = (moe_rows & (on_card_dense + kv + overhead <= gpu_cap) & (experts <= ram_free)
+                 & can_offload & (options.gpu_layers is None))
+    split_experts = _Split(layers, zeros, dense, zeros, zeros, experts, ones, moe_rows)
+    if options.experts_on_cpu is False:
+        expert_ok = no
+    if options.experts_on_cpu:
+        use_experts = expert_ok
+        layer_ok = layer_ok & ~moe_rows
+        fits = fits & ~moe_rows
+    else:
+        use_experts = ~fits & expert_ok
+        both = use_experts & layer_ok
+        if both.any():  # both plans run: keep the faster (timed only where there is a choice)
+            idx = np.flatnonzero(both)
+            sub = fp.take(idx)
+            t_layers = _step_time(dev, sub, _take(split_layers, idx), kv_seq[idx], concurrency, context)
+            t_experts = _step_time(dev, sub, _take(split_experts, idx), kv_seq[idx], concurrency, context)
+            use_experts[idx] = t_experts <= t_layers
+    placement[fits] = GPU
+    placement[~fits & layer_ok & ~use_experts] = OFFLOAD
+    placement[use_experts] = OFFLOAD
+    full = _Split(layers, zeros, dense, zeros, experts, zeros, ones, no)
+    split = _pick(placement == GPU, full, _pick(use_experts, split_experts, split_layers))
+    gpu_layers = np.where(placement == GPU, layers, np.where(use_experts, layers, n_gpu))
+    return placement, split, gpu_layers, use_experts
+
+
+def _take(split: _Split, idx: Ints) -> _Split:
+    return _Split(*(getattr(split, f)[idx] for f in _Split.__dataclass_fields__))
+
+
+def _pick(mask: Bools, a: _Split, b: _Split) -> _Split:
+    return _Split(*(np.where(mask, getattr(a, f), getattr(b, f)) for f in _Split.__dataclass_fields__))
+
+
+def _step_time(dev: Device, fp: FootprintColumns, split: _Split, kv_seq: Floats, streams: int,
+               context: int) -> Floats:
+    """Seconds for one decode step of `streams` sequences: fixed + memory + compute parts.
+    `kv_seq`: one sequence's KV cache filled so far (half the context on average over an answer)."""
+    kv_read = kv_seq * streams
+    # Distinct experts the step touches: E (1 - (1 - k/E)^N) of E for N tokens, uniform routing.
+    touched = 1.0 - (1.0 - fp.route_fraction) ** streams
+    kernels = KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
+    fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
+    fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
+    # Experts in RAM: three mul_mat_id per layer on the CPU, and the hand-over both ways.
+    fixed = fixed + np.where(split.experts_on_cpu, split.gpu_layers * (3 * dev.cpu_kernel_s
+                                                                       + 2 * dev.gpu_kernel_s), 0.0)
+    dense_share = _dense_read_share(fp)
+    mem = 0.0 * kv_read
+    if dev.gpu_bandwidth:
+        mem = mem + (split.gpu_dense * dense_share + kv_read * split.gpu_kv_share) / dev.gpu_bandwidth
+        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * physics.MOE_EXPERT_EFFICIENCY)
+    if dev.cpu_bandwidth:
+        mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
+        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * physics.MOE_EXPERT_EFFICIENCY)
+    flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
+    compute = 0.0 * mem
+    gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)
+    if dev.gpu_flops:
+        compute = compute + flops * gpu_share / dev.gpu_flops
+    if dev.cpu_flops:
+        compute = compute + flops * (1 - gpu_share) / dev.cpu_flops
+    result: Floats = fixed + mem + compute
+    return result
+
+
+def _dense_read_share(fp: FootprintColumns) -> Floats:
+    """Share of the non-expert bytes read per token: all of them but the embedding lookups (the
+    read fraction net of the active experts, over the dense share)."""
+    dense = 1.0 - fp.expert_share
+    read = fp.read_fraction - fp.expert_share * fp.route_fraction
+    result: Floats = np.clip(read / np.maximum(dense, 1e-9), 0.01, 1.0)
+    return result
+
+
+def _spread(expected: Floats, regime: Ints, moe: Bools, unknown: Bools) -> Triple:
+    """Low / expected / high tokens/s: the expected figure times the measured spread of its regime."""
+    names = ("gpu", "offload", "cpu")
+    lo = np.array([SPREAD[k][0] for k in names])[regime]
+    hi = np.array([SPREAD[k][1] for k in names])[regime]
+    lo = np.where(moe, np.minimum(lo, SPREAD["moe"][0]), lo)
+    hi = np.where(moe, np.maximum(hi, SPREAD["moe"][1]), hi)
+    exp = np.where(unknown | ~np.isfinite(expected), np.nan, expected)
+    return exp * lo, exp, exp * hi
+
+
+def prefill_tokens_per_s(fp: FootprintColumns, hw: HardwareProfile) -> Triple | None:
+    """Prompt tokens/s (compute-bound: 2 FLOPs per active parameter) at PREFILL_EFFICIENCY of peak;
+    None when the hardware's FP16 throughput is unknown."""
+    tflops = hw.gpu.fp16_tflops * hw.gpu.count if hw.gpu and hw.gpu.fp16_tflops else hw.cpu_tflops
+    if not tflops:
+        return None
+    with np.errstate(divide="ignore"):
+        peak = tflops * 1e12 / (2.0 * fp.active_params)
+    lo, mid, hi = PREFILL_EFFICIENCY
+    return peak * lo, peak * mid, peak * hi
 
 
 def time_to_first_token(fp: FootprintColumns, hw: HardwareProfile, settings: EstimateSettings) -> Floats:
-    """`core._prefill` turned into seconds for the settings' prompt, NaN where it cannot be known."""
-    tflops = hw.gpu.fp16_tflops * hw.gpu.count if hw.gpu and hw.gpu.fp16_tflops else hw.cpu_tflops
-    if not tflops:
+    """Seconds to read the settings' prompt at the expected prefill speed, NaN where unknown."""
+    prefill = prefill_tokens_per_s(fp, hw)
+    if prefill is None:
         return np.full(len(fp.layers), np.nan)
-    per_token = 2.0 * fp.active_params
-    with np.errstate(divide="ignore"):
-        peak = tflops * 1e12 / per_token
-    expected = peak * PREFILL_EFFICIENCY[1]
-    result: Floats = settings.prompt_tokens / expected
+    result: Floats = settings.prompt_tokens / prefill[1]
+    return result
+
+
+def choose(placement: Ints, valid: Bools) -> Ints:
+    """Per row of a (models, k) candidate table (best quality first): the first candidate on the GPU,
+    else the first that runs at all, else the last valid one."""
+    on_gpu = (placement == GPU) & valid
+    runs = (placement != NO_FIT) & valid
+    last = np.maximum(valid.sum(axis=1) - 1, 0)
+    result: Ints = np.where(on_gpu.any(axis=1), on_gpu.argmax(axis=1),
+                            np.where(runs.any(axis=1), runs.argmax(axis=1), last))
     return result

@@ -1,8 +1,9 @@
-"""Will it run, and how fast: placement (GPU, several GPUs, offload, CPU, unified memory) and speed.
+"""Will it run, and how fast, for one model: the one-row case of the array estimator (`batch.py`).
 
-Decode is memory-bound: every generated token reads the active weights and the KV cache once, so
-tokens/s = effective bandwidth / bytes read per token, summed over the GPU and CPU parts when layers
-are offloaded. Prefill is compute-bound: about 2 FLOPs per active parameter per prompt token.
+`size` evaluates one (model, quantization) row; `best_size` evaluates every candidate quantization
+as rows of one call and picks the first that runs on the GPU, else the first that runs at all;
+`finish` turns the figures into an `Estimate` with its assumptions in words and, when it does not
+fit, the changes that would make it fit (`fits_if`).
 """
 
 from __future__ import annotations
@@ -10,145 +11,36 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from advisor.catalog.schema import Model
-from advisor.estimate.memory import (
-    CUDA_RESERVE_BYTES,
-    GB,
-    METAL_RESERVE_BYTES,
-    EstimateError,
-    Footprint,
-    footprint,
-    weights_bytes,
+from advisor.estimate.batch import (
+    NO_FIT,
+    OS_RESERVE_GB,
+    PLACEMENTS,
+    FootprintColumns,
+    choose,
+    prefill_tokens_per_s,
+    size_columns,
 )
+from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, EstimateError, footprint, weights_bytes
+from advisor.estimate.physics import BACKENDS, device
 from advisor.estimate.quant import GGUF_LADDER, KV_TYPES, MIXES, normalise
-from advisor.estimate.result import Estimate, EstimateSettings, Range
+from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions
 from advisor.hardware.profile import HardwareProfile
 
-# Decode efficiency = measured tokens/s / (bandwidth / bytes read per token), from the llama.cpp
-# tg128 measurements in shared/data/validation (bench/validate_estimates.py prints the derivation):
-# (low, expected, high) = (10th percentile, median, 90th percentile) per class of memory system.
-# Discrete GPUs: 53 runs, unified memory (Apple, Strix Halo, DGX Spark): 50 runs. No CPU-only runs
-# are in the data, so the CPU range is an assumption (said so in every CPU estimate).
-DECODE_EFFICIENCY = {
-    "gpu": (0.53, 0.73, 0.85),
-    "unified": (0.53, 0.78, 0.88),
-    "cpu": (0.40, 0.60, 0.80),
-}
-MOE_DECODE_FACTOR = (0.57, 0.76, 0.85)
-"""MoE decode reaches less of the bandwidth than dense decode (small per-expert matmuls, routing):
-measured / dense-model prediction for the 5 MoE runs in the validation data (Qwen3-30B-A3B and
-gpt-oss-20b on RX 7900 XT, M4 Pro and DGX Spark) ranged 0.57-0.83, median 0.76."""
-PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
-"""Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
-estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
-OS_RESERVE_GB = 2.0
-"""System RAM kept free for the operating system and other programs when offloading to RAM."""
-
-
 _DEFAULT_SETTINGS = EstimateSettings()
+_DEFAULT_OPTIONS = RunOptions()
+__all__ = ["OS_RESERVE_GB", "Sized", "best_quant", "best_size", "candidate_quants", "estimate", "finish",
+           "memory_needed_gb", "size"]
 
-
-@dataclass(frozen=True, slots=True)
-class _Fit:
-    placement: str
-    gpu_layers: int
-    gpu_bytes_read: float  # per token
-    cpu_bytes_read: float
-    overhead: float
-    available: float
-
-
-def _overhead(fp: Footprint, hw: HardwareProfile, tokens: int) -> float:
-    """Runtime reserve per device plus the compute buffer."""
-    compute = fp.compute_buffer_bytes(tokens)
-    if hw.gpu is None:
-        return compute
-    reserve = METAL_RESERVE_BYTES if hw.unified_memory else CUDA_RESERVE_BYTES
-    return compute * hw.gpu.count + reserve * hw.gpu.count
-
-
-def _place(fp: Footprint, hw: HardwareProfile, weights: float, kv: float, read: float,
-           headroom: float, tokens: int) -> _Fit:
-    overhead = _overhead(fp, hw, tokens)
-    if hw.gpu is not None:
-        gpu_cap = hw.gpu_memory_gb * GB * (1 - headroom)
-        if weights + kv + overhead <= gpu_cap:
-            return _Fit("gpu", fp.layers, read, 0.0, overhead, hw.gpu_memory_gb * GB)
-        ram_free = (hw.cpu_memory_gb - OS_RESERVE_GB) * GB if hw.cpu_memory_gb else 0.0
-        # llama.cpp keeps each layer's KV cache beside its weights, so a layer costs both.
-        per_layer = (weights + kv) / fp.layers
-        room = gpu_cap - overhead
-        gpu_layers = max(0, min(fp.layers - 1, int(room // per_layer))) if room > 0 else 0
-        cpu_bytes = (weights + kv) - gpu_layers * per_layer
-        if not hw.unified_memory and ram_free > 0 and cpu_bytes <= ram_free and gpu_layers > 0:
-            share = gpu_layers / fp.layers
-            return _Fit("gpu+cpu", gpu_layers, read * share, read * (1 - share), overhead,
-                        hw.gpu_memory_gb * GB)
-        return _Fit("does_not_fit", gpu_layers, read, 0.0, overhead, hw.gpu_memory_gb * GB)
-    ram = (hw.ram_gb or 0.0) * GB
-    usable = ram - OS_RESERVE_GB * GB
-    if ram and weights + kv + overhead <= usable * (1 - headroom):
-        return _Fit("cpu", 0, 0.0, read, overhead, ram)
-    return _Fit("does_not_fit", 0, 0.0, read, overhead, ram)
-
-
-def _decode(fit: _Fit, hw: HardwareProfile, kv_read: float,
-            moe: bool) -> tuple[tuple[float, float, float] | None, str]:
-    """Tokens/s range; the KV cache is read from wherever the layers live."""
-    if fit.placement == "does_not_fit":
-        return None, ""
-    gpu_bw = hw.gpu.bandwidth_gbs * GB if hw.gpu else None
-    cpu_bw = hw.ram_bandwidth_gbs * GB if hw.ram_bandwidth_gbs else None
-    if fit.placement == "cpu" and cpu_bw is None:
-        return None, "RAM bandwidth unknown: no speed estimate (give --ram-bandwidth-gbs)."
-    total_read = fit.gpu_bytes_read + fit.cpu_bytes_read
-    gpu_kv = kv_read * (fit.gpu_bytes_read / total_read if total_read else 0.0)
-    cpu_kv = kv_read - gpu_kv
-    kind = "unified" if hw.unified_memory else ("gpu" if hw.gpu else "cpu")
-    lows: list[float] = []
-    for i in range(3):
-        t = 0.0
-        if fit.gpu_bytes_read and gpu_bw:
-            t += (fit.gpu_bytes_read + gpu_kv) / (gpu_bw * DECODE_EFFICIENCY[kind][i])
-        if fit.cpu_bytes_read:
-            if cpu_bw is None:
-                return None, "RAM bandwidth unknown: no speed estimate for the offloaded layers."
-            t += (fit.cpu_bytes_read + cpu_kv) / (cpu_bw * DECODE_EFFICIENCY["cpu"][i])
-        speed = 1.0 / t if t > 0 else 0.0
-        lows.append(speed * MOE_DECODE_FACTOR[i] if moe else speed)
-    return (lows[0], lows[1], lows[2]), ""
-
-
-def _prefill(fp: Footprint, hw: HardwareProfile) -> Range | None:
-    tflops = hw.gpu.fp16_tflops * hw.gpu.count if hw.gpu and hw.gpu.fp16_tflops else hw.cpu_tflops
-    if not tflops:
-        return None
-    per_token = 2.0 * fp.active_params
-    peak = tflops * 1e12 / per_token
-    lo, mid, hi = PREFILL_EFFICIENCY
-    return Range(low=peak * lo, expected=peak * mid, high=peak * hi)
-
-
-def estimate(model: Model, hardware: HardwareProfile, quant: str | None = None, context: int = 8192,
-             kv_cache: str = "f16", concurrency: int = 1,
-             settings: EstimateSettings | None = None) -> Estimate:
-    """Memory, placement and speed of `model` on `hardware` (best quantization when `quant` is None)."""
-    settings = settings or EstimateSettings()
-    if quant is None:
-        return best_quant(model, hardware, context=context, kv_cache=kv_cache,
-                          concurrency=concurrency, settings=settings)
-    try:
-        q = normalise(quant)
-    except KeyError as exc:
-        raise EstimateError(f"unknown quantization '{quant}'; known: {', '.join(MIXES)}") from exc
-    if kv_cache not in KV_TYPES:
-        raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
-    return _estimate(model, hardware, q, context, kv_cache, concurrency, settings)
+RUNTIME_OF = {"mlx": "mlx", "vllm": "vllm"}
+"""Runtime per backend; every other backend is llama.cpp (Ollama and LM Studio embed it)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Sized:
-    """An estimate in plain floats (the recommender's hot path); `finish` makes the full Estimate."""
+    """One row of the array estimator in plain numbers; `finish` makes the full Estimate."""
 
     model: Model
     hardware: HardwareProfile
@@ -159,106 +51,88 @@ class Sized:
     weights: float  # bytes
     from_artifact: bool
     kv: float
-    fit: _Fit
+    overhead: float
+    placement: str  # gpu, gpu+cpu, cpu or does_not_fit
+    gpu_layers: int
+    available: float  # bytes the placement draws on
     decode: tuple[float, float, float] | None
+    aggregate: tuple[float, float, float] | None
+    experts_on_cpu: bool
     note: str
     moe: bool
     layers: int
-
-    @property
-    def placement(self) -> str:
-        """gpu, gpu+cpu, cpu or does_not_fit."""
-        return self.fit.placement
+    options: RunOptions
+    backend: str
 
     @property
     def total_gb(self) -> float:
         """Weights + KV cache + overhead in GB."""
-        return (self.weights + self.kv + self.fit.overhead) / GB
+        return (self.weights + self.kv + self.overhead) / GB
 
     @property
     def available_gb(self) -> float:
         """Memory the placement draws on (GPU memory, or RAM for CPU-only) in GB."""
-        return self.fit.available / GB
+        return self.available / GB
+
+
+def _columns(model: Model) -> FootprintColumns:
+    arch = model.architecture
+    return FootprintColumns.of([footprint(model)], [arch is not None and arch.is_moe])
+
+
+def _triple(t: tuple[np.ndarray, np.ndarray, np.ndarray] | None, i: int) -> tuple[float, float, float] | None:
+    if t is None or math.isnan(float(t[1][i])):
+        return None
+    return float(t[0][i]), float(t[1][i]), float(t[2][i])
+
+
+def _rows(model: Model, hw: HardwareProfile, quants: list[str], context: int, kv_cache: str,
+          concurrency: int, settings: EstimateSettings, options: RunOptions) -> list[Sized]:
+    """Every quantization of `quants` as one row of one array call."""
+    if kv_cache not in KV_TYPES:
+        raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
+    if options.backend is not None and options.backend not in BACKENDS:
+        raise EstimateError(f"unknown backend '{options.backend}'; use {', '.join(BACKENDS)}")
+    fp = footprint(model)
+    sizes = [weights_bytes(model, q) for q in quants]
+    weights = np.array([w for w, _ in sizes])
+    experts = np.array([min(w, fp.expert_bytes(MIXES[q])) if fp.routed_params else 0.0
+                        for q, (w, _) in zip(quants, sizes, strict=True)])
+    cols = _columns(model).take(np.zeros(len(quants), dtype=np.int64))
+    out = size_columns(cols, hw, weights, context, KV_TYPES[kv_cache], settings, concurrency, options,
+                       experts)
+    dev = device(hw, options.backend)
+    note = ""
+    if out.placement[0] != NO_FIT and math.isnan(float(out.decode[1][0])):
+        note = "RAM bandwidth unknown: no speed estimate (give --ram-bandwidth-gbs)."
+    moe = bool(cols.moe[0])
+    return [Sized(model, hw, q, context, kv_cache, concurrency, float(out.weights[i]), sizes[i][1],
+                  float(out.kv[i]), float(out.overhead[i]), PLACEMENTS[int(out.placement[i])],
+                  int(out.gpu_layers[i]), out.available, _triple(out.decode, i), _triple(out.aggregate, i),
+                  bool(out.experts_on_cpu[i]), note, moe, fp.layers, options, dev.backend)
+            for i, q in enumerate(quants)]
 
 
 def size(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str = "f16",
-         concurrency: int = 1, settings: EstimateSettings | None = None) -> Sized:
-    """Memory, placement and decode speed in plain numbers (no result objects built)."""
-    settings = settings or _DEFAULT_SETTINGS
-    fp = footprint(model)
-    weights, from_artifact = weights_bytes(model, q)
-    kv_elem = KV_TYPES[kv_cache]
-    kv = fp.kv_bytes(context, kv_elem, concurrency)
-    read = weights * fp.read_fraction()
-    fit = _place(fp, hw, weights, kv, read, settings.headroom_share, context)
-    # Decode reads the KV cache filled so far: half the context on average over a long answer.
-    kv_read = fp.kv_bytes(max(1, context // 2), kv_elem, 1)
-    moe = model.architecture is not None and model.architecture.is_moe
-    decode, note = _decode(fit, hw, kv_read, moe)
-    return Sized(model, hw, q, context, kv_cache, concurrency, weights, from_artifact, kv, fit,
-                 decode, note, moe, fp.layers)
+         concurrency: int = 1, settings: EstimateSettings | None = None,
+         options: RunOptions | None = None) -> Sized:
+    """Memory, placement and decode speed of one quantization in plain numbers."""
+    return _rows(model, hw, [q], context, kv_cache, concurrency, settings or _DEFAULT_SETTINGS,
+                 options or _DEFAULT_OPTIONS)[0]
 
 
-def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
-    """The full Estimate, with prefill and the assumptions in words."""
-    settings = settings or _DEFAULT_SETTINGS
-    fp = footprint(sized.model)
-    hw, fit, q = sized.hardware, sized.fit, sized.quantization
-    prefill = _prefill(fp, hw) if fit.placement != "does_not_fit" else None
-    ttft = settings.prompt_tokens / prefill.expected if prefill else None
-    assumptions = [
-        f"Weights {sized.weights / GB:.2f} GB at {q}"
-        + (" (the published file size)." if sized.from_artifact else
-           f" from the tensor mix ({fp.total_params / 1e9:.1f}B parameters)."),
-        f"KV cache {sized.kv / GB:.2f} GB for {sized.context:,} tokens x {sized.concurrency} "
-        f"sequence(s) at {sized.kv_cache_type}.",
-        f"Overhead {fit.overhead / GB:.2f} GB: runtime reserve and llama.cpp compute buffers.",
-        "Decode speed = memory bandwidth x efficiency / bytes read per token (active weights + "
-        "KV cache); efficiency range from measured llama.cpp runs.",
-    ]
-    if sized.note:
-        assumptions.append(sized.note)
-    if sized.moe:
-        assumptions.append("MoE decode runs at 57-85% of the dense-model speed for the same bytes "
-                           "(measured on 5 MoE runs).")
-    if prefill is None and fit.placement != "does_not_fit":
-        assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
-    elif prefill is not None:
-        assumptions.append("Prompt processing assumed to reach 15-50% of peak FP16 throughput.")
-    if hw.unified_memory:
-        assumptions.append(f"Unified memory: the GPU may use {hw.gpu_memory_gb:.1f} GB of "
-                           f"{hw.ram_gb or 0:g} GB.")
-    if fit.placement in ("cpu", "gpu+cpu"):
-        assumptions.append("CPU memory efficiency 40-80% of peak bandwidth is assumed (no measured "
-                           "CPU-only runs in the validation data yet).")
-    if fit.placement == "gpu+cpu":
-        assumptions.append(f"{fit.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
-                           "system RAM each token.")
-    decode = None if sized.decode is None else Range(
-        low=sized.decode[0], expected=sized.decode[1], high=sized.decode[2])
-    return Estimate(
-        model_id=sized.model.id, quantization=q, context=sized.context,
-        kv_cache_type=sized.kv_cache_type, concurrency=sized.concurrency,
-        weights_gb=sized.weights / GB, kv_cache_gb=sized.kv / GB, overhead_gb=fit.overhead / GB,
-        total_gb=sized.total_gb, available_gb=sized.available_gb, placement=fit.placement,
-        gpu_layers=fit.gpu_layers, total_layers=fp.layers, decode_tokens_per_s=decode,
-        prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
-        weights_from_artifact=sized.from_artifact, assumptions=tuple(assumptions),
-    )
-
-
-def _estimate(model: Model, hw: HardwareProfile, q: str, context: int, kv_cache: str,
-              concurrency: int, settings: EstimateSettings) -> Estimate:
-    return finish(size(model, hw, q, context, kv_cache, concurrency, settings), settings)
-
-
-def candidate_quants(model: Model) -> list[str]:
-    """Quantizations worth trying, best quality first: native low-bit releases, then GGUF.
+def candidate_quants(model: Model, backend: str | None = None) -> list[str]:
+    """Quantizations worth trying, best quality first, for the runtime of `backend`: MLX 8/4-bit on
+    MLX; BF16, FP8 and AWQ on vLLM; native low-bit releases, then the GGUF ladder, on llama.cpp.
 
     A model released in MXFP4 (gpt-oss) is not re-quantized along the GGUF ladder: llama.cpp keeps
     its MXFP4 expert tensors in every GGUF ("Q4_K_M" of gpt-oss-20b is 11.6 GB, barely smaller than
     MXFP4; shared/data/validation), so a 3-bit or 2-bit size computed from bits per weight would be
     fiction. It gets MXFP4 and the quantizations with a published file size."""
+    if backend == "mlx":
+        return ["MLX-8bit", "MLX-4bit"]
+    if backend == "vllm":
+        return ["BF16", "FP8", "AWQ-4bit"]
     arch = model.architecture
     if arch is not None and (arch.native_dtype or "").lower() == "mxfp4":
         published = [_canonical(a.quantization) for a in model.artifacts if a.file_size_gb]
@@ -275,45 +149,164 @@ def _canonical(name: str) -> str | None:
         return None
 
 
-_RANK = {"gpu": 0, "gpu+cpu": 1, "cpu": 2}
+def best_size(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
+              concurrency: int = 1, settings: EstimateSettings | None = None,
+              options: RunOptions | None = None) -> Sized:
+    """The highest-quality quantization that fits: fully on the GPU first, then with offload (layers
+    or experts), then on the CPU. When nothing fits, the smallest quantization's figures."""
+    options = options or _DEFAULT_OPTIONS
+    quants = candidate_quants(model, options.backend)
+    rows = _rows(model, hardware, quants, context, kv_cache, concurrency, settings or _DEFAULT_SETTINGS,
+                 options)
+    placement = np.array([[PLACEMENTS.index(r.placement) for r in rows]], dtype=np.int64)
+    return rows[int(choose(placement, np.ones_like(placement, dtype=np.bool_))[0])]
 
 
 def best_quant(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
-               concurrency: int = 1, settings: EstimateSettings | None = None) -> Estimate:
-    """The highest-quality quantization that fits: fully on the GPU first, then with offload, then
-    on the CPU. When nothing fits, the smallest quantization's estimate (does_not_fit)."""
-    return finish(best_size(model, hardware, context, kv_cache, concurrency, settings), settings)
+               concurrency: int = 1, settings: EstimateSettings | None = None,
+               options: RunOptions | None = None) -> Estimate:
+    """`best_size` as a full Estimate."""
+    return finish(best_size(model, hardware, context, kv_cache, concurrency, settings, options), settings)
 
 
-def best_size(model: Model, hardware: HardwareProfile, context: int = 8192, kv_cache: str = "f16",
-              concurrency: int = 1, settings: EstimateSettings | None = None) -> Sized:
-    """`best_quant` in plain numbers."""
+def estimate(model: Model, hardware: HardwareProfile, quant: str | None = None, context: int = 8192,
+             kv_cache: str = "f16", concurrency: int = 1, settings: EstimateSettings | None = None,
+             options: RunOptions | None = None) -> Estimate:
+    """Memory, placement and speed of `model` on `hardware` (best quantization when `quant` is None)."""
     settings = settings or _DEFAULT_SETTINGS
-    if kv_cache not in KV_TYPES:
-        raise EstimateError(f"unknown KV cache type '{kv_cache}'; use f16, q8_0 or q4_0")
-    quants = candidate_quants(model)
-    fp = footprint(model)
-    kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
-    fixed = kv + _overhead(fp, hardware, context)
-    gpu_cap = hardware.gpu_memory_gb * GB * (1 - settings.headroom_share) if hardware.gpu else 0.0
-    ram_cap = (hardware.cpu_memory_gb - OS_RESERVE_GB) * GB if hardware.cpu_memory_gb else 0.0
-    if hardware.gpu is None:
-        ram_cap = ((hardware.ram_gb or 0.0) - OS_RESERVE_GB) * GB * (1 - settings.headroom_share)
-    # Cheap screen on bytes alone (the ladder shrinks monotonically): the first quantization that
-    # fits in GPU memory is the answer; otherwise the first that fits in GPU + RAM, then RAM.
-    weights = [weights_bytes(model, q)[0] for q in quants]
-    for i, w in enumerate(weights):
-        if hardware.gpu is not None and w + fixed <= gpu_cap:
-            sized = size(model, hardware, quants[i], context, kv_cache, concurrency, settings)
-            if sized.placement == "gpu":
-                return sized
-    for i, w in enumerate(weights):
-        if w + fixed <= gpu_cap + ram_cap:
-            sized = size(model, hardware, quants[i], context, kv_cache, concurrency, settings)
-            if sized.placement != "does_not_fit":
-                return sized
-    chosen: Sized | None = None
-    return chosen or size(model, hardware, quants[-1], context, kv_cache, concurrency, settings)
+    if quant is None:
+        return best_quant(model, hardware, context, kv_cache, concurrency, settings, options)
+    try:
+        q = normalise(quant)
+    except KeyError as exc:
+        raise EstimateError(f"unknown quantization '{quant}'; known: {', '.join(MIXES)}") from exc
+    return finish(size(model, hardware, q, context, kv_cache, concurrency, settings, options), settings)
+
+
+def _fits_if(sized: Sized, settings: EstimateSettings) -> tuple[dict[str, float | int | bool | str], ...]:
+    """Single changes that make a does-not-fit case fit, cheapest to make first."""
+    if sized.placement != "does_not_fit":
+        return ()
+    hw, opts = sized.hardware, sized.options
+    found: list[dict[str, float | int | bool | str]] = []
+
+    def runs(q: str, ctx: int, kv: str, o: RunOptions) -> bool:
+        return size(sized.model, hw, q, ctx, kv, sized.concurrency, settings, o).placement != "does_not_fit"
+
+    if hw.unified_memory and hw.gpu is not None:
+        for share in (0.85, 0.9, 0.95):
+            raised = opts.model_copy(update={"unified_gpu_share": share})
+            if share > (hw.usable_gpu_share or 0.0) and runs(sized.quantization, sized.context,
+                                                             sized.kv_cache_type, raised):
+                found.append({"unified_gpu_share": share})
+                break
+    if sized.moe and hw.gpu is not None and not opts.experts_on_cpu and runs(
+            sized.quantization, sized.context, sized.kv_cache_type,
+            opts.model_copy(update={"experts_on_cpu": True, "gpu_layers": None})):
+        found.append({"experts_on_cpu": True})
+    if sized.kv_cache_type == "f16" and runs(sized.quantization, sized.context, "q8_0", opts):
+        found.append({"kv_cache": "q8_0"})
+    ladder = candidate_quants(sized.model, opts.backend)
+    if sized.quantization in ladder:
+        for q in ladder[ladder.index(sized.quantization) + 1:]:
+            if runs(q, sized.context, sized.kv_cache_type, opts):
+                found.append({"quantization": q})
+                break
+    ctx = sized.context // 2
+    while ctx >= 2048:
+        if runs(sized.quantization, ctx, sized.kv_cache_type, opts):
+            found.append({"context": ctx})
+            break
+        ctx //= 2
+    return tuple(found)
+
+
+def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
+    """The estimate's assumptions in words."""
+    fp = footprint(sized.model)
+    hw, q = sized.hardware, sized.quantization
+    fits = sized.placement != "does_not_fit"
+    dev = device(hw, sized.options.backend)
+    assumptions = [
+        f"Weights {sized.weights / GB:.2f} GB at {q}"
+        + (" (the published file size)." if sized.from_artifact else
+           f" from the tensor mix ({fp.total_params / 1e9:.1f}B parameters)."),
+        f"KV cache {sized.kv / GB:.2f} GB for {sized.context:,} tokens x {sized.concurrency} "
+        f"sequence(s) at {sized.kv_cache_type}.",
+        f"Overhead {sized.overhead / GB:.2f} GB: runtime reserve and llama.cpp compute buffers.",
+        "Memory in GB = 10^9 bytes; memory sizes on boxes (and --vram-gb, --ram-gb, "
+        "--unified-memory-gb) are GiB = 1.074 GB.",
+        f"Time per token = fixed part ({dev.backend}: graph nodes per layer x time per node) + bytes "
+        f"read / achievable bandwidth ({dev.device_class} class) + FLOPs / achievable FLOPS where "
+        "known; constants fitted on measured llama.cpp runs.",
+    ]
+    if sized.note:
+        assumptions.append(sized.note)
+    if hw.gpu is not None and fits and not fp.tied and fp.embed_in:
+        host = sized.weights * fp.embed_in / fp.total_params
+        assumptions.append(f"The input embedding ({host / GB:.2f} GB) stays in system RAM, as llama.cpp "
+                           "keeps it: the GPU holds the rest.")
+    if not dev.fitted_backend:
+        assumptions.append(f"No measured runs on {dev.backend}: its per-node time is taken from the "
+                           "nearest measured backend.")
+    if sized.moe:
+        assumptions.append("MoE: each token reads the attention, shared weights and its routed experts; "
+                           "routing adds kernels per layer and expert matrices reach less bandwidth.")
+    if sized.experts_on_cpu:
+        assumptions.append("Routed experts in system RAM, attention and shared weights on the GPU "
+                           "(llama.cpp --n-cpu-moe / -ot exps=CPU).")
+    if not has_prefill and fits:
+        assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
+    elif has_prefill:
+        assumptions.append("Prompt processing assumed to reach 15-50% of peak FP16 throughput.")
+    if hw.unified_memory:
+        assumptions.append(f"Unified memory: the GPU may use {hw.gpu_memory_gb:.1f} GB of "
+                           f"{hw.ram_gb or 0:.1f} GB.")
+        share = sized.options.unified_gpu_share
+        if share is not None:
+            mb = int((hw.ram_gb or 0) * 1e9 * share / 2**20)
+            assumptions.append(f"GPU wired limit raised to {share:.0%} of unified memory: "
+                               f"sudo sysctl iogpu.wired_limit_mb={mb} (macOS; resets at reboot).")
+    if sized.placement in ("cpu", "gpu+cpu"):
+        assumptions.append("CPU reads from system RAM at the fitted CPU efficiency of its bandwidth.")
+    if sized.placement == "gpu+cpu" and not sized.experts_on_cpu:
+        assumptions.append(f"{sized.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
+                           "system RAM each token.")
+    if sized.concurrency > 1:
+        assumptions.append(f"{sized.concurrency} sequences under continuous batching: one step reads "
+                           "the weights once and every sequence's KV cache.")
+    return assumptions
+
+
+def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
+    """The full Estimate, with prefill, the assumptions in words and what would make it fit."""
+    settings = settings or _DEFAULT_SETTINGS
+    fp = footprint(sized.model)
+    hw, q = sized.hardware, sized.quantization
+    fits = sized.placement != "does_not_fit"
+    pre = prefill_tokens_per_s(_columns(sized.model), hw) if fits else None
+    prefill = None if pre is None else Range(low=float(pre[0][0]), expected=float(pre[1][0]),
+                                             high=float(pre[2][0]))
+    ttft = settings.prompt_tokens / prefill.expected if prefill else None
+    assumptions = _assumptions(sized, prefill is not None)
+    decode = None if sized.decode is None else Range(
+        low=sized.decode[0], expected=sized.decode[1], high=sized.decode[2])
+    aggregate = None if sized.aggregate is None else Range(
+        low=sized.aggregate[0], expected=sized.aggregate[1], high=sized.aggregate[2])
+    if aggregate is None and decode is not None and sized.concurrency > 1:
+        aggregate = decode.scaled(sized.concurrency)
+    return Estimate(
+        model_id=sized.model.id, quantization=q, context=sized.context,
+        kv_cache_type=sized.kv_cache_type, concurrency=sized.concurrency,
+        weights_gb=sized.weights / GB, kv_cache_gb=sized.kv / GB, overhead_gb=sized.overhead / GB,
+        total_gb=sized.total_gb, available_gb=sized.available_gb, placement=sized.placement,
+        gpu_layers=sized.gpu_layers, total_layers=fp.layers, decode_tokens_per_s=decode,
+        prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
+        weights_from_artifact=sized.from_artifact, assumptions=tuple(assumptions),
+        runtime=RUNTIME_OF.get(sized.backend, "llama.cpp"), backend=sized.backend,
+        experts_on_cpu=sized.experts_on_cpu, aggregate_tokens_per_s=aggregate,
+        fits_if=_fits_if(sized, settings),
+    )
 
 
 def memory_needed_gb(model: Model, quant: str, context: int, kv_cache: str = "f16",
@@ -325,7 +318,3 @@ def memory_needed_gb(model: Model, quant: str, context: int, kv_cache: str = "f1
     kv = fp.kv_bytes(context, KV_TYPES[kv_cache], concurrency)
     return (weights + kv + fp.compute_buffer_bytes(context) + CUDA_RESERVE_BYTES) / GB
 
-
-def ceil_gb(value: float) -> int:
-    """Whole GB, rounded up."""
-    return math.ceil(value)

@@ -54,19 +54,61 @@ class Footprint:
     linear_state_bytes: float  # per linear-attention layer, per sequence (fp32 state)
     vocab: int
     hidden: int
+    routed_params: float = 0.0  # routed-expert parameters (0 for a dense model)
+    experts_total: int = 0
+    experts_active: int = 0  # routed experts per token
+    attn_width: int = 0  # query heads x head dim (attention FLOPs per context token)
+    native_mxfp4: bool = False  # released with MXFP4 experts (gpt-oss): GGUF mixes keep them
+    v_params: float = 0.0  # attn_v parameters over all layers
+    o_params: float = 0.0  # attn_output parameters over all layers
+    gqa_ge_4: bool = False  # query heads >= 4 x KV heads, or >= 4 experts (llama-quant.cpp's test)
+
+    @property
+    def expert_param_share(self) -> float:
+        """Share of all parameters in routed experts."""
+        return self.routed_params / self.total_params if self.total_params else 0.0
+
+    def expert_bytes(self, mix: Mix) -> float:
+        """Bytes of the routed-expert tensors in `mix` (what --n-cpu-moe moves to RAM)."""
+        if self.native_mxfp4 and (mix.experts_only or (mix.family == "gguf" and BPW[mix.base] < 8)):
+            return self.routed_params * BPW["MXFP4"] / 8.0
+        base = BPW[mix.base]
+        up = BPW[mix.upgraded] if mix.upgraded else base
+        share = mix.upgraded_share / 3.0  # ffn_down is one of the three expert matrices
+        return self.routed_params * (base * (1 - share) + up * share) / 8.0
 
     def weights_bytes(self, mix: Mix) -> float:
         """Bytes of all weights stored in `mix`."""
         if mix.experts_only:
-            ffn = self.layer_params - self.attn_params
-            layer_bits = ffn * BPW[mix.base] + self.attn_params * BPW["BF16"]
+            # MXFP4: the routed experts in MXFP4, every other tensor at `mix.embed` (Q8_0 in the
+            # published gpt-oss GGUFs: 12.11 GB for gpt-oss-20b, the issue's figure).
+            experts = self.routed_params if self.routed_params else self.layer_params - self.attn_params
+            rest = self.layer_params - experts
+            layer_bits = experts * BPW[mix.base] + rest * BPW[mix.embed]
         else:
-            base = BPW[mix.base]
-            up = BPW[mix.upgraded] if mix.upgraded else base
-            share = mix.upgraded_share * self.upgrade_share
-            layer_bits = self.layer_params * (base * (1 - share) + up * share)
+            layer_bits = self._mixed_layer_bits(mix)
+        # Tensor-specific types of llama_tensor_get_type: attn_output in Q3_K_M/L, attn_v in the
+        # 1-2 bit IQ mixes when GQA >= 4 (src/llama-quant.cpp).
+        if mix.attn_output:
+            layer_bits += self.o_params * (BPW[mix.attn_output] - BPW[mix.base])
+        if mix.attn_v_gqa and self.gqa_ge_4:
+            layer_bits += self.v_params * (BPW[mix.attn_v_gqa] - BPW[mix.base])
         emb_bits = (self.embed_in + self.lookup_only) * BPW[mix.embed] + self.embed_out * BPW[mix.output]
         return (layer_bits + emb_bits) / 8.0
+
+    def _mixed_layer_bits(self, mix: Mix) -> float:
+        if self.native_mxfp4 and self.routed_params and mix.family == "gguf" and BPW[mix.base] < 8:
+            # llama.cpp keeps the MXFP4 expert tensors of gpt-oss in every low-bit GGUF (unsloth's
+            # gpt-oss-20b "Q4_K_M" is 11.6 GB, barely below MXFP4); only the rest follows the mix.
+            base = BPW[mix.base]
+            up = BPW[mix.upgraded] if mix.upgraded else base
+            rest = self.layer_params - self.routed_params
+            share = mix.upgraded_share * self.upgrade_share
+            return self.routed_params * BPW["MXFP4"] + rest * (base * (1 - share) + up * share)
+        base = BPW[mix.base]
+        up = BPW[mix.upgraded] if mix.upgraded else base
+        share = mix.upgraded_share * self.upgrade_share
+        return self.layer_params * (base * (1 - share) + up * share)
 
     def read_fraction(self) -> float:
         """Share of the stored weights read to generate one token (MoE: active experts only;
@@ -173,7 +215,22 @@ def _build(model: Model) -> Footprint:
         window=arch.sliding_window_tokens or 0,
         mla=arch.is_mla, mla_elems=(arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0),
         linear_layers=linear, linear_state_bytes=lin_state, vocab=vocab, hidden=hidden,
+        routed_params=_routed_params(arch, total, active), experts_total=arch.experts_total or 0,
+        experts_active=arch.experts_per_token or 0, attn_width=heads * head_dim,
+        native_mxfp4=(arch.native_dtype or "").lower() == "mxfp4",
+        v_params=float(v_part * layers) if hidden else 0.0,
+        o_params=float(hidden * heads * head_dim * layers) if hidden else 0.0,
+        gqa_ge_4=bool(kv_heads and heads >= 4 * kv_heads) or (arch.experts_total or 0) >= 4,
     )
+
+
+def _routed_params(arch: Architecture, total: float, active: float) -> float:
+    """Routed-expert parameters R from total T = D + R and active A = D + R k / E (D: attention,
+    embeddings, shared experts, router): R = (T - A) / (1 - k / E)."""
+    e, k = arch.experts_total, arch.experts_per_token
+    if not arch.is_moe or not e or not k or k >= e or active >= total:
+        return 0.0
+    return min(total, (total - active) / (1.0 - k / e))
 
 
 def artifact_bytes(model: Model, quant: str) -> float | None:

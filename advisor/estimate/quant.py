@@ -40,6 +40,8 @@ class Mix:
     experts_only: bool = False  # MXFP4: only MoE expert tensors use `base`; the rest stay BF16
     quality_loss: float | None = None  # perplexity increase over F16 (fraction); None = unsourced
     family: str = "gguf"
+    attn_output: str | None = None  # attn_output type when the mix sets one (Q3_K_M/L)
+    attn_v_gqa: str | None = None  # attn_v type with GQA >= 4 in the 1-2 bit IQ mixes
 
 
 USE_MORE_BITS_SHARE = 0.5
@@ -61,15 +63,18 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     Mix("Q4_K_S", "Q4_K", "Q6_K", "Q4_K", "Q5_K", 0.125),
     Mix("IQ4_XS", "IQ4_XS", "Q6_K", "IQ4_XS"),
     Mix("Q4_0", "Q4_0", "Q6_K", "Q4_0"),
-    Mix("Q3_K_L", "Q3_K", "Q6_K", "Q3_K", "Q5_K", 1.0),
-    Mix("Q3_K_M", "Q3_K", "Q6_K", "Q3_K", "Q4_K", 1.0, quality_loss=0.10505),
+    Mix("Q3_K_L", "Q3_K", "Q6_K", "Q3_K", "Q5_K", 1.0, attn_output="Q5_K"),
+    Mix("Q3_K_M", "Q3_K", "Q6_K", "Q3_K", "Q4_K", 1.0, quality_loss=0.10505, attn_output="Q4_K"),
     Mix("Q3_K_S", "Q3_K", "Q6_K", "Q3_K"),
     Mix("IQ3_XXS", "IQ3_XXS", "Q6_K", "IQ3_XXS"),
     Mix("Q2_K", "Q2_K", "Q6_K", "Q2_K", "Q3_K", 1.0, quality_loss=0.56450),
-    # The 1-2 bit IQ mixes store the output tensor as Q5_K; their small attn_v upgrade is ignored.
-    Mix("IQ2_XXS", "IQ2_XXS", "Q5_K", "Q2_K"),
-    Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K"),
-    Mix("MXFP4", "MXFP4", "BF16", "BF16", experts_only=True, family="native", quality_loss=0.0),
+    # The 1-2 bit IQ mixes store the output tensor as Q5_K and, with GQA >= 4, attn_v as Q4_K.
+    Mix("IQ2_XXS", "IQ2_XXS", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
+    Mix("IQ2_XS", "IQ2_XS", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
+    Mix("IQ2_S", "IQ2_S", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
+    Mix("Q2_K_S", "Q2_K", "Q6_K", "Q2_K", attn_v_gqa="Q4_K"),  # output: the default Q6_K
+    Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
+    Mix("MXFP4", "MXFP4", "Q8_0", "Q8_0", experts_only=True, family="native", quality_loss=0.0),
     Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
     Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
     Mix("GPTQ-4bit", "INT4-G128", "F16", "F16", family="gptq"),
@@ -106,6 +111,7 @@ def normalise(name: str) -> str:
 LLAMA8_BPW = {"F16": 16.0005, "BF16": 16.0005, "Q8_0": 8.5008, "Q6_K": 6.5633, "Q5_K_M": 5.7036,
               "Q5_K_S": 5.5704, "Q4_K_M": 4.8944, "Q4_K_S": 4.6672, "IQ4_XS": 4.4597, "Q4_0": 4.6,
               "Q3_K_L": 4.2979, "Q3_K_M": 3.996, "Q3_K_S": 3.6429, "IQ3_XXS": 3.2548, "Q2_K": 3.1593,
+              "Q2_K_S": 2.9697, "IQ2_S": 2.7403, "IQ2_XS": 2.5882,
               "IQ2_XXS": 2.3824, "IQ1_M": 2.146}
 
 

@@ -14,10 +14,29 @@ class EstimateSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     headroom_share: float = Field(
-        default=0.02, ge=0, le=0.5,
-        description="Free memory kept on each device after weights, KV cache and buffers")
+        default=0.01, ge=0, le=0.5,
+        description="Free memory kept on each device after weights, KV cache and buffers (on top of "
+        "the runtime's per-GPU reserve, which already holds the driver's share)")
     prompt_tokens: int = Field(
         default=1000, ge=1, description="Prompt length used for time to first token")
+
+
+class RunOptions(BaseModel):
+    """How the user runs it, when they pin it (None: the planner chooses)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gpu_layers: int | None = Field(
+        default=None, ge=0, description="Layers on the GPU (llama.cpp -ngl); the rest in system RAM")
+    experts_on_cpu: bool | None = Field(
+        default=None, description="MoE routed experts in system RAM (llama.cpp --n-cpu-moe / "
+        "-ot exps=CPU): True forces it, False forbids it, None lets the planner choose")
+    unified_gpu_share: float | None = Field(
+        default=None, gt=0, le=1, description="Share of unified memory the GPU may wire (raised "
+        "with sysctl iogpu.wired_limit_mb on macOS)")
+    backend: str | None = Field(
+        default=None, description="cuda, rocm, metal, vulkan, sycl, cpu, mlx or vllm; None: the "
+        "machine's own")
 
 
 class Range(BaseModel):
@@ -57,6 +76,11 @@ class Estimate(BaseModel):
     time_to_first_token_s: float | None
     weights_from_artifact: bool
     assumptions: tuple[str, ...]
+    runtime: str = "llama.cpp"
+    backend: str = "cuda"
+    experts_on_cpu: bool = False
+    aggregate_tokens_per_s: Range | None = None
+    fits_if: tuple[dict[str, float | int | bool | str], ...] = ()
 
     @property
     def fits(self) -> bool:
@@ -84,4 +108,7 @@ class Estimate(BaseModel):
                                       else round(self.time_to_first_token_s, 2)),
             "weights_from_artifact": self.weights_from_artifact,
             "assumptions": list(self.assumptions),
+            "runtime": self.runtime, "backend": self.backend, "experts_on_cpu": self.experts_on_cpu,
+            "aggregate_tokens_per_s": rng(self.aggregate_tokens_per_s),
+            "fits_if": [dict(change) for change in self.fits_if],
         }

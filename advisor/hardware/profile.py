@@ -1,7 +1,8 @@
 """The user's machine as the estimator sees it.
 
 A profile is built from a preset, from detection (which only pre-fills) or from typed-in numbers.
-Memory is in GB (10^9 bytes), bandwidth in GB/s. On unified-memory machines (Apple, AMD APUs) the GPU
+Memory is in GB (10^9 bytes; a preset's or a user's box size in GiB is converted on the way in),
+bandwidth in GB/s. On unified-memory machines (Apple, AMD APUs) the GPU
 may use only a share of RAM; that share is part of the profile, not a guess made later.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from advisor.catalog.schema import Frozen, HardwareKind, HardwarePreset
+from advisor.hardware.devices import box_gb_to_bytes, facts_for
 
 DEFAULT_UNIFIED_GPU_SHARE = 0.75
 """GPU share of unified memory when the preset gives none: macOS lets Metal wire about 2/3 of RAM up
@@ -28,6 +30,14 @@ class Accelerator(Frozen):
     )
     count: int = Field(default=1, ge=1, le=64, description="How many identical devices.")
     preset_id: str | None = Field(default=None, description="Preset it came from, if any.")
+    backend: str | None = Field(
+        default=None, description="Compute backend it runs by default (cuda, rocm, metal, vulkan, "
+        "sycl); None: inferred from the name.")
+    device_class: str | None = Field(
+        default=None, description="consumer (GDDR), datacenter (HBM), apple or igpu; None: inferred.")
+    achievable_bandwidth_gbs: float | None = Field(
+        default=None, gt=0, description="Measured GPU read bandwidth in GB/s where a device is known "
+        "to fall short of its nominal figure (the speed estimate uses it instead).")
 
 
 class HardwareProfile(Frozen):
@@ -117,11 +127,14 @@ class HardwareProfile(Frozen):
 
 
 def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareProfile:
-    """A profile for one preset; a CPU preset describes system RAM, a unified one the whole pool."""
+    """A profile for one preset; a CPU preset describes system RAM, a unified one the whole pool.
+    The preset's memory is the box size (GiB); the profile holds it in GB = 10^9 bytes."""
+    memory_gb = box_gb_to_bytes(preset.memory_gb) / 1e9
+    facts = facts_for(preset.id, preset.vendor, preset.kind.value)
     if preset.kind is HardwareKind.CPU:
         return HardwareProfile(
             name=preset.name,
-            ram_gb=preset.memory_gb,
+            ram_gb=memory_gb,
             ram_bandwidth_gbs=preset.bandwidth_gbs,
             cpu_tflops=preset.fp16_tflops,
             power_watts=preset.power_watts,
@@ -129,11 +142,14 @@ def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareP
         )
     accel = Accelerator(
         name=preset.name,
-        memory_gb=preset.memory_gb,
+        memory_gb=memory_gb,
         bandwidth_gbs=preset.bandwidth_gbs,
         fp16_tflops=preset.fp16_tflops,
         count=1 if preset.unified_memory else gpu_count,
         preset_id=preset.id,
+        backend=facts.backend,
+        device_class=facts.device_class,
+        achievable_bandwidth_gbs=facts.achievable_bandwidth_gbs,
     )
     power = preset.power_watts * accel.count if preset.power_watts else None
     price = preset.price_usd * accel.count if preset.price_usd else None
@@ -141,7 +157,7 @@ def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareP
         return HardwareProfile(
             name=preset.name,
             gpu=accel,
-            ram_gb=preset.memory_gb,
+            ram_gb=memory_gb,
             ram_bandwidth_gbs=preset.bandwidth_gbs,
             unified_memory=True,
             usable_gpu_share=preset.usable_memory_share,

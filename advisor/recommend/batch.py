@@ -16,7 +16,15 @@ import numpy as np
 import numpy.typing as npt
 
 from advisor.catalog.schema import SupportLevel
-from advisor.estimate.batch import GPU, NO_FIT, OFFLOAD, SizedColumns, size_columns, time_to_first_token
+from advisor.estimate.batch import (
+    GPU,
+    NO_FIT,
+    OFFLOAD,
+    SizedColumns,
+    choose,
+    size_columns,
+    time_to_first_token,
+)
 from advisor.estimate.cost import (
     Usage,
     api_bill_usd,
@@ -202,9 +210,10 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
 def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage, idx: Ints,
                    thinks: Bools | None = None,
                    hybrid: Bools | None = None) -> tuple[Ints, tuple[LocalOption, ...]]:
-    """The best quantization that fits (on the GPU, then with offload, then on the CPU, else the
-    smallest), plus the alternative quantizations that fit on the GPU when the best one does, all in
-    the preferred thinking mode; and the best quantization in a hybrid model's other mode."""
+    """The best quantization that fits (on the GPU, then with offload of layers or MoE experts, then
+    on the CPU, else the smallest), plus the alternative quantizations (Q5_K_M, Q4_K_M) that run: on
+    the GPU beside a GPU plan, and with offload or on the CPU beside such a plan; all in the
+    preferred thinking mode, and the best quantization in a hybrid model's other mode."""
     hw = c.hardware
     assert hw is not None
     if thinks is None or hybrid is None:
@@ -222,13 +231,8 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     quants = cols.quants[idx]
     k = weights.shape[1]
     flat = size_columns(fp.take(np.repeat(np.arange(n), k)), hw, weights.reshape(-1), c.min_context_tokens,
-                        kv_elem, est)
-    placement = flat.placement.reshape(n, k)
-    on_gpu = placement == GPU
-    runs = (placement != NO_FIT) & (quants >= 0)
-    last = np.maximum((quants >= 0).sum(axis=1) - 1, 0)
-    choice = np.where(on_gpu.any(axis=1), on_gpu.argmax(axis=1),
-                      np.where(runs.any(axis=1), runs.argmax(axis=1), last))
+                        kv_elem, est, expert_bytes=cols.quant_experts[idx].reshape(-1))
+    choice = choose(flat.placement.reshape(n, k), quants >= 0)
     best_sized = flat.take(np.arange(n) * k + choice)
     best_quant = quants[np.arange(n), choice]
     has_plan = block == 0
@@ -242,11 +246,14 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
                              ttft=ttft, thinks=think, preferred=preferred, fail_licence=licence)
 
     options = [option(has_plan, best_quant, best_sized, thinks, yes)]
-    best_on_gpu = has_plan & (best_sized.placement == GPU)
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     for j, name in enumerate(ALTERNATIVE_QUANTS):
-        alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est)
-        present = best_on_gpu & (best_quant != q_pos[name]) & (alt.placement == GPU)
+        alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est,
+                           expert_bytes=cols.alternative_experts[idx, j])
+        # Offered whenever it runs: on the GPU beside a GPU plan, and also where the best plan needs
+        # offload or the CPU (a smaller file read from RAM may be much faster); the score decides.
+        present = has_plan & (best_sized.placement != NO_FIT) & (best_quant != q_pos[name]) & (
+            (alt.placement == GPU) | (best_sized.placement != GPU) & (alt.placement != NO_FIT))
         options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), alt, thinks, yes))
     options.append(option(has_plan & hybrid, best_quant, best_sized, ~thinks, ~yes))
     return block, tuple(options)

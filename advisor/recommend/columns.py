@@ -108,7 +108,9 @@ class Columns:
     footprints: FootprintColumns
     quants: Ints  # (models, k): candidate quantizations best first, -1 padding
     quant_weights: Floats  # (models, k): their weight bytes, +inf padding
+    quant_experts: Floats  # (models, k): bytes of their routed-expert tensors (0 dense / padding)
     alternative_weights: Floats  # (models, len(ALTERNATIVE_QUANTS)): weight bytes of each
+    alternative_experts: Floats  # (models, len(ALTERNATIVE_QUANTS)): their routed-expert bytes
     offerings: Offerings
     quality: QualityColumns
 
@@ -160,7 +162,8 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
     countries = list(dict.fromkeys(model_countries))
     country_pos = {c: i for i, c in enumerate(countries)}
     fps = [_footprint(m) for m in models]
-    quants, quant_weights, alternative_weights = _quantizations(models, fps)
+    quants, quant_weights, alternative_weights, quant_experts, alternative_experts = _quantizations(
+        models, fps)
     return Columns(
         models=models,
         position={mid: i for i, mid in enumerate(ids)},
@@ -188,7 +191,9 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
         footprints=FootprintColumns.of([fp for fp, _ in fps], moe),
         quants=quants,
         quant_weights=quant_weights,
+        quant_experts=quant_experts,
         alternative_weights=alternative_weights,
+        alternative_experts=alternative_experts,
         offerings=_offerings(models),
         quality=_quality(ids, table),
     )
@@ -222,30 +227,46 @@ def _modalities(models: list[Model]) -> dict[str, Bools]:
     return out
 
 
-def _quantizations(models: list[Model],
-                   fps: list[tuple[Footprint | None, str]]) -> tuple[Ints, Floats, Floats]:
-    """Candidate quantizations (best first, -1 padding), their weight bytes (+inf padding), and
-    the weight bytes of the alternative quantizations."""
+def _expert_bytes(fp: Footprint, q: str, weights: float) -> float:
+    """Routed-expert bytes of one quantization (never more than the whole file)."""
+    return min(weights, fp.expert_bytes(MIXES[q])) if fp.routed_params else 0.0
+
+
+def _quantizations(models: list[Model], fps: list[tuple[Footprint | None, str]]
+                   ) -> tuple[Ints, Floats, Floats, Floats, Floats]:
+    """Candidate quantizations (best first, -1 padding), their weight bytes (+inf padding), the
+    weight bytes of the alternative quantizations, and the routed-expert bytes of both."""
     cands = [candidate_quants(m) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
     k = max([1, *(len(c) for c in cands)])  # at least one column, even when no model can be sized
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     quant_rows: list[list[int]] = []
     weight_rows: list[list[float]] = []
+    expert_rows: list[list[float]] = []
     alt_rows: list[list[float]] = []
-    no_alternatives = [math.inf] * len(ALTERNATIVE_QUANTS)
+    alt_expert_rows: list[list[float]] = []
+    n_alt = len(ALTERNATIVE_QUANTS)
     for m, c, (fp, _) in zip(models, cands, fps, strict=True):
         pad = k - len(c)
         quant_rows.append([q_pos[q] for q in c] + [-1] * pad)
         if fp is None:
             weight_rows.append([math.inf] * k)
-            alt_rows.append(no_alternatives)
+            expert_rows.append([0.0] * k)
+            alt_rows.append([math.inf] * n_alt)
+            alt_expert_rows.append([0.0] * n_alt)
             continue
-        weight_rows.append([model_weights_bytes(m, fp, q)[0] for q in c] + [math.inf] * pad)
-        alt_rows.append([model_weights_bytes(m, fp, q)[0] for q in ALTERNATIVE_QUANTS])
+        weights = [model_weights_bytes(m, fp, q)[0] for q in c]
+        weight_rows.append(weights + [math.inf] * pad)
+        expert_rows.append([_expert_bytes(fp, q, w) for q, w in zip(c, weights, strict=True)] + [0.0] * pad)
+        alt = [model_weights_bytes(m, fp, q)[0] for q in ALTERNATIVE_QUANTS]
+        alt_rows.append(alt)
+        alt_expert_rows.append([_expert_bytes(fp, q, w)
+                                for q, w in zip(ALTERNATIVE_QUANTS, alt, strict=True)])
     n = len(models)
     return (np.array(quant_rows, dtype=np.int64).reshape(n, k),
             np.array(weight_rows, dtype=np.float64).reshape(n, k),
-            np.array(alt_rows, dtype=np.float64).reshape(n, len(ALTERNATIVE_QUANTS)))
+            np.array(alt_rows, dtype=np.float64).reshape(n, n_alt),
+            np.array(expert_rows, dtype=np.float64).reshape(n, k),
+            np.array(alt_expert_rows, dtype=np.float64).reshape(n, n_alt))
 
 
 def _offerings(models: list[Model]) -> Offerings:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from advisor.catalog.schema import HardwareKind, HardwarePreset
 from advisor.hardware.detect import DetectionResult
+from advisor.hardware.devices import GIB, box_gb_to_bytes, facts_for
 from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE, Accelerator, HardwareProfile
 from advisor.ui.background import Background
 
@@ -40,6 +41,16 @@ class HardwareMode(StrEnum):
 
 _KIND_MODE = {HardwareKind.GPU: HardwareMode.GPU, HardwareKind.APU: HardwareMode.UNIFIED,
               HardwareKind.APPLE_SOC: HardwareMode.UNIFIED, HardwareKind.CPU: HardwareMode.CPU}
+
+
+def _box_to_gb(box: float) -> float:
+    """A field's box size (GiB, as printed on cards, Macs and DIMMs) in GB = 10^9 bytes."""
+    return box_gb_to_bytes(box) / 1e9
+
+
+def _gb_to_box(gb: float) -> float:
+    """GB = 10^9 bytes back to the box size the fields show."""
+    return gb * 1e9 / GIB
 
 
 def _spin(maximum: float, suffix: str, decimals: int = 0, tip: str = "") -> QDoubleSpinBox:
@@ -131,12 +142,13 @@ class HardwareBox(QGroupBox):
         self.gpu_count.setRange(1, 64)
         self.gpu_count.setToolTip("Identical GPUs in the machine; a model's layers are split across "
                                   "them (their memory adds up, their bandwidth is used in turn).")
-        self.vram = _spin(4096, " GB", 1, "Memory of ONE GPU (VRAM), or the whole unified pool, in GB. "
-                          "Weights, KV cache and runtime overhead must fit here to run at full speed.")
+        self.vram = _spin(4096, " GB", 1, "Memory of ONE GPU (VRAM), or the whole unified pool, as "
+                          "printed on the box (binary GB: 24 = 25.77 x 10^9 bytes). Weights, KV cache "
+                          "and runtime overhead must fit here to run at full speed.")
         self.bandwidth = _spin(20_000, " GB/s", 0, "Memory bandwidth of one GPU in GB/s. Generation "
                                "speed is bandwidth-bound: every token reads the active weights once.")
-        self.ram = _spin(8192, " GB", 1, "System RAM in GB. Layers that do not fit on the GPU are "
-                         "offloaded here (slowly).")
+        self.ram = _spin(8192, " GB", 1, "System RAM as sold (binary GB). Layers that do not fit on "
+                         "the GPU are offloaded here (slowly).")
         self.ram_bandwidth = _spin(2000, " GB/s", 0, "System RAM bandwidth in GB/s (for CPU and "
                                    "offloaded layers). Leave 'unknown' if you do not know it: speed "
                                    "estimates for CPU layers are then not given.")
@@ -155,7 +167,7 @@ class HardwareBox(QGroupBox):
         mode = self.current_mode()
         if mode is HardwareMode.API:
             return HardwareProfile(name="Hosted APIs only", api_only=True)
-        ram = self.ram.value() or None
+        ram = _box_to_gb(self.ram.value()) or None
         ram_bw = self.ram_bandwidth.value() or None
         preset = self._preset if self._matches_preset() else None
         if mode is HardwareMode.CPU:
@@ -165,13 +177,18 @@ class HardwareBox(QGroupBox):
                                    ram_bandwidth_gbs=ram_bw,
                                    cpu_tflops=preset.fp16_tflops if preset else None,
                                    power_watts=preset.power_watts if preset else None)
-        vram, bw = self.vram.value(), self.bandwidth.value()
+        vram, bw = _box_to_gb(self.vram.value()), self.bandwidth.value()
         if vram <= 0 or bw <= 0:
             return None
+        # A preset's backend, device class and measured bandwidth come with it (hardware/devices.py).
+        facts = facts_for(preset.id, preset.vendor, preset.kind.value) if preset else None
+        extras: dict[str, object] = ({"backend": facts.backend, "device_class": facts.device_class,
+                                      "achievable_bandwidth_gbs": facts.achievable_bandwidth_gbs}
+                                     if facts else {})
         if mode is HardwareMode.UNIFIED:
             gpu = Accelerator(name=preset.name if preset else "Unified-memory GPU", memory_gb=vram,
                               bandwidth_gbs=bw, fp16_tflops=preset.fp16_tflops if preset else None,
-                              preset_id=preset.id if preset else None)
+                              preset_id=preset.id if preset else None).model_copy(update=extras)
             share = (preset.usable_memory_share if preset else None) or DEFAULT_UNIFIED_GPU_SHARE
             return HardwareProfile(name=gpu.name, gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
                                    unified_memory=True, usable_gpu_share=share,
@@ -179,7 +196,7 @@ class HardwareBox(QGroupBox):
         count = self.gpu_count.value()
         gpu = Accelerator(name=preset.name if preset else "Custom GPU", memory_gb=vram, bandwidth_gbs=bw,
                           fp16_tflops=preset.fp16_tflops if preset else None, count=count,
-                          preset_id=preset.id if preset else None)
+                          preset_id=preset.id if preset else None).model_copy(update=extras)
         power = preset.power_watts * count if preset and preset.power_watts else None
         name = f"{count}x {gpu.name}" if count > 1 else gpu.name
         return HardwareProfile(name=name, gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw,
@@ -203,17 +220,17 @@ class HardwareBox(QGroupBox):
                 self._set_mode(HardwareMode.API)
             elif profile.gpu is None:
                 self._set_mode(HardwareMode.CPU)
-                self.ram.setValue(profile.ram_gb or 0)
+                self.ram.setValue(_gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(profile.ram_bandwidth_gbs or 0)
                 self._select_preset(None)
             else:
                 gpu = profile.gpu
                 self._set_mode(HardwareMode.UNIFIED if profile.unified_memory else HardwareMode.GPU)
-                self.vram.setValue(profile.ram_gb or gpu.memory_gb if profile.unified_memory
-                                   else gpu.memory_gb)
+                self.vram.setValue(_gb_to_box(profile.ram_gb or gpu.memory_gb if profile.unified_memory
+                                              else gpu.memory_gb))
                 self.bandwidth.setValue(gpu.bandwidth_gbs)
                 self.gpu_count.setValue(gpu.count)
-                self.ram.setValue(0 if profile.unified_memory else profile.ram_gb or 0)
+                self.ram.setValue(0 if profile.unified_memory else _gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(0 if profile.unified_memory
                                             else profile.ram_bandwidth_gbs or 0)
                 self._select_preset(self._by_id.get(gpu.preset_id or ""))
@@ -300,7 +317,7 @@ class HardwareBox(QGroupBox):
             return
         self.set_profile(value.profile)
         if value.profile.ram_gb and value.profile.gpu is not None and not value.profile.unified_memory:
-            self.ram.setValue(value.profile.ram_gb)
+            self.ram.setValue(_gb_to_box(value.profile.ram_gb))
         self.status.setText(f"Detected: {value.profile.describe()}" + (f" ({notes})" if notes else ""))
         self.changed.emit()
 

@@ -90,7 +90,10 @@ def test_moe_memory_counts_all_experts_speed_counts_active() -> None:
     assert a.weights_gb == pytest.approx(b.weights_gb)
     assert a.decode_tokens_per_s is not None
     assert b.decode_tokens_per_s is not None
-    assert b.decode_tokens_per_s.expected > 5 * a.decode_tokens_per_s.expected
+    # A tenth of the bytes per token, but the same 48 layers of fixed per-node cost plus routing
+    # kernels, and experts read at a lower efficiency: faster, but well short of 10x.
+    assert 3 * a.decode_tokens_per_s.expected < b.decode_tokens_per_s.expected
+    assert b.decode_tokens_per_s.expected < 8 * a.decode_tokens_per_s.expected
 
 
 def test_32b_on_24gb_fits_at_8k_but_not_at_128k_without_offload() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 
+import pytest
+
 from advisor.catalog.store import load_bundled
 from advisor.hardware.detect import detect, match_preset
 
@@ -24,7 +26,7 @@ def test_single_and_multi_gpu_parsed() -> None:
     one = detect(PRESETS, runner=fake({"nvidia-smi": "NVIDIA GeForce RTX 4090, 24564\n"}))
     assert one.profile is not None
     assert one.profile.gpu is not None
-    assert one.profile.gpu.memory_gb == 24
+    assert one.profile.gpu.memory_gb == pytest.approx(24 * 2**30 / 1e9)  # a "24 GB" card is 24 GiB
     assert not one.profile.cpu_only
     two = detect(PRESETS, runner=fake({"nvidia-smi": "NVIDIA GeForce RTX 3090, 24576\n" * 2}))
     assert two.profile is not None

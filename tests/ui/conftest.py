@@ -28,7 +28,7 @@ def bundled() -> Catalog:
 def rtx_4090(catalog: Catalog) -> Callable[[], DetectionResult]:
     """A detector that 'finds' one RTX 4090 and 64 GB of RAM."""
     preset = catalog.hardware["rtx-4090"]
-    profile = profile_from_preset(preset).model_copy(update={"ram_gb": 64.0})
+    profile = profile_from_preset(preset).model_copy(update={"ram_gb": 64 * 2**30 / 1e9})  # 64 GiB
     return lambda: DetectionResult(profile, ["fake detector"], preset.id)
 
 

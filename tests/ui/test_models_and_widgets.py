@@ -115,10 +115,12 @@ def test_hardware_box_round_trips_each_kind(qtbot: QtBot, bundled: Catalog) -> N
         assert shown.gpu.count == count
         assert shown.unified_memory == profile.unified_memory
         assert shown.gpu_memory_gb == pytest.approx(profile.gpu_memory_gb)
-    cpu = HardwareProfile(name="laptop", ram_gb=16, ram_bandwidth_gbs=60)
+    sixteen = 16 * 2**30 / 1e9  # the fields show box sizes (GiB); profiles hold GB
+    cpu = HardwareProfile(name="laptop", ram_gb=sixteen, ram_bandwidth_gbs=60)
     box.set_profile(cpu)
     assert box.current_mode() is HardwareMode.CPU
-    assert box.profile() == HardwareProfile(name="CPU and RAM", ram_gb=16, ram_bandwidth_gbs=60)
+    assert box.ram.value() == 16
+    assert box.profile() == HardwareProfile(name="CPU and RAM", ram_gb=sixteen, ram_bandwidth_gbs=60)
     box.set_profile(None)
     shown = box.profile()
     assert shown is not None
@@ -139,7 +141,7 @@ def test_editing_a_preset_drops_its_extras(qtbot: QtBot, bundled: Catalog) -> No
     assert edited is not None
     assert edited.gpu is not None
     assert edited.gpu.preset_id is None
-    assert edited.gpu.memory_gb == 48
+    assert edited.gpu.memory_gb == pytest.approx(48 * 2**30 / 1e9)  # a 48 GB box, in 10^9-byte GB
     assert "Edited from" in box.status.text()
 
 

@@ -89,7 +89,9 @@ def test_changing_constraints_changes_the_ranking(qtbot: QtBot, window: MainWind
     result = window.result
     assert result is not None
     assert all(r.deployment.mode == "local" for r in result.recommendations)
-    assert all(r.deployment.memory_gb is not None and r.deployment.memory_gb <= 24.5
+    # A "24 GB" card holds 24 GiB = 25.77 GB (outputs are GB = 10^9 bytes).
+    assert all(r.deployment.memory_gb is not None and r.deployment.available_gb is not None
+               and r.deployment.memory_gb <= r.deployment.available_gb <= 24 * 2**30 / 1e9 + 1e-6
                for r in result.recommendations if r.deployment.placement == "gpu")
     assert result.constraints.deployment is Deployment.LOCAL
     assert window.files.dirty

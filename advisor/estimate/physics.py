@@ -1,0 +1,145 @@
+"""The constants of time per generated token: a fixed part, a memory part and a compute part.
+
+    t = layers x kernels per layer x time per kernel          (launch, synchronisation: per backend)
+      + bytes read / (bandwidth x efficiency of the device class)
+      + FLOPs / (peak FLOPS x compute efficiency)              (only where the peak is known)
+
+MoE layers launch extra kernels (router matmul, top-k, gather, weighted sum) and read their experts
+through small per-expert matrices, which reach less of the bandwidth than one large matrix
+(`MOE_EXPERT_EFFICIENCY`). docs/estimation.md gives the physics and the sources; every constant
+below was fitted on shared/data/validation/measurements.json only (bench/validate_estimates.py
+--fit prints the fit); the held-out file bench/data/measurements-extra.json never enters it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.hardware.profile import HardwareProfile
+
+BACKENDS = ("cuda", "rocm", "metal", "vulkan", "sycl", "cpu", "mlx", "vllm")
+"""The runtimes' compute backends `--backend` can pin (vllm: vLLM/SGLang on CUDA or ROCm)."""
+
+KERNELS_PER_DENSE_LAYER = 24
+"""Graph nodes of one llama.cpp transformer block at batch 1: 2 norms + 2 scales, Q/K/V/O matvecs,
+2 RoPE, KV-cache copies, attention (QK, softmax, V or one flash-attention kernel), 2 residual adds,
+gate/up/down matvecs, the activation and its product (llama.cpp src/llama-graph.cpp build_attn,
+build_ffn): about 24."""
+KERNELS_PER_MOE_LAYER_EXTRA = 10
+"""An MoE block adds the router matvec, its softmax/sigmoid, top-k (argsort + view), the weight
+normalisation, get_rows of the weights, three mul_mat_id and the weighted sum (build_moe_ffn)."""
+
+KERNEL_US: dict[str, float] = {
+    # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
+    # small kernel). Fitted: cuda, rocm, metal, vulkan from the validation runs; sycl, mlx, vllm
+    # have no runs and take the nearest fitted backend (said so in the estimate).
+    "cuda": 1.50,
+    "rocm": 1.53,
+    "metal": 4.81,
+    "vulkan": 0.62,
+    "sycl": 1.53,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
+    "mlx": 4.81,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "vllm": 1.50,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
+}
+KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
+SAMPLING_NS_PER_VOCAB = 5.51
+"""Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
+off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
+grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
+Fitted."""
+
+DEVICE_CLASSES = ("consumer", "datacenter", "apple", "igpu", "cpu")
+"""consumer: discrete GDDR GPU; datacenter: HBM GPU (H100, A100, MI-series); apple: Apple silicon
+GPU; igpu: other unified-memory GPU (Ryzen AI Max, DGX Spark); cpu: system RAM read by the CPU."""
+
+BANDWIDTH_EFFICIENCY: dict[str, float] = {
+    # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
+    # stream reaches. Fitted on the validation runs.
+    "consumer": 0.854,
+    "datacenter": 0.469,
+    "apple": 0.941,
+    "igpu": 0.929,
+    "cpu": 0.458,
+}
+MOE_EXPERT_EFFICIENCY = 0.674
+"""Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
+matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
+COMPUTE_EFFICIENCY = 0.777
+"""Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
+for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
+peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
+PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
+"""Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
+estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
+
+SPREAD: dict[str, tuple[float, float]] = {
+    # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 100
+    # dense runs, moe from 11 MoE runs. offload (6 runs) and cpu (none) are too few: assumed wider.
+    "gpu": (0.80, 1.09),
+    "offload": (0.65, 1.45),
+    "cpu": (0.60, 1.50),
+    "moe": (0.66, 1.39),
+}
+
+
+@dataclass(frozen=True)
+class Device:
+    """How one hardware profile runs: backend, device class, achievable bandwidths, kernel time."""
+
+    backend: str
+    device_class: str
+    gpu_bandwidth: float | None  # bytes/s achievable on the GPU (dense weights)
+    cpu_bandwidth: float | None  # bytes/s achievable by the CPU from system RAM
+    gpu_kernel_s: float  # seconds per graph node on the GPU
+    cpu_kernel_s: float
+    gpu_flops: float | None  # achievable FLOP/s at batch 1 (None: unknown)
+    cpu_flops: float | None
+    fitted_backend: bool
+
+
+def default_backend(hw: HardwareProfile) -> str:
+    """The llama.cpp backend a machine runs by default."""
+    if hw.gpu is None:
+        return "cpu"
+    if hw.gpu.backend:
+        return hw.gpu.backend
+    name = hw.gpu.name.lower()
+    if "apple" in name or " m1" in name or " m2" in name or " m3" in name or " m4" in name:
+        return "metal"
+    if "radeon" in name or "amd" in name or "instinct" in name or "ryzen" in name:
+        return "rocm"
+    if "intel" in name or "arc" in name:
+        return "sycl"
+    return "cuda"
+
+
+def device_class(hw: HardwareProfile) -> str:
+    """consumer, datacenter, apple, igpu or cpu (see DEVICE_CLASSES)."""
+    if hw.gpu is None:
+        return "cpu"
+    if hw.gpu.device_class:
+        return hw.gpu.device_class
+    if hw.unified_memory:
+        return "apple" if default_backend(hw) in ("metal", "mlx") else "igpu"
+    return "consumer"
+
+
+def device(hw: HardwareProfile, backend: str | None = None) -> Device:
+    """The speed constants for `hw`, run through `backend` (default: the machine's own)."""
+    chosen = backend or default_backend(hw)
+    cls = device_class(hw)
+    gpu_bw = None
+    gpu_flops = None
+    kernel = KERNEL_US.get(chosen, KERNEL_US["cuda"]) * 1e-6
+    if hw.gpu is not None and chosen != "cpu":
+        nominal = hw.gpu.achievable_bandwidth_gbs or hw.gpu.bandwidth_gbs
+        gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
+        if hw.gpu.fp16_tflops:
+            gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
+    cpu_bw = hw.ram_bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"] if hw.ram_bandwidth_gbs else None
+    if hw.gpu is not None and hw.unified_memory and cpu_bw is None and hw.gpu is not None:
+        cpu_bw = hw.gpu.bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"]
+    cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
+    return Device(chosen, cls, gpu_bw, cpu_bw, kernel, KERNEL_US["cpu"] * 1e-6, gpu_flops, cpu_flops,
+                  chosen in KERNEL_US_FITTED)

@@ -1,0 +1,90 @@
+"""Fit the few speed constants of advisor/estimate/physics.py on the development measurements.
+
+Coordinate descent on the sum of |log(predicted / measured)| (robust to the odd outlier) over
+every decode case bench/validate_estimates.py can identify in shared/data/validation, then the
+5th/95th percentiles of measured / predicted per regime for the low-high range. It prints the
+values; they are copied into physics.py by hand (so a fit never changes the code silently).
+The held-out file is never passed here.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from advisor.estimate import physics
+
+
+class _Case(Protocol):
+    @property
+    def regime(self) -> str: ...
+    @property
+    def measured(self) -> float: ...
+    @property
+    def expected(self) -> float: ...
+
+
+def _loss(cases: Sequence[_Case]) -> float:
+    return sum(abs(math.log(c.expected / c.measured)) for c in cases)
+
+
+class _Param:
+    """One fitted constant: a key of a dict, or a module attribute of physics.py."""
+
+    def __init__(self, table: dict[str, float] | None, key: str, cap: float = math.inf) -> None:
+        self.table, self.key, self.cap = table, key, cap
+
+    def get(self) -> float:
+        return self.table[self.key] if self.table is not None else float(getattr(physics, self.key))
+
+    def set(self, value: float) -> None:
+        value = min(value, self.cap)
+        if self.table is not None:
+            self.table[self.key] = value
+        else:
+            setattr(physics, self.key, value)
+
+
+def _parameters() -> list[_Param]:
+    kernels = [_Param(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
+    classes = ("consumer", "datacenter", "apple", "igpu", "cpu")
+    efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
+    scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
+               _Param(None, "COMPUTE_EFFICIENCY", 1.0)]
+    return kernels + efficiency + scalars
+
+
+def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
+    """Fit in place (the module's dicts and constants) and print the result."""
+    best = _loss(cases_of())
+    for _ in range(rounds):
+        for param in _parameters():
+            for factor in (1.25, 0.8, 1.1, 0.91, 1.03, 0.97):
+                old = param.get()
+                param.set(old * factor)
+                loss = _loss(cases_of())
+                if loss < best:
+                    best = loss
+                else:
+                    param.set(old)
+    cases = cases_of()
+    print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
+    print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
+    print("  BANDWIDTH_EFFICIENCY", {k: round(v, 3) for k, v in physics.BANDWIDTH_EFFICIENCY.items()})
+    print("  MOE_EXPERT_EFFICIENCY", round(physics.MOE_EXPERT_EFFICIENCY, 3))
+    print("  SAMPLING_NS_PER_VOCAB", round(physics.SAMPLING_NS_PER_VOCAB, 2))
+    print("  COMPUTE_EFFICIENCY", round(physics.COMPUTE_EFFICIENCY, 3))
+    groups: dict[str, list[float]] = {}
+    for c in cases:
+        kind, where = c.regime.split("/")
+        group = "moe" if kind == "moe" else ("offload" if where == "offload" else
+                                             "cpu" if where == "cpu" else "gpu")
+        groups.setdefault(group, []).append(c.measured / c.expected)
+    for name, ratios in sorted(groups.items()):
+        if len(ratios) >= 5:
+            qs = statistics.quantiles(ratios, n=20)
+            print(f"  SPREAD {name:8} n={len(ratios):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
+        else:
+            print(f"  SPREAD {name:8} n={len(ratios):3} (too few to set a range)")

@@ -1,0 +1,163 @@
+"""The estimator against hand-worked cases: the arithmetic is written out here, with the fitted
+constants taken by name from physics.py (a refit changes the numbers, not the arithmetic)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from advisor.catalog.architecture import Architecture
+from advisor.catalog.schema import HardwareKind, HardwarePreset, Model, Sourced
+from advisor.estimate import RunOptions, estimate
+from advisor.estimate import physics as ph
+from advisor.estimate.memory import footprint
+from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
+
+D = date(2026, 1, 1)
+GIB = 2**30
+
+
+def model(**arch: object) -> Model:
+    return Model(id="t/m", name="m", family="t", vendor="t", open_weights=True, hf_repo="t/m",
+                 license="MIT", architecture=Architecture.model_validate({**arch, "source": "t", "as_of": D}),
+                 facts=Sourced(source="t", as_of=D))
+
+
+# 1.0B parameters, 10 layers, hidden 1024, 8 heads of 128 (no GQA), vocabulary 32,000, untied.
+DENSE = model(total_params_b=1.0, layers=10, hidden_size=1024, attention_heads=8, kv_heads=8, head_dim=128,
+              vocab_size=32000, tied_embeddings=False)
+def fixed_s(layers: int, vocab: int, streams: int = 1) -> float:
+    """Graph nodes x time per node on CUDA, plus sampling the logits of each stream."""
+    nodes = layers * ph.KERNELS_PER_DENSE_LAYER * ph.KERNEL_US["cuda"] * 1e-6
+    return nodes + streams * vocab * ph.SAMPLING_NS_PER_VOCAB * 1e-9
+
+
+CARD = HardwareProfile(gpu=Accelerator(name="card", memory_gb=24, bandwidth_gbs=1000, backend="cuda",
+                                       device_class="consumer"), ram_gb=64, ram_bandwidth_gbs=50)
+
+
+def test_dense_decode_is_fixed_plus_memory_part() -> None:
+    est = estimate(DENSE, CARD, quant="F16", context=1024)
+    assert est.placement == "gpu"
+    embed = 32000 * 1024  # one table in, one out
+    assert est.weights_gb == pytest.approx(1.0e9 * 2 / 1e9)  # F16: 2 bytes per parameter
+    read = (1.0e9 - embed) * 2  # the input table is read by lookup, one row per token
+    kv = 10 * 2 * 8 * 128 * 512 * 2  # layers x K,V x heads x dim x half the context x f16
+    fixed = fixed_s(10, 32000)
+    memory = (read + kv) / (1000e9 * ph.BANDWIDTH_EFFICIENCY["consumer"])
+    assert est.decode_tokens_per_s is not None
+    assert est.decode_tokens_per_s.expected == pytest.approx(1 / (fixed + memory), rel=1e-9)
+    lo, hi = ph.SPREAD["gpu"]
+    assert est.decode_tokens_per_s.low == pytest.approx(lo / (fixed + memory), rel=1e-9)
+    assert est.decode_tokens_per_s.high == pytest.approx(hi / (fixed + memory), rel=1e-9)
+
+
+def test_the_fixed_part_caps_a_small_model_on_a_fast_card() -> None:
+    # 10x the bandwidth does not give 10x the speed: the per-node time does not shrink.
+    slow = estimate(DENSE, CARD, quant="Q4_0", context=1024).decode_tokens_per_s
+    fast_card = CARD.model_copy(update={"gpu": CARD.gpu.model_copy(update={"bandwidth_gbs": 10000})})  # type: ignore[union-attr]
+    fast = estimate(DENSE, fast_card, quant="Q4_0", context=1024).decode_tokens_per_s
+    assert slow is not None
+    assert fast is not None
+    floor = fixed_s(10, 32000)
+    assert fast.expected < 1 / floor
+    assert fast.expected < 5 * slow.expected
+
+
+# 30B total, 3B active, 128 routed experts, 8 per token: R = (30 - 3) / (1 - 8/128) = 28.8B routed.
+MOE = model(total_params_b=30.0, active_params_b=3.0, layers=48, hidden_size=2048, attention_heads=32,
+            kv_heads=4, head_dim=128, vocab_size=151936, experts_total=128, experts_per_token=8)
+
+
+def test_moe_routed_parameters_from_total_and_active() -> None:
+    fp = footprint(MOE)
+    assert fp.routed_params == pytest.approx(27e9 / (1 - 8 / 128))
+    assert fp.routed_params == pytest.approx(28.8e9)
+
+
+def test_moe_experts_in_ram_when_only_the_dense_part_fits() -> None:
+    # F16: 60 GB in all, 57.6 GB of routed experts, 2.4 GB dense (of which the 0.62 GB input
+    # embedding stays in RAM anyway): a 24 GiB card holds the dense part, 128 GiB RAM the experts.
+    hw = HardwareProfile(gpu=Accelerator(name="card", memory_gb=24 * GIB / 1e9, bandwidth_gbs=1000,
+                                         backend="cuda", device_class="consumer"),
+                         ram_gb=128 * GIB / 1e9, ram_bandwidth_gbs=80)
+    est = estimate(MOE, hw, quant="F16", context=4096, options=RunOptions(experts_on_cpu=True))
+    assert est.placement == "gpu+cpu"
+    assert est.experts_on_cpu
+    assert est.gpu_layers == 48
+    assert est.decode_tokens_per_s is not None
+    # Each token reads 8/128 of the 57.6 GB of experts from RAM at the CPU's efficiency.
+    expert_time = 57.6e9 * 8 / 128 / (80e9 * ph.BANDWIDTH_EFFICIENCY["cpu"] * ph.MOE_EXPERT_EFFICIENCY)
+    assert est.decode_tokens_per_s.expected < 1 / expert_time
+
+
+def test_a_box_size_is_gib() -> None:
+    preset = HardwarePreset(id="card-16", name="Card (16 GB)", kind=HardwareKind.GPU, vendor="nvidia",
+                            memory_gb=16, bandwidth_gbs=700, source="t", as_of=D)
+    hw = profile_from_preset(preset)
+    assert hw.gpu_memory_gb == pytest.approx(16 * GIB / 1e9)  # 17.18 GB
+    assert hw.gpu_memory_gb == pytest.approx(17.179869184)
+
+
+def test_the_input_embedding_stays_in_host_memory() -> None:
+    # 16.06 GB of F16 weights, 1.05 GB of them the untied input table: a 16 GiB card holds the rest
+    # with an 8k-token KV cache (1.07 GB), the compute buffer and the runtime reserve.
+    llama8 = model(total_params_b=8.03, layers=32, hidden_size=4096, attention_heads=32, kv_heads=8,
+                   head_dim=128, vocab_size=128256, tied_embeddings=False)
+    card = HardwareProfile(gpu=Accelerator(name="card", memory_gb=16 * GIB / 1e9, bandwidth_gbs=716.8))
+    est = estimate(llama8, card, quant="F16", context=8192)
+    assert est.weights_gb == pytest.approx(16.06, abs=0.01)
+    assert est.placement == "gpu"
+    assert est.total_gb > est.available_gb  # the total counts the table held in RAM
+
+
+def test_concurrency_reads_weights_once_and_every_kv_cache() -> None:
+    n = 8
+    one = estimate(DENSE, CARD, quant="F16", context=1024)
+    many = estimate(DENSE, CARD, quant="F16", context=1024, concurrency=n)
+    read = (1.0e9 - 32000 * 1024) * 2
+    kv = 10 * 2 * 8 * 128 * 512 * 2
+    fixed = fixed_s(10, 32000, streams=n)
+    step = fixed + (read + n * kv) / (1000e9 * ph.BANDWIDTH_EFFICIENCY["consumer"])
+    assert many.kv_cache_gb == pytest.approx(n * one.kv_cache_gb)
+    assert many.decode_tokens_per_s is not None
+    assert many.aggregate_tokens_per_s is not None
+    assert many.decode_tokens_per_s.expected == pytest.approx(1 / step, rel=1e-9)
+    assert many.aggregate_tokens_per_s.expected == pytest.approx(n / step, rel=1e-9)
+    assert one.aggregate_tokens_per_s is None
+    assert many.to_json()["aggregate_tokens_per_s"]["expected"] == pytest.approx(n / step, abs=0.1)
+
+
+def test_raised_unified_limit_is_offered_and_named() -> None:
+    # 24 GB of weights on a 32 GiB Mac whose GPU may wire 2/3 (22.9 GB) by default.
+    mac = HardwareProfile(gpu=Accelerator(name="Apple M-chip", memory_gb=32 * GIB / 1e9, bandwidth_gbs=400,
+                                          backend="metal", device_class="apple"),
+                          ram_gb=32 * GIB / 1e9, unified_memory=True, usable_gpu_share=2 / 3)
+    big = model(total_params_b=12.0, layers=40, hidden_size=5120, attention_heads=40, kv_heads=8,
+                head_dim=128, vocab_size=32000, tied_embeddings=False)
+    est = estimate(big, mac, quant="F16", context=4096)
+    assert est.placement == "does_not_fit"
+    assert {"unified_gpu_share": 0.85} in est.fits_if
+    raised = estimate(big, mac, quant="F16", context=4096, options=RunOptions(unified_gpu_share=0.85))
+    assert raised.placement == "gpu"
+    assert any("iogpu.wired_limit_mb" in a for a in raised.assumptions)
+
+
+def test_mxfp4_keeps_experts_in_mxfp4_and_the_rest_at_q8_0() -> None:
+    # 20.9B total, 3.6B active, 32 experts, 4 per token: R = 17.3 / (1 - 1/8) = 19.771B routed.
+    oss = model(total_params_b=20.9, active_params_b=3.6, layers=24, hidden_size=2880, attention_heads=64,
+                kv_heads=8, head_dim=64, vocab_size=201088, tied_embeddings=False, experts_total=32,
+                experts_per_token=4, native_dtype="mxfp4")
+    routed = 17.3e9 / (1 - 4 / 32)
+    rest = 20.9e9 - routed  # attention, router, embeddings: Q8_0 (34 bytes per 32 weights)
+    expected = routed * 4.25 / 8 + rest * 8.5 / 8
+    est = estimate(oss, CARD, quant="MXFP4", context=1024)
+    assert est.weights_gb * 1e9 == pytest.approx(expected, rel=1e-9)
+
+
+def test_unknown_backend_is_an_error() -> None:
+    from advisor.estimate import EstimateError  # noqa: PLC0415
+
+    with pytest.raises(EstimateError, match="backend"):
+        estimate(DENSE, CARD, quant="F16", options=RunOptions(backend="opencl"))
