@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-DEPLOYMENTS = ["local", "api", "any"]
+DEPLOYMENTS = ["local", "api", "any", "rented"]
 LICENSE_POLICIES = ["permissive", "open-weights", "any"]
 PROFILES = ["balanced", "cheapest", "fastest", "quality", "open"]
 TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision",
@@ -76,6 +76,20 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
                    help="exclude offerings whose terms do not state what a rule asks (region, "
                         "training, commercial use) and models with undocumented must-have languages")
     g.add_argument("--profile", choices=PROFILES, help="weight profile")
+    s = parser.add_argument_group("serving and cost of ownership")
+    s.add_argument("--concurrency", type=int, metavar="N",
+                   help="simultaneous users or requests (KV cache for each, aggregate throughput)")
+    s.add_argument("--hours-per-month", type=float, metavar="H",
+                   help="hours a month the machine may serve (default 730: around the clock)")
+    s.add_argument("--max-machines", type=int, metavar="N",
+                   help="most machines of this hardware you would run (default 1)")
+    s.add_argument("--electricity-usd-kwh", type=float, metavar="X",
+                   help="electricity price (default: U.S. residential average, EIA)")
+    s.add_argument("--amortize-months", type=int, metavar="N",
+                   help="write the hardware's price off over N months (default: off, you own it)")
+    s.add_argument("--sensitive-share", type=float, metavar="F",
+                   help="share of tokens that must stay on your (or rented) hardware; the rest may "
+                        "go to an API (0-1)")
     g.add_argument("--scenario", metavar="FILE", help="start from a saved scenario file")
     g.add_argument("--top", type=int, metavar="N", help="how many ranked models to show")
 

@@ -179,7 +179,11 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
         "no_training": "no_training_on_data", "profile": "profile", "top": "top_n",
         "cached_input_share": "cached_input_share", "batch": "batch",
         "min_usable_tokens_per_s": "min_usable_tokens_per_s", "documented_only": "documented_only",
+        "concurrency": "concurrency", "hours_per_month": "hours_per_month", "max_machines": "max_machines",
+        "electricity_usd_kwh": "electricity_usd_kwh", "amortize_months": "amortize_months",
+        "sensitive_share": "sensitive_share",
     }
+    _serving_checks(args)
     share = args.cached_input_share
     if share is not None and not 0 <= share <= 1:
         raise OptionError(f"--cached-input-share must be between 0 and 1 (got {share:g})")
@@ -205,6 +209,21 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
             update[field] = tuple(values)
     data = {**base.model_dump(), **update}
     return Constraints.model_validate(data)
+
+
+def _serving_checks(args: argparse.Namespace) -> None:
+    """Clear errors for serving and cost flags out of range."""
+    checks = (("concurrency", 1, 4096, "--concurrency", "{:g}"),
+              ("max_machines", 1, 1000, "--max-machines", "{:g}"),
+              ("hours_per_month", 1e-9, 744, "--hours-per-month", "{:g}"),
+              ("electricity_usd_kwh", 0, 10, "--electricity-usd-kwh", "{:g}"),
+              ("amortize_months", 1, 240, "--amortize-months", "{:g}"),
+              ("sensitive_share", 0, 1, "--sensitive-share", "{:g}"))
+    for attr, low, high, flag, fmt in checks:
+        value = getattr(args, attr, None)
+        if value is not None and not low <= value <= high:
+            low_text = "above 0" if low == 1e-9 else f"at least {low:g}"
+            raise OptionError(f"{flag} must be {low_text} and at most {high:g} (got {fmt.format(value)})")
 
 
 def scenario_base(path: str | None) -> Constraints | None:

@@ -9,7 +9,7 @@ from advisor.estimate.core import (
     memory_needed_gb,
     size,
 )
-from advisor.estimate.cost import Cost, CostSettings, Usage, api_monthly_cost, self_host_monthly_cost
+from advisor.estimate.cost import Cost, CostSettings, Usage, api_monthly_cost
 from advisor.estimate.format import format_estimate
 from advisor.estimate.memory import EstimateError, footprint
 from advisor.estimate.planner import plan_hardware
@@ -37,6 +37,5 @@ __all__ = [
     "format_estimate",
     "memory_needed_gb",
     "plan_hardware",
-    "self_host_monthly_cost",
     "size",
 ]

@@ -1,4 +1,5 @@
-"""Monthly cost: hosted API bills, and electricity (or write-off) for running on your own hardware."""
+"""Monthly cost of hosted API bills, and the cost settings of running on your own hardware
+(`capacity.py` computes that cost, with the busy hours and machines it takes)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Offering
-from advisor.hardware.profile import HardwareProfile
 
 F = TypeVar("F", float, npt.NDArray[np.float64])
 B = TypeVar("B", bool, npt.NDArray[np.bool_])
@@ -123,50 +123,3 @@ def generated_per_answer_token(usage: Usage, reasoning: bool | npt.NDArray[np.bo
     """Tokens a model generates per answer token: 1, plus the thinking tokens of a reasoning model
     (the same overhead its API bill counts). A float for a bool, an array for an array."""
     return 1.0 + usage.reasoning_overhead * (reasoning * 1.0)
-
-
-def electricity_usd(tokens_per_s: F, usage: Usage, power_watts: float, price_usd_per_kwh: float,
-                    reasoning: B = False) -> F:  # type: ignore[assignment]
-    """Electricity for the hours generation (thinking included) keeps the machine busy (floats or
-    numpy arrays)."""
-    generated = usage.tokens_per_month * usage.output_share * generated_per_answer_token(usage, reasoning)
-    hours = generated / tokens_per_s / 3600
-    usd: F = hours * power_watts / 1000 * price_usd_per_kwh
-    return usd
-
-
-def self_host_monthly_cost(hardware: HardwareProfile, tokens_per_s: float | None, usage: Usage,
-                           settings: CostSettings, reasoning: bool = False) -> Cost:
-    """Electricity for the hours the volume keeps the machine busy generating at `tokens_per_s`
-    (thinking tokens included for a reasoning model; + write-off if asked). Prompt processing is
-    much faster than generation and is not counted."""
-    notes: list[str] = []
-    total = 0.0
-    complete = True
-    speed = tokens_per_s or 0.0
-    if hardware.power_watts and speed > 0:
-        generated = usage.tokens_per_month * usage.output_share * generated_per_answer_token(usage, reasoning)
-        hours = generated / speed / 3600
-        kwh = hours * hardware.power_watts / 1000
-        total += float(electricity_usd(speed, usage, hardware.power_watts, settings.power_price_usd_per_kwh,
-                                       reasoning))
-        thinking = (f" (answers plus {usage.reasoning_overhead:g}x as many thinking tokens)"
-                    if reasoning and usage.reasoning_overhead else "")
-        notes.append(f"{hours:,.0f} h busy{thinking} x {hardware.power_watts:g} W = {kwh:,.0f} kWh x "
-                     f"${settings.power_price_usd_per_kwh:g}/kWh")
-    else:
-        complete = False
-        notes.append("electricity unknown: " + ("the hardware's power draw is not known" if
-                                               not hardware.power_watts else
-                                               "the generation speed could not be estimated"))
-    total += hardware_write_off_usd(hardware, settings)
-    if settings.count_hardware_purchase and hardware.price_usd:
-        notes.append(f"hardware ${hardware.price_usd:,.0f} over {settings.amortization_months} months")
-    return Cost(total, notes, complete)
-
-
-def hardware_write_off_usd(hardware: HardwareProfile, settings: CostSettings) -> float:
-    """The hardware's price written off per month, when the settings ask for it (else 0)."""
-    if settings.count_hardware_purchase and hardware.price_usd:
-        return hardware.price_usd / settings.amortization_months
-    return 0.0

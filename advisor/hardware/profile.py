@@ -71,6 +71,9 @@ class HardwareProfile(Frozen):
     power_watts: float | None = Field(
         default=None, gt=0, description="Power draw under load, for running cost."
     )
+    idle_power_watts: float | None = Field(
+        default=None, ge=0, description="Power when idle, for the hours it is on but not busy."
+    )
     price_usd: float | None = Field(
         default=None, gt=0, description="Purchase price, for write-off cost."
     )
@@ -138,6 +141,7 @@ def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareP
             ram_bandwidth_gbs=preset.bandwidth_gbs,
             cpu_tflops=preset.fp16_tflops,
             power_watts=preset.power_watts,
+            idle_power_watts=preset.idle_power_watts,
             price_usd=preset.price_usd,
         )
     accel = Accelerator(
@@ -153,6 +157,7 @@ def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareP
     )
     power = preset.power_watts * accel.count if preset.power_watts else None
     price = preset.price_usd * accel.count if preset.price_usd else None
+    idle = preset.idle_power_watts * accel.count if preset.idle_power_watts is not None else None
     if preset.unified_memory:
         return HardwareProfile(
             name=preset.name,
@@ -162,11 +167,13 @@ def profile_from_preset(preset: HardwarePreset, gpu_count: int = 1) -> HardwareP
             unified_memory=True,
             usable_gpu_share=preset.usable_memory_share,
             power_watts=power,
+            idle_power_watts=idle,
             price_usd=price,
         )
     return HardwareProfile(
         name=preset.name if accel.count == 1 else f"{accel.count}x {preset.name}",
         gpu=accel,
         power_watts=power,
+        idle_power_watts=idle,
         price_usd=price,
     )

@@ -22,16 +22,12 @@ from advisor.estimate.batch import (
     OFFLOAD,
     SizedColumns,
     choose,
+    prefill_tokens_per_s,
     size_columns,
     time_to_first_token,
 )
-from advisor.estimate.cost import (
-    Usage,
-    api_bill_usd,
-    electricity_usd,
-    generated_per_answer_token,
-    hardware_write_off_usd,
-)
+from advisor.estimate.capacity import SelfHostCost, Serving, self_host
+from advisor.estimate.cost import CostSettings, Usage, api_bill_usd, generated_per_answer_token
 from advisor.estimate.memory import GB
 from advisor.estimate.quant import KV_TYPES
 from advisor.recommend.columns import (
@@ -60,12 +56,13 @@ from advisor.recommend.scoring import (
     speed_value,
     task_weights,
 )
+from advisor.recommend.serving import cost_settings_for, serving_for
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE = 1, 2, 3
+CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE, NO_RENTAL = 1, 2, 3, 4
 """Why a model has no local plan at all (`Evaluation.local_block`; 0 = it has one)."""
 OTHER_MODE_KIND = len(ALTERNATIVE_QUANTS) + 1
 API_KIND = OTHER_MODE_KIND + 1
@@ -82,18 +79,23 @@ class LocalOption:
     thinks: Bools  # generates thinking tokens (a reasoning model, or a hybrid one with thinking on)
     preferred: Bools  # in the thinking mode the tasks call for
     sized: SizedColumns
-    answer_speed: Floats  # answer tokens/s: decode speed / tokens generated per answer token
+    answer_speed: Floats  # answer tokens/s per stream: decode speed / tokens generated per answer token
     ttft: Floats  # seconds to the first token of a typical prompt; NaN = unknown
+    aggregate: Floats  # tokens/s of all streams together (= decode at one stream)
+    prefill: Floats  # prompt tokens/s; NaN = unknown
+    serve: SelfHostCost  # busy hours, machines and the cost parts, per row
     cost: Floats
     cost_known: Bools
     fail_memory: Bools
     fail_speed: Bools
     fail_licence: Bools  # the weights licence does not allow the commercial self-hosting asked for
+    fail_capacity: Bools  # needs more machines than allowed to serve the volume
 
     @property
     def ok(self) -> Bools:
         """Present and failing no deployment constraint."""
-        result: Bools = self.present & ~self.fail_memory & ~self.fail_speed & ~self.fail_licence
+        result: Bools = (self.present & ~self.fail_memory & ~self.fail_speed & ~self.fail_licence
+                         & ~self.fail_capacity)
         return result
 
 
@@ -150,6 +152,8 @@ class Evaluation:
     c: Constraints
     settings: PlanSettings
     usage: Usage
+    cost_settings: CostSettings  # the defaults with the user's electricity price and write-off
+    serving: Serving
     idx: Ints  # catalog positions of the evaluated models
     model_ok: Bools  # passes every model-level filter
     local_block: Ints  # 0, or why there is no local plan; -1 when local deployment is not allowed
@@ -185,8 +189,11 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
     usage = usage_of(c)
     passes = model_ok(cols, c, idx)
     thinks, hybrid = preferred_thinking(cols, c, idx)
+    cost_settings = cost_settings_for(settings.cost, c)
+    serving = serving_for(c, settings.rental)
     if c.local_allowed:
-        local_block, local = _local_options(cols, c, settings, usage, idx, thinks, hybrid)
+        local_block, local = _local_options(cols, c, settings, usage, idx, thinks, hybrid, cost_settings,
+                                            serving)
     else:
         local_block, local = np.full(len(idx), -1, dtype=np.int64), ()
     api = _api_options(cols, c, usage, idx, thinks, hybrid)
@@ -203,13 +210,14 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
     rounded = np.array([round(s, 6) for s in options.score[chosen].tolist()])
     order = passed[np.lexsort((cols.id_rank[idx[passed]], options.cost[chosen], -quality[passed],
                                -rounded, options.slow[chosen]))] if len(passed) else passed
-    return Evaluation(cols, c, settings, usage, idx, passes, local_block, local, api, quality, shares,
-                      options, best, order)
+    return Evaluation(cols, c, settings, usage, cost_settings, serving, idx, passes, local_block, local,
+                      api, quality, shares, options, best, order)
 
 
 def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: Usage, idx: Ints,
-                   thinks: Bools | None = None,
-                   hybrid: Bools | None = None) -> tuple[Ints, tuple[LocalOption, ...]]:
+                   thinks: Bools | None = None, hybrid: Bools | None = None,
+                   cost_settings: CostSettings | None = None,
+                   serving: Serving | None = None) -> tuple[Ints, tuple[LocalOption, ...]]:
     """The best quantization that fits (on the GPU, then with offload of layers or MoE experts, then
     on the CPU, else the smallest), plus the alternative quantizations (Q5_K_M, Q4_K_M) that run: on
     the GPU beside a GPU plan, and with offload or on the CPU beside such a plan; all in the
@@ -218,12 +226,16 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     assert hw is not None
     if thinks is None or hybrid is None:
         thinks, hybrid = preferred_thinking(cols, c, idx)
+    cost_settings = cost_settings or cost_settings_for(settings.cost, c)
+    serving = serving or serving_for(c, settings.rental)
     n = len(idx)
     native = cols.context[idx]
     block = np.zeros(n, dtype=np.int64)
     block[~cols.estimable[idx]] = NOT_ESTIMABLE
     block[(native > 0) & (native < c.min_context_tokens)] = LOCAL_CONTEXT
     block[~cols.open_weights[idx]] = CLOSED_WEIGHTS
+    if c.rented and (settings.rental is None or settings.rental.price is None):
+        block[block == 0] = NO_RENTAL
     fp = cols.footprints.take(idx)
     kv_elem = KV_TYPES["f16"]
     est = settings.estimate
@@ -231,25 +243,28 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     quants = cols.quants[idx]
     k = weights.shape[1]
     flat = size_columns(fp.take(np.repeat(np.arange(n), k)), hw, weights.reshape(-1), c.min_context_tokens,
-                        kv_elem, est, expert_bytes=cols.quant_experts[idx].reshape(-1))
+                        kv_elem, est, c.concurrency, expert_bytes=cols.quant_experts[idx].reshape(-1))
     choice = choose(flat.placement.reshape(n, k), quants >= 0)
     best_sized = flat.take(np.arange(n) * k + choice)
     best_quant = quants[np.arange(n), choice]
     has_plan = block == 0
     ttft = time_to_first_token(fp, hw, est)
+    prefill_triple = prefill_tokens_per_s(fp, hw)
+    prefill = prefill_triple[1] if prefill_triple is not None else np.full(n, np.nan)
     licence = _self_hosting_licence_fails(cols, c)[cols.license[idx]]
     yes = np.ones(n, dtype=np.bool_)
 
     def option(present: Bools, quant: Ints, sized: SizedColumns, think: Bools,
                preferred: Bools) -> LocalOption:
-        return _local_option(c, hw_settings=settings, usage=usage, present=present, quant=quant, sized=sized,
-                             ttft=ttft, thinks=think, preferred=preferred, fail_licence=licence)
+        return _local_option(c, cost_settings=cost_settings, serving=serving, usage=usage, present=present,
+                             quant=quant, sized=sized, ttft=ttft, prefill=prefill, thinks=think,
+                             preferred=preferred, fail_licence=licence)
 
     options = [option(has_plan, best_quant, best_sized, thinks, yes)]
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     for j, name in enumerate(ALTERNATIVE_QUANTS):
         alt = size_columns(fp, hw, cols.alternative_weights[idx, j], c.min_context_tokens, kv_elem, est,
-                           expert_bytes=cols.alternative_experts[idx, j])
+                           c.concurrency, expert_bytes=cols.alternative_experts[idx, j])
         # Offered whenever it runs: on the GPU beside a GPU plan, and also where the best plan needs
         # offload or the CPU (a smaller file read from RAM may be much faster); the score decides.
         present = has_plan & (best_sized.placement != NO_FIT) & (best_quant != q_pos[name]) & (
@@ -267,27 +282,25 @@ def _self_hosting_licence_fails(cols: Columns, c: Constraints) -> Bools:
     return np.array([obj is None or not obj.commercial_use for obj in cols.license_objects], dtype=np.bool_)
 
 
-def _local_option(c: Constraints, *, hw_settings: PlanSettings, usage: Usage, present: Bools, quant: Ints,
-                  sized: SizedColumns, ttft: Floats, thinks: Bools, preferred: Bools,
-                  fail_licence: Bools) -> LocalOption:
+def _local_option(c: Constraints, *, cost_settings: CostSettings, serving: Serving, usage: Usage,
+                  present: Bools, quant: Ints, sized: SizedColumns, ttft: Floats, prefill: Floats,
+                  thinks: Bools, preferred: Bools, fail_licence: Bools) -> LocalOption:
     hw = c.hardware
     assert hw is not None
     speed = sized.decode[1]
     answer_speed = speed / generated_per_answer_token(usage, thinks)
-    cost_known = ~np.isnan(speed) & (speed > 0) if hw.power_watts else np.zeros(len(speed), dtype=np.bool_)
-    cost = np.zeros(len(speed))
-    if hw.power_watts:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            power = electricity_usd(speed, usage, hw.power_watts, hw_settings.cost.power_price_usd_per_kwh,
-                                    thinks)
-        cost = np.where(cost_known, power, 0.0)
-    cost = cost + hardware_write_off_usd(hw, hw_settings.cost)
+    aggregate = speed if sized.aggregate is None else sized.aggregate[1]
+    serve = self_host(aggregate, prefill, usage, hw, cost_settings, serving, thinks)
+    cost = np.asarray(serve.total, dtype=np.float64)
+    cost_known = np.asarray(serve.known, dtype=np.bool_)
     fail_speed = np.zeros(len(speed), dtype=np.bool_)
     if c.min_tokens_per_s:
         fail_speed = ~np.isnan(speed) & (speed < c.min_tokens_per_s)
     ttft = np.where(sized.placement == NO_FIT, np.nan, ttft)
-    return LocalOption(present, quant, thinks, preferred, sized, answer_speed, ttft, cost, cost_known,
-                       sized.placement == NO_FIT, fail_speed, fail_licence)
+    fail_capacity = ~np.asarray(serve.capacity_ok, dtype=np.bool_) & (sized.placement != NO_FIT)
+    return LocalOption(present, quant, thinks, preferred, sized, answer_speed, ttft, aggregate, prefill,
+                       serve, cost, cost_known, sized.placement == NO_FIT, fail_speed, fail_licence,
+                       fail_capacity)
 
 
 def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints, thinks: Bools,
@@ -299,7 +312,7 @@ def _api_options(cols: Columns, c: Constraints, usage: Usage, idx: Ints, thinks:
     off = cols.offerings
     at_of = np.full(len(cols.models), -1, dtype=np.int64)
     at_of[idx] = np.arange(len(idx))
-    first = np.flatnonzero(at_of[off.model] >= 0) if c.api_allowed else np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(at_of[off.model] >= 0) if c.api_possible else np.zeros(0, dtype=np.int64)
     first_at = at_of[off.model[first]]
     other = first[hybrid[first_at]]
     rows = np.concatenate([first, other])
@@ -387,7 +400,8 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
         gather.append((rows, QUANT_QUALITY[opt.quant[rows]], opt.answer_speed[rows], opt.cost[rows],
                        opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD,
                        opt.preferred[rows]))
-    api_pick = np.flatnonzero(api.ok & model_ok[api.at])
+    api_pick = (np.flatnonzero(api.ok & model_ok[api.at]) if c.api_allowed  # else only half of a pair
+                else np.zeros(0, dtype=np.int64))
     api_at = api.at[api_pick]
     parts_at.append(api_at)
     parts_kind.append(np.full(len(api_pick), API_KIND, dtype=np.int64))

@@ -13,13 +13,18 @@ from advisor.catalog.errors import CatalogError, Problem, problems_from_validati
 from advisor.catalog.migrations import migrate, register
 from advisor.catalog.schema import Frozen, Modality
 from advisor.catalog.store import dump_json, read_json_file
+from advisor.estimate.capacity import DEFAULT_HOURS_PER_MONTH
 from advisor.files import atomic_write_text
 from advisor.hardware.profile import HardwareProfile
 
 SCENARIO_KIND = "model-advisor-scenario"
-SCENARIO_VERSION = 2
+SCENARIO_VERSION = 3
 """Version of the scenario file. 2 added cached_input_share, batch, min_usable_tokens_per_s and
-documented_only (a version-1 file reads as 0, off, the default floor and off: the same advice)."""
+documented_only (a version-1 file reads as 0, off, the default floor and off: the same advice).
+3 added concurrency, hours_per_month, max_machines, electricity_usd_kwh, amortize_months and
+sensitive_share (a version-2 file reads as one stream, always on, one machine, the default
+electricity price, no write-off and no sensitive share: the same advice)."""
+
 
 
 class Deployment(StrEnum):
@@ -28,6 +33,7 @@ class Deployment(StrEnum):
     LOCAL = "local"
     API = "api"
     ANY = "any"
+    RENTED = "rented"  # GPUs rented by the hour in a cloud region, run like local hardware
 
 
 class LicensePolicy(StrEnum):
@@ -213,6 +219,35 @@ class Constraints(Frozen):
         default=None, description="Your own factor weights; overrides the profile when given."
     )
     top_n: int = Field(default=10, ge=1, le=1000, description="How many ranked models to show.")
+    concurrency: int = Field(
+        default=1, ge=1, le=4096,
+        description="Simultaneous users or requests a local or rented plan serves: KV cache for each, "
+        "per-stream speed and aggregate throughput under continuous batching.",
+    )
+    hours_per_month: float = Field(
+        default=DEFAULT_HOURS_PER_MONTH, gt=0, le=744,
+        description="Hours a month the machine may serve (730 = around the clock); a rented one is "
+        "paid for these hours.",
+    )
+    max_machines: int = Field(
+        default=1, ge=1, le=1000,
+        description="Most machines (or rented instances) of the described hardware you would run; a "
+        "plan that needs more to serve the volume is excluded.",
+    )
+    electricity_usd_kwh: float | None = Field(
+        default=None, ge=0, le=10,
+        description="Electricity price in USD/kWh; None = the default (U.S. residential average, EIA).",
+    )
+    amortize_months: int | None = Field(
+        default=None, ge=1, le=240,
+        description="Write the hardware's price off over this many months; None = off (you own it).",
+    )
+    sensitive_share: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Share of the tokens that must stay on your hardware (or rented machines in your "
+        "regions); the rest may go to a hosted API. Above 0, hosted-only plans are out and a local "
+        "plan is paired with an API for the rest.",
+    )
 
     @field_validator("tasks")
     @classmethod
@@ -234,9 +269,14 @@ class Constraints(Frozen):
 
     @property
     def local_allowed(self) -> bool:
-        """Whether running a model on the user's hardware is allowed and possible."""
+        """Whether running a model on the user's (or rented) hardware is allowed and possible."""
         return (self.deployment is not Deployment.API and self.hardware is not None
                 and not self.hardware.api_only)
+
+    @property
+    def rented(self) -> bool:
+        """Whether the hardware is rented by the hour rather than owned."""
+        return self.deployment is Deployment.RENTED
 
     @property
     def usable_floor_tokens_per_s(self) -> float:
@@ -254,8 +294,20 @@ class Constraints(Frozen):
 
     @property
     def api_allowed(self) -> bool:
-        """Whether hosted APIs are allowed."""
-        return self.deployment is not Deployment.LOCAL and not self.data_must_stay_local
+        """Whether hosted APIs are allowed (as single plans; a sensitive share needs a pair)."""
+        return (self.deployment in (Deployment.API, Deployment.ANY) and not self.data_must_stay_local
+                and self.sensitive_share == 0)
+
+    @property
+    def api_possible(self) -> bool:
+        """Whether a hosted API may take any of the tokens (alone, or as half of a pair)."""
+        return self.api_allowed or self.hybrid_wanted
+
+    @property
+    def hybrid_wanted(self) -> bool:
+        """Whether a local plan for the sensitive share paired with an API for the rest is asked for."""
+        return (0 < self.sensitive_share < 1 and self.deployment in (Deployment.ANY, Deployment.RENTED)
+                and not self.data_must_stay_local)
 
 
 class Scenario(Frozen):
@@ -275,6 +327,12 @@ def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
 def _scenario_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2 added the bill's cache share and batch switch, the usability floor and
     documented-only; a version-1 scenario meant none of them, which is what their defaults say."""
+    return dict(data)
+
+
+@register(SCENARIO_KIND, 2)
+def _scenario_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added serving and cost-of-ownership fields; their defaults give version 2's advice."""
     return dict(data)
 
 

@@ -7,11 +7,15 @@ them in plain values, made for the models an answer shows or explains.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import Model
 from advisor.estimate import CostSettings, EstimateSettings, finish, size
 from advisor.hardware.profile import HardwareProfile
 from advisor.recommend.result import DeploymentPlan
+
+if TYPE_CHECKING:
+    from advisor.recommend.serving import RentalChoice
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class PlanSettings:
 
     estimate: EstimateSettings = field(default_factory=EstimateSettings)
     cost: CostSettings = field(default_factory=CostSettings)
+    rental: RentalChoice | None = None  # rented hardware: the price it is costed at (engine picks it)
 
 
 @dataclass(slots=True)
@@ -58,13 +63,30 @@ class Plan:
     provider_model_id: str | None = None
     offering_status: str | None = None  # api: active / deprecated (retired ones are never planned)
     shutdown_date: str | None = None
+    aggregate_tokens_per_s: float | None = None  # local/rented: all streams together
+    prefill_tokens_per_s: float | None = None  # local/rented: prompt tokens/s (None = unknown)
+    concurrency: int = 1
+    busy_hours_per_month: float | None = None
+    capacity_ok: bool = True
+    machines_needed: int | None = None
+    cost_breakdown: dict[str, float | None] | None = None  # local/rented: electricity, hardware, rent
+    share: float | None = None  # a part of a hybrid plan: its share of the tokens
+    parts: tuple[Plan, ...] = ()  # hybrid: the local (or rented) part and the API part
+    rationale: str = ""  # hybrid: why the tokens split this way
+    model_id: str | None = None  # hybrid parts: the model this part runs
     source: tuple[Model, HardwareProfile] | None = None  # local: what its assumptions are about
+
+    @property
+    def self_hosted(self) -> bool:
+        """Runs on machines the user controls: their own (local) or rented GPUs."""
+        return self.mode in ("local", "rented")
 
     def to_model(self) -> DeploymentPlan:
         """The validated result type."""
         ttft = self.time_to_first_token_s
         return DeploymentPlan(
-            mode="local" if self.mode == "local" else "api", quantization=self.quantization,
+            mode=self.mode if self.mode in ("local", "rented", "hybrid") else "api",  # type: ignore[arg-type]
+            quantization=self.quantization,
             placement=self.placement, provider=self.provider, memory_gb=self.memory_gb,
             available_gb=self.available_gb, weights_gb=self.weights_gb, kv_cache_gb=self.kv_cache_gb,
             overhead_gb=self.overhead_gb, gpu_layers=self.gpu_layers, total_layers=self.total_layers,
@@ -81,7 +103,12 @@ class Plan:
             prices_as_of=self.prices_as_of, context_tokens=self.context_tokens,
             provider_model_id=self.provider_model_id,
             offering_status=self.offering_status,  # type: ignore[arg-type]
-            shutdown_date=self.shutdown_date)
+            shutdown_date=self.shutdown_date,
+            aggregate_tokens_per_s=self.aggregate_tokens_per_s, concurrency=self.concurrency,
+            busy_hours_per_month=self.busy_hours_per_month, capacity_ok=self.capacity_ok,
+            machines_needed=self.machines_needed, cost_breakdown=self.cost_breakdown, share=self.share,
+            parts=tuple(p.to_model() for p in self.parts), rationale=self.rationale,
+            model_id=self.model_id)
 
     def assumptions(self, settings: EstimateSettings | None = None) -> tuple[str, ...]:
         """The estimator's assumptions for a local plan (the single-model estimator states them)."""

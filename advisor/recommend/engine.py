@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -15,9 +16,11 @@ from advisor.recommend.columns import Columns, build_columns
 from advisor.recommend.constraints import Constraints
 from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.explain import assumptions_for, build_recommendations
+from advisor.recommend.hybrid import merge_pairs, pair_recommendation
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.ranked import LazyList, Rejected, Scored, rejected_at, scored_at
 from advisor.recommend.result import Exclusion, RecommendationResult
+from advisor.recommend.tco import Pair, break_even, make_pair, part_constraints
 
 Progress = Callable[[float, str], None]
 
@@ -72,7 +75,7 @@ class Ranking:
 def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
          *, today: date | None = None, models: Iterable[Model] | None = None) -> Ranking:
     """Filter and score every visible model (or `models`, which must be the catalog's), best first."""
-    settings = settings or PlanSettings()
+    settings = _rank_settings(catalog, c, settings or PlanSettings())
     today = today or datetime.now(UTC).date()
     cols = columns(catalog)
     table = quality_table(catalog)
@@ -126,6 +129,9 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
     ranking = rank(catalog, constraints, settings, today=today)
     report(0.5, "Explaining the ranking")
     recs = build_recommendations(ranking.scored, catalog, constraints)
+    pairs = hybrid_pairs(catalog, constraints, settings, ranking, today)
+    if pairs:
+        recs = merge_pairs(recs, [pair_recommendation(p, catalog, constraints) for p in pairs])
     excluded = [Exclusion(model_id=r.model.id, name=r.model.name,
                           reasons=tuple(f.reason for f in r.failures),
                           constraints=tuple(dict.fromkeys(f.key for f in r.failures)))
@@ -154,7 +160,69 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
         pareto_front=tuple(pareto_front(ranking.scored)),
         assumptions=tuple(assumptions_for(constraints, settings, ranking.scored)),
         warnings=tuple(warnings + list(catalog.warnings)),
+        break_even=break_even(ranking.scored, constraints, ranking.evaluation.settings),
     )
+
+
+def _rank_settings(catalog: Catalog, c: Constraints, settings: PlanSettings) -> PlanSettings:
+    """The settings with the rental price chosen for rented hardware."""
+    if c.rented and settings.rental is None:
+        from advisor.recommend.serving import choose_rental  # noqa: PLC0415
+
+        return replace(settings, rental=choose_rental(catalog.hardware, c))
+    return settings
+
+
+def hybrid_pairs(catalog: Catalog, c: Constraints, settings: PlanSettings, ranking: Ranking,
+                 today: date | None) -> list[Pair]:
+    """Hybrid plans: the sensitive share on your hardware and the rest via the best API; and, when
+    the best local model cannot serve the whole volume on the machines allowed, local first with
+    the overflow to an API."""
+    pairs: list[Pair] = []
+    if c.hybrid_wanted:
+        share = c.sensitive_share
+        local = rank(catalog, part_constraints(c, share, True), settings, today=today).scored
+        api = rank(catalog, part_constraints(c, share, False), settings, today=today).scored
+        if local and api:
+            pair = make_pair(local[0], api[0], share, "sensitive", c)
+            if pair is not None:
+                pairs.append(pair)
+    if c.api_allowed and c.local_allowed and c.tokens_per_month > 0:
+        pair = _overflow_pair(catalog, c, settings, ranking, today)
+        if pair is not None:
+            pairs.append(pair)
+    return pairs
+
+
+def _overflow_pair(catalog: Catalog, c: Constraints, settings: PlanSettings, ranking: Ranking,
+                   today: date | None) -> Pair | None:
+    """The best-quality model whose local plan fails only on capacity, serving what the allowed
+    machines can, paired with the best API for the rest."""
+    ev = ranking.evaluation
+    if not ev.local:
+        return None
+    best = ev.local[0]
+    short = best.present & best.fail_capacity & ~best.fail_memory & ~best.fail_licence & ev.model_ok
+    rows = np.flatnonzero(short)
+    if not len(rows):
+        return None
+    at = int(rows[np.argmax(ev.quality[rows])])
+    if ranking.scored and ev.quality[at] <= ranking.scored[0].quality.value:
+        return None  # the pick is at least as good: no reason to split
+    model = ev.cols.models[int(ev.idx[at])]
+    serve = best.serve
+    busy = float(np.asarray(serve.busy_hours)[at])
+    if not busy > 0:
+        return None
+    share = min(1.0, c.max_machines * c.hours_per_month / busy)
+    if share < 0.05 or share >= 1.0:
+        return None
+    local = rank(catalog, part_constraints(c, share * 0.999, True), settings, today=today,
+                 models=[model]).scored
+    api = rank(catalog, part_constraints(c, share, False), settings, today=today).scored
+    if not local or not api:
+        return None
+    return make_pair(local[0], api[0], share, "overflow", c)
 
 
 __all__ = ["Ranking", "Rejected", "Scored", "pareto_front", "quality_table", "rank", "recommend"]

@@ -183,7 +183,7 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
         when = f"on {plan.shutdown_date}" if plan.shutdown_date else "on a date not yet announced"
         out.append(f"Deprecated: {plan.provider} stops serving {plan.provider_model_id or s.model.name} "
                    f"{when}; plan a move to its successor.")
-    if plan.mode == "local" and plan.decode_tokens_per_s is not None:
+    if plan.self_hosted and plan.decode_tokens_per_s is not None:
         if plan.decode_tokens_per_s < SLOW_TOKENS_PER_S:
             out.append(f"Slow: about {plan.decode_tokens_per_s:.1f} tokens/s on this hardware; a "
                        "long answer takes minutes.")
@@ -192,6 +192,7 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
                        "than GPU memory.")
         if plan.placement == "cpu":
             out.append("Runs on the CPU only: expect modest speed and long prompt processing.")
+    out.extend(capacity_warnings(plan, c))
     from advisor.recommend.scoring import quantization_factor  # noqa: PLC0415
 
     _, quant_note = quantization_factor(plan)
@@ -204,19 +205,40 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     if plan.thinking in ("on", "always") and plan.mode == "api":
         out.append("Thinking " + plan.thinking + ": thinking tokens are billed as output and included "
                    "in the cost estimate.")
-    if plan.mode == "local" and plan.answer_tokens_per_s is not None:
+    if plan.self_hosted and plan.answer_tokens_per_s is not None:
         out.append(f"A reasoning model: it generates its thinking before the answer, so at about "
                    f"{plan.decode_tokens_per_s or 0:.0f} tokens/s the answer itself arrives at about "
                    f"{plan.answer_tokens_per_s:.0f} tokens/s; the speed score and the electricity "
                    "count the thinking tokens.")
     if lic and lic.conditions and lic.license_class.value != "permissive":
-        if plan.mode == "local":
+        if plan.self_hosted:
             out.append(f"Licence conditions ({lic.name}): " + " ".join(lic.conditions))
         elif s.model.open_weights:
             out.append(f"If you self-host it instead, the weights licence applies ({lic.name}): "
                        + " ".join(lic.conditions))
     out.extend(undocumented_languages(s.model, c.languages))
     out.extend(unstated_terms(s.model, plan, c))
+    return out
+
+
+def capacity_warnings(plan: Plan, c: Constraints) -> list[str]:
+    """A self-hosted plan's capacity in one sentence when the volume needs more than one machine,
+    and how to serve several streams."""
+    out: list[str] = []
+    if not plan.self_hosted or plan.machines_needed is None:
+        return out
+    if plan.machines_needed > 1:
+        out.append(f"Capacity: {c.tokens_per_month / 1e6:,.0f}M tokens a month keep it busy "
+                   f"{plan.busy_hours_per_month or 0:,.0f} machine-hours at about "
+                   f"{plan.aggregate_tokens_per_s or 0:,.0f} tokens/s, more than the "
+                   f"{c.hours_per_month:,.0f} h "
+                   f"one machine has: sized as {plan.machines_needed} machines.")
+    if c.concurrency > 1:
+        out.append(f"{c.concurrency} streams share the machine: about {plan.decode_tokens_per_s or 0:,.0f} "
+                   f"tokens/s each, {plan.aggregate_tokens_per_s or 0:,.0f} together, with a KV cache for "
+                   f"each ({plan.kv_cache_gb or 0:,.1f} GB); serve it with continuous batching (vLLM or "
+                   f"SGLang on NVIDIA/AMD datacenter GPUs, llama.cpp's server with --parallel "
+                   f"{c.concurrency} elsewhere).")
     return out
 
 
@@ -289,8 +311,22 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
                  "self-hosting by the weights licence; terms the catalog does not state are kept with a "
                  + ("warning." if not c.documented_only else "warning, and excluded as you asked "
                     "(documented only)."))
-    for name, info in type(settings.cost).model_fields.items():
-        lines.append(f"{info.description or name}: {getattr(settings.cost, name)}")
+    from advisor.recommend.serving import cost_settings_for  # noqa: PLC0415
+
+    cost = cost_settings_for(settings.cost, c)
+    if c.local_allowed:
+        streams = f"{c.concurrency} simultaneous streams" if c.concurrency > 1 else "one stream at a time"
+        lines.append(f"Self-hosted plans serve {streams} for up to {c.hours_per_month:,.0f} h a month per "
+                     f"machine, on at most {c.max_machines} machine(s); electricity counts the busy hours "
+                     "at load power and the rest of those hours at idle power where the catalog has it.")
+        if c.rented and settings.rental is not None and settings.rental.price is not None:
+            lines.append(f"Rented GPUs: {settings.rental.label}; paid for every hour the machine serves "
+                         f"({settings.rental.price.source}).")
+    if c.sensitive_share:
+        lines.append(f"{c.sensitive_share:.0%} of the tokens are sensitive and stay on your hardware; hosted "
+                     "APIs take only the rest, as half of a hybrid plan.")
+    for name, info in type(cost).model_fields.items():
+        lines.append(f"{info.description or name}: {getattr(cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.estimate, name)}")
     dates = sorted({s.plan.prices_as_of for s in scored if s.plan.prices_as_of})

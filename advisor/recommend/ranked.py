@@ -12,9 +12,10 @@ import numpy as np
 
 from advisor.catalog.schema import Model, OfferingStatus
 from advisor.estimate.batch import PLACEMENTS
-from advisor.estimate.cost import api_cost_notes, self_host_monthly_cost
+from advisor.estimate.capacity import cost_breakdown, self_host, self_host_notes
+from advisor.estimate.cost import api_cost_notes
 from advisor.estimate.memory import GB
-from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, Evaluation
+from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, NO_RENTAL, Evaluation
 from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, NO_THINKING, QUANT_NAMES
 from advisor.recommend.constraints import Deployment, Factor
 from advisor.recommend.deploy import Plan, tokens_text
@@ -145,11 +146,14 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
     decode = [float(d[at]) for d in s.decode]
     known = not math.isnan(decode[1])
     reasoning = bool(opt.thinks[at])
-    cost = self_host_monthly_cost(hw, decode[1] if known else None, ev.usage, ev.settings.cost, reasoning)
+    aggregate = float(opt.aggregate[at])
+    serve = self_host(aggregate, float(opt.prefill[at]), ev.usage, hw, ev.cost_settings, ev.serving,
+                      reasoning)
+    notes = self_host_notes(serve, hw, ev.cost_settings, ev.serving, ev.usage, reasoning)
     answer = float(opt.answer_speed[at])
     ttft = float(opt.ttft[at])
     return Plan(
-        mode="local", quantization=QUANT_NAMES[int(opt.quant[at])],
+        mode="rented" if c.rented else "local", quantization=QUANT_NAMES[int(opt.quant[at])],
         placement=PLACEMENTS[int(s.placement[at])], memory_gb=float(s.total[at]) / GB,
         available_gb=s.available / GB, weights_gb=float(s.weights[at]) / GB, kv_cache_gb=float(s.kv[at]) / GB,
         overhead_gb=float(s.overhead[at]) / GB, gpu_layers=int(s.gpu_layers[at]),
@@ -158,10 +162,16 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         decode_high=decode[2] if known else None,
         answer_tokens_per_s=answer if known and reasoning and ev.usage.reasoning_overhead > 0 else None,
         time_to_first_token_s=None if math.isnan(ttft) else ttft,
-        monthly_cost_usd=float(opt.cost[at]), cost_notes=tuple(cost.notes),
-        cost_known=bool(opt.cost_known[at]), context_tokens=c.min_context_tokens,
+        monthly_cost_usd=float(serve.total), cost_notes=tuple(notes),
+        cost_known=bool(serve.known), context_tokens=c.min_context_tokens,
         thinking=thinking_word(mode, reasoning), hybrid_thinking=mode == HYBRID_THINKING,
         below_usable_floor=known and _below_floor(ev, answer),
+        aggregate_tokens_per_s=aggregate if known else None, concurrency=c.concurrency,
+        prefill_tokens_per_s=None if math.isnan(float(opt.prefill[at])) else float(opt.prefill[at]),
+        busy_hours_per_month=float(serve.busy_hours) if serve.speed_known else None,
+        capacity_ok=bool(serve.capacity_ok),
+        machines_needed=int(serve.machines) if serve.speed_known else None,
+        cost_breakdown=cost_breakdown(serve, c.rented), model_id=model.id,
         source=(model, hw))
 
 
@@ -178,25 +188,9 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure,
             if not opt.present[at]:
                 continue
             plan = _plan(ev, at, kind, -1)
-            failures = []
-            if opt.fail_memory[at]:
-                failures.append(Failure(
-                    "memory", f"needs {plan.memory_gb:.1f} GB at {plan.quantization} with "
-                              f"{tokens_text(c.min_context_tokens)} context; you have "
-                              f"{plan.available_gb:.1f} GB"))
-            if opt.fail_speed[at]:
-                failures.append(Failure(
-                    "speed", f"about {plan.decode_tokens_per_s:.1f} tokens/s at {plan.quantization} "
-                             f"({plan.placement}); you need {c.min_tokens_per_s:g}"))
-            if opt.fail_licence[at]:
-                lic = ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])]
-                failures.append(Failure(
-                    "licence", "self-hosting is governed by the weights licence, and licence "
-                               + (f"{lic.name} does not allow commercial use" if lic is not None else
-                                  f"'{model.license}' is not in the catalog, so nothing says it "
-                                  "allows commercial use")))
+            failures = _local_failures(ev, at, kind, plan)
             out.append((plan, tuple(failures)))
-    elif c.deployment is Deployment.LOCAL or c.data_must_stay_local:
+    elif c.deployment in (Deployment.LOCAL, Deployment.RENTED) or c.data_must_stay_local:
         reason = ("no local hardware described" if c.hardware is None or c.hardware.api_only
                   else "local deployment is not allowed")
         out.append((None, (Failure("deployment", reason),)))
@@ -215,8 +209,49 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure,
     return out
 
 
+def _local_failures(ev: Evaluation, at: int, kind: int, plan: Plan) -> list[Failure]:
+    """The memory, speed, capacity and licence rules local option `kind` of the model at `at` fails."""
+    c = ev.c
+    opt = ev.local[kind]
+    model = ev.cols.models[int(ev.idx[at])]
+    failures = []
+    if opt.fail_memory[at]:
+        failures.append(Failure(
+            "memory", f"needs {plan.memory_gb:.1f} GB at {plan.quantization} with "
+                      f"{tokens_text(c.min_context_tokens)} context; you have "
+                      f"{plan.available_gb:.1f} GB"))
+    if opt.fail_speed[at]:
+        failures.append(Failure(
+            "speed", f"about {plan.decode_tokens_per_s:.1f} tokens/s at {plan.quantization} "
+                     f"({plan.placement}); you need {c.min_tokens_per_s:g}"))
+    if opt.fail_capacity[at]:
+        failures.append(Failure("capacity", capacity_sentence(ev, plan)))
+    if opt.fail_licence[at]:
+        lic = ev.cols.license_objects[int(ev.cols.license[int(ev.idx[at])])]
+        failures.append(Failure(
+            "licence", "self-hosting is governed by the weights licence, and licence "
+                       + (f"{lic.name} does not allow commercial use" if lic is not None else
+                          f"'{model.license}' is not in the catalog, so nothing says it "
+                          "allows commercial use")))
+    return failures
+
+
+def capacity_sentence(ev: Evaluation, plan: Plan) -> str:
+    """Why a plan cannot serve the volume, with the numbers."""
+    c = ev.c
+    streams = f" at {c.concurrency} streams" if c.concurrency > 1 else ""
+    return (f"serving {tokens_text(c.tokens_per_month)} tokens a month at {plan.quantization} keeps "
+            f"one machine busy {plan.busy_hours_per_month or 0:,.0f} h "
+            f"(about {plan.aggregate_tokens_per_s or 0:,.0f} "
+            f"tokens/s{streams}) of the {c.hours_per_month:,.0f} h you allow: it needs "
+            f"{plan.machines_needed} machines and you allow {c.max_machines} (--max-machines)")
+
+
 def _block_failure(ev: Evaluation, at: int, block: int) -> Failure:
     c = ev.c
+    if block == NO_RENTAL:
+        problem = ev.settings.rental.problem if ev.settings.rental is not None else "no rental price"
+        return Failure("rent", problem)
     if block == CLOSED_WEIGHTS:
         return Failure("deployment", "weights are not published, so it cannot run on your hardware")
     if block == LOCAL_CONTEXT:
@@ -271,7 +306,7 @@ def rejected_at(ev: Evaluation, at: int) -> Rejected:
     outcomes = _outcomes(ev, at)
     best_plan: Plan | None = None
     # Every deployment's failures, each sentence naming the offering it is about (said once).
-    local = [o for o in outcomes if o[0] is not None and o[0].mode == "local"]
+    local = [o for o in outcomes if o[0] is not None and o[0].self_hosted]
     apis = sorted((o for o in outcomes if o[0] is not None and o[0].mode == "api"),
                   key=lambda o: o[0].monthly_cost_usd if o[0] else 0.0)
     seen: set[str] = {f.reason for f in all_failures}

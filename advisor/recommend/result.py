@@ -18,7 +18,9 @@ from advisor.recommend.constraints import Constraints, Factor
 class DeploymentPlan(Frozen):
     """How a model would be used: on the user's hardware, or through one provider's API."""
 
-    mode: Literal["local", "api"] = Field(description="Run locally or call a hosted API.")
+    mode: Literal["local", "rented", "api", "hybrid"] = Field(
+        description="Run on your hardware, on rented GPUs, call a hosted API, or a hybrid pair "
+        "(a local or rented part for the sensitive share, an API for the rest).")
     quantization: str | None = Field(default=None, description="Local: weight quantization.")
     placement: str | None = Field(
         default=None, description="Local: gpu, gpu+cpu (partial offload) or cpu."
@@ -77,6 +79,28 @@ class DeploymentPlan(Frozen):
     shutdown_date: str | None = Field(
         default=None, description="API: the announced shutdown date (ISO), if any."
     )
+    aggregate_tokens_per_s: float | None = Field(
+        default=None, description="Local/rented: generation speed of all streams together.")
+    concurrency: int = Field(default=1, ge=1, description="Local/rented: simultaneous streams served.")
+    busy_hours_per_month: float | None = Field(
+        default=None, description="Local/rented: machine-hours a month the volume keeps it busy.")
+    capacity_ok: bool = Field(
+        default=True, description="Local/rented: the machines allowed serve the volume in the hours allowed.")
+    machines_needed: int | None = Field(
+        default=None, description="Local/rented: machines of this hardware the volume needs.")
+    cost_breakdown: dict[str, float | None] | None = Field(
+        default=None, description="Local/rented: {electricity, hardware, rent} in USD/month "
+        "(electricity None when unknown).")
+    share: float | None = Field(default=None, description="Hybrid part: its share of the tokens.")
+    parts: tuple[DeploymentPlan, ...] = Field(
+        default=(), description="Hybrid: the local or rented part and the API part, each with its share.")
+    rationale: str = Field(default="", description="Hybrid: why the tokens split this way.")
+    model_id: str | None = Field(default=None, description="Hybrid part: the model it runs.")
+
+    @property
+    def self_hosted(self) -> bool:
+        """Runs on machines the user controls: their own (local) or rented GPUs."""
+        return self.mode in ("local", "rented")
 
     def cost_text(self, money: Callable[[float], str]) -> str:
         """The monthly cost for people: formatted by `money`, or 'unknown' with the reason."""
@@ -85,16 +109,21 @@ class DeploymentPlan(Frozen):
     @property
     def tokens_per_s(self) -> float | None:
         """Generation speed to show: the local estimate, or the API's published output speed."""
-        return self.decode_tokens_per_s if self.mode == "local" else self.api_tokens_per_s
+        if self.mode == "hybrid" and self.parts:
+            return self.parts[0].tokens_per_s
+        return self.api_tokens_per_s if self.mode == "api" else self.decode_tokens_per_s
 
     def summary(self) -> str:
         """One short line: how it runs (a hybrid model's thinking mode when it is on)."""
         thinking = ", thinking on" if self.thinking == "on" else ""
+        if self.mode == "hybrid":
+            return " + ".join(f"{p.summary()} ({(p.share or 0) * 100:.0f} %)" for p in self.parts)
         if self.mode == "api":
             return f"API via {self.provider}{thinking}"
         place = {"gpu": "on GPU", "gpu+cpu": "GPU + CPU offload", "cpu": "on CPU"}.get(
             self.placement or "", self.placement or "")
-        return f"local {self.quantization} {place}".strip() + thinking
+        machines = f", {self.machines_needed} machines" if (self.machines_needed or 1) > 1 else ""
+        return f"{self.mode} {self.quantization} {place}".strip() + machines + thinking
 
 
 class Confidence(Frozen):
@@ -172,6 +201,48 @@ class Counterfactual(Frozen):
     kind: str = Field(description="budget, memory, licence, language, deployment, context...")
 
 
+class BreakEvenPoint(Frozen):
+    """Both monthly costs at one volume."""
+
+    tokens_per_month: int = Field(description="Monthly volume (input + output) at the plan's mix.")
+    local_usd: float = Field(description="Self-hosted plan's monthly cost in USD (machines as needed).")
+    api_usd: float = Field(description="API plan's monthly bill in USD.")
+
+
+class BreakEven(Frozen):
+    """The pick against the best plan of the other kind (self-hosted vs API)."""
+
+    local_model_id: str = Field(description="Model of the self-hosted plan.")
+    local_name: str = Field(description="Its display name.")
+    local_summary: str = Field(description="How it runs.")
+    api_model_id: str = Field(description="Model of the API plan.")
+    api_name: str = Field(description="Its display name.")
+    api_summary: str = Field(description="Which offering.")
+    tokens_per_month: int | None = Field(
+        description="Volume above which self-hosting is cheaper; 0 = at every volume; None = never "
+        "(the API stays cheaper at any volume).")
+    local_fixed_usd: float = Field(description="Self-hosted cost of one machine at zero volume (idle, "
+                                               "write-off, rent), USD/month.")
+    local_usd_per_mtok: float = Field(description="Self-hosted cost per extra 1M tokens (electricity), USD.")
+    api_usd_per_mtok: float = Field(description="API bill per 1M tokens at the plan's mix, USD.")
+    note: str = Field(description="The answer in one sentence.")
+    curve: tuple[BreakEvenPoint, ...] = Field(description="Both costs over a range of volumes.")
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's `break_even` object."""
+        return {
+            "local_plan": {"model_id": self.local_model_id, "name": self.local_name,
+                           "summary": self.local_summary, "fixed_usd_month": round(self.local_fixed_usd, 2),
+                           "usd_per_mtok": round(self.local_usd_per_mtok, 4)},
+            "api_plan": {"model_id": self.api_model_id, "name": self.api_name, "summary": self.api_summary,
+                         "usd_per_mtok": round(self.api_usd_per_mtok, 4)},
+            "tokens_per_month": self.tokens_per_month,
+            "note": self.note,
+            "curve": [{"tokens_per_month": p.tokens_per_month, "local_usd": round(p.local_usd, 2),
+                       "api_usd": round(p.api_usd, 2)} for p in self.curve],
+        }
+
+
 class RecommendationResult(Frozen):
     """The whole answer to one set of constraints."""
 
@@ -189,6 +260,8 @@ class RecommendationResult(Frozen):
     )
     assumptions: tuple[str, ...] = Field(description="Defaults and assumptions used.")
     warnings: tuple[str, ...] = Field(default=(), description="Overall warnings.")
+    break_even: BreakEven | None = Field(
+        default=None, description="The pick against the best plan of the other kind (self-hosted vs API).")
 
     @property
     def top(self) -> Recommendation | None:
@@ -216,11 +289,49 @@ class RecommendationResult(Frozen):
             "pareto_front": list(self.pareto_front),
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),
+            "break_even": None if self.break_even is None else self.break_even.to_json(),
         }
 
 
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def deployment_json(dep: DeploymentPlan) -> dict[str, Any]:
+    """One deployment in the JSON contract (a hybrid one with its parts)."""
+    out: dict[str, Any] = {
+        "mode": dep.mode,
+        "quantization": dep.quantization,
+        "provider": dep.provider,
+        "placement": dep.placement,
+        "memory_gb": _round(dep.memory_gb, 2),
+        "decode_tokens_per_s": _round(dep.decode_tokens_per_s),
+        "answer_tokens_per_s": _round(dep.answer_tokens_per_s),
+        "api_tokens_per_s": _round(dep.api_tokens_per_s),
+        "thinking": dep.thinking,
+        "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
+        "cost_known": dep.cost_known,
+    }
+    if dep.self_hosted:
+        out.update({
+            "concurrency": dep.concurrency,
+            "aggregate_tokens_per_s": _round(dep.aggregate_tokens_per_s),
+            "busy_hours_per_month": _round(dep.busy_hours_per_month),
+            "capacity_ok": dep.capacity_ok,
+            "machines_needed": dep.machines_needed,
+            "cost_breakdown": dict(dep.cost_breakdown or {}),
+        })
+    if dep.share is not None:
+        out["share"] = round(dep.share, 4)
+    if dep.model_id is not None and dep.share is not None:
+        out["model_id"] = dep.model_id
+    if dep.mode == "hybrid":
+        out["parts"] = [deployment_json(p) for p in dep.parts]
+        out["rationale"] = dep.rationale
+    return out
+
+
 def _rec_json(rec: Recommendation) -> dict[str, Any]:
-    dep = rec.deployment
     return {
         "rank": rec.rank,
         "model_id": rec.model_id,
@@ -231,22 +342,7 @@ def _rec_json(rec: Recommendation) -> dict[str, Any]:
         "quality_interval": (None if rec.quality_interval is None
                              else [round(rec.quality_interval[0], 1), round(rec.quality_interval[1], 1)]),
         "confidence": rec.confidence.level,
-        "deployment": {
-            "mode": dep.mode,
-            "quantization": dep.quantization,
-            "provider": dep.provider,
-            "placement": dep.placement,
-            "memory_gb": None if dep.memory_gb is None else round(dep.memory_gb, 2),
-            "decode_tokens_per_s": (None if dep.decode_tokens_per_s is None
-                                    else round(dep.decode_tokens_per_s, 1)),
-            "answer_tokens_per_s": (None if dep.answer_tokens_per_s is None
-                                    else round(dep.answer_tokens_per_s, 1)),
-            "api_tokens_per_s": (None if dep.api_tokens_per_s is None
-                                 else round(dep.api_tokens_per_s, 1)),
-            "thinking": dep.thinking,
-            "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
-            "cost_known": dep.cost_known,
-        },
+        "deployment": deployment_json(rec.deployment),
         "license": {"id": rec.license_id, "class": rec.license_class},
         "explanation": list(rec.explanation),
         "warnings": list(rec.warnings),

@@ -228,7 +228,7 @@ def per_distinct(values: npt.NDArray[Any], fn: Callable[[Any], float]) -> Floats
 def quantization_factor(plan: Plan) -> tuple[float, str | None]:
     """Multiplier on quality for running a quantized copy: 1 - perplexity increase (llama.cpp's
     table, capped at 60 %), and a note when it matters."""
-    if plan.mode != "local" or not plan.quantization:
+    if not plan.self_hosted or not plan.quantization:
         return 1.0, None
     from advisor.estimate.quant import quality_loss  # noqa: PLC0415
 

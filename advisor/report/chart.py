@@ -99,7 +99,7 @@ def chart_points(result: RecommendationResult) -> list[ChartPoint]:
     front = set(result.pareto_front)
     top = result.top.model_id if result.top else None
     return [ChartPoint(r.model_id, r.name, r.deployment.monthly_cost_usd, r.quality,
-                       r.deployment.mode == "local", r.model_id in front, r.model_id == top)
+                       r.deployment.self_hosted, r.model_id in front, r.model_id == top)
             for r in result.recommendations if r.quality is not None and r.deployment.cost_known]
 
 

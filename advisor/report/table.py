@@ -32,8 +32,13 @@ def format_result(result: RecommendationResult) -> str:
     rows = []
     for rec in result.shown():
         dep = rec.deployment
-        if dep.mode == "local":
-            runs = f"local {dep.quantization} ({dep.placement})"
+        if dep.mode == "hybrid":
+            runs = "hybrid: " + " + ".join(
+                f"{p.mode} {(p.share or 0) * 100:.0f}%" for p in dep.parts)
+            mem, speed = "", (f"{dep.tokens_per_s:.0f} tok/s" if dep.tokens_per_s else "unknown")
+        elif dep.self_hosted:
+            machines = f" x{dep.machines_needed}" if (dep.machines_needed or 1) > 1 else ""
+            runs = f"{dep.mode} {dep.quantization} ({dep.placement}){machines}"
             mem = f"{dep.memory_gb:.1f}/{dep.available_gb:.0f} GB" if dep.memory_gb and dep.available_gb \
                 else ""
             speed = f"{dep.decode_tokens_per_s:.0f} tok/s" if dep.decode_tokens_per_s else "unknown"
@@ -54,6 +59,8 @@ def format_result(result: RecommendationResult) -> str:
         lines += ["", f"Pick: {top.name} ({top.model_id})"]
         lines += [f"  {line}" for line in top.explanation]
         lines += [f"  ! {w}" for w in top.warnings]
+    if result.break_even is not None:
+        lines += ["", f"Break-even: {result.break_even.note}"]
     if result.counterfactuals:
         lines += ["", "What would change the pick:"]
         lines += [f"  - {cf.change} -> {cf.new_top_name}" for cf in result.counterfactuals]

@@ -226,7 +226,7 @@ class MemoryChart(QWidget):
         painter.setPen(text)
         rec = self._rec
         dep = rec.deployment if rec else None
-        if rec is None or dep is None or dep.mode != "local" or dep.memory_gb is None:
+        if rec is None or dep is None or not dep.self_hosted or dep.memory_gb is None:
             note = ("Select a local model to see its memory." if rec is None else
                     f"{rec.name} runs on the provider's hardware: no local memory needed.")
             painter.drawText(self.rect().adjusted(12, 12, -12, -12),

@@ -57,7 +57,7 @@ def test_the_bill_and_terms_fields_are_saved_and_a_version_1_file_still_opens(tm
         cached_input_share=0.9, batch=True, min_usable_tokens_per_s=8, documented_only=True))
     save_scenario(scenario, path)
     saved = json.loads(path.read_text())
-    assert saved["schema_version"] == 2
+    assert saved["schema_version"] == 3
     assert saved["constraints"]["cached_input_share"] == 0.9
     assert load_scenario(path) == scenario
     # Written before version 2: no cache share, no batch, the default floor, unknowns kept.
@@ -67,3 +67,22 @@ def test_the_bill_and_terms_fields_are_saved_and_a_version_1_file_still_opens(tm
     assert (old.cached_input_share, old.batch, old.min_usable_tokens_per_s, old.documented_only) == (
         0.0, False, None, False)
     assert old.budget_usd_month == 200
+
+
+def test_serving_and_cost_fields_are_saved_and_a_version_2_file_still_opens(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    scenario = Scenario(name="Team", constraints=Constraints(
+        concurrency=20, hours_per_month=200, max_machines=3, electricity_usd_kwh=0.31, amortize_months=36,
+        sensitive_share=0.4))
+    save_scenario(scenario, path)
+    saved = json.loads(path.read_text())
+    assert saved["constraints"]["concurrency"] == 20
+    assert saved["constraints"]["sensitive_share"] == 0.4
+    assert load_scenario(path) == scenario
+    path.write_text(json.dumps({"schema_version": 2, "kind": "model-advisor-scenario", "name": "Old",
+                                "constraints": {"budget_usd_month": 50, "batch": True}}))
+    old = load_scenario(path).constraints
+    assert (old.concurrency, old.hours_per_month, old.max_machines, old.electricity_usd_kwh,
+            old.amortize_months, old.sensitive_share) == (1, 730.0, 1, None, None, 0.0)
+    assert old.batch
+    assert old.budget_usd_month == 50
