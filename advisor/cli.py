@@ -100,6 +100,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if constraints.deployment.value == "local" and not constraints.local_allowed:
         raise UserError("--deployment local needs hardware: --hardware PRESET_ID, --vram-gb, "
                         "--unified-memory-gb, --cpu-only --ram-gb, or --detect")
+    if constraints.rented:
+        hw = constraints.hardware
+        if hw is None or hw.gpu is None or hw.gpu.preset_id is None:
+            rentable = sorted(p.id for p in catalog.hardware.values() if p.rental)
+            listed = ", ".join(rentable) or "none in this catalog"
+            raise UserError("--deployment rented needs the GPU to rent: --hardware PRESET_ID "
+                            f"[--gpu-count N]; presets with rental prices: {listed}")
     result = recommend(catalog, constraints)
     fmt = args.format
     if args.output:

@@ -311,7 +311,10 @@ def _step_time(dev: Device, fp: FootprintColumns, split: _Split, kv_seq: Floats,
     touched = 1.0 - (1.0 - fp.route_fraction) ** streams
     kernels = KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
     fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
-    fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
+    # llama.cpp samples every sequence on the host; vLLM samples the whole batch on the GPU
+    # (vllm/v1/sample/sampler.py), which costs no host time per vocabulary entry.
+    if dev.backend != "vllm":
+        fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
     # Experts in RAM: three mul_mat_id per layer on the CPU, and the hand-over both ways.
     fixed = fixed + np.where(split.experts_on_cpu, split.gpu_layers * (3 * dev.cpu_kernel_s
                                                                        + 2 * dev.gpu_kernel_s), 0.0)

@@ -275,7 +275,21 @@ def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
     if sized.concurrency > 1:
         assumptions.append(f"{sized.concurrency} sequences under continuous batching: one step reads "
                            "the weights once and every sequence's KV cache.")
+    assumptions.extend(_runtime_assumptions(sized))
     return assumptions
+
+
+def _runtime_assumptions(sized: Sized) -> list[str]:
+    """How the runtime serves several sequences and GPUs."""
+    gpus = sized.hardware.gpu.count if sized.hardware.gpu is not None else 1
+    if sized.backend == "vllm":
+        return ["vLLM samples the batch on the GPU: no per-sequence host sampling time."
+                + (f" Tensor parallel over {gpus} GPUs: their bandwidth adds up; the all-reduce between "
+                   "them is not counted." if gpus > 1 else "")]
+    if sized.concurrency > 1:
+        return ["llama.cpp samples each sequence on the CPU in turn, a cost that grows with the streams; "
+                "vLLM (--backend vllm) batches it on the GPU."]
+    return []
 
 
 def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:

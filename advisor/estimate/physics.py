@@ -137,6 +137,11 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
         gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
         if hw.gpu.fp16_tflops:
             gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
+    if chosen == "vllm" and hw.gpu is not None and hw.gpu.count > 1 and not hw.unified_memory:
+        # Tensor parallelism: every layer's weights and KV cache are split across the GPUs, which
+        # read their shares at once (llama.cpp's default layer split runs the GPUs in turn).
+        gpu_bw = gpu_bw * hw.gpu.count if gpu_bw else gpu_bw
+        gpu_flops = gpu_flops * hw.gpu.count if gpu_flops else gpu_flops
     cpu_bw = hw.ram_bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"] if hw.ram_bandwidth_gbs else None
     if hw.gpu is not None and hw.unified_memory and cpu_bw is None and hw.gpu is not None:
         cpu_bw = hw.gpu.bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"]

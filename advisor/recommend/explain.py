@@ -236,9 +236,9 @@ def capacity_warnings(plan: Plan, c: Constraints) -> list[str]:
     if c.concurrency > 1:
         out.append(f"{c.concurrency} streams share the machine: about {plan.decode_tokens_per_s or 0:,.0f} "
                    f"tokens/s each, {plan.aggregate_tokens_per_s or 0:,.0f} together, with a KV cache for "
-                   f"each ({plan.kv_cache_gb or 0:,.1f} GB); serve it with continuous batching (vLLM or "
-                   f"SGLang on NVIDIA/AMD datacenter GPUs, llama.cpp's server with --parallel "
-                   f"{c.concurrency} elsewhere).")
+                   f"each ({plan.kv_cache_gb or 0:,.1f} GB in all) under llama.cpp's server with --parallel "
+                   f"{c.concurrency}; on NVIDIA/AMD datacenter GPUs vLLM or SGLang batch sampling on the GPU "
+                   f"and split layers across GPUs, usually faster ('advisor estimate --backend vllm').")
     return out
 
 

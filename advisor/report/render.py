@@ -20,6 +20,7 @@ from advisor import APP_NAME, bundled
 from advisor.files import atomic_write_text
 from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.report.break_even_chart import break_even_svg
 from advisor.report.chart import chart_caption, quality_cost_svg
 
 PAPER_SIZES = ("a4", "letter")
@@ -88,6 +89,13 @@ def render_markdown(result: RecommendationResult) -> str:
                    f"{md(d.cost_text(lambda v: f'${v:,.2f}'))} | {md(r.license_class)} |")
     out.append("")
     out += _markdown_front(result)
+    if result.break_even is not None:
+        be = result.break_even
+        out += ["## Self-hosting or an API: break-even", "", md(be.note), "",
+                "| Tokens/month | Self-hosted | API |", "|---|---|---|"]
+        out += [f"| {p.tokens_per_month:,} | ${p.local_usd:,.2f} | ${p.api_usd:,.2f} |"
+                for p in be.curve[::3]]
+        out.append("")
     if result.counterfactuals:
         out += ["## What would change the pick", ""]
         out += [f"- {md(cf.change)} → {md(cf.new_top_name)}" for cf in result.counterfactuals] + [""]
@@ -193,7 +201,10 @@ def _render(result: RecommendationResult, *, pdf: bool, chart_marker: str = "") 
     css = bundled.read_text("report", "report_pdf.css" if pdf else "report.css")
     # The SVG is built by chart.py with every catalog string XML-escaped; the template marks it safe.
     chart = "" if pdf else quality_cost_svg(result)
+    be_chart = "" if pdf or result.break_even is None else break_even_svg(
+        result.break_even, result.constraints.tokens_per_month)
     return template.render(r=result, app=APP_NAME, css=css, pdf=pdf, chart=chart, chart_marker=chart_marker,
+                           break_even_chart=be_chart, break_even_marker=BREAK_EVEN_MARKER if pdf else "",
                            chart_caption=chart_caption(result), front_names=_front_names(result),
                            factor_labels=FACTOR_LABELS, money=money, license_label=license_label)
 
@@ -204,6 +215,7 @@ def render_html(result: RecommendationResult) -> str:
 
 
 CHART_MARKER = "@@quality-cost-chart@@"
+BREAK_EVEN_MARKER = "@@break-even-chart@@"
 
 
 def render_pdf_html(result: RecommendationResult) -> str:
@@ -223,8 +235,10 @@ def _write_pdf(result: RecommendationResult, path: Path, paper: str,
     if result.top:
         title += f": {result.top.name}"
     try:
+        extra = () if result.break_even is None else (
+            (BREAK_EVEN_MARKER, break_even_svg(result.break_even, result.constraints.tokens_per_month)),)
         write_pdf(render_pdf_html(result), path, chart_svg=quality_cost_svg(result),
-                  chart_marker=CHART_MARKER, paper=paper, title=title,
+                  chart_marker=CHART_MARKER, extra_charts=extra, paper=paper, title=title,
                   footer=f"{APP_NAME} recommendation, {result.generated_at:%Y-%m-%d}", progress=progress)
     except PdfError as exc:
         raise ReportError(str(exc)) from exc

@@ -31,6 +31,7 @@ from advisor.recommend.constraints import Constraints, Deployment, LicensePolicy
 from advisor.ui.background import Background
 from advisor.ui.hardware_box import HardwareBox
 from advisor.ui.language_picker import LanguagePicker
+from advisor.ui.serving_group import ServingGroup
 
 CONTEXTS = (4_096, 8_192, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576)
 TASK_LABELS = {Task.CODING: "Coding", Task.REASONING: "Reasoning", Task.KNOWLEDGE: "Knowledge",
@@ -38,7 +39,7 @@ TASK_LABELS = {Task.CODING: "Coding", Task.REASONING: "Reasoning", Task.KNOWLEDG
                Task.LONG_CONTEXT: "Long docs", Task.AGENTIC: "Agents/tools",
                Task.VISION: "Vision", Task.TRANSLATION: "Translation"}
 DEPLOYMENTS = {Deployment.ANY: "Local or hosted API", Deployment.LOCAL: "Local only",
-               Deployment.API: "Hosted API only"}
+               Deployment.API: "Hosted API only", Deployment.RENTED: "Rented GPUs (cloud)"}
 POLICIES = {LicensePolicy.ANY: "Anything, incl. proprietary APIs",
             LicensePolicy.OPEN_WEIGHTS: "Open weights (incl. conditional licences)",
             LicensePolicy.PERMISSIVE: "Permissive only (Apache-2.0, MIT…)"}
@@ -86,6 +87,8 @@ class ConstraintsPanel(QScrollArea):
         self.hardware = HardwareBox(presets, background, detector)
         column.addWidget(self.hardware)
         column.addWidget(self._usage_group())
+        self.serving = ServingGroup()
+        column.addWidget(self.serving)
         column.addWidget(self._task_group())
         self.languages = LanguagePicker(language_codes)
         lang_box = QGroupBox("&Languages")
@@ -240,6 +243,7 @@ class ConstraintsPanel(QScrollArea):
     def _connect(self) -> None:
         emit = self._emit
         self.hardware.changed.connect(emit)
+        self.serving.changed.connect(emit)
         self.languages.changed.connect(emit)
         for combo in (self.profile, self.deployment, self.policy, self.context):
             combo.currentIndexChanged.connect(emit)
@@ -288,6 +292,7 @@ class ConstraintsPanel(QScrollArea):
             "exclude_vendors": _split(self.exclude_vendors.text()),
             "exclude_countries": tuple(c.upper() for c in _split(self.exclude_countries.text())),
             "profile": self.profile.currentData(),
+            **self.serving.values(),
         }
         return Constraints.model_validate({**self._base.model_dump(), **update})
 
@@ -324,6 +329,7 @@ class ConstraintsPanel(QScrollArea):
             self.exclude_vendors.setText(", ".join(c.exclude_vendors))
             self.exclude_countries.setText(", ".join(c.exclude_countries))
             self._select(self.profile, c.profile)
+            self.serving.set_values(c)
         finally:
             self._loading = False
 

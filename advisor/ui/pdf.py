@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMarginsF, QRect, QRectF, QSizeF, Qt
@@ -73,20 +73,22 @@ def ensure_application() -> None:
         _APP.append(QGuiApplication([APP_NAME, "-platform", "offscreen"]))
 
 
-def _insert_chart(doc: QTextDocument, marker: str, svg: str, width: float) -> SvgObject | None:
+def _insert_chart(doc: QTextDocument, marker: str, svg: str, width: float,
+                  object_type: int = SVG_OBJECT) -> SvgObject | None:
     cursor = doc.find(marker)
     if cursor.isNull():
         return None
     handler = SvgObject(svg, width)
-    doc.documentLayout().registerHandler(SVG_OBJECT, handler)
+    doc.documentLayout().registerHandler(object_type, handler)
     fmt = QTextCharFormat()
-    fmt.setObjectType(SVG_OBJECT)
+    fmt.setObjectType(object_type)
     cursor.insertText("\ufffc", fmt)
     return handler
 
 
 def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_marker: str = "",
-              paper: str = "a4", title: str = APP_NAME, footer: str = APP_NAME,
+              extra_charts: Sequence[tuple[str, str]] = (), paper: str = "a4", title: str = APP_NAME,
+              footer: str = APP_NAME,
               progress: Callable[[float, str], None] | None = None) -> int:
     """Lay out `html` on A4 or Letter pages and write the PDF atomically; returns the page count."""
     report = progress or (lambda _f, _m: None)
@@ -109,6 +111,8 @@ def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_mark
     doc.setHtml(html)
     handler = _insert_chart(doc, chart_marker, chart_svg, body.width()) if chart_svg and chart_marker \
         else None
+    extra_handlers = [_insert_chart(doc, marker, svg, body.width(), SVG_OBJECT + 1 + i)
+                      for i, (marker, svg) in enumerate(extra_charts) if svg]
     doc.setPageSize(body)
     pages = doc.pageCount()
 
@@ -131,7 +135,7 @@ def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_mark
             _footer(painter, page, footer, index + 1, pages)
     finally:
         painter.end()
-    del handler
+    del handler, extra_handlers
     try:
         with tmp.open("rb+") as written:
             os.fsync(written.fileno())

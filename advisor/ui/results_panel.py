@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.ui.break_even_view import BreakEvenView
 from advisor.ui.delegates import LicenseBadgeDelegate, MemoryBarDelegate
 from advisor.ui.result_models import DOMAIN_ROLE, SORT_ROLE, ExcludedModel, RankingModel, money
 
@@ -97,6 +98,8 @@ class ResultsPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "&Ranking")
         self.tabs.addTab(self.excluded_table, "E&xcluded")
+        self.break_even = BreakEvenView()
+        self.tabs.addTab(self.break_even, "&Break-even")
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
@@ -120,6 +123,7 @@ class ResultsPanel(QWidget):
         self.tabs.setTabText(0, f"&Ranking ({len(result.recommendations)})")
         self.tabs.setTabText(1, f"E&xcluded ({len(result.excluded)})")
         self.banner.setText(banner_html(result))
+        self.break_even.set_result(result)
         if not self.select_model(previous.model_id if previous else None) and result.top:
             self.select_model(result.top.model_id)
         self.current_changed.emit(self.current())

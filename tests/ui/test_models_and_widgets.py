@@ -227,3 +227,22 @@ def test_constraints_panel_round_trips_the_bill_and_terms_fields(qtbot: QtBot, b
     with qtbot.waitSignal(panel.changed):
         panel.batch.setChecked(False)
     assert not panel.constraints().batch
+
+
+def test_constraints_panel_round_trips_serving_and_cost_fields(qtbot: QtBot, bundled: Catalog) -> None:
+    panel = ConstraintsPanel(bundled.hardware.values(), ["en", "de"], Background(),
+                             lambda: pytest.fail("no detection"))
+    qtbot.addWidget(panel)
+    for wanted in (Constraints(concurrency=20, hours_per_month=200, max_machines=3, electricity_usd_kwh=0.31,
+                               amortize_months=24, sensitive_share=0.4),
+                   Constraints()):
+        panel.set_constraints(wanted)
+        shown = panel.constraints()
+        assert (shown.concurrency, shown.hours_per_month, shown.max_machines, shown.electricity_usd_kwh,
+                shown.amortize_months, shown.sensitive_share) == (
+            wanted.concurrency, wanted.hours_per_month, wanted.max_machines, wanted.electricity_usd_kwh,
+            wanted.amortize_months, wanted.sensitive_share)
+    assert "EIA" in panel.serving.electricity.toolTip()
+    with qtbot.waitSignal(panel.changed):
+        panel.serving.concurrency.setValue(8)
+    assert panel.constraints().concurrency == 8

@@ -287,3 +287,21 @@ def test_export_pdf_and_html_off_the_gui_thread(qtbot: QtBot, window: MainWindow
         assert target.stat().st_size > 10_000
     assert (tmp_path / "advice.pdf").read_bytes().startswith(b"%PDF-")
     assert "<svg " in (tmp_path / "advice.html").read_text(encoding="utf-8")
+
+
+def test_the_break_even_tab_shows_the_results_break_even(qtbot: QtBot, window: MainWindow,
+                                                         bundled: Catalog, ranked: Waiter) -> None:
+    panel = window.constraints_panel
+    panel.hardware.apply_preset(bundled.hardware["rtx-4090"])
+    ranked(window)
+    result = window.result
+    assert result is not None
+    view = window.results.break_even
+    assert result.break_even is not None  # a 4090 and hosted APIs: both kinds are ranked
+    assert result.break_even.note in view.note.text()
+    assert view.canvas.renderer.isValid()
+    panel.deployment.setCurrentIndex(panel.deployment.findData(Deployment.API))
+    ranked(window)
+    assert window.result is not None
+    assert window.result.break_even is None
+    assert "No break-even" in view.note.text()
