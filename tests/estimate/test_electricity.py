@@ -3,7 +3,9 @@ unknown region falls back to the U.S. residential default."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +35,8 @@ def test_default_is_the_estimators_us_residential_price() -> None:
 
 def test_converted_prices_name_their_rate_and_match_it() -> None:
     eu = price_for("EU")
-    assert "1.0411" in eu.note and "ECB" in eu.note
+    assert "1.0411" in eu.note
+    assert "ECB" in eu.note
     assert eu.usd_per_kwh == pytest.approx(0.2872 * electricity.EUR_USD, abs=1e-5)
     gb = price_for("GB")
     assert "USD/GBP" in gb.note
@@ -55,9 +58,6 @@ def test_german_households_pay_more_than_the_eu_average_and_hungarians_less() ->
 
 
 def test_module_imports_nothing_from_the_rest_of_advisor() -> None:
-    import ast
-    from pathlib import Path
-
     tree = ast.parse(Path(electricity.__file__).read_text(encoding="utf-8"))
     imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
