@@ -29,14 +29,21 @@ class DeviceFacts:
     source: str | None = None
 
 
-_DATACENTER = ("a100-40gb", "a100-80gb-sxm", "h100-pcie", "h100-sxm", "h200-sxm", "mi300x")
+# HBM parts: the "datacenter" class. GDDR data-centre cards (L4, L40, L40S, A10, A10G, A40, T4) and
+# workstation cards (RTX A-series, RTX 6000 Ada, RTX PRO 6000) stay "consumer": same memory type.
+_DATACENTER = ("a100-40gb", "a100-80gb-sxm", "h100-pcie", "h100-sxm", "h200-sxm", "h200-nvl", "b200",
+               "mi300x", "mi325x")
+
+_STRIX_HALO_MEASURED = (
+    "lhl/strix-halo-testing llm-bench/README.md (commit 5ee14b5b0ecf, 2025-10-31): ~215 GB/s "
+    "max GPU memory bandwidth measured of 256 GB/s theoretical (shared/data/validation record)")
 
 FACTS: dict[str, DeviceFacts] = {
     **{pid: DeviceFacts("rocm" if pid.startswith("mi") else "cuda", "datacenter") for pid in _DATACENTER},
-    "ryzen-ai-max-395-128gb": DeviceFacts(
-        "vulkan", "igpu", 215.0,
-        "lhl/strix-halo-testing llm-bench/README.md (commit 5ee14b5b0ecf, 2025-10-31): ~215 GB/s "
-        "max GPU memory bandwidth measured of 256 GB/s theoretical (shared/data/validation record)"),
+    "ryzen-ai-max-395-128gb": DeviceFacts("vulkan", "igpu", 215.0, _STRIX_HALO_MEASURED),
+    # Same 256-bit LPDDR5X-8000 bus as the 128 GB part; the measurement was made on the 128 GB one.
+    "ryzen-ai-max-395-64gb": DeviceFacts(
+        "vulkan", "igpu", 215.0, _STRIX_HALO_MEASURED + "; measured on the 128 GB system, same bus"),
     "dgx-spark": DeviceFacts("cuda", "igpu"),
 }
 
