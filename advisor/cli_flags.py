@@ -85,6 +85,8 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
                    help="most machines of this hardware you would run (default 1)")
     s.add_argument("--electricity-usd-kwh", type=float, metavar="X",
                    help="electricity price (default: U.S. residential average, EIA)")
+    s.add_argument("--electricity-region", metavar="CC",
+                   help="where the machine runs (DE, GB, EU, US...): that region's sourced average price")
     s.add_argument("--amortize-months", type=int, metavar="N",
                    help="write the hardware's price off over N months (default: off, you own it)")
     s.add_argument("--sensitive-share", type=float, metavar="F",

@@ -181,6 +181,7 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
         "min_usable_tokens_per_s": "min_usable_tokens_per_s", "documented_only": "documented_only",
         "concurrency": "concurrency", "hours_per_month": "hours_per_month", "max_machines": "max_machines",
         "electricity_usd_kwh": "electricity_usd_kwh", "amortize_months": "amortize_months",
+        "electricity_region": "electricity_region",
         "sensitive_share": "sensitive_share",
     }
     _serving_checks(args)

@@ -12,13 +12,14 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.catalog.schema import Offering
+from advisor.estimate.electricity import DEFAULT as DEFAULT_ELECTRICITY
 
 F = TypeVar("F", float, npt.NDArray[np.float64])
 B = TypeVar("B", bool, npt.NDArray[np.bool_])
 
-EIA_RESIDENTIAL_USD_PER_KWH = 0.1545
+EIA_RESIDENTIAL_USD_PER_KWH = DEFAULT_ELECTRICITY.usd_per_kwh
 """U.S. average residential electricity price, January 2024: 15.45 cents/kWh (EIA Electricity
-Monthly Update, https://www.eia.gov/electricity/monthly/update/end-use.php)."""
+Monthly Update; `electricity.DEFAULT` holds it with its source, beside the other regions)."""
 
 
 class Usage(BaseModel):

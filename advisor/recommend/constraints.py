@@ -14,6 +14,7 @@ from advisor.catalog.migrations import migrate, register
 from advisor.catalog.schema import Frozen, Modality
 from advisor.catalog.store import dump_json, read_json_file
 from advisor.estimate.capacity import DEFAULT_HOURS_PER_MONTH
+from advisor.estimate.electricity import PRICES as ELECTRICITY_PRICES
 from advisor.files import atomic_write_text
 from advisor.hardware.profile import HardwareProfile
 
@@ -21,8 +22,8 @@ SCENARIO_KIND = "model-advisor-scenario"
 SCENARIO_VERSION = 3
 """Version of the scenario file. 2 added cached_input_share, batch, min_usable_tokens_per_s and
 documented_only (a version-1 file reads as 0, off, the default floor and off: the same advice).
-3 added concurrency, hours_per_month, max_machines, electricity_usd_kwh, amortize_months and
-sensitive_share (a version-2 file reads as one stream, always on, one machine, the default
+3 added concurrency, hours_per_month, max_machines, electricity_usd_kwh, electricity_region,
+amortize_months and sensitive_share (a version-2 file reads as one stream, always on, one machine, the default
 electricity price, no write-off and no sensitive share: the same advice)."""
 
 
@@ -238,6 +239,11 @@ class Constraints(Frozen):
         default=None, ge=0, le=10,
         description="Electricity price in USD/kWh; None = the default (U.S. residential average, EIA).",
     )
+    electricity_region: str | None = Field(
+        default=None, pattern=r"^[A-Za-z]{2}$",
+        description="Where the machine runs (ISO country code or EU), for the sourced average "
+        "electricity price there; --electricity-usd-kwh overrides it.",
+    )
     amortize_months: int | None = Field(
         default=None, ge=1, le=240,
         description="Write the hardware's price off over this many months; None = off (you own it).",
@@ -260,6 +266,18 @@ class Constraints(Frozen):
     @classmethod
     def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.upper() for v in value)
+
+    @field_validator("electricity_region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        region = value.upper()
+        known = sorted({r for r, _kind in ELECTRICITY_PRICES})
+        if region not in known:
+            raise ValueError(f"no sourced electricity price for '{value}'; known: {', '.join(known)} "
+                             "(or give --electricity-usd-kwh)")
+        return region
 
     def factor_weights(self) -> dict[Factor, float]:
         """The weights in force: the user's, or the profile's."""

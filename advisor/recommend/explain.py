@@ -277,6 +277,29 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
     return recs
 
 
+def serving_assumptions(c: Constraints, settings: PlanSettings) -> list[str]:
+    """How self-hosted plans serve and are costed, and what the sensitive share means."""
+    lines: list[str] = []
+    if c.local_allowed:
+        streams = f"{c.concurrency} simultaneous streams" if c.concurrency > 1 else "one stream at a time"
+        lines.append(f"Self-hosted plans serve {streams} for up to {c.hours_per_month:,.0f} h a month per "
+                     f"machine, on at most {c.max_machines} machine(s); electricity counts the busy hours "
+                     "at load power and the rest of those hours at idle power where the catalog has it.")
+        if c.rented and settings.rental is not None and settings.rental.price is not None:
+            lines.append(f"Rented GPUs: {settings.rental.label}; paid for every hour the machine serves "
+                         f"({settings.rental.price.source}).")
+    if c.electricity_region and c.electricity_usd_kwh is None:
+        from advisor.estimate.electricity import price_for  # noqa: PLC0415
+
+        p = price_for(c.electricity_region)
+        lines.append(f"Electricity at ${p.usd_per_kwh:.4f}/kWh: the {p.kind} average in {p.region} for "
+                     f"{p.as_of} ({p.source}{'; ' + p.note if p.note else ''}).")
+    if c.sensitive_share:
+        lines.append(f"{c.sensitive_share:.0%} of the tokens are sensitive and stay on your hardware; hosted "
+                     "APIs take only the rest, as half of a hybrid plan.")
+    return lines
+
+
 def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored]) -> list[str]:
     """The defaults and assumptions behind every number in the result."""
     out_share = c.output_share
@@ -314,17 +337,7 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
     from advisor.recommend.serving import cost_settings_for  # noqa: PLC0415
 
     cost = cost_settings_for(settings.cost, c)
-    if c.local_allowed:
-        streams = f"{c.concurrency} simultaneous streams" if c.concurrency > 1 else "one stream at a time"
-        lines.append(f"Self-hosted plans serve {streams} for up to {c.hours_per_month:,.0f} h a month per "
-                     f"machine, on at most {c.max_machines} machine(s); electricity counts the busy hours "
-                     "at load power and the rest of those hours at idle power where the catalog has it.")
-        if c.rented and settings.rental is not None and settings.rental.price is not None:
-            lines.append(f"Rented GPUs: {settings.rental.label}; paid for every hour the machine serves "
-                         f"({settings.rental.price.source}).")
-    if c.sensitive_share:
-        lines.append(f"{c.sensitive_share:.0%} of the tokens are sensitive and stay on your hardware; hosted "
-                     "APIs take only the rest, as half of a hybrid plan.")
+    lines.extend(serving_assumptions(c, settings))
     for name, info in type(cost).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from advisor.catalog.schema import HardwarePreset, RentalPrice
 from advisor.estimate.capacity import Serving
 from advisor.estimate.cost import CostSettings
+from advisor.estimate.electricity import price_for
 from advisor.recommend.constraints import Constraints
 
 EU_MEMBERS = frozenset({
@@ -71,6 +72,8 @@ def cost_settings_for(base: CostSettings, c: Constraints) -> CostSettings:
     update: dict[str, object] = {}
     if c.electricity_usd_kwh is not None:
         update["power_price_usd_per_kwh"] = c.electricity_usd_kwh
+    elif c.electricity_region:
+        update["power_price_usd_per_kwh"] = price_for(c.electricity_region).usd_per_kwh
     if c.amortize_months is not None:
         update["count_hardware_purchase"] = True
         update["amortization_months"] = c.amortize_months

@@ -14,6 +14,7 @@ from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import RentalPrice
 from advisor.catalog.store import load_bundled
 from advisor.estimate import estimate
+from advisor.estimate.electricity import price_for
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints, Deployment, Profile
 from advisor.recommend.engine import recommend
@@ -168,3 +169,18 @@ def test_renting_costs_the_rent_of_the_cheapest_price_in_an_allowed_region() -> 
     assert not none.recommendations
     assert any("no rental price" in r for e in none.excluded for r in e.reasons)
     assert math.isclose(dep.monthly_cost_usd, 500.0)
+
+
+def test_a_regions_sourced_electricity_price_is_used_and_named() -> None:
+    base = Constraints(hardware=RTX_4090, deployment=Deployment.LOCAL, tokens_per_month=50_000_000)
+    us = recommend(CATALOG, base, with_counterfactuals=False)
+    de = recommend(CATALOG, base.model_copy(update={"electricity_region": "DE"}), with_counterfactuals=False)
+    assert us.top is not None
+    assert de.top is not None
+    same = next(r for r in de.recommendations if r.model_id == us.top.model_id)
+    assert same.deployment.quantization == us.top.deployment.quantization
+    ratio = price_for("DE").usd_per_kwh / price_for("US").usd_per_kwh
+    assert same.deployment.monthly_cost_usd == pytest.approx(us.top.deployment.monthly_cost_usd * ratio)
+    assert any("average in DE" in a and "eurostat" in a.lower() for a in de.assumptions)
+    with pytest.raises(ValueError, match="no sourced electricity price"):
+        Constraints(electricity_region="JP")

@@ -235,13 +235,13 @@ def test_constraints_panel_round_trips_serving_and_cost_fields(qtbot: QtBot, bun
     qtbot.addWidget(panel)
     for wanted in (Constraints(concurrency=20, hours_per_month=200, max_machines=3, electricity_usd_kwh=0.31,
                                amortize_months=24, sensitive_share=0.4),
-                   Constraints()):
+                   Constraints(electricity_region="DE"), Constraints()):
         panel.set_constraints(wanted)
         shown = panel.constraints()
         assert (shown.concurrency, shown.hours_per_month, shown.max_machines, shown.electricity_usd_kwh,
-                shown.amortize_months, shown.sensitive_share) == (
+                shown.electricity_region, shown.amortize_months, shown.sensitive_share) == (
             wanted.concurrency, wanted.hours_per_month, wanted.max_machines, wanted.electricity_usd_kwh,
-            wanted.amortize_months, wanted.sensitive_share)
+            wanted.electricity_region, wanted.amortize_months, wanted.sensitive_share)
     assert "EIA" in panel.serving.electricity.toolTip()
     with qtbot.waitSignal(panel.changed):
         panel.serving.concurrency.setValue(8)
