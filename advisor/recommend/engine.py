@@ -20,7 +20,7 @@ from advisor.recommend.hybrid import merge_pairs, pair_recommendation
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.ranked import LazyList, Rejected, Scored, rejected_at, scored_at
 from advisor.recommend.result import Exclusion, RecommendationResult
-from advisor.recommend.tco import Pair, break_even, make_pair, part_constraints
+from advisor.recommend.tco import LocalCostModel, Pair, break_even, make_pair, part_constraints
 
 Progress = Callable[[float, str], None]
 
@@ -219,6 +219,16 @@ def _overflow_pair(catalog: Catalog, c: Constraints, settings: PlanSettings, ran
         return None
     local = rank(catalog, part_constraints(c, share * 0.999, True), settings, today=today,
                  models=[model]).scored
+    if local:  # the part's own plan (its quantization may differ) sets what the machines serve
+        one = LocalCostModel(local[0].plan, part_constraints(c, share, True), settings).capacity()
+        refined = min(1.0, 0.999 * c.max_machines * one / c.tokens_per_month) if one else share
+        if abs(refined - share) > 0.01 * share:
+            again = rank(catalog, part_constraints(c, refined, True), settings, today=today,
+                         models=[model]).scored
+            if again:
+                local, share = again, refined
+    if share >= 1.0:
+        return None
     api = rank(catalog, part_constraints(c, share, False), settings, today=today).scored
     if not local or not api:
         return None

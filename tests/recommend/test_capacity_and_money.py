@@ -184,3 +184,24 @@ def test_a_regions_sourced_electricity_price_is_used_and_named() -> None:
     assert any("average in DE" in a and "eurostat" in a.lower() for a in de.assumptions)
     with pytest.raises(ValueError, match="no sourced electricity price"):
         Constraints(electricity_region="JP")
+
+
+def test_local_first_with_the_overflow_to_an_api() -> None:
+    c = Constraints(hardware=RTX_4090, tokens_per_month=1_000_000_000, tasks={Task.CODING: 1.0}, top_n=1000)
+    result = recommend(CATALOG, c, with_counterfactuals=False)
+    overflow = [r for r in result.recommendations if r.deployment.mode == "hybrid"
+                and "overflow" in r.explanation[0]]
+    assert overflow, "a better local model that cannot serve it all is paired with an API"
+    local, api = overflow[0].deployment.parts
+    assert local.share is not None
+    assert 0.05 <= local.share < 1
+    # The local part is what one machine serves: busy for (almost) all of its allowed hours.
+    assert local.busy_hours_per_month is not None
+    assert 0.95 * 730 <= local.busy_hours_per_month <= 730
+    assert local.machines_needed == 1
+    assert api.mode == "api"
+    # The same model alone fails on capacity.
+    excluded = {e.model_id: e for e in result.excluded}
+    alone = next((r for r in result.recommendations if r.model_id == local.model_id
+                  and r.deployment.mode != "hybrid"), None)
+    assert local.model_id in excluded or (alone is not None and not alone.deployment.self_hosted)
