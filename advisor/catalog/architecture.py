@@ -4,40 +4,42 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from advisor.catalog.sources import Sourced
+from advisor.catalog.sources import MAX_PARAMS_B, MIN_PARAMS_B, Sourced
 
 
 class Architecture(Sourced):
     """What an estimator needs to compute weight and KV-cache memory and per-token work."""
 
     total_params_b: float | None = Field(
-        default=None, gt=0, description="Total parameters in billions, as the vendor advertises."
+        default=None, ge=MIN_PARAMS_B, le=MAX_PARAMS_B,
+        description="Total parameters in billions, as the vendor advertises."
     )
     active_params_b: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_PARAMS_B, le=MAX_PARAMS_B,
         description="Parameters used per token in billions (MoE); equals total for dense models.",
     )
     hub_params_b: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_PARAMS_B, le=MAX_PARAMS_B,
         description="Parameters counted from the published weights (e.g. the hub's safetensors "
         "count) when it differs from the advertised figure.",
     )
     embedding_params_b: float | None = Field(
         default=None,
-        ge=0,
+        ge=0, le=MAX_PARAMS_B,
         description="Parameters in embedding tables read by lookup, not per token (e.g. "
         "per-layer embeddings); excluded from per-token bandwidth.",
     )
-    layers: int | None = Field(default=None, gt=0, description="Transformer blocks.")
-    hidden_size: int | None = Field(default=None, gt=0, description="Model (residual) width.")
-    attention_heads: int | None = Field(default=None, gt=0, description="Query heads per layer.")
+    layers: int | None = Field(default=None, gt=0, le=10_000, description="Transformer blocks.")
+    hidden_size: int | None = Field(default=None, gt=0, le=1_000_000, description="Model (residual) width.")
+    attention_heads: int | None = Field(default=None, gt=0, le=10_000, description="Query heads per layer.")
     kv_heads: int | None = Field(
         default=None, gt=0, description="Key/value heads per attention layer (GQA)."
     )
-    head_dim: int | None = Field(default=None, gt=0, description="Dimension of one head.")
-    vocab_size: int | None = Field(default=None, gt=0, description="Tokenizer vocabulary size.")
+    head_dim: int | None = Field(default=None, gt=0, le=100_000, description="Dimension of one head.")
+    vocab_size: int | None = Field(default=None, gt=0, le=100_000_000,
+                                   description="Tokenizer vocabulary size.")
     tied_embeddings: bool | None = Field(
         default=None,
         description="Whether the output head reuses the input embedding (tie_word_embeddings).",

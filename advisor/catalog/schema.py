@@ -16,7 +16,16 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from advisor.catalog.architecture import Architecture
-from advisor.catalog.sources import Frozen, Sourced, SourceText
+from advisor.catalog.benchmarks import BENCHMARKS
+from advisor.catalog.sources import (
+    MAX_BANDWIDTH_GBS,
+    MAX_MEMORY_GB,
+    MAX_PRICE_USD_PER_MTOK,
+    MAX_TOKENS,
+    Frozen,
+    Sourced,
+    SourceText,
+)
 
 SCHEMA_VERSION = 1
 """Version of every file format a user can own (overlay, exported catalogs, scenarios)."""
@@ -83,7 +92,8 @@ class TaskEvidence(Sourced):
         max_length=80,
         description="Benchmark name from advisor.catalog.benchmarks (comparable across models).",
     )
-    score: float = Field(description="The reported score, in the benchmark's metric.")
+    score: float = Field(ge=-1e6, le=1e6, description="The reported score, in the benchmark's metric "
+                         "(within 0 and its maximum where it has one: 100 for percentages).")
     metric: str | None = Field(
         default=None, max_length=80, description="What the score measures (pass@1, accuracy)."
     )
@@ -98,6 +108,13 @@ class TaskEvidence(Sourced):
         "itself (Aider, SWE-bench, Scale, Artificial Analysis...), not from the vendor's own table; "
         "preferred over the vendor's figure for the same benchmark.",
     )
+
+    @model_validator(mode="after")
+    def _within_metric(self) -> TaskEvidence:
+        known = BENCHMARKS.get(self.benchmark)
+        if known is not None and known.max_score is not None and not 0 <= self.score <= known.max_score:
+            raise ValueError(f"score {self.score:g} is outside {self.benchmark}'s 0-{known.max_score:g}")
+        return self
 
 
 class ArtifactFormat(StrEnum):
@@ -123,7 +140,7 @@ class Artifact(Sourced):
         "MLX-4bit, MXFP4, ...).",
     )
     file_size_gb: float | None = Field(
-        default=None, gt=0, description="Total size of the weight files in GB (10^9 bytes)."
+        default=None, gt=0, le=MAX_MEMORY_GB, description="Total size of the weight files in GB (10^9 bytes)."
     )
     repo: str | None = Field(
         default=None, max_length=300, description="Where the files are (hub repo id or URL)."
@@ -133,9 +150,11 @@ class Artifact(Sourced):
 class PriceTier(Frozen):
     """Prices that apply when a request's prompt exceeds a size."""
 
-    above_input_tokens: int = Field(gt=0, description="Tier applies above this prompt size.")
-    price_input_usd_per_mtok: float = Field(ge=0, description="Input price in this tier.")
-    price_output_usd_per_mtok: float = Field(ge=0, description="Output price in this tier.")
+    above_input_tokens: int = Field(gt=0, le=MAX_TOKENS, description="Tier applies above this prompt size.")
+    price_input_usd_per_mtok: float = Field(ge=0, le=MAX_PRICE_USD_PER_MTOK,
+                                            description="Input price in this tier.")
+    price_output_usd_per_mtok: float = Field(ge=0, le=MAX_PRICE_USD_PER_MTOK,
+                                             description="Output price in this tier.")
 
 
 class OfferingStatus(StrEnum):
@@ -156,22 +175,24 @@ class Offering(Sourced):
         default=None, max_length=200, description="The model's name in the provider's API."
     )
     price_input_usd_per_mtok: float = Field(
-        ge=0, description="Price per 1M input (prompt) tokens in USD."
+        ge=0, le=MAX_PRICE_USD_PER_MTOK, description="Price per 1M input (prompt) tokens in USD."
     )
     price_output_usd_per_mtok: float = Field(
-        ge=0, description="Price per 1M output tokens in USD (reasoning tokens bill as output)."
+        ge=0, le=MAX_PRICE_USD_PER_MTOK,
+        description="Price per 1M output tokens in USD (reasoning tokens bill as output)."
     )
     price_cached_input_usd_per_mtok: float | None = Field(
-        default=None, ge=0, description="Price per 1M cached input tokens in USD, if offered."
+        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
+        description="Price per 1M cached input tokens in USD, if offered."
     )
     context_tiers: tuple[PriceTier, ...] = Field(
         default=(), description="Higher prices for long prompts, if the provider has them."
     )
     context_window_tokens: int | None = Field(
-        default=None, gt=0, description="Context the provider serves (may differ from native)."
+        default=None, gt=0, le=MAX_TOKENS, description="Context the provider serves (may differ from native)."
     )
     max_output_tokens: int | None = Field(
-        default=None, gt=0, description="Longest answer the provider returns."
+        default=None, gt=0, le=MAX_TOKENS, description="Longest answer the provider returns."
     )
     regions: tuple[str, ...] = Field(
         default=(),
@@ -203,10 +224,12 @@ class Offering(Sourced):
         default=None, max_length=2000, description="Where status and shutdown date were read."
     )
     price_batch_input_usd_per_mtok: float | None = Field(
-        default=None, ge=0, description="Batch-API price per 1M input tokens in USD, if offered."
+        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
+        description="Batch-API price per 1M input tokens in USD, if offered."
     )
     price_batch_output_usd_per_mtok: float | None = Field(
-        default=None, ge=0, description="Batch-API price per 1M output tokens in USD, if offered."
+        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
+        description="Batch-API price per 1M output tokens in USD, if offered."
     )
     output_tokens_per_s: float | None = Field(
         default=None, gt=0, le=100_000,
@@ -272,10 +295,10 @@ class Model(Frozen):
         default=None, description="Architecture; None when the vendor does not disclose it."
     )
     context_window_tokens: int | None = Field(
-        default=None, gt=0, description="Native context window in tokens."
+        default=None, gt=0, le=MAX_TOKENS, description="Native context window in tokens."
     )
     max_output_tokens: int | None = Field(
-        default=None, gt=0, description="Longest output the model produces, in tokens."
+        default=None, gt=0, le=MAX_TOKENS, description="Longest output the model produces, in tokens."
     )
     input_modalities: tuple[Modality, ...] = Field(
         default=("text",), description="What it reads."
@@ -361,7 +384,7 @@ class RentalPrice(Frozen):
     region: str = Field(min_length=1, max_length=80,
                         description="Provider's region name (us-east-1, eu-central-1, 'any US').")
     country: str = Field(pattern=_COUNTRY_PATTERN, description="ISO 3166-1 country the region is in.")
-    usd_per_gpu_hour: float = Field(gt=0, description="On-demand price per GPU-hour in USD "
+    usd_per_gpu_hour: float = Field(gt=0, le=10_000, description="On-demand price per GPU-hour in USD "
                                     "(instance price divided by its GPU count).")
     gpus_per_instance: int = Field(default=1, ge=1, le=64,
                                    description="GPUs in the smallest instance sold at this price.")
@@ -378,10 +401,11 @@ class HardwarePreset(Sourced):
     name: str = Field(min_length=1, max_length=200, description="Display name.")
     kind: HardwareKind = Field(description="gpu, apu (AMD/Intel shared memory), apple_soc, cpu.")
     vendor: str = Field(min_length=1, max_length=80, description="nvidia, amd, apple, intel...")
-    memory_gb: float = Field(gt=0, description="Device memory (VRAM, unified or system RAM).")
-    bandwidth_gbs: float = Field(gt=0, description="Peak memory bandwidth in GB/s.")
+    memory_gb: float = Field(gt=0, le=MAX_MEMORY_GB,
+                             description="Device memory (VRAM, unified or system RAM).")
+    bandwidth_gbs: float = Field(gt=0, le=MAX_BANDWIDTH_GBS, description="Peak memory bandwidth in GB/s.")
     fp16_tflops: float | None = Field(
-        default=None, gt=0, description="Dense FP16 throughput in TFLOPS (tensor cores if any)."
+        default=None, gt=0, le=1_000_000, description="Dense FP16 throughput in TFLOPS (tensor cores if any)."
     )
     unified_memory: bool = Field(
         default=False, description="CPU and GPU share one memory pool (Apple, AMD APUs)."
@@ -393,11 +417,13 @@ class HardwarePreset(Sourced):
         description="Share of unified memory the GPU may use by default (e.g. Metal's limit).",
     )
     power_watts: float | None = Field(
-        default=None, gt=0, description="Power under load in watts, for running cost: board power "
+        default=None, gt=0, le=1_000_000,
+        description="Power under load in watts, for running cost: board power "
         "(TBP/TGP/TDP) of one GPU, or the whole system's for Apple, APU, CPU and DGX boxes."
     )
     idle_power_watts: float | None = Field(
-        default=None, ge=0, description="Power when idle in watts (same scope as power_watts), for "
+        default=None, ge=0, le=1_000_000,
+        description="Power when idle in watts (same scope as power_watts), for "
         "the hours a machine that is kept on does nothing."
     )
     power_source: SourceText | None = Field(

@@ -9,15 +9,29 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Frozen(BaseModel):
-    """Base of every catalog type: immutable, unknown keys rejected."""
+    """Base of every catalog type: immutable, unknown keys rejected, numbers finite (a NaN or an
+    infinity in a user's file is an error naming the field, never a value the ranking computes on)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 SourceText = Annotated[
     str,
     Field(min_length=1, max_length=2000, description="URL or document the fact was read from."),
 ]
+
+
+MAX_PRICE_USD_PER_MTOK = 10_000.0
+"""Upper bound for a price per 1M tokens (the dearest APIs are near $600): above it, a typo."""
+MAX_TOKENS = 100_000_000
+"""Upper bound for a context or an answer in tokens (the longest windows are 10M)."""
+MAX_PARAMS_B = 100_000.0
+"""10^14 parameters, in billions; the smallest accepted is 10^6 (0.001 B)."""
+MIN_PARAMS_B = 0.001
+MAX_BANDWIDTH_GBS = 100_000.0
+"""100 TB/s: an order of magnitude above any memory system sold (8 TB/s HBM3e)."""
+MAX_MEMORY_GB = 100_000.0
+"""100 TB of memory in one device or machine."""
 
 
 class Sourced(Frozen):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from advisor.catalog.schema import Frozen, HardwareKind, HardwarePreset
+from advisor.catalog.sources import MAX_BANDWIDTH_GBS, MAX_MEMORY_GB
 from advisor.hardware.devices import box_gb_to_bytes, facts_for
 
 DEFAULT_UNIFIED_GPU_SHARE = 0.75
@@ -23,8 +24,9 @@ class Accelerator(Frozen):
     """One kind of GPU (or unified-memory GPU) in the machine; `count` identical ones."""
 
     name: str = Field(min_length=1, max_length=200, description="Display name.")
-    memory_gb: float = Field(gt=0, description="Memory of one device in GB.")
-    bandwidth_gbs: float = Field(gt=0, description="Memory bandwidth of one device in GB/s.")
+    memory_gb: float = Field(gt=0, le=MAX_MEMORY_GB, description="Memory of one device in GB.")
+    bandwidth_gbs: float = Field(gt=0, le=MAX_BANDWIDTH_GBS,
+                                 description="Memory bandwidth of one device in GB/s.")
     fp16_tflops: float | None = Field(
         default=None, gt=0, description="Dense FP16 throughput of one device in TFLOPS."
     )
@@ -48,10 +50,11 @@ class HardwareProfile(Frozen):
         default=None, description="Discrete GPUs, or the GPU side of a unified-memory chip."
     )
     ram_gb: float | None = Field(
-        default=None, gt=0, description="System RAM in GB (the whole pool on unified machines)."
+        default=None, gt=0, le=MAX_MEMORY_GB,
+        description="System RAM in GB (the whole pool on unified machines)."
     )
     ram_bandwidth_gbs: float | None = Field(
-        default=None, gt=0, description="System RAM bandwidth in GB/s (CPU-side reads)."
+        default=None, gt=0, le=MAX_BANDWIDTH_GBS, description="System RAM bandwidth in GB/s (CPU-side reads)."
     )
     cpu_tflops: float | None = Field(
         default=None, gt=0, description="CPU FP32/FP16 throughput in TFLOPS, if known."
