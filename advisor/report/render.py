@@ -22,26 +22,12 @@ from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.break_even_chart import break_even_svg
 from advisor.report.chart import chart_caption, quality_cost_svg
+from advisor.report.labels import license_label, money
 
 PAPER_SIZES = ("a4", "letter")
-LICENSE_LABELS = {"permissive": "Permissive", "open-weights-with-conditions": "Open weights, conditions",
-                  "research-only": "Research only", "proprietary": "Proprietary"}
-
 
 class ReportError(ValueError):
     """The report cannot be written as asked (unknown format, unwritable place)."""
-
-
-def money(value: float) -> str:
-    """Dollars, with cents only where they matter."""
-    if value == 0:
-        return "$0"
-    return f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
-
-
-def license_label(license_class: str) -> str:
-    """A licence class in words."""
-    return LICENSE_LABELS.get(license_class, license_class.replace("-", " ").capitalize())
 
 
 def render_json(result: RecommendationResult) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.chart import ChartPoint, LabelRequest, chart_points, cost_axis, place_labels
-from advisor.ui.result_models import money
+from advisor.report.labels import money
 
 LOCAL_COLOR = QColor("#1976d2")
 API_COLOR = QColor("#ef6c00")

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from advisor.catalog.schema import Model
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation
-from advisor.ui.result_models import license_label, money
+from advisor.report.labels import money
+from advisor.ui.result_models import license_label
 
 Index = QModelIndex | QPersistentModelIndex
 Row = tuple[str, Callable[[Recommendation, Model | None], str]]

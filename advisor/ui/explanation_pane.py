@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.ui.result_models import license_label, money
+from advisor.report.labels import money
+from advisor.ui.result_models import license_label
 
 
 def _e(text: object) -> str:

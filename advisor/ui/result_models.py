@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from advisor.recommend.result import Exclusion, Recommendation
+from advisor.report.labels import license_label as _license_label
+from advisor.report.labels import money
 from advisor.ui.table_base import HeaderedTableModel, Index
 
 DOMAIN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -20,20 +22,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 """A value that sorts numerically (None sorts last)."""
 
 
-LICENSE_LABELS = {"permissive": "Permissive", "open-weights-with-conditions": "Open, conditions",
-                  "research-only": "Research only", "proprietary": "Proprietary"}
-
-
 def license_label(license_class: str) -> str:
-    """Short human label of a licence class."""
-    return LICENSE_LABELS.get(license_class, license_class.replace("-", " ").capitalize())
-
-
-def money(value: float) -> str:
-    """Dollars, with cents only where they matter."""
-    if value == 0:
-        return "$0"
-    return f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
+    """A licence class for a badge (the reports' words, shortened where a column is narrow)."""
+    return _license_label(license_class, short=True)
 
 
 class RankingModel(HeaderedTableModel):

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.report.labels import money
 from advisor.ui.break_even_view import BreakEvenView
 from advisor.ui.delegates import LicenseBadgeDelegate, MemoryBarDelegate
-from advisor.ui.result_models import DOMAIN_ROLE, SORT_ROLE, ExcludedModel, RankingModel, money
+from advisor.ui.result_models import DOMAIN_ROLE, SORT_ROLE, ExcludedModel, RankingModel
 
 
 def _table(model: QSortFilterProxyModel) -> QTableView:
