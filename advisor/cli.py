@@ -169,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = hw_sub.add_parser("list", help="list hardware presets")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_hardware_list)
+    from advisor.cli_hardware import add_commands as add_hardware_commands  # noqa: PLC0415
+
+    add_hardware_commands(hw_sub)
 
     from advisor.cli_flags import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
 
