@@ -149,6 +149,16 @@ class _Group:
     match: Match
 
     @property
+    def maker_gib(self) -> float | None:
+        """The maker's figure: the matched preset's box size when the card reports a little less
+        of it (ECC, driver reserve), else what it reports."""
+        preset = self.match.preset
+        if preset is not None and self.vram_gib is not None and not preset.unified_memory \
+                and self.vram_gib <= preset.memory_gb:
+            return preset.memory_gb
+        return self.vram_gib
+
+    @property
     def bandwidth_gbs(self) -> float | None:
         preset = self.match.preset
         return self.reading.bandwidth_gbs or (preset.bandwidth_gbs if preset else None)
@@ -167,7 +177,8 @@ def _group(readings: list[GpuReading], presets: list[HardwarePreset]) -> list[_G
         if match.preset is not None and not r.unified and match.preset.unified_memory:
             gib = None  # a GB10 reports the shared pool; the pool is RAM, sized below
         groups[key] = _Group(r, 1, gib, match)
-    return sorted(groups.values(), key=lambda g: -(g.vram_gib or 0) * g.count)
+    # the largest device first: one 24 GB card holds what two 12 GB ones cannot without a split
+    return sorted(groups.values(), key=lambda g: (-(g.vram_gib or 0), -(g.bandwidth_gbs or 0), -g.count))
 
 
 # -- RAM ---------------------------------------------------------------------------------------
@@ -295,7 +306,7 @@ def detect(presets: Iterable[HardwarePreset] = (), timeout_s: float = 5.0,
                                f"preset {g.match.preset.id} (the driver does not report it)")
     profile, matched, unified_gib = _choose(groups, cpu_preset, ram_bytes, ram_bw, notes)
     report = Detection(
-        gpus=tuple(DetectedGpu(name=g.reading.name, vram_gb=g.vram_gib, bandwidth_gbs=g.bandwidth_gbs,
+        gpus=tuple(DetectedGpu(name=g.reading.name, vram_gb=g.maker_gib, bandwidth_gbs=g.bandwidth_gbs,
                                count=g.count, probe=g.reading.probe) for g in groups),
         ram_gb=round(ram_bytes / 2**30, 1) if ram_bytes else None,
         ram_bandwidth_gbs=(profile.ram_bandwidth_gbs if profile is not None and profile.unified_memory

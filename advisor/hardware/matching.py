@@ -24,9 +24,10 @@ NOISE = frozenset({
 })
 """Words that name a maker, a memory type or nothing at all, not which device it is."""
 
-MEMORY_TOLERANCE = 0.04
-"""Box size vs what a card reports: drivers keep a few hundred MiB back (an RTX 4080 reports
-16376 of 16384 MiB); 4 % separates that from the next size up."""
+MEMORY_TOLERANCE = 0.07
+"""Box size vs what a card reports: drivers keep a few MiB back (an RTX 4080 reports 16376 of
+16384 MiB) and ECC takes 1/16 on GDDR datacenter cards (a T4 reports 15360 MiB of 16 GB); 7 %
+still separates the next size up (10/12, 20/24, 80/94 GB)."""
 
 _MEMORY = re.compile(r"(\d+(?:\.\d+)?)\s*(?:gb|gib)\b")
 _CORES = re.compile(r"\b(\d+)[- ]?(?:core|c)\b")
@@ -133,8 +134,8 @@ def _close(a: float, b: float) -> bool:
 
 
 def box_gib(size_bytes: int) -> float:
-    """The box size (GiB, the maker's "GB") of a memory a device reports: the nearest whole GiB when
-    the report is within the tolerance of it (8188 MiB -> 8), else one decimal."""
+    """The size in GiB a device reports, as a box would print it: the nearest whole GiB when within
+    1 % of it (8188 MiB -> 8), else one decimal (ECC on: a T4's 15360 MiB -> 15)."""
     gib = size_bytes / 2**30
     whole = round(gib)
-    return float(whole) if whole and _close(whole, gib) else round(gib, 1)
+    return float(whole) if whole and abs(whole - gib) <= 0.01 * gib else round(gib, 1)
