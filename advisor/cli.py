@@ -138,6 +138,11 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         out("\nThe desktop window is not part of this version yet; the commands above work.",
              sys.stderr)
         return 0 if args.screenshot is None else 1
+    from advisor.ui.startup import platform_problem  # noqa: PLC0415 - imports no Qt
+
+    if (problem := platform_problem()) is not None:
+        out(problem, sys.stderr)  # instead of Qt's plugin dump and abort
+        return 2
     try:
         app = importlib.import_module("advisor.ui.app")  # Qt loads only for the window
     except ImportError as exc:
