@@ -26,8 +26,8 @@ from advisor.hardware.probes import GpuReading, ProbeEnv, ProbeRecord, Runner, r
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
 
 IGPU_CARVE_OUT_GIB = 2.0
-"""An AMD device reporting less VRAM than this is taken for an integrated GPU's BIOS carve-out
-(APUs reserve 512 MiB by default), not a card to place a model on."""
+"""An AMD or Intel device reporting less VRAM than this (or none) is taken for an integrated GPU:
+its BIOS carve-out (AMD APUs reserve 512 MiB by default) is not a card to place a model on."""
 
 
 class DetectedGpu(Frozen):
@@ -133,9 +133,9 @@ def _gpu_readings(found: dict[str, Any], notes: list[str]) -> list[GpuReading]:
     readings = [*nvidia, *amd, *intel, *mac, *wmi]
     kept = []
     for r in readings:
-        if r.vendor == "amd" and r.vram_bytes is not None and r.vram_bytes < IGPU_CARVE_OUT_GIB * 2**30:
-            notes.append(f"{r.name}: {r.vram_bytes / 2**30:.1f} GB is an integrated GPU's share of RAM; "
-                         "not counted as a GPU")
+        if r.vendor in ("amd", "intel") and (r.vram_bytes or 0) < IGPU_CARVE_OUT_GIB * 2**30:
+            size = f"{r.vram_bytes / 2**30:.1f} GB" if r.vram_bytes else "no memory of its own"
+            notes.append(f"{r.name}: {size}, taken for an integrated GPU; not counted as a GPU")
             continue
         kept.append(r)
     return kept
@@ -203,7 +203,8 @@ def _ram(found: dict[str, Any], presets: list[HardwarePreset],
     total: int | None = found.get("psutil")
     modules: host.RamReading | None = found.get("dmidecode") or found.get("wmi-memory")
     cpu: str | None = found.get("cpu")
-    _, mac_memory = found.get("system_profiler") or ([], None)
+    mac_gpus, mac_memory = found.get("system_profiler") or ([], None)
+    apple_silicon = any(r.unified for r in mac_gpus)
     size = (modules.installed_bytes if modules and modules.installed_bytes else None) or mac_memory or total
     if total is not None and size == total and not mac_memory:
         assumptions.append(f"RAM size is what the OS reports ({total / 2**30:.1f} GiB); a little is "
@@ -216,7 +217,7 @@ def _ram(found: dict[str, Any], presets: list[HardwarePreset],
     if cpu_match is not None:
         assumptions.append(f"RAM bandwidth {cpu_match.bandwidth_gbs:g} GB/s from preset {cpu_match.id}")
         return size, cpu_match.bandwidth_gbs, cpu_match
-    if mac_memory:
+    if apple_silicon:
         return size, None, None  # the chip's preset gives the Mac's bandwidth
     gbs, why = _assumed_ram(cpu)
     assumptions.append(why)

@@ -161,8 +161,9 @@ def probe_nvml(env: ProbeEnv, record: ProbeRecord) -> list[GpuReading]:
             for index in range(nvml.nvmlDeviceGetCount()):
                 handle = nvml.nvmlDeviceGetHandleByIndex(index)
                 name = _text(nvml.nvmlDeviceGetName(handle))
-                total = int(nvml.nvmlDeviceGetMemoryInfo(handle).total)
-                bus = clock = None
+                total = bus = clock = None
+                with contextlib.suppress(Exception):  # unified chips (GB10) may not report it
+                    total = int(nvml.nvmlDeviceGetMemoryInfo(handle).total)
                 with contextlib.suppress(Exception):  # older drivers lack the call: bandwidth unknown
                     bus = int(nvml.nvmlDeviceGetMemoryBusWidth(handle))
                 with contextlib.suppress(Exception):

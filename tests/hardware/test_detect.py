@@ -3,6 +3,7 @@ hanging probes. Detected values win; a preset only fills what was not read, and 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -292,3 +293,47 @@ def test_real_call_on_this_machine_does_not_raise() -> None:
     result = detect(PRESETS, timeout_s=3)
     assert isinstance(result.notes, list)
     assert result.report.probes
+
+
+def test_windows_laptop_with_only_an_intel_igpu_is_cpu_only(tmp_path: Path) -> None:
+    video = ('{"video": [{"Name": "Intel(R) UHD Graphics 620", "AdapterRAM": 1073741824, '
+             '"PNPDeviceID": "PCI\\\\VEN_8086&DEV_5917&SUBSYS_0"}], '
+             '"registry": [{"DriverDesc": "Intel(R) UHD Graphics 620", "MemoryBytes": 134217728}]}')
+    result = detect(PRESETS, env=fakes.env(tmp_path, system="Windows", tools={
+        "powershell": lambda args: video if "Win32_VideoController" in args[-1] else "[]"}))
+    assert result.report.gpus == ()
+    assert result.profile is not None
+    assert result.profile.cpu_only
+    assert any("integrated GPU" in note for note in result.notes)
+
+
+def test_dgx_spark_gb10_is_the_unified_preset(tmp_path: Path) -> None:
+    nvml = fakes.fake_nvml([("NVIDIA GB10", 0, None, None)])
+
+    def no_memory_info(handle: int) -> object:
+        raise fakes.NVMLError("Not Supported")
+
+    nvml.nvmlDeviceGetMemoryInfo = no_memory_info
+    result = detect(PRESETS, env=fakes.env(tmp_path, modules={"pynvml": nvml}, ram_bytes=119 * GIB,
+                                           cpu="Cortex-X925"))
+    assert result.matched_preset_id == "dgx-spark"
+    assert result.profile is not None
+    assert result.profile.unified_memory
+    assert result.report.unified_memory_gb == 119  # what the OS sees of the pool
+
+
+def test_intel_mac_with_a_radeon(tmp_path: Path) -> None:
+    out = json.dumps({
+        "SPDisplaysDataType": [
+            {"sppci_model": "Intel UHD Graphics 630", "spdisplays_vendor": "Intel",
+             "spdisplays_vram": "1536 MB"},
+            {"sppci_model": "AMD Radeon Pro 5500M", "spdisplays_vendor": "sppci_vendor_amd",
+             "spdisplays_vram": "8 GB"}],
+        "SPHardwareDataType": [{"cpu_type": "8-Core Intel Core i9", "physical_memory": "32 GB"}]})
+    env = fakes.env(tmp_path, system="Darwin", ram_bytes=32 * GIB,
+                    tools={"system_profiler": out, "sysctl": "Intel(R) Core(TM) i9-9980HK CPU @ 2.40GHz\n"})
+    result = detect(PRESETS, env=env)
+    assert [(g.name, g.vram_gb) for g in result.report.gpus] == [("AMD Radeon Pro 5500M", 8)]
+    assert result.report.ram_gb == 32
+    assert result.report.ram_bandwidth_gbs == 51.2  # assumed, and said so
+    assert result.profile is None  # the Radeon's bandwidth is not known here
