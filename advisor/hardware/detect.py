@@ -187,7 +187,7 @@ def _assumed_ram(cpu: str | None) -> tuple[float, str]:
     at the platform's common speed. DDR5-only platforms (AMD Ryzen 7000-9000 desktop, Intel Core
     Ultra) at DDR5-5600, the rest at DDR4-3200, the speeds of the generic CPU presets."""
     name = (cpu or "").lower()
-    ddr5 = bool(re.search(r"core\(tm\) ultra|core ultra|ryzen \d+ [789]\d{3}(x3d|x|f)?\b", name))
+    ddr5 = bool(re.search(r"core\(tm\) ultra|core ultra|ryzen \d+ [789]\d{3}(x3d|x|f|g|gt)?\b", name))
     speed, kind = (5600, "DDR5-5600") if ddr5 else (3200, "DDR4-3200")
     gbs = round(speed * 2 * host.DDR_CHANNEL_BITS / 8 / 1000, 1)
     server = bool(re.search(r"epyc|xeon|threadripper", name))

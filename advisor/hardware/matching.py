@@ -59,14 +59,14 @@ def parse_name(name: str, slug: str = "") -> DeviceName:
     text = name.lower().replace("(r)", " ").replace("(tm)", " ")
     text = re.sub(r"\s+w/.*$|\s+with radeon.*$|\s*\d+-core processor.*$", "", text)  # CPU name tails
     memory = _MEMORY.search(text)
-    cores = re.search(r"(\d+)[- ]?core gpu|(\d+)-core\b", text)
+    cores = re.search(r"(\d+)[- ]?core gpu", text) or re.search(r"(\d+)-core\b(?! cpu)", text)
     text = _MEMORY.sub(" ", text)
-    text = re.sub(r"(\d+)[- ]?core(?: gpu)?", " ", text)
+    text = re.sub(r"(\d+)[- ]?core(?: [cg]pu)?", " ", text)
     inner = " ".join(re.findall(r"\(([^)]*)\)", text))
     outer = re.sub(r"\([^)]*\)", " ", text)
     slug_memory = _MEMORY.search(slug.replace("-", " "))
     slug_cores = _CORES.search(slug.replace("-", " "))
-    core_count = next((int(g) for g in (cores.groups() if cores else ()) if g), None)
+    core_count = int(cores.group(1)) if cores else None
     return DeviceName(
         words=frozenset(_words(outer)),
         extra=frozenset(_words(inner)),

@@ -37,6 +37,15 @@ def run_command(args: Sequence[str], timeout_s: float) -> str:
 def load_module(name: str) -> Any:
     """A Python module, or None when it is not installed or fails to import."""
     try:
+        # Our own dependencies by literal import, so PyInstaller sees and bundles them.
+        if name == "pynvml":
+            import pynvml  # type: ignore[import-untyped]  # noqa: PLC0415
+
+            return pynvml
+        if name == "psutil":
+            import psutil  # type: ignore[import-untyped]  # noqa: PLC0415
+
+            return psutil
         return import_module(name)
     except Exception:
         return None
