@@ -3,6 +3,7 @@ no Qt plugin dump (advisor/ui/startup.py runs before Qt and imports none of it).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -106,7 +107,12 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland only")
+NEEDS_QT = pytest.mark.skipif(
+    importlib.util.find_spec("PySide6") is None or not sys.platform.startswith("linux"),
+    reason="the window's check on Linux, with PySide6 installed")
+
+
+@NEEDS_QT
 def test_gui_without_a_display_exits_2_with_one_paragraph() -> None:
     done = advisor_gui(clean_env())
     assert done.returncode == 2
@@ -115,7 +121,7 @@ def test_gui_without_a_display_exits_2_with_one_paragraph() -> None:
     assert "qt.qpa" not in done.stderr
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 only")
+@NEEDS_QT
 def test_gui_with_a_broken_libxcb_cursor_names_the_package(tmp_path: Path) -> None:
     # A broken copy of the library first on the search path stands in for a missing one.
     (tmp_path / "libxcb-cursor.so.0").write_bytes(b"")
@@ -129,6 +135,7 @@ def test_gui_with_a_broken_libxcb_cursor_names_the_package(tmp_path: Path) -> No
     assert "Aborted" not in done.stderr
 
 
+@NEEDS_QT
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb")
 def test_a_real_x_server_passes_the_check() -> None:
     code = "from advisor.ui.startup import platform_problem; import sys; sys.exit(platform_problem() or 0)"
