@@ -138,8 +138,18 @@ def run_tool(env: ProbeEnv, record: ProbeRecord, args: Sequence[str]) -> str | N
     except (OSError, ValueError) as exc:
         record.status, record.detail = "failed", f"{args[0]}: {exc}"
         return None
-    record.raw += f"$ {' '.join(args)}\n{out}\n"
+    record.raw += f"$ {' '.join(args)}\n{redact(out)}\n"
     return out
+
+
+_IDENTIFYING = re.compile(
+    r"""(?im)(["']?[\w .-]*(?:serial|uuid|udid|unique id|asset tag)[\w .-]*["']?\s*[:=]\s*)"""
+    r"""("[^"\n]*"|'[^'\n]*'|[^\n,}]*)""")
+
+
+def redact(text: str) -> str:
+    """Raw output without serial numbers and unique ids, for `advisor hardware doctor`'s report."""
+    return _IDENTIFYING.sub(lambda m: f'{m.group(1)}"(removed)"', text)
 
 
 def bandwidth_from_clock(bus_width_bits: int | None, mem_clock_mhz: float | None) -> float | None:

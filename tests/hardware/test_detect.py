@@ -337,3 +337,18 @@ def test_intel_mac_with_a_radeon(tmp_path: Path) -> None:
     assert result.report.ram_gb == 32
     assert result.report.ram_bandwidth_gbs == 51.2  # assumed, and said so
     assert result.profile is None  # the Radeon's bandwidth is not known here
+
+
+def test_doctor_output_leaves_serial_numbers_out(tmp_path: Path) -> None:
+    profiler = json.loads(fakes.system_profiler("Apple M2", 10, 16))
+    profiler["SPHardwareDataType"][0].update(serial_number="C02XK1ZZJGH5", platform_UUID="1234-ABCD")
+    dmi = fakes.DMIDECODE_DDR5.replace("\tLocator: DIMM 0\n",
+                                       "\tLocator: DIMM 0\n\tSerial Number: 8A1B2C3D\n")
+    mac = detect(PRESETS, env=fakes.env(tmp_path, system="Darwin",
+                                        tools={"system_profiler": json.dumps(profiler)}))
+    linux = detect(PRESETS, env=fakes.env(tmp_path / "l", tools={"dmidecode": dmi}))
+    raw = "".join(r.raw for r in (*mac.records, *linux.records))
+    for secret in ("C02XK1ZZJGH5", "1234-ABCD", "8A1B2C3D"):
+        assert secret not in raw
+    assert '"chip_type": "Apple M2"' in raw  # the hardware itself stays in
+    assert linux.report.ram_bandwidth_gbs == 89.6  # parsing saw the full output
