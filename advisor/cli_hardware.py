@@ -9,12 +9,14 @@ import platform
 import sys
 from typing import Any
 
-from advisor.cli_common import load_user_catalog, out, unknown
+from advisor.cli_common import UserError, load_user_catalog, out, unknown
 
 
 def _run_detection(args: argparse.Namespace) -> Any:
     from advisor.hardware.detect import detect  # noqa: PLC0415 - runs subprocesses
 
+    if not 0 < args.timeout <= 600:
+        raise UserError(f"--timeout must be above 0 and at most 600 seconds (got {args.timeout:g})")
     return detect(load_user_catalog().hardware.values(), timeout_s=args.timeout)
 
 

@@ -92,3 +92,9 @@ def test_recommend_detect_uses_the_new_detection(fake_machine: dict[str, str]) -
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["backend"] == "cuda"  # it runs on the detected RTX 4090s
     assert "detection: " in done.stderr  # what was assumed is said
+
+
+def test_a_nonsense_time_out_is_an_error(fake_machine: dict[str, str]) -> None:
+    done = advisor(fake_machine, "hardware", "detect", "--timeout", "-1")
+    assert done.returncode == 1
+    assert "--timeout must be above 0" in done.stderr
