@@ -145,6 +145,11 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         out("\nThe desktop window is not part of this version yet; the commands above work.",
              sys.stderr)
         return 0 if args.screenshot is None else 1
+    from advisor.ui.startup import platform_problem  # noqa: PLC0415 - imports no Qt
+
+    if (problem := platform_problem()) is not None:
+        out(problem, sys.stderr)  # instead of Qt's plugin dump and abort
+        return 2
     try:
         app = importlib.import_module("advisor.ui.app")  # Qt loads only for the window
     except ImportError as exc:
@@ -176,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = hw_sub.add_parser("list", help="list hardware presets")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_hardware_list)
+    from advisor.cli_hardware import add_commands as add_hardware_commands  # noqa: PLC0415
+
+    add_hardware_commands(hw_sub)
 
     from advisor.cli_flags import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
 
