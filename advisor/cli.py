@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(cat_sub)
 
-    hw = sub.add_parser("hardware", help="hardware presets")
+    hw = sub.add_parser("hardware", help="hardware presets, detection and its raw probe output")
     hw_sub = hw.add_subparsers(dest="hardware_command", metavar="ACTION", required=True)
     p = hw_sub.add_parser("list", help="list hardware presets")
     p.add_argument("--format", choices=("table", "json"), default="table")

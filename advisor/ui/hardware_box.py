@@ -136,8 +136,10 @@ class HardwareBox(QGroupBox):
 
     def _make_fields(self) -> None:
         self.detect_button = QPushButton("&Detect")
-        self.detect_button.setToolTip("Look for NVIDIA GPUs (nvidia-smi), Apple silicon and system RAM "
-                                      "on this computer and fill the fields. Nothing is sent anywhere.")
+        self.detect_button.setToolTip("Look for GPUs (NVIDIA through NVML or nvidia-smi, AMD through "
+                                      "amdsmi, rocm-smi or sysfs, Intel Arc), Apple silicon and system "
+                                      "RAM on this computer and fill the fields; what was read wins over "
+                                      "a preset. Nothing is sent anywhere.")
         self.gpu_count = QSpinBox()
         self.gpu_count.setRange(1, 64)
         self.gpu_count.setToolTip("Identical GPUs in the machine; a model's layers are split across "
