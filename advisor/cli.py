@@ -49,6 +49,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                         "--unified-memory-gb X, --cpu-only --ram-gb X, or --detect")
     if args.context is not None and args.context < 1:
         raise UserError(f"--context must be at least 1 token (got {args.context})")
+    window = model.context_window_tokens
+    if args.context is not None and window and args.context > window:
+        raise UserError(f"{model.name} reads at most {window:,} tokens of context; "
+                        f"--context {args.context:,} is "
+                        "beyond its window")
     if args.concurrency < 1:
         raise UserError(f"--concurrency must be at least 1 (got {args.concurrency})")
     if args.gpu_layers is not None and args.gpu_layers < 0:

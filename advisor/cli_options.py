@@ -6,11 +6,13 @@ Kept apart from `cli.py` so the flag-to-constraint rules are plain functions wit
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from advisor.catalog.benchmarks import Task
+from advisor.catalog.iso_codes import COUNTRIES, LANGUAGES, REGIONS
 from advisor.catalog.store import Catalog
 from advisor.hardware.devices import box_gb_to_bytes
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
@@ -25,10 +27,60 @@ class OptionError(ValueError):
 
 
 def unknown_id(kind: str, wanted: str, known: Iterable[str], listing: str) -> str:
-    """'no model with id X. Did you mean: ...?' or a pointer to the listing command."""
-    close = [k for k in sorted(known) if wanted.lower() in k][:5]
+    """'no model with id X. Did you mean: ...?' (names containing it, else the nearest spellings)
+    or a pointer to the listing command."""
+    names = sorted(known)
+    close = [k for k in names if wanted.lower() in k.lower()][:5]
+    if not close:
+        lowered = {k.lower(): k for k in names}
+        near = difflib.get_close_matches(wanted.lower(), list(lowered), n=3, cutoff=0.5)
+        close = [lowered[k] for k in near]
     hint = f" Did you mean: {', '.join(close)}?" if close else f" Run '{listing}' to see them."
     return f"no {kind} '{wanted}'.{hint}"
+
+
+def _codes(values: Iterable[str], known: Mapping[str, str], kind: str, upper: bool) -> tuple[str, ...]:
+    """Each code checked against its ISO list; an unknown one is an error with the nearest codes."""
+    out = []
+    for raw in values:
+        code = raw.strip().upper() if upper else raw.strip().lower()
+        if code not in known:
+            near = difflib.get_close_matches(code, list(known), n=3, cutoff=0.5)
+            by_name = [k for k, name in known.items() if raw.strip().lower() == name.lower()]
+            hint = by_name or near
+            raise OptionError(f"'{raw}' is not an {kind}" + (
+                f"; did you mean {', '.join(f'{k} ({known[k]})' for k in hint)}?" if hint else ""))
+        out.append(code)
+    return tuple(out)
+
+
+def _check_lists(update: dict[str, object], catalog: Catalog) -> None:
+    """Licence ids, country codes and regions in `update`, checked and spelled as the lists do."""
+    for field in ("allow_licenses", "deny_licenses"):
+        if field in update:
+            update[field] = _license_ids(update[field], catalog)  # type: ignore[arg-type]
+    if "exclude_countries" in update:
+        update["exclude_countries"] = _codes(update["exclude_countries"],  # type: ignore[arg-type]
+                                             COUNTRIES, "ISO 3166-1 country code", upper=True)
+    if "allowed_regions" in update:
+        update["allowed_regions"] = _codes(update["allowed_regions"],  # type: ignore[arg-type]
+                                           {**COUNTRIES, **REGIONS}, "ISO 3166-1 country code or EU",
+                                           upper=True)
+
+
+def _license_ids(values: Iterable[str], catalog: Catalog) -> tuple[str, ...]:
+    """Licence ids as the catalog spells them; an unknown one is an error with the nearest ids."""
+    by_lower = {lid.lower(): lid for lid in catalog.licenses}
+    out = []
+    for raw in values:
+        found = by_lower.get(raw.strip().lower())
+        if found is None:
+            near = difflib.get_close_matches(raw.strip().lower(), list(by_lower), n=3, cutoff=0.4)
+            hint = (f"did you mean {', '.join(by_lower[k] for k in near)}? " if near else "")
+            raise OptionError(f"no licence '{raw}' in the catalog; {hint}known: "
+                              f"{', '.join(sorted(catalog.licenses, key=str.lower))}")
+        out.append(found)
+    return tuple(out)
 
 
 TASK_ALIASES = {
@@ -158,8 +210,11 @@ def _tasks(values: list[str]) -> dict[Task, float]:
 def _language(code: str, required: bool) -> LanguageNeed:
     code = code.strip().lower()
     if len(code) != 2 or not code.isalpha() or not code.isascii():
-        raise OptionError(f"language '{code}' must be a two-letter ISO 639-1 code such as 'vi'")
-    return LanguageNeed(code=code, required=required)
+        by_name = [k for k, name in LANGUAGES.items() if code == name.lower()]
+        hint = f" ('{by_name[0]}' is {LANGUAGES[by_name[0]]})" if by_name else ""
+        raise OptionError(f"language '{code}' must be a two-letter ISO 639-1 code such as 'vi'{hint}")
+    (checked,) = _codes([code], LANGUAGES, "ISO 639-1 language code", upper=False)
+    return LanguageNeed(code=checked, required=required)
 
 
 def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
@@ -208,6 +263,7 @@ def constraints_from_args(args: argparse.Namespace, catalog: Catalog,
         values = getattr(args, flag)
         if values:
             update[field] = tuple(values)
+    _check_lists(update, catalog)
     data = {**base.model_dump(), **update}
     return Constraints.model_validate(data)
 

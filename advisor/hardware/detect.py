@@ -209,7 +209,10 @@ def _ram(found: dict[str, Any], presets: list[HardwarePreset],
     if total is not None and size == total and not mac_memory:
         assumptions.append(f"RAM size is what the OS reports ({total / 2**30:.1f} GiB); a little is "
                            "reserved by firmware, so the installed size may be slightly larger")
-    cpu_match = match_device(cpu, presets, kinds=[HardwareKind.CPU, HardwareKind.APU]).preset if cpu else None
+    # An APU's preset is one memory configuration: the installed RAM picks it among equals.
+    size_gib = size / 2**30 if size else None
+    cpu_match = match_device(cpu, presets, memory_gib=size_gib,
+                             kinds=[HardwareKind.CPU, HardwareKind.APU]).preset if cpu else None
     if modules and modules.bandwidth_gbs:
         if modules.channels_assumed:
             assumptions.append(f"memory channels not labelled by the firmware: assumed {modules.channels}")

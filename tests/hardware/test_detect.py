@@ -43,13 +43,16 @@ def test_nvml_reads_exact_vram_and_bandwidth_of_a_listed_card(tmp_path: Path) ->
 def test_8gb_4060_ti_keeps_its_8_gb(tmp_path: Path) -> None:
     env = fakes.env(tmp_path, modules={"pynvml": fakes.fake_nvml([RTX_4060_TI_8GB])})
     result = detect(PRESETS, env=env)
-    assert result.matched_preset_id is None  # the 16 GB preset is another card
+    assert result.matched_preset_id == "rtx-4060-ti-8gb"  # the 8 GB card, never the 16 GB preset
     assert result.report.gpus[0].vram_gb == 8
     assert result.profile is not None
     assert result.profile.gpu is not None
     assert result.profile.gpu.memory_gb == pytest.approx(8 * GIB / 1e9)
     assert result.profile.gpu.bandwidth_gbs == 288.0  # 9001 MHz x 2 x 128 bit / 8
-    assert any("16 GB" in note for note in result.notes)
+    # Without the 8 GB preset, the 16 GB one is not used in its place, and the notes say why.
+    alone = detect([p for p in PRESETS if p.id != "rtx-4060-ti-8gb"], env=env)
+    assert alone.matched_preset_id is None
+    assert any("16 GB" in note for note in alone.notes)
 
 
 def test_unlisted_card_gets_a_profile_from_what_nvml_read(tmp_path: Path) -> None:
@@ -177,7 +180,7 @@ def test_xpu_smi_and_sysfs_intel(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("chip", "cores", "memory", "preset", "bandwidth"), [
     ("Apple M1", 8, 8, "apple-m1-16gb", 68),
     ("Apple M1 Pro", 16, 16, "apple-m1-pro-32gb", 200),
-    ("Apple M4", 10, 24, "apple-m4-16gb", 120),
+    ("Apple M4", 10, 24, "apple-m4-24gb", 120),
     ("Apple M4 Max", 40, 128, "apple-m4-max-128gb", 546),
 ])
 def test_mac_chip_matched_exactly_memory_as_detected(tmp_path: Path, chip: str, cores: int, memory: int,

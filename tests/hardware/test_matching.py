@@ -38,9 +38,14 @@ def test_plain_m4_is_the_m4_not_the_max() -> None:
 
 def test_8gb_rtx_4060_ti_is_not_the_16gb_preset() -> None:
     found = match_device("NVIDIA GeForce RTX 4060 Ti", PRESETS, memory_gib=8, kinds=GPU_KINDS)
-    assert found.preset is None
-    assert "8 GB" in found.reason
-    assert "16 GB" in found.reason
+    assert found.preset is not None
+    assert found.preset.id == "rtx-4060-ti-8gb"
+    assert found.preset.memory_gb == 8
+    without_8gb = [p for p in PRESETS if p.id != "rtx-4060-ti-8gb"]
+    missing = match_device("NVIDIA GeForce RTX 4060 Ti", without_8gb, memory_gib=8, kinds=GPU_KINDS)
+    assert missing.preset is None  # never the 16 GB preset in its place
+    assert "8 GB" in missing.reason
+    assert "16 GB" in missing.reason
     sixteen = match_device("NVIDIA GeForce RTX 4060 Ti", PRESETS, memory_gib=16, kinds=GPU_KINDS)
     assert sixteen.preset is not None
     assert sixteen.preset.id == "rtx-4060-ti-16gb"
@@ -92,7 +97,11 @@ def test_cpu_name_matches_the_strix_halo_apu() -> None:
     found = match_device("AMD RYZEN AI MAX+ 395 w/ Radeon 8060S", PRESETS,
                          kinds=[HardwareKind.CPU, HardwareKind.APU])
     assert found.preset is not None
-    assert found.preset.id == "ryzen-ai-max-395-128gb"
+    assert found.preset.id.startswith("ryzen-ai-max-395-")  # 64 and 128 GB: the same chip and bandwidth
+    sized = match_device("AMD RYZEN AI MAX+ 395 w/ Radeon 8060S", PRESETS, memory_gib=128,
+                         kinds=[HardwareKind.CPU, HardwareKind.APU])
+    assert sized.preset is not None
+    assert sized.preset.id == "ryzen-ai-max-395-128gb"
     assert match_device("AMD Ryzen AI Max 390 w/ Radeon 8050S", PRESETS,
                         kinds=[HardwareKind.CPU, HardwareKind.APU]).preset is None
 

@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 25)
 def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
     """The deployment-dependent factor values, recomputed from the plan shown."""
     plan = s.plan
-    local = plan.mode == "local"
+    local = plan.self_hosted  # owned or rented machines
     ctx = s.model.context_window_tokens if local else plan.context_tokens
     memory = plan.memory_gb if local and plan.memory_gb is not None else math.nan
     speed = (plan.answer_tokens_per_s or plan.decode_tokens_per_s if local
