@@ -62,6 +62,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                        kv_cache=args.kv_cache, concurrency=args.concurrency, options=options)
     except EstimateError as exc:
         raise UserError(str(exc)) from exc
+    from advisor.cli_action import calibrate  # noqa: PLC0415
+
+    est = calibrate(est, hardware, catalog)  # corrected by `advisor measure`, and says so
     if args.format == "json":
         out(json.dumps(est.to_json(), indent=2))
     else:

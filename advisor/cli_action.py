@@ -20,7 +20,9 @@ from advisor.cli_common import UserError, load_user_catalog, out
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
+    from advisor.estimate.result import Estimate
     from advisor.hardware.installed import Found
+    from advisor.hardware.profile import HardwareProfile
     from advisor.recommend.result import RecommendationResult
 
 MEASURE_FAILED = 3
@@ -174,3 +176,16 @@ def recommend_hooks(args: argparse.Namespace, catalog: Catalog
         return add_actions(data, result, catalog, found)
 
     return catalog, fill
+
+
+def calibrate(est: Estimate, hardware: HardwareProfile, catalog: Catalog) -> Estimate:
+    """`advisor estimate`: the estimate corrected by this machine's measured speed, if measured."""
+    from advisor.estimate.calibration import CalibrationError, calibrated, read_calibrations  # noqa: PLC0415
+    from advisor.paths import user_paths  # noqa: PLC0415
+
+    try:
+        calibrations = read_calibrations(user_paths().calibrations_file)
+    except CalibrationError as exc:
+        out(f"advisor: warning: {exc}; estimates are not calibrated", sys.stderr)
+        return est
+    return calibrated(est, hardware, calibrations, catalog.models) if calibrations else est

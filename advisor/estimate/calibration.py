@@ -8,10 +8,10 @@ measurements; the estimate says which.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import statistics
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,7 +47,7 @@ class Calibration(BaseModel):
     prompt_tokens_per_s: float | None = Field(
         default=None, gt=0, description="Measured prompt processing speed in tokens/s.")
     hardware_profile: str = Field(description="Key of the hardware profile measured (profile_key).")
-    date: date = Field(description="When it was measured.")
+    date: dt.date = Field(description="When it was measured.")
     server: Literal["ollama", "llama.cpp", "openai"] = Field(description="The API that answered.")
     url: str = Field(description="The server measured.")
 

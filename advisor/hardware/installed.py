@@ -100,7 +100,8 @@ def read_gguf_header(path: Path) -> GgufHeader | None:
     if field is not None:
         try:
             # LlamaFileType names are MOSTLY_Q4_K_M, ALL_F32...: the part after the prefix.
-            quant = _canonical(LlamaFileType(int(field.contents())).name.split("_", 1)[1])
+            name = LlamaFileType(int(field.contents())).name.split("_", 1)[1]
+            quant = _canonical(name) or _canonical(name.removesuffix("_MOE"))  # MOSTLY_MXFP4_MOE
         except (ValueError, TypeError, IndexError):
             quant = None
     return GgufHeader(text("general.architecture"), text("general.name"), text("general.basename"),

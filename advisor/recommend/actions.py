@@ -100,12 +100,15 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     est = finish(size(model, hardware, quant, context, concurrency=concurrency))
     run = LocalRun.of(est, hardware)
     artifact = pick_artifact(model, quant, est.runtime)
-    on_disk = [f for f in found or () if f.model_id == model.id and f.quantization in (None, quant)]
+    mine = [f for f in found or () if f.model_id == model.id]
+    on_disk = [f for f in mine if f.quantization in (None, quant)]
     path = next((str(f.path) for f in on_disk if f.format == "gguf" and f.path.is_file()), None)
     out: dict[str, Any] = {
         "artifact": artifact_json(model, artifact, quant, est.runtime),
         "run_commands": run_commands(run, model, artifact, path),
         "installed": bool(on_disk),
+        # What is on disk in any quantization (the plan may pick another one than the user has).
+        "installed_quantizations": sorted({f.quantization or "unknown" for f in mine}),
     }
     if artifact is None:
         out["artifact_note"] = where_to_look(model, quant)
