@@ -20,6 +20,7 @@ from advisor.cli_common import UserError, load_user_catalog, out
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
+    from advisor.estimate.calibration import Calibration
     from advisor.estimate.result import Estimate
     from advisor.hardware.installed import Found
     from advisor.hardware.profile import HardwareProfile
@@ -70,6 +71,8 @@ def _unknown_note(found: Found) -> str:
 
 
 def cmd_measure(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
     from advisor.cli_options import hardware_from_args  # noqa: PLC0415
     from advisor.estimate.calibration import (  # noqa: PLC0415
         Calibration,
@@ -77,12 +80,14 @@ def cmd_measure(args: argparse.Namespace) -> int:
         add_calibration,
         profile_key,
     )
-    from advisor.hardware.installed import Found, match  # noqa: PLC0415
+    from advisor.hardware.installed import Found, match, quant_from_name  # noqa: PLC0415
     from advisor.hardware.measure import MeasureError, measure  # noqa: PLC0415
     from advisor.paths import user_paths  # noqa: PLC0415
 
     if args.timeout <= 0:
         raise UserError(f"--timeout must be above 0 seconds (got {args.timeout:g})")
+    if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).netloc:
+        raise UserError(f"--url must be http://HOST:PORT, e.g. http://127.0.0.1:11434 (got {args.url!r})")
     catalog = load_user_catalog()
     if not any(getattr(args, k, None) for k in ("hardware", "vram_gb", "unified_memory_gb", "ram_gb")):
         args.detect = True  # calibrations belong to this machine: detect it unless described
@@ -95,7 +100,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
         return MEASURE_FAILED
     from advisor.estimate.quant import normalise  # noqa: PLC0415
 
-    quant = args.quant or m.quantization
+    quant = args.quant or m.quantization or quant_from_name(m.model)
     try:
         quant = normalise(quant) if quant else None
     except KeyError:
@@ -173,19 +178,26 @@ def recommend_hooks(args: argparse.Namespace, catalog: Catalog
         nonlocal found
         if found is None:
             found = _scan(catalog, folders)
-        return add_actions(data, result, catalog, found)
+        return add_actions(data, result, catalog, found, _calibrations())
 
     return catalog, fill
 
 
-def calibrate(est: Estimate, hardware: HardwareProfile, catalog: Catalog) -> Estimate:
-    """`advisor estimate`: the estimate corrected by this machine's measured speed, if measured."""
-    from advisor.estimate.calibration import CalibrationError, calibrated, read_calibrations  # noqa: PLC0415
+def _calibrations() -> list[Calibration]:
+    """The user's stored calibrations; an unreadable file is a warning, not an error."""
+    from advisor.estimate.calibration import CalibrationError, read_calibrations  # noqa: PLC0415
     from advisor.paths import user_paths  # noqa: PLC0415
 
     try:
-        calibrations = read_calibrations(user_paths().calibrations_file)
+        return read_calibrations(user_paths().calibrations_file)
     except CalibrationError as exc:
         out(f"advisor: warning: {exc}; estimates are not calibrated", sys.stderr)
-        return est
+        return []
+
+
+def calibrate(est: Estimate, hardware: HardwareProfile, catalog: Catalog) -> Estimate:
+    """`advisor estimate`: the estimate corrected by this machine's measured speed, if measured."""
+    from advisor.estimate.calibration import calibrated  # noqa: PLC0415
+
+    calibrations = _calibrations()
     return calibrated(est, hardware, calibrations, catalog.models) if calibrations else est

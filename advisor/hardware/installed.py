@@ -108,7 +108,7 @@ def read_gguf_header(path: Path) -> GgufHeader | None:
                       text("general.size_label"), quant)
 
 
-def _quant_from_name(name: str) -> str | None:
+def quant_from_name(name: str) -> str | None:
     """The quantization in a file or tag name (Qwen3-8B-Q4_K_M.gguf, qwen3:8b-q4_K_M)."""
     upper = name.upper()
     from advisor.estimate.quant import MIXES  # noqa: PLC0415
@@ -140,7 +140,7 @@ def _gguf_parts(folder: Path) -> Iterator[tuple[Path, float]]:
 
 def _gguf_found(source: str, path: Path, size_gb: float, repo: str | None = None) -> Found:
     header = read_gguf_header(path)
-    quant = (header.quantization if header else None) or _quant_from_name(path.name)
+    quant = (header.quantization if header else None) or quant_from_name(path.name)
     return Found(source, path.name if repo is None else f"{repo}/{path.name}", path, "gguf", size_gb,
                  quant, repo, None, header)
 
@@ -180,7 +180,7 @@ def scan_ollama(root: Path) -> list[Found]:
         blob = root / "blobs" / str(layer.get("digest", "")).replace(":", "-")
         size = float(layer.get("size") or 0) / GB
         header = read_gguf_header(blob) if blob.is_file() else None
-        quant = (header.quantization if header else None) or _quant_from_name(tag)
+        quant = (header.quantization if header else None) or quant_from_name(tag)
         repo = "/".join([*path_parts, name]) if registry == "hf.co" else None
         out.append(Found("ollama", full, blob, "gguf", size, quant, repo, full, header))
     return out
@@ -209,9 +209,15 @@ def _safetensors_folder(source: str, folder: Path, repo: str) -> Found | None:
         cfg = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
     except (OSError, ValueError):
         cfg = {}
-    q = cfg.get("quantization") if isinstance(cfg, dict) else None
+    cfg = cfg if isinstance(cfg, dict) else {}
+    q = cfg.get("quantization")
     if isinstance(q, dict) and isinstance(q.get("bits"), int):
         fmt, quant = "mlx", _canonical(f"MLX-{q['bits']}bit")  # mlx-lm writes quantization.bits
+    elif isinstance(cfg.get("quantization_config"), dict):
+        method = str(cfg["quantization_config"].get("quant_method", "")).lower()
+        quant = {"fp8": "FP8", "awq": "AWQ-4bit"}.get(method)
+    else:
+        quant = _canonical({"bfloat16": "BF16", "float16": "F16"}.get(str(cfg.get("torch_dtype")), ""))
     return Found(source, repo, folder, fmt, size, quant, repo)
 
 
@@ -282,6 +288,8 @@ def _model_keys(model: Model) -> set[str]:
 
 
 def _size_ok(model: Model, found: Found) -> bool:
+    if found.size_gb <= 0:  # size unknown (a model named by a running server): the name decides
+        return True
     sizes = [a.file_size_gb for a in model.artifacts
              if a.file_size_gb and found.quantization and _canonical(a.quantization) == found.quantization]
     return not sizes or any(abs(s - found.size_gb) <= SIZE_TOLERANCE * s for s in sizes)

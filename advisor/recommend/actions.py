@@ -15,6 +15,7 @@ from advisor.recommend.commands import LocalRun, request_example, run_commands
 if TYPE_CHECKING:
     from advisor.catalog.schema import Artifact, Model
     from advisor.catalog.store import Catalog
+    from advisor.estimate.calibration import Calibration
     from advisor.hardware.installed import Found
     from advisor.hardware.profile import HardwareProfile
     from advisor.recommend.result import DeploymentPlan, RecommendationResult
@@ -91,7 +92,8 @@ def where_to_look(model: Model, quantization: str) -> str:
 
 
 def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile, concurrency: int = 1,
-                  found: list[Found] | None = None) -> dict[str, Any]:
+                  found: list[Found] | None = None, calibrations: list[Calibration] | None = None,
+                  models: dict[str, Model] | None = None) -> dict[str, Any]:
     """artifact, run_commands and installed for one local plan (re-sized as the ranking sized it)."""
     from advisor.estimate import finish, size  # noqa: PLC0415
 
@@ -101,7 +103,10 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     run = LocalRun.of(est, hardware)
     artifact = pick_artifact(model, quant, est.runtime)
     mine = [f for f in found or () if f.model_id == model.id]
-    on_disk = [f for f in mine if f.quantization in (None, quant)]
+    # On disk for this plan: the runtime's format (a GGUF for llama.cpp, an MLX folder for mlx-lm,
+    # safetensors for vLLM) at the plan's quantization, or at an unknown one.
+    fmt = {"mlx": "mlx", "vllm": "safetensors"}.get(est.runtime, "gguf")
+    on_disk = [f for f in mine if f.format == fmt and f.quantization in (None, quant)]
     path = next((str(f.path) for f in on_disk if f.format == "gguf" and f.path.is_file()), None)
     out: dict[str, Any] = {
         "artifact": artifact_json(model, artifact, quant, est.runtime),
@@ -112,6 +117,14 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     }
     if artifact is None:
         out["artifact_note"] = where_to_look(model, quant)
+    if calibrations and plan.decode_tokens_per_s is not None:
+        from advisor.estimate.calibration import ratio_for  # noqa: PLC0415
+
+        found_ratio = ratio_for(model.id, quant, hardware, calibrations, models or {model.id: model})
+        if found_ratio is not None:
+            ratio, note = found_ratio
+            out["calibrated_tokens_per_s"] = round(plan.decode_tokens_per_s * ratio, 1)
+            out["calibration_note"] = note
     return out
 
 
@@ -121,9 +134,11 @@ def api_actions(plan: DeploymentPlan) -> dict[str, Any]:
 
 
 def add_actions(data: dict[str, Any], result: RecommendationResult, catalog: Catalog,
-                found: list[Found] | None = None) -> dict[str, Any]:
+                found: list[Found] | None = None,
+                calibrations: list[Calibration] | None = None) -> dict[str, Any]:
     """Fill artifact / run_commands / installed (local) or request_example (API) into each shown
-    recommendation's deployment in `data` (the dict `result.to_json()` made). Returns `data`."""
+    recommendation's deployment in `data` (the dict `result.to_json()` made); with this machine's
+    calibrations, also calibrated_tokens_per_s and the note that says where it comes from."""
     hardware = result.constraints.hardware
     # The lead's capacity option may add a concurrency to the constraints; 1 until then.
     concurrency = int(getattr(result.constraints, "concurrency", 1) or 1)
@@ -134,7 +149,7 @@ def add_actions(data: dict[str, Any], result: RecommendationResult, catalog: Cat
             continue
         plan = rec.deployment
         if plan.mode == "local" and hardware is not None:
-            dep.update(local_actions(plan, model, hardware, concurrency, found))
+            dep.update(local_actions(plan, model, hardware, concurrency, found, calibrations, catalog.models))
         elif plan.mode == "api":
             dep.update(api_actions(plan))
     return data

@@ -95,7 +95,7 @@ def test_hf_cache_snapshots_gguf_and_mlx(tmp_path: Path) -> None:
     snap = tmp_path / "models--Qwen--Qwen3-8B" / "snapshots" / "rev1"
     snap.mkdir(parents=True)
     (snap / "model-00001-of-00002.safetensors").write_bytes(b"x" * 1000)
-    (snap / "config.json").write_text("{}")
+    (snap / "config.json").write_text(json.dumps({"torch_dtype": "bfloat16"}))
     mlx = tmp_path / "models--mlx-community--Qwen3-8B-4bit" / "snapshots" / "r"
     mlx.mkdir(parents=True)
     (mlx / "model.safetensors").write_bytes(b"x" * 10)
@@ -105,7 +105,7 @@ def test_hf_cache_snapshots_gguf_and_mlx(tmp_path: Path) -> None:
         tiny_gguf(split / f"gpt-oss-120b-mxfp4-0000{i}-of-00003.gguf", "gpt-oss-120b", arch="gpt-oss",
                   ftype=LlamaFileType.MOSTLY_MXFP4_MOE)
     found = {f.name: f for f in scan_hf_cache(tmp_path)}
-    assert found["Qwen/Qwen3-8B"].format == "safetensors"
+    assert (found["Qwen/Qwen3-8B"].format, found["Qwen/Qwen3-8B"].quantization) == ("safetensors", "BF16")
     mlx_found = found["mlx-community/Qwen3-8B-4bit"]
     assert (mlx_found.format, mlx_found.quantization) == ("mlx", "MLX-4bit")
     parts = [f for f in found.values() if f.repo == "ggml-org/gpt-oss-120b-GGUF"]

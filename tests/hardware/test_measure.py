@@ -125,3 +125,25 @@ def test_the_measurement_is_stored_and_corrects_the_next_estimate(
                  "--format", "json"]) == 0
     other = json.loads(capsys.readouterr().out)
     assert not any("Speed corrected" in a for a in other["assumptions"])
+
+
+def test_the_recommendation_json_carries_the_calibrated_speed(ollama: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["measure", "--url", ollama, "--hardware", "rtx-4090", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["recommend", "--hardware", "rtx-4090", "--deployment", "local", "--format", "json"]) == 0
+    recs = json.loads(capsys.readouterr().out)["recommendations"]
+    local = [r["deployment"] for r in recs if r["deployment"]["mode"] == "local"]
+    assert local
+    assert all("calibration_note" in d for d in local)
+    for d in local:
+        assert d["calibrated_tokens_per_s"] != d["decode_tokens_per_s"]
+
+
+def test_a_llama_cpp_measurement_matches_the_file_it_serves(llama: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["measure", "--url", llama, "--hardware", "rtx-4090", "--format", "json"]) == 0
+    stored = json.loads(capsys.readouterr().out)
+    assert (stored["model_id"], stored["quantization"], stored["tokens_per_s"]) == (
+        "microsoft/phi-4", "Q4_K_M", 61.25)
+    assert stored["prompt_tokens_per_s"] == 850.5
