@@ -116,7 +116,8 @@ def ollama_command(run: LocalRun, artifact: Artifact | None) -> str | None:
     if artifact.ollama_tag:
         tag = artifact.ollama_tag
     elif artifact.format.value == "gguf" and artifact.repo and "/" in artifact.repo:
-        tag = f"hf.co/{artifact.repo}:{run.quantization}"  # Hugging Face docs, "Use Ollama with GGUF"
+        # huggingface/hub-docs docs/hub/ollama.md: ollama run hf.co/{username}/{repository}:{quantization}
+        tag = f"hf.co/{artifact.repo}:{run.quantization}"
     else:
         return None
     env = [f"OLLAMA_CONTEXT_LENGTH={run.context}"]
