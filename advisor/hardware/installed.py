@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -327,11 +327,15 @@ def scan(environ: Mapping[str, str] | None = None, folders: Iterable[Path] = (),
          models: Iterable[Model] = ()) -> list[Found]:
     """Everything found in the default places and in `folders`, each matched to `models`."""
     env = os.environ if environ is None else environ
-    found = scan_ollama(ollama_root(env))
-    for root in lmstudio_roots():
-        found += scan_lmstudio(root)
-    found += scan_hf_cache(hf_cache_root(env))
-    for folder in folders:
-        found += scan_folder(folder)
+    jobs: list[tuple[Callable[[Path], list[Found]], Path]] = [(scan_ollama, ollama_root(env))]
+    jobs += [(scan_lmstudio, root) for root in lmstudio_roots()]
+    jobs += [(scan_hf_cache, hf_cache_root(env))]
+    jobs += [(scan_folder, Path(folder)) for folder in folders]
+    found: list[Found] = []
+    for job, root in jobs:
+        try:
+            found += job(root)
+        except OSError:  # a store we may not read (permissions, a vanished mount): skip it
+            continue
     catalog = list(models)
     return [replace(f, model_id=match(f, catalog)) for f in found]
