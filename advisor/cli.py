@@ -67,6 +67,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                        kv_cache=args.kv_cache, concurrency=args.concurrency, options=options)
     except EstimateError as exc:
         raise UserError(str(exc)) from exc
+    from advisor.cli_action import calibrate  # noqa: PLC0415
+
+    est = calibrate(est, hardware, catalog)  # corrected by `advisor measure`, and says so
     if args.format == "json":
         out(json.dumps(est.to_json(), indent=2))
     else:
@@ -97,10 +100,11 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
+    from advisor.cli_action import recommend_hooks  # noqa: PLC0415
     from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
     from advisor.recommend.engine import recommend  # noqa: PLC0415
 
-    catalog = load_user_catalog()
+    catalog, add_actions = recommend_hooks(args, load_user_catalog())  # --installed-only; #20 JSON keys
     constraints = constraints_from_args(args, catalog, scenario_base(args.scenario))
     if constraints.deployment.value == "local" and not constraints.local_allowed:
         raise UserError("--deployment local needs hardware: --hardware PRESET_ID, --vram-gb, "
@@ -125,7 +129,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         out(f"wrote {path}", sys.stderr)
         return 0
     if fmt == "json":
-        out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        out(json.dumps(add_actions(result.to_json(), result), indent=2, ensure_ascii=False))
     elif fmt == "table":
         from advisor.report.table import format_result  # noqa: PLC0415
 
@@ -223,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default a4)")
     p.set_defaults(func=cmd_recommend)
+    from advisor.cli_action import add_commands as add_action_commands  # noqa: PLC0415
+
+    add_action_commands(sub, p)  # installed, measure, recommend --installed-only
 
     p = sub.add_parser("gui", help="open the desktop window (the default)")
     p.add_argument("--scenario", help="scenario file to open")

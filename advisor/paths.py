@@ -46,6 +46,11 @@ class UserPaths:
         return self.data_dir / "scenarios"
 
     @property
+    def calibrations_file(self) -> Path:
+        """Speeds measured on this machine (`advisor measure`)."""
+        return self.data_dir / "calibrations.json"
+
+    @property
     def settings_file(self) -> Path:
         """Application settings (recent files, window state)."""
         return self.config_dir / "settings.json"

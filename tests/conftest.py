@@ -18,6 +18,10 @@ def advisor_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    # Model stores `advisor installed` reads: empty stand-ins, never the real ones.
+    monkeypatch.setenv("OLLAMA_MODELS", str(home / "ollama-models"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf-hub"))
+    monkeypatch.setattr("advisor.hardware.installed.lmstudio_roots", lambda: [home / "lmstudio-models"])
     return home
 
 

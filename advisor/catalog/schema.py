@@ -145,6 +145,14 @@ class Artifact(Sourced):
     repo: str | None = Field(
         default=None, max_length=300, description="Where the files are (hub repo id or URL)."
     )
+    file: str | None = Field(
+        default=None, max_length=300,
+        description="The file in the repo (a GGUF file name; for a split GGUF, its first part).",
+    )
+    ollama_tag: str | None = Field(
+        default=None, max_length=200,
+        description="Ollama library tag that holds this quantization (qwen3:8b), if one does.",
+    )
 
 
 class PriceTier(Frozen):
