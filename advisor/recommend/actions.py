@@ -140,16 +140,25 @@ def add_actions(data: dict[str, Any], result: RecommendationResult, catalog: Cat
     recommendation's deployment in `data` (the dict `result.to_json()` made); with this machine's
     calibrations, also calibrated_tokens_per_s and the note that says where it comes from."""
     hardware = result.constraints.hardware
-    # The lead's capacity option may add a concurrency to the constraints; 1 until then.
-    concurrency = int(getattr(result.constraints, "concurrency", 1) or 1)
+    concurrency = result.constraints.concurrency
+
+    def fill(dep: dict[str, Any], plan: DeploymentPlan, model: Model) -> None:
+        if plan.self_hosted and hardware is not None:  # owned or rented machines run the same files
+            dep.update(local_actions(plan, model, hardware, concurrency, found, calibrations, catalog.models))
+        elif plan.mode == "api":
+            dep.update(api_actions(plan))
+
     for rec, item in zip(result.shown(), data.get("recommendations", []), strict=False):
         dep = item.get("deployment")
         model = catalog.models.get(rec.model_id)
         if not isinstance(dep, dict) or model is None:
             continue
         plan = rec.deployment
-        if plan.mode == "local" and hardware is not None:
-            dep.update(local_actions(plan, model, hardware, concurrency, found, calibrations, catalog.models))
-        elif plan.mode == "api":
-            dep.update(api_actions(plan))
+        if plan.mode == "hybrid":  # each part runs its own model
+            for part, part_dep in zip(plan.parts, dep.get("parts", []), strict=False):
+                part_model = catalog.models.get(part.model_id or "")
+                if part_model is not None and isinstance(part_dep, dict):
+                    fill(part_dep, part, part_model)
+        else:
+            fill(dep, plan, model)
     return data
