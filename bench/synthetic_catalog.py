@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from advisor.catalog.benchmarks import BENCHMARKS
 from advisor.catalog.store import load_bundled, to_document
 
 
@@ -43,6 +44,7 @@ def synthesize(n: int, seed: int = 7) -> dict[str, Any]:
         m["id"] = f"synthetic/{m['id'].split('/', 1)[1]}-{i:05d}"
         m["name"] = f"{m['name']} (synthetic {i})"
         m.pop("base_model", None)
+        m.pop("superseded_by", None)  # ids point at real models, not at their synthetic copies
         if m.get("architecture"):
             m["architecture"] = _scale_arch(m["architecture"], rng)
         for off in m.get("offerings", []):
@@ -52,7 +54,9 @@ def synthesize(n: int, seed: int = 7) -> dict[str, Any]:
                 if off.get(key) is not None:
                     off[key] = round(off[key] * k, 4)
         for ev in m.get("evidence", []):
-            ev["score"] = round(ev["score"] * rng.uniform(0.85, 1.15), 2)
+            top = BENCHMARKS[ev["benchmark"]].max_score if ev["benchmark"] in BENCHMARKS else None
+            score = ev["score"] * rng.uniform(0.85, 1.15)
+            ev["score"] = round(min(score, top) if top is not None else score, 2)  # a percentage stays <= 100
         if m.get("release_date"):
             from datetime import date  # noqa: PLC0415
 

@@ -60,6 +60,13 @@ class SelfHostCost:
         """The monthly cost in USD: electricity + write-off + rent."""
         return self.electricity + self.hardware + self.rent
 
+    def row(self, i: int) -> SelfHostCost:
+        """Row `i` of an array result as plain floats and bools (what one plan shows)."""
+        def at(value: Any) -> Any:
+            arr = np.asarray(value)
+            return arr.item() if arr.ndim == 0 else arr[i].item()
+        return SelfHostCost(*(at(getattr(self, f)) for f in self.__dataclass_fields__))
+
 
 def self_host(aggregate_tokens_per_s: Num, prefill_tokens_per_s: Num, usage: Usage,
               hardware: HardwareProfile, settings: CostSettings, serving: Serving,

@@ -12,7 +12,7 @@ import numpy as np
 
 from advisor.catalog.schema import Model, OfferingStatus
 from advisor.estimate.batch import PLACEMENTS
-from advisor.estimate.capacity import cost_breakdown, self_host, self_host_notes
+from advisor.estimate.capacity import cost_breakdown, self_host_notes
 from advisor.estimate.cost import api_cost_notes
 from advisor.estimate.memory import GB
 from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, NO_RENTAL, Evaluation
@@ -147,8 +147,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
     known = not math.isnan(decode[1])
     reasoning = bool(opt.thinks[at])
     aggregate = float(opt.aggregate[at])
-    serve = self_host(aggregate, float(opt.prefill[at]), ev.usage, hw, ev.cost_settings, ev.serving,
-                      reasoning)
+    serve = opt.serve.row(at)  # the figures the ranking computed for this row
     notes = self_host_notes(serve, hw, ev.cost_settings, ev.serving, ev.usage, reasoning)
     answer = float(opt.answer_speed[at])
     ttft = float(opt.ttft[at])
