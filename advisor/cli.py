@@ -99,6 +99,15 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
         out("  none of the presets", sys.stderr)
 
 
+def _warm_quality(catalog: Catalog) -> None:
+    """The quality table from the user's cache when the catalog and the program are unchanged."""
+    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.recommend.engine import prime_quality_table  # noqa: PLC0415
+    from advisor.recommend.quality_cache import cached_quality  # noqa: PLC0415
+
+    prime_quality_table(catalog, cached_quality(catalog.models.values(), user_paths().quality_cache_file))
+
+
 def cmd_recommend(args: argparse.Namespace) -> int:
     from advisor.cli_action import recommend_hooks  # noqa: PLC0415
     from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
@@ -116,6 +125,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             listed = ", ".join(rentable) or "none in this catalog"
             raise UserError("--deployment rented needs the GPU to rent: --hardware PRESET_ID "
                             f"[--gpu-count N]; presets with rental prices: {listed}")
+    _warm_quality(catalog)
     result = recommend(catalog, constraints)
     fmt = args.format
     if args.output:

@@ -51,6 +51,11 @@ class UserPaths:
         return self.data_dir / "calibrations.json"
 
     @property
+    def quality_cache_file(self) -> Path:
+        """The fitted quality table of the last catalog ranked (rebuilt whenever its inputs change)."""
+        return self.cache_dir / "quality-table.npz"
+
+    @property
     def settings_file(self) -> Path:
         """Application settings (recent files, window state)."""
         return self.config_dir / "settings.json"

@@ -41,6 +41,12 @@ def quality_table(catalog: Catalog) -> QualityTable:
     return table
 
 
+def prime_quality_table(catalog: Catalog, table: QualityTable) -> None:
+    """Use `table` (fitted on exactly this catalog's models, e.g. read from the disk cache) for it."""
+    _QUALITY_CACHE.clear()
+    _QUALITY_CACHE[id(catalog.models)] = (catalog.models, table)
+
+
 def columns(catalog: Catalog) -> Columns:
     """The catalog as arrays (and its quality table), built once per catalog and cached like it."""
     key = id(catalog.models)
@@ -235,4 +241,5 @@ def _overflow_pair(catalog: Catalog, c: Constraints, settings: PlanSettings, ran
     return make_pair(local[0], api[0], share, "overflow", c)
 
 
-__all__ = ["Ranking", "Rejected", "Scored", "pareto_front", "quality_table", "rank", "recommend"]
+__all__ = ["Ranking", "Rejected", "Scored", "pareto_front", "prime_quality_table", "quality_table", "rank",
+           "recommend"]

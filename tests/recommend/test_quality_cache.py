@@ -1,0 +1,56 @@
+"""The quality table's disk cache gives exactly the fitted table, and is refitted when anything the
+fit reads changes or the file is damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from advisor.catalog.schema import Model
+from advisor.catalog.store import load_bundled
+from advisor.recommend import quality_cache
+from advisor.recommend.quality import QualityTable, fit_quality
+from advisor.recommend.quality_cache import cached_quality
+
+CATALOG = load_bundled()
+MODELS = list(CATALOG.models.values())
+
+
+def test_the_cached_table_is_the_fitted_table(tmp_path: Path) -> None:
+    path = tmp_path / "q.npz"
+    fresh = fit_quality(MODELS)
+    first = cached_quality(MODELS, path)
+    assert path.is_file()
+    second = cached_quality(MODELS, path)  # read back
+    for table in (first, second):
+        assert table.ids == fresh.ids
+        for field in ("mean", "cov", "direct", "evidence", "independent"):
+            np.testing.assert_array_equal(getattr(table, field), getattr(fresh, field))
+        np.testing.assert_array_equal(table.prior.mean, fresh.prior.mean)
+        assert table.prior.basis == fresh.prior.basis
+        assert table.prior.group_var == fresh.prior.group_var
+
+
+def test_a_changed_model_or_a_damaged_file_is_fitted_again(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "q.npz"
+    cached_quality(MODELS, path)
+    calls: list[int] = []
+    def counting(models: list[Model]) -> QualityTable:
+        calls.append(1)
+        return fit_quality(models)
+
+    monkeypatch.setattr(quality_cache, "fit_quality", counting)
+    cached_quality(MODELS, path)
+    assert calls == []  # unchanged inputs: read, not fitted
+    model = next(m for m in MODELS if m.evidence)
+    changed = model.model_copy(update={"evidence": model.evidence[1:]})
+    edited = [changed if m.id == model.id else m for m in MODELS]
+    table = cached_quality(edited, path)
+    assert calls == [1]
+    assert table.evidence[table.index[model.id]] == len(model.evidence) - 1
+    path.write_bytes(b"not an archive")
+    cached_quality(edited, path)
+    assert calls == [1, 1]
