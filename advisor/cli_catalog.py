@@ -238,6 +238,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return _apply(editor, plan, args)
 
 
+def _without_nulls(value: Any) -> Any:
+    """The document with every null left out (TOML has none; a missing key reads as unknown)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from advisor.catalog.store import dump_json, to_document  # noqa: PLC0415
     from advisor.files import atomic_write_text  # noqa: PLC0415
@@ -247,12 +256,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.only_mine:
         catalog.models = {k: v for k, v in catalog.models.items() if k in editor.overlay.models}
     path = Path(args.file)
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         from advisor.catalog.importing import csv_rows  # noqa: PLC0415
 
         atomic_write_text(path, csv_rows(catalog.models.values()))
-    else:
+    elif suffix == ".toml":
+        import tomli_w  # noqa: PLC0415  (TOML has no null: unknown values are left out, as on import)
+
+        atomic_write_text(path, tomli_w.dumps(_without_nulls(to_document(catalog))))
+    elif suffix == ".json":
         atomic_write_text(path, dump_json(to_document(catalog)))
+    else:
+        raise UserError(f"cannot tell the format from '{path.name}': name the file .json, .toml or .csv")
     out(f"wrote {len(catalog.models)} models to {path}")
     return 0
 
@@ -331,7 +347,7 @@ def _add_edit_commands(cat_sub: Any) -> None:
     p.set_defaults(func=cmd_import)
 
     p = cat_sub.add_parser("export", help="write your catalog (bundled + your edits) to a file")
-    p.add_argument("file", help="a .json catalog document (or .csv)")
+    p.add_argument("file", help="a catalog document: .json or .toml (both import back), or .csv")
     p.add_argument("--only-mine", action="store_true", help="only the models you added or edited")
     p.set_defaults(func=cmd_export)
 
