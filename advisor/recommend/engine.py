@@ -129,7 +129,7 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
                ) -> RecommendationResult:
     from advisor.recommend.counterfactual import find_counterfactuals  # noqa: PLC0415
 
-    settings = settings or PlanSettings()
+    settings = _rank_settings(catalog, constraints, settings or PlanSettings())
     report = progress or (lambda _f, _m: None)
     report(0.0, "Ranking models")
     ranking = rank(catalog, constraints, settings, today=today)

@@ -61,8 +61,19 @@ def how_it_runs(plan: Plan | DeploymentPlan) -> str:
                    "it could not be computed")
         running = f"the running cost is unknown ({why})"
     else:
-        running = f"about ${plan.monthly_cost_usd:,.2f}/month in electricity"
-    return f"Runs locally at {plan.quantization} {where}{mem}{speed}; {running}."
+        running = f"about ${plan.monthly_cost_usd:,.2f}/month {_cost_words(plan)}"
+    place = "on rented GPUs" if plan.mode == "rented" else "locally"
+    machines = f" on {plan.machines_needed} machines" if (plan.machines_needed or 1) > 1 else ""
+    return f"Runs {place} at {plan.quantization} {where}{machines}{mem}{speed}; {running}."
+
+
+def _cost_words(plan: Plan | DeploymentPlan) -> str:
+    """What a self-hosted plan's monthly cost is made of."""
+    parts = plan.cost_breakdown or {}
+    named = [name for name in ("rent", "hardware") if parts.get(name)]
+    if plan.mode == "rented":
+        return "in rent"
+    return "in electricity" + (" and hardware write-off" if "hardware" in named else "")
 
 
 def _gaps(a: Scored, b: Scored) -> list[tuple[float, Factor]]:

@@ -72,7 +72,8 @@ def unstated_terms(model: Model, plan: Plan, c: Constraints) -> list[str]:
 
 def _mode_text(plan: Plan) -> str:
     speed = plan.answer_tokens_per_s or plan.api_tokens_per_s or plan.decode_tokens_per_s
-    where = f"via {plan.provider}" if plan.mode == "api" else f"locally at {plan.quantization}"
+    place = "on rented GPUs" if plan.mode == "rented" else "locally"
+    where = f"via {plan.provider}" if plan.mode == "api" else f"{place} at {plan.quantization}"
     fast = f", about {speed:.0f} tokens/s" if speed else ""
     return f"{where}: ${plan.monthly_cost_usd:,.2f}/month{fast}"
 

@@ -164,6 +164,8 @@ def test_renting_costs_the_rent_of_the_cheapest_price_in_an_allowed_region() -> 
     assert dep.machines_needed == 1
     assert dep.cost_breakdown == {"electricity": 0.0, "hardware": 0.0, "rent": pytest.approx(100 * 2 * 2.5)}
     assert any("eu-host" in n for n in dep.cost_notes)
+    assert any(line.startswith("Runs on rented GPUs") and "in rent" in line for line in top.explanation)
+    assert any(a.startswith("Rented GPUs: eu-host") for a in result.assumptions)
     # Without a price in the allowed region, renting is impossible and says why.
     none = recommend(catalog, c.model_copy(update={"allowed_regions": ("JP",)}), with_counterfactuals=False)
     assert not none.recommendations
