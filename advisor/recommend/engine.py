@@ -13,13 +13,13 @@ from advisor.catalog.schema import License, Model
 from advisor.catalog.store import Catalog, no_gc
 from advisor.recommend.batch import Evaluation, evaluate
 from advisor.recommend.columns import Columns, build_columns
-from advisor.recommend.constraints import Constraints
+from advisor.recommend.constraints import Constraints, Deployment
 from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.explain import assumptions_for, build_recommendations
 from advisor.recommend.hybrid import merge_pairs, pair_recommendation
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.ranked import LazyList, Rejected, Scored, rejected_at, scored_at
-from advisor.recommend.result import Exclusion, RecommendationResult
+from advisor.recommend.result import BreakEven, Exclusion, RecommendationResult
 from advisor.recommend.tco import LocalCostModel, Pair, break_even, make_pair, part_constraints
 
 Progress = Callable[[float, str], None]
@@ -166,8 +166,27 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
         pareto_front=tuple(pareto_front(ranking.scored)),
         assumptions=tuple(assumptions_for(constraints, settings, ranking.scored)),
         warnings=tuple(warnings + list(catalog.warnings)),
-        break_even=break_even(ranking.scored, constraints, ranking.evaluation.settings),
+        break_even=_break_even(catalog, constraints, ranking, today),
     )
+
+
+def _break_even(catalog: Catalog, c: Constraints, ranking: Ranking, today: date | None) -> BreakEven | None:
+    """The pick against the best plan of the other kind: from the ranking when it holds both, else
+    from a ranking of the other kind alone (a local-only user still asks what an API would cost)."""
+    settings = ranking.evaluation.settings
+    found = break_even(ranking.scored, c, settings)
+    if found is not None or not ranking.scored or c.data_must_stay_local or c.tokens_per_month <= 0:
+        return found
+    pick = ranking.scored[0]
+    if pick.plan.self_hosted:
+        other = rank(catalog, c.model_copy(update={"deployment": Deployment.API, "sensitive_share": 0.0}),
+                     settings, today=today).scored
+    elif c.hardware is not None and not c.hardware.api_only:
+        local = c.model_copy(update={"deployment": Deployment.LOCAL})
+        other = rank(catalog, local, settings, today=today).scored
+    else:
+        return None
+    return break_even([pick, *other[:1]], c, settings) if other else None
 
 
 def _rank_settings(catalog: Catalog, c: Constraints, settings: PlanSettings) -> PlanSettings:

@@ -207,3 +207,22 @@ def test_local_first_with_the_overflow_to_an_api() -> None:
     alone = next((r for r in result.recommendations if r.model_id == local.model_id
                   and r.deployment.mode != "hybrid"), None)
     assert local.model_id in excluded or (alone is not None and not alone.deployment.self_hosted)
+
+
+@pytest.mark.parametrize("deployment", [Deployment.LOCAL, Deployment.API])
+def test_break_even_compares_with_the_other_kind_even_when_only_one_is_ranked(deployment: Deployment) -> None:
+    c = Constraints(hardware=RTX_4090, deployment=deployment, tokens_per_month=100_000_000)
+    result = recommend(CATALOG, c, with_counterfactuals=False)
+    be = result.break_even
+    assert be is not None
+    assert result.top is not None
+    assert result.top.model_id == (be.local_model_id if deployment is Deployment.LOCAL else be.api_model_id)
+    # The other side is what that kind's own ranking would pick.
+    other = recommend(CATALOG, c.model_copy(update={
+        "deployment": Deployment.API if deployment is Deployment.LOCAL else Deployment.LOCAL}),
+        with_counterfactuals=False).top
+    assert other is not None
+    assert other.model_id == (be.api_model_id if deployment is Deployment.LOCAL else be.local_model_id)
+    # Data that must stay local has no API side to compare with.
+    private = c.model_copy(update={"deployment": Deployment.LOCAL, "data_must_stay_local": True})
+    assert recommend(CATALOG, private, with_counterfactuals=False).break_even is None
