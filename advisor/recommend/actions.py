@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from advisor.estimate.quant import normalise
-from advisor.recommend.commands import LocalRun, request_example, run_commands
+from advisor.recommend.commands import LocalRun, request_example, run_commands, vllm_command
 
 if TYPE_CHECKING:
     from advisor.catalog.schema import Artifact, Model
@@ -117,6 +117,10 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     }
     if artifact is None:
         out["artifact_note"] = where_to_look(model, quant)
+    team = vllm_alternative(model, hardware, context, concurrency) if est.runtime != "vllm" else None
+    if team is not None:
+        out["run_commands"]["vllm"] = team.pop("command")
+        out["vllm_plan"] = team
     if calibrations and plan.decode_tokens_per_s is not None:
         from advisor.estimate.calibration import ratio_for  # noqa: PLC0415
 
@@ -126,6 +130,35 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
             out["calibrated_tokens_per_s"] = round(plan.decode_tokens_per_s * ratio, 1)
             out["calibration_note"] = note
     return out
+
+
+def vllm_alternative(model: Model, hardware: HardwareProfile, context: int,
+                     concurrency: int) -> dict[str, Any] | None:
+    """For several streams on NVIDIA/AMD datacenter GPUs, the vLLM way to serve the same model (its
+    own quantization ladder, tensor parallel, batched sampling), with its estimate; None elsewhere
+    or when it does not fit."""
+    from advisor.estimate import EstimateError, RunOptions, estimate  # noqa: PLC0415
+    from advisor.estimate.physics import default_backend, device_class  # noqa: PLC0415
+
+    if concurrency < 2 or device_class(hardware) != "datacenter" or default_backend(hardware) not in (
+            "cuda", "rocm"):
+        return None
+    try:
+        est = estimate(model, hardware, context=context, concurrency=concurrency,
+                       options=RunOptions(backend="vllm"))
+    except EstimateError:
+        return None
+    if not est.fits or est.decode_tokens_per_s is None:
+        return None
+    command = vllm_command(LocalRun.of(est, hardware), model, pick_artifact(model, est.quantization, "vllm"))
+    if command is None:
+        return None
+    agg = est.aggregate_tokens_per_s
+    return {"command": command, "quantization": est.quantization, "memory_gb": round(est.total_gb, 2),
+            "decode_tokens_per_s": round(est.decode_tokens_per_s.expected, 1),
+            "aggregate_tokens_per_s": round(agg.expected, 1) if agg else None,
+            "note": "vLLM batches sampling on the GPU and splits every layer across the GPUs; "
+                    "the ranking's figures are llama.cpp's"}
 
 
 def api_actions(plan: DeploymentPlan) -> dict[str, Any]:

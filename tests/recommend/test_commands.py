@@ -228,3 +228,23 @@ def test_the_artifact_matches_the_plans_quantization_and_folds_in_the_ollama_tag
     every = [a for m in CAT.models.values() for a in m.artifacts]
     assert all(a.source and a.as_of for a in every)
     assert all(a.file_size_gb is None or a.file_size_gb > 0 for a in every)
+
+
+def test_a_team_on_datacenter_gpus_also_gets_the_vllm_way() -> None:
+    from advisor.hardware.profile import profile_from_preset  # noqa: PLC0415
+    from advisor.recommend.actions import vllm_alternative  # noqa: PLC0415
+
+    model = CAT.models["qwen/qwen3.6-35b-a3b"]
+    two_a100 = profile_from_preset(CAT.hardware["a100-80gb-sxm"], gpu_count=2)
+    team = vllm_alternative(model, two_a100, 65536, 20)
+    assert team is not None
+    tool, options = _options(team["command"])
+    assert tool == "vllm"
+    for option, _value in options:
+        assert option in DOCUMENTED[tool], option
+    assert dict(options)["--tensor-parallel-size"] == "2"
+    assert dict(options)["--max-num-seqs"] == "20"
+    assert team["aggregate_tokens_per_s"] > team["decode_tokens_per_s"]
+    # One person, or a consumer card, keeps the llama.cpp plan alone.
+    assert vllm_alternative(model, two_a100, 65536, 1) is None
+    assert vllm_alternative(model, profile_from_preset(CAT.hardware["rtx-4090"]), 8192, 20) is None
