@@ -208,3 +208,15 @@ def test_recommend_bill_and_terms_flags(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = run(capsys, "recommend", "--cached-input-share", "1.5")
     assert code == 1
     assert err.startswith("advisor: error: --cached-input-share must be between 0 and 1")
+
+
+def test_blas_runs_single_threaded_unless_the_user_says_otherwise(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os  # noqa: PLC0415
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert main(["hardware", "list", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "4"
