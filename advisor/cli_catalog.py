@@ -239,8 +239,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.catalog.store import dump_json, to_document  # noqa: PLC0415
-    from advisor.files import atomic_write_text  # noqa: PLC0415
+    from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document  # noqa: PLC0415
+    from advisor.files import atomic_write_bytes  # noqa: PLC0415
 
     editor = _editor()
     catalog = editor.catalog()
@@ -250,9 +250,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path.suffix.lower() == ".csv":
         from advisor.catalog.importing import csv_rows  # noqa: PLC0415
 
-        atomic_write_text(path, csv_rows(catalog.models.values()))
+        data = csv_rows(catalog.models.values()).encode("utf-8")
     else:
-        atomic_write_text(path, dump_json(to_document(catalog)))
+        data = dump_json(to_document(catalog)).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:  # a file import would refuse is not written
+        raise UserError(f"the export would be {len(data) / 1e6:,.0f} MB, beyond the "
+                        f"{MAX_FILE_BYTES / 1e6:.0f} MB import reads back; nothing was written "
+                        "(--only-mine exports just your models)")
+    atomic_write_bytes(path, data)
     out(f"wrote {len(catalog.models)} models to {path}")
     return 0
 
