@@ -186,3 +186,18 @@ def test_a_symlink_planted_for_the_temp_name_is_not_followed(
     assert victim.read_bytes() == b"precious"
     assert path.read_bytes().startswith(b"%PDF-")
     assert not path.is_symlink()
+
+
+def test_a_control_character_in_a_name_does_not_drop_the_chart(qtbot: QtBot, tmp_path: Path) -> None:
+    base = load_bundled()
+    top = recommend(base, Constraints()).top
+    assert top is not None
+    models = dict(base.models)
+    models[top.model_id] = models[top.model_id].model_copy(update={"name": "Pick\x1b[31m\x00\x0b"})
+    result = recommend(Catalog(meta=base.meta, models=models, licenses=base.licenses,
+                               hardware=base.hardware), Constraints())
+    path = tmp_path / "report.pdf"
+    export_report(result, path)  # an undrawable chart would be a PdfError, never a silent gap
+    plain = tmp_path / "plain.pdf"
+    write_pdf(render_pdf_html(result), plain)
+    assert path.stat().st_size > plain.stat().st_size  # the chart's vectors are in it
