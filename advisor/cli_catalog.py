@@ -208,12 +208,17 @@ def _show_plan(plan: ImportPlan, fmt: str) -> None:
 
 
 def _apply(editor: OverlayEditor, plan: ImportPlan, args: argparse.Namespace) -> int:
-    from advisor.catalog.importing import apply_plan  # noqa: PLC0415
+    from advisor.catalog.importing import MAX_UNASKED_ADDITIONS, apply_plan  # noqa: PLC0415
 
     _show_plan(plan, args.format)
     if args.dry_run:
         out("dry run: nothing was changed", sys.stderr)
         return 0
+    if plan.needs_confirmation(args.accept) and not args.yes:
+        raise UserError(f"this would add {plan.additions(args.accept):,} models, more than the "
+                        f"{MAX_UNASKED_ADDITIONS:,} added without asking (each one is ranked on "
+                        "every change and kept in your overlay); nothing was changed. Run again with "
+                        "--yes to add them all, or pick some with --accept ID")
     applied = apply_plan(editor, plan, accept=args.accept or None,
                          replace_edited=getattr(args, "replace_edited", False))
     if not applied and not plan.licenses:
@@ -332,6 +337,8 @@ def _add_edit_commands(cat_sub: Any) -> None:
                    help="also replace models you edited yourself (conflicts)")
     p.add_argument("--id", help="for a Hugging Face config.json: the new model's id (vendor/name)")
     p.add_argument("--license", help="for a Hugging Face config.json: its licence id")
+    p.add_argument("--yes", action="store_true",
+                   help="add the models even when there are more than 5,000 of them")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_import)
 
@@ -345,6 +352,8 @@ def _add_edit_commands(cat_sub: Any) -> None:
                    help="a models.dev api.json file or https:// address (default https://models.dev/api.json)")
     p.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
     p.add_argument("--accept", action="append", metavar="ID", help="apply only this model (repeatable)")
+    p.add_argument("--yes", action="store_true",
+                   help="add the models even when there are more than 5,000 of them")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_refresh)
 
