@@ -208,12 +208,17 @@ def _show_plan(plan: ImportPlan, fmt: str) -> None:
 
 
 def _apply(editor: OverlayEditor, plan: ImportPlan, args: argparse.Namespace) -> int:
-    from advisor.catalog.importing import apply_plan  # noqa: PLC0415
+    from advisor.catalog.importing import MAX_UNASKED_ADDITIONS, apply_plan  # noqa: PLC0415
 
     _show_plan(plan, args.format)
     if args.dry_run:
         out("dry run: nothing was changed", sys.stderr)
         return 0
+    if plan.needs_confirmation(args.accept) and not args.yes:
+        raise UserError(f"this would add {plan.additions(args.accept):,} models, more than the "
+                        f"{MAX_UNASKED_ADDITIONS:,} added without asking (each one is ranked on "
+                        "every change and kept in your overlay); nothing was changed. Run again with "
+                        "--yes to add them all, or pick some with --accept ID")
     applied = apply_plan(editor, plan, accept=args.accept or None,
                          replace_edited=getattr(args, "replace_edited", False))
     if not applied and not plan.licenses:
@@ -248,8 +253,8 @@ def _without_nulls(value: Any) -> Any:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.catalog.store import dump_json, to_document  # noqa: PLC0415
-    from advisor.files import atomic_write_text  # noqa: PLC0415
+    from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document  # noqa: PLC0415
+    from advisor.files import atomic_write_bytes  # noqa: PLC0415
 
     editor = _editor()
     catalog = editor.catalog()
@@ -260,15 +265,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     if suffix == ".csv":
         from advisor.catalog.importing import csv_rows  # noqa: PLC0415
 
-        atomic_write_text(path, csv_rows(catalog.models.values()))
+        data = csv_rows(catalog.models.values()).encode("utf-8")
     elif suffix == ".toml":
         import tomli_w  # noqa: PLC0415  (TOML has no null: unknown values are left out, as on import)
 
-        atomic_write_text(path, tomli_w.dumps(_without_nulls(to_document(catalog))))
+        data = tomli_w.dumps(_without_nulls(to_document(catalog))).encode("utf-8")
     elif suffix == ".json":
-        atomic_write_text(path, dump_json(to_document(catalog)))
+        data = dump_json(to_document(catalog)).encode("utf-8")
     else:
         raise UserError(f"cannot tell the format from '{path.name}': name the file .json, .toml or .csv")
+    if len(data) > MAX_FILE_BYTES:  # a file import would refuse is not written
+        raise UserError(f"the export would be {len(data) / 1e6:,.0f} MB, beyond the "
+                        f"{MAX_FILE_BYTES / 1e6:.0f} MB import reads back; nothing was written "
+                        "(--only-mine exports just your models)")
+    atomic_write_bytes(path, data)
     out(f"wrote {len(catalog.models)} models to {path}")
     return 0
 
@@ -343,6 +353,8 @@ def _add_edit_commands(cat_sub: Any) -> None:
                    help="also replace models you edited yourself (conflicts)")
     p.add_argument("--id", help="for a Hugging Face config.json: the new model's id (vendor/name)")
     p.add_argument("--license", help="for a Hugging Face config.json: its licence id")
+    p.add_argument("--yes", action="store_true",
+                   help="add the models even when there are more than 5,000 of them")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_import)
 
@@ -356,6 +368,8 @@ def _add_edit_commands(cat_sub: Any) -> None:
                    help="a models.dev api.json file or https:// address (default https://models.dev/api.json)")
     p.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
     p.add_argument("--accept", action="append", metavar="ID", help="apply only this model (repeatable)")
+    p.add_argument("--yes", action="store_true",
+                   help="add the models even when there are more than 5,000 of them")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_refresh)
 

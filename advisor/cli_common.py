@@ -18,8 +18,12 @@ class UserError(Exception):
 
 
 def out(text: str, stream: TextIO | None = None) -> None:
-    """Write one line (a newline is added if missing) to stdout or `stream`."""
-    (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+    """Write one line (a newline is added if missing) to stdout or `stream`. Control and escape
+    characters are shown as codes: catalog text cannot erase, move or recolour lines."""
+    from advisor.text import terminal_safe  # noqa: PLC0415 - standard library only
+
+    safe = terminal_safe(text)
+    (stream or sys.stdout).write(safe if safe.endswith("\n") else safe + "\n")
 
 
 def load_user_catalog() -> Catalog:

@@ -1,33 +1,61 @@
 """Crash-safe file writes shared by every user-owned file.
 
-A write goes to a temporary file in the same folder, is fsynced, then replaces the target with
-`os.replace` (atomic on POSIX and Windows), and the folder is fsynced so the rename itself is durable.
-A crash at any instant leaves either the old file or the new one, never a torn one.
+A write goes to a temporary file in the same folder (`mkstemp`: a random name opened with O_EXCL,
+mode 0600), is fsynced, then replaces the target with `os.replace` (atomic on POSIX and Windows), and
+the folder is fsynced so the rename itself is durable. A crash at any instant leaves either the old
+file or the new one, never a torn one; a failed write (a full disk) raises and leaves the old file.
+Backups are made the same way, so only complete copies ever carry a backup's name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically."""
+    """Replace `path` with `data` atomically; the file is readable by the user only (0600)."""
+    with _atomic_target(path) as fd:
+        _write_all(fd, data)
+
+
+COPY_CHUNK_BYTES = 1 << 20  # 1 MiB: a large overlay is copied without holding it in memory
+
+
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copy `source` to `target` atomically (0600); raises `OSError` unless every byte arrived."""
+    with source.open("rb") as src, _atomic_target(target) as fd:
+        expected = os.fstat(src.fileno()).st_size
+        copied = 0
+        while chunk := src.read(COPY_CHUNK_BYTES):
+            _write_all(fd, chunk)
+            copied += len(chunk)
+        if copied != expected:  # the source changed size while we read it: not a faithful copy
+            raise OSError(errno.EIO, f"{source} changed while it was copied")
+
+
+@contextlib.contextmanager
+def _atomic_target(path: Path) -> Iterator[int]:
+    """A descriptor on a fresh temporary file beside `path` (mkstemp: O_EXCL, a random name, mode
+    0600, so no planted file or symlink is ever opened); on a clean exit it is fsynced and renamed
+    over `path`; on any error, including one from fsync or close, it is removed and `path` stays."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            yield fd
+            os.fsync(fd)  # a full disk or an I/O error can surface only here
+        finally:
+            os.close(fd)
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -35,6 +63,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
     _fsync_dir(path.parent)
     _sweep_stale_temps(path)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise; a write that makes no progress is a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 STALE_TEMP_S = 600.0
@@ -67,18 +105,49 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def rotate_backup(path: Path, backups_dir: Path, keep: int = 5) -> Path | None:
-    """Copy `path` (if it exists) into `backups_dir` with a timestamp; keep the newest `keep`."""
+    """Copy `path` (if it exists) into `backups_dir` with a timestamp; keep the newest `keep`.
+
+    The copy is atomic (a killed or failed copy leaves no backup, only a temporary file that is
+    swept later), and older backups are removed only after it is complete. A copy that fails
+    (a full disk) raises, so the save that wanted it stops before touching `path`."""
     if not path.exists():
         return None
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    backups_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    olds = sorted(backups_dir.glob(f"{path.stem}.*{path.suffix}"))
-    for old in olds[:-keep] if keep > 0 else olds:
+    atomic_copy(path, target)
+    _prune_backups(backups_dir.glob(f"{path.stem}.*{path.suffix}"), keep)
+    return target
+
+
+def _prune_backups(candidates: Iterable[Path], keep: int) -> None:
+    """Keep the newest `keep` complete backups; drop older ones and incomplete ones (truncated
+    copies an older version of the program left when a copy was killed)."""
+    complete: list[Path] = []
+    for backup in sorted(candidates):
+        if backup.is_file() and looks_complete(backup):
+            complete.append(backup)
+        else:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+    for old in complete[:-keep] if keep > 0 else complete:
         with contextlib.suppress(OSError):
             old.unlink()
-    return target
+
+
+def looks_complete(file: Path) -> bool:
+    """Whether a backup holds a whole file. Every file we back up is a JSON object, which ends in
+    `}`; a copy cut short almost never does, and checking the last bytes costs nothing, where
+    parsing five 100 MB backups on every save would cost seconds."""
+    if file.suffix != ".json":
+        return True
+    try:
+        with file.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 64))
+            return handle.read().rstrip().endswith(b"}")
+    except OSError:
+        return False
 
 
 def quarantine(path: Path, quarantine_dir: Path) -> Path:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +34,35 @@ def advisor_home(tmp_path_factory: pytest.TempPathFactory,
 def paths(advisor_home: Path) -> UserPaths:
     """The user paths inside the test's ADVISOR_HOME."""
     return user_paths()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs, for writes that really run out of space. Mounting needs root and a system that
+    permits it (CI containers often do not): where it is refused the test is skipped, and the
+    injected-ENOSPC tests cover the same code."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
+                           str(mount_point)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"tmpfs not permitted here: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, check=False)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Fill the file system under `folder` to the last byte; returns the filler (delete it to free)."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:  # unbuffered: nothing left to flush at close
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+    return filler

@@ -1,5 +1,6 @@
 """Damaged user files never stop the program: truncated, zero-byte, wrong-version, wrong-encoding and
-unreadable overlays, scenarios and settings are refused in words; the overlay is moved aside and the
+unreadable overlays, scenarios and settings are refused in words; a damaged overlay is moved aside
+(a newer version's or an unreadable one is left alone, see tests/catalog/test_saves.py) and the
 bundled catalog used; scenarios are refused without touching the file."""
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def paths(tmp_path: Path) -> UserPaths:
     return UserPaths(config_dir=tmp_path / "config", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
 
 
-@pytest.mark.parametrize("damage", sorted(DAMAGE))
+@pytest.mark.parametrize("damage", sorted(set(DAMAGE) - {"wrong-version"}))  # newer: test_saves.py
 def test_damaged_overlay_is_moved_aside_and_the_bundled_catalog_used(paths: UserPaths, damage: str) -> None:
     bad = DAMAGE[damage](_valid_overlay(paths))
     paths.overlay_file.write_bytes(bad)
@@ -64,7 +65,8 @@ def test_unreadable_overlay_is_reported_and_the_program_runs(paths: UserPaths,
     # without read permission.
     paths.overlay_file.mkdir(parents=True)
     catalog = load_catalog(paths)
-    assert "could not be read" in catalog.warnings[0]
+    assert "cannot be read" in catalog.warnings[0]
+    assert paths.overlay_file.is_dir()  # an error from the system, not damage: left where it is
     assert len(catalog.models) == len(load_bundled().models)
     monkeypatch.setenv("ADVISOR_HOME", str(paths.config_dir.parent))
     assert main(["recommend", "--format", "json"]) == 0

@@ -6,6 +6,10 @@ naming the field. `save()` takes a lock, re-reads the file, and if another runni
 the meantime merges three ways (ancestor, theirs, ours) entry by entry: changes to different
 entries both survive; the same entry changed differently on both sides is a `MergeConflictError` that
 names the entries, and nothing is written until the caller says whose version wins.
+
+A save never merges against a file it cannot read: when the file on disk is damaged, from a newer
+version or unreadable, the save stops (`SaveStoppedError`), the edits stay in memory and are written
+to a recovery file beside the overlay, which `advisor catalog import` takes back.
 """
 
 from __future__ import annotations
@@ -14,16 +18,26 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
-from advisor.catalog.overlay import Overlay, apply_overlay, parse_overlay, write_overlay
+from advisor.catalog.overlay import (
+    Overlay,
+    OverlayReadError,
+    apply_overlay,
+    parse_overlay_bytes,
+    read_overlay_bytes,
+    unusable_overlay_warning,
+    write_overlay,
+)
 from advisor.catalog.schema import License, Model, is_valid_model_id
-from advisor.catalog.store import Catalog, Origin, load_bundled, parse_json_bytes
-from advisor.files import file_lock, quarantine
+from advisor.catalog.store import Catalog, Origin, dump_json, load_bundled
+from advisor.files import atomic_write_text, file_lock
 from advisor.paths import UserPaths
 
 _MODEL = TypeAdapter(Model)
@@ -45,6 +59,22 @@ class MergeConflictError(Exception):
         shown = ", ".join(self.ids[:8]) + (" …" if len(self.ids) > 8 else "")
         super().__init__(f"another Model Advisor window changed the same entries since you opened the "
                          f"catalog: {shown}. Keep yours, keep theirs, or reload.")
+
+
+class SaveStoppedError(CatalogError):
+    """A save found the overlay on disk unusable and wrote nothing to it. The unsaved edits are
+    still in the editor and were written to `recovery_file` (None if even that failed)."""
+
+    def __init__(self, problems: Iterable[Problem], recovery_file: Path | None) -> None:
+        super().__init__(list(problems))
+        self.recovery_file = recovery_file
+
+
+_NEXT_STEP = {
+    "damaged": "Move the damaged file aside (or put back a copy from {backups}), then save again",
+    "newer": "Update Model Advisor to the version that wrote it, then save again",
+    "unreadable": "Make it readable again (check its permissions and the disk), then save again",
+}
 
 
 @dataclass(frozen=True)
@@ -158,26 +188,24 @@ class OverlayEditor:
 
     @classmethod
     def open(cls, paths: UserPaths, base: Catalog | None = None) -> OverlayEditor:
-        """Read the overlay; a corrupt one is moved aside (with a warning) and editing starts empty."""
+        """Read the overlay; a damaged one is moved aside (with a warning) and editing starts empty.
+        A newer version's or an unreadable file is left alone and refused (`OverlayReadError`)."""
         editor = cls(paths=paths, base=base or load_bundled())
         editor.reload()
         return editor
 
     def _read(self) -> tuple[Overlay, str | None]:
         path = self.paths.overlay_file
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        raw = read_overlay_bytes(path)
+        if raw is None:
             return Overlay(), None
-        except OSError as exc:
-            raise CatalogError([Problem(str(path), None, None, f"cannot be read: {exc.strerror}")]) from exc
         try:
-            return parse_overlay(parse_json_bytes(raw, str(path)), str(path)), _fingerprint(raw)
-        except CatalogError as exc:
-            moved = quarantine(path, self.paths.quarantine_dir)
-            first = exc.problems[0].message if exc.problems else "unreadable"
-            self.warnings.append(f"Your catalog overlay could not be read ({first}); it was moved to "
-                                 f"{moved} and editing starts from the bundled catalog.")
+            return parse_overlay_bytes(raw, str(path)), _fingerprint(raw)
+        except OverlayReadError as exc:
+            if not exc.damaged:
+                raise
+            self.warnings.append(unusable_overlay_warning(
+                self.paths, exc, "editing starts from the bundled catalog"))
             return Overlay(), None
 
     def reload(self) -> None:
@@ -189,14 +217,6 @@ class OverlayEditor:
     def dirty(self) -> bool:
         """Whether there are unsaved changes."""
         return self.overlay != self.ancestor
-
-    def changed_on_disk(self) -> bool:
-        """Whether another instance saved since this one read the file."""
-        try:
-            raw: bytes | None = self.paths.overlay_file.read_bytes()
-        except FileNotFoundError:
-            raw = None
-        return _fingerprint(raw) != self.fingerprint
 
     def catalog(self) -> Catalog:
         """The bundled catalog with the working overlay applied."""
@@ -296,18 +316,49 @@ class OverlayEditor:
     # -- saving --------------------------------------------------------------------------------
 
     def save(self, resolution: Resolution = Resolution.ASK, keep_backups: int = 5) -> SaveOutcome:
-        """Write the overlay; merge with what another instance saved meanwhile."""
+        """Write the overlay; merge with what another instance saved meanwhile.
+
+        Raises `SaveStoppedError` (file untouched, edits kept and written to a recovery file) when
+        the file on disk can no longer be used, `OverlayTooBigError` when the result would exceed
+        what the reader accepts, `MergeConflictError` as described above."""
+        path = self.paths.overlay_file
         with file_lock(self.paths.data_dir / ".catalog-overlay.lock"):
             outcome = SaveOutcome()
             to_write = self.overlay
-            if self.changed_on_disk():
-                theirs, _ = self._read()
-                to_write, outcome = merge_overlays(self.ancestor, theirs, self.overlay, resolution)
+            try:
+                raw = read_overlay_bytes(path)
+                # A file that vanished since we read it (moved aside by another window, say) is not
+                # "empty": merging against it would drop every entry we did not touch.
+                if raw is not None and _fingerprint(raw) != self.fingerprint:
+                    theirs = parse_overlay_bytes(raw, str(path))
+                    to_write, outcome = merge_overlays(self.ancestor, theirs, self.overlay, resolution)
+            except OverlayReadError as exc:
+                raise self._stopped(exc) from exc
             # Overlay writes happen only under this lock, so any temp file left now is from a save
             # that was killed mid-write: remove it.
-            for stale in self.paths.data_dir.glob(f".{self.paths.overlay_file.name}.*.tmp"):
+            for stale in self.paths.data_dir.glob(f".{path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
-            write_overlay(to_write, self.paths, keep_backups=keep_backups)
+            written = write_overlay(to_write, self.paths, keep_backups=keep_backups)
             self.ancestor = self.overlay = to_write
-            self.fingerprint = _fingerprint(self.paths.overlay_file.read_bytes())
+            self.fingerprint = _fingerprint(written)
         return outcome
+
+    def _stopped(self, exc: OverlayReadError) -> SaveStoppedError:
+        """Write the unsaved overlay to a recovery file beside the overlay and word the stop."""
+        path = self.paths.overlay_file
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.stem}.recovery-{stamp}{path.suffix}")
+        recovery: Path | None = target
+        try:
+            atomic_write_text(target, dump_json(self.overlay.to_json()))
+            kept = (f"Your unsaved changes were written to {recovery} ('advisor catalog import' "
+                    "takes them back) and are still pending here.")
+        except OSError as write_exc:
+            recovery = None
+            kept = (f"Your unsaved changes are still pending here, but could not be written to a "
+                    f"recovery file either ({write_exc.strerror}).")
+        step = _NEXT_STEP[exc.kind].format(backups=self.paths.backups_dir)
+        return SaveStoppedError([Problem(str(path), None, None,
+                                         f"cannot be used ({exc.reason}). Nothing was saved and "
+                                         f"the file was left as it is. {kept} {step}.")],
+                                recovery)

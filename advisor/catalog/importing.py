@@ -42,6 +42,10 @@ from advisor.catalog.store import DOCUMENT_KIND, MAX_FILE_BYTES, parse_document,
 
 _MODEL = TypeAdapter(Model)
 MAX_DIFF_LINES = 12
+MAX_UNASKED_ADDITIONS = 5_000
+"""More models than this from one import or refresh are added only when the user confirms: the
+bundled catalog holds a few hundred, and every added model is ranked on each change and saved in
+the overlay (28,000 imported models made a 274 MB overlay, beyond what the reader accepts)."""
 
 
 class ChangeKind(StrEnum):
@@ -96,6 +100,16 @@ class ImportPlan:
         return (f"{len(self.of(ChangeKind.ADD))} to add, {len(self.of(ChangeKind.CHANGE))} to change, "
                 f"{len(self.of(ChangeKind.CONFLICT))} in conflict with your edits, "
                 f"{len(self.of(ChangeKind.SAME))} unchanged")
+
+    def additions(self, accept: Iterable[str] | None = None) -> int:
+        """How many models applying the plan would add (only those in `accept`, when given)."""
+        wanted = None if accept is None else set(accept)
+        return sum(1 for c in self.of(ChangeKind.ADD) if wanted is None or c.model_id in wanted)
+
+    def needs_confirmation(self, accept: Iterable[str] | None = None) -> bool:
+        """Whether applying would add more than `MAX_UNASKED_ADDITIONS` models, so the user is
+        asked first."""
+        return self.additions(accept) > MAX_UNASKED_ADDITIONS
 
     def to_json(self) -> dict[str, Any]:
         """For `--format json` output."""

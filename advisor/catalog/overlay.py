@@ -1,8 +1,10 @@
 """The user's overlay: models and licences they added or changed, and ids they hid.
 
 The overlay is a versioned JSON file (`schema_version`, migrated on load by `migrations.py`) written
-atomically with rotating backups. If it cannot be read, the program keeps running on the bundled
-catalog, moves the bad file aside with a timestamp and says where it went.
+atomically with rotating backups. If it cannot be used, the program keeps running on the bundled
+catalog and says why. Only a damaged file (bad JSON, bad entries, too big) is moved aside with a
+timestamp; a file from a newer version of the program, or one the system would not let us read
+(permissions, a disk error), stays where it is, untouched, because nothing is wrong with it.
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.migrations import migrate
 from advisor.catalog.schema import SCHEMA_VERSION, License, Model
 from advisor.catalog.store import (
+    MAX_FILE_BYTES,
     Catalog,
     Origin,
     dump_json,
     load_bundled,
     no_gc,
     parse_json_bytes,
-    read_file_bytes,
     validate_entries,
 )
-from advisor.files import atomic_write_text, quarantine, rotate_backup
+from advisor.files import atomic_write_bytes, quarantine, rotate_backup
 from advisor.paths import UserPaths
 
 OVERLAY_KIND = "model-advisor-overlay"
@@ -57,6 +59,36 @@ class Overlay:
         }
 
 
+ReadFailure = Literal["damaged", "newer", "unreadable"]
+
+
+class OverlayReadError(CatalogError):
+    """The overlay on disk cannot be used. `kind` is `damaged` when its content is bad (moving it
+    aside loses nothing), `newer` for a newer version's file, `unreadable` when the system refused
+    to read it (permissions, a disk error); only a damaged file may be moved."""
+
+    def __init__(self, problems: list[Problem], *, kind: ReadFailure) -> None:
+        super().__init__(problems)
+        self.kind: ReadFailure = kind
+
+    @property
+    def damaged(self) -> bool:
+        """Whether the content itself is bad (and the file may be moved aside)."""
+        return self.kind == "damaged"
+
+    @property
+    def reason(self) -> str:
+        """The first problem in words, for a one-line warning."""
+        if not self.problems:
+            return "cannot be read"
+        first = self.problems[0]
+        return f"{first.field} {first.message}" if first.field else first.message
+
+
+class OverlayTooBigError(CatalogError):
+    """Saving would write an overlay larger than the reader accepts; nothing was written."""
+
+
 def parse_overlay(raw: object, file: str) -> Overlay:
     """Validate an overlay object (after migration); raise `CatalogError` listing problems."""
     data = migrate(raw, file, OVERLAY_KIND)
@@ -80,16 +112,32 @@ def parse_overlay(raw: object, file: str) -> Overlay:
 
 
 def read_overlay(path: Path) -> Overlay:
-    """Read the overlay file; an absent file is an empty overlay."""
-    if not path.exists():
-        return Overlay()
+    """Read the overlay file; an absent file is an empty overlay. Raises `OverlayReadError`."""
+    raw = read_overlay_bytes(path)
+    return Overlay() if raw is None else parse_overlay_bytes(raw, str(path))
+
+
+def read_overlay_bytes(path: Path) -> bytes | None:
+    """The overlay file's bytes (None when there is no file). A file the system would not let us
+    read is an `OverlayReadError` that is not `damaged`: a permission error is not corruption."""
     name = str(path)
-    return parse_overlay_bytes(read_file_bytes(path, name), name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise OverlayReadError([Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit "
+                                            f"is {MAX_FILE_BYTES / 1e6:.0f} MB")], kind="damaged")
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OverlayReadError([Problem(name, None, None, f"cannot be read: {exc.strerror}")],
+                               kind="unreadable") from exc
 
 
 def parse_overlay_bytes(raw: bytes, name: str) -> Overlay:
     """An overlay from a file's bytes: one validating pass when it is sound and of this version;
-    otherwise the entry-by-entry path that migrates old versions and words every problem."""
+    otherwise the entry-by-entry path that migrates old versions and words every problem.
+    Raises `OverlayReadError`; a newer version's file is not `damaged`."""
     with no_gc():  # thousands of entries: see store.no_gc
         try:
             fast = _overlay_adapter().validate_json(raw)
@@ -99,7 +147,18 @@ def parse_overlay_bytes(raw: bytes, name: str) -> Overlay:
             return Overlay(models={m.id: m for m in fast.models},
                            licenses={lic.id: lic for lic in fast.licenses},
                            hidden=frozenset(fast.hidden))
-        return parse_overlay(parse_json_bytes(raw, name), name)
+        data: object = None
+        try:
+            data = parse_json_bytes(raw, name)
+            return parse_overlay(data, name)
+        except CatalogError as exc:
+            kind: ReadFailure = "newer" if _is_newer(data) else "damaged"
+            raise OverlayReadError(list(exc.problems), kind=kind) from exc
+
+
+def _is_newer(data: object) -> bool:
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    return isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION
 
 
 @cache
@@ -118,10 +177,30 @@ def _overlay_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(_Overlay)
 
 
-def write_overlay(overlay: Overlay, paths: UserPaths, keep_backups: int = 5) -> None:
-    """Save the overlay atomically, keeping the previous version among rotating backups."""
+def overlay_bytes(overlay: Overlay) -> bytes:
+    """The overlay file's content, refused with `OverlayTooBigError` beyond what the reader accepts
+    (a file we write must be one we can read back)."""
+    data = dump_json(overlay.to_json()).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise OverlayTooBigError([Problem(
+            "catalog overlay", None, None,
+            f"would be {_size(len(data))} with {len(overlay.models):,} models, beyond the "
+            f"{_size(MAX_FILE_BYTES)} this program reads back; nothing was written and your "
+            "changes are kept unsaved. Import fewer models, or delete some you added.")])
+    return data
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:,.0f} MB" if n_bytes >= 10**7 else f"{n_bytes / 1e3:,.1f} kB"
+
+
+def write_overlay(overlay: Overlay, paths: UserPaths, keep_backups: int = 5) -> bytes:
+    """Save the overlay atomically, keeping the previous version among rotating backups; returns
+    the bytes written."""
+    data = overlay_bytes(overlay)  # before the backup: a refused save changes nothing
     rotate_backup(paths.overlay_file, paths.backups_dir, keep=keep_backups)
-    atomic_write_text(paths.overlay_file, dump_json(overlay.to_json()))
+    atomic_write_bytes(paths.overlay_file, data)
+    return data
 
 
 def apply_overlay(base: Catalog, overlay: Overlay) -> Catalog:
@@ -146,26 +225,29 @@ def apply_overlay(base: Catalog, overlay: Overlay) -> Catalog:
 def load_catalog(paths: UserPaths) -> Catalog:
     """The bundled catalog with the user's overlay applied.
 
-    A bad overlay never stops the program: it is moved aside with a timestamp, the bundled
-    catalog is used, and `Catalog.warnings` says what happened and where the file went.
+    A bad overlay never stops the program: the bundled catalog is used and `Catalog.warnings`
+    says why. A damaged file is moved aside with a timestamp (the warning says where); a newer
+    version's file or an unreadable one is left where it is.
     """
     base = load_bundled()
     try:
         overlay = read_overlay(paths.overlay_file)
-    except CatalogError as exc:
-        warning = _quarantine_warning(paths, exc)
-        base.warnings.append(warning)
+    except OverlayReadError as exc:
+        base.warnings.append(unusable_overlay_warning(paths, exc, "the bundled catalog is used"))
         return base
     return apply_overlay(base, overlay)
 
 
-def _quarantine_warning(paths: UserPaths, exc: CatalogError) -> str:
-    first = exc.problems[0] if exc.problems else None
-    reason = first.message if first else "unreadable"
+def unusable_overlay_warning(paths: UserPaths, exc: OverlayReadError, fallback: str) -> str:
+    """Move a damaged overlay aside (never any other) and say what happened, ending in `fallback`."""
+    file = paths.overlay_file
+    if not exc.damaged:
+        return (f"Your catalog overlay {file} cannot be used ({exc.reason}); it was left as it is "
+                f"and {fallback}. "
+                "Your edits in it are not shown or changed until it can be read.")
     try:
-        moved = quarantine(paths.overlay_file, paths.quarantine_dir)
+        moved = quarantine(file, paths.quarantine_dir)
     except OSError as move_exc:
-        return (f"Your catalog overlay {paths.overlay_file} could not be read ({reason}) and could "
-                f"not be moved aside ({move_exc.strerror}); using the bundled catalog only.")
-    return (f"Your catalog overlay could not be read ({reason}); it was moved to {moved} and "
-            f"the bundled catalog is used.")
+        return (f"Your catalog overlay {file} could not be read ({exc.reason}) and could "
+                f"not be moved aside ({move_exc.strerror}); {fallback}.")
+    return f"Your catalog overlay could not be read ({exc.reason}); it was moved to {moved} and {fallback}."

@@ -1,8 +1,9 @@
 """Refreshing prices and hosted models from models.dev (or, via `refresh_feeds`, from LiteLLM's,
 model-prices' or genai-prices' price data) — only when the user asks.
 
-`fetch` downloads over HTTPS only (a redirect to plain HTTP is refused), with a timeout and a size
-cap. `plan_refresh` reads a models.dev `api.json` document (`{provider: {"models": {id: {...}}}}`)
+`download.fetch` downloads over HTTPS only (a redirect to plain HTTP is refused), within a size
+limit, a total deadline and a minimum rate.
+`plan_refresh` reads a models.dev `api.json` document (`{provider: {"models": {id: {...}}}}`)
 and proposes: new prices and limits for the offerings the catalog already lists (matched by provider
 and provider model id), and new hosted models from providers whose own proprietary licence the
 catalog knows (`proprietary-<provider>`). Models the user edited are never changed: they show up as
@@ -11,17 +12,14 @@ conflicts and are left alone. Nothing is applied until the user accepts the prev
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import ssl
 from collections.abc import Callable, Mapping
 from datetime import date
-from http.client import HTTPMessage
-from typing import IO, Any
-from urllib.parse import urlparse
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from advisor import __version__
+from advisor.catalog.download import fetch
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.importing import ImportPlan, Incoming, plan_import
@@ -29,77 +27,19 @@ from advisor.catalog.schema import Model, is_valid_model_id
 from advisor.catalog.store import Catalog, parse_json_bytes
 
 DEFAULT_URL = "https://models.dev/api.json"
-MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
-"""Largest body a refresh downloads (models.dev's api.json is a few MB)."""
-TIMEOUT_S = 20.0
 _MODEL = TypeAdapter(Model)
 _MODALITIES = {"text", "image", "audio", "video", "pdf"}
 Progress = Callable[[float, str], None]
 
 
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
-        if urlparse(newurl).scheme != "https":
-            raise CatalogError([Problem(req.full_url, None, None,
-                                        f"redirected to a non-HTTPS address ({newurl[:120]}); refused")])
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_DOWNLOAD_BYTES,
-          opener: urllib.request.OpenerDirector | None = None, progress: Progress | None = None) -> bytes:
-    """The body of an HTTPS address, or a `CatalogError` saying what went wrong in words."""
-    if urlparse(url).scheme != "https":
-        raise CatalogError([Problem(url[:200], None, None, "only https:// addresses are fetched")])
-    report = progress or (lambda _f, _m: None)
-    director = opener or urllib.request.build_opener(_HttpsOnlyRedirects())
-    headers = {"User-Agent": f"ModelAdvisor/{__version__}", "Accept": "application/json"}
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
-    report(0.05, f"Connecting to {urlparse(url).netloc}")
-    try:
-        with director.open(request, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise _too_big(url, int(declared), max_bytes)
-            chunks: list[bytes] = []
-            got = 0
-            while True:
-                chunk = response.read(256 * 1024)
-                if not chunk:
-                    break
-                got += len(chunk)
-                if got > max_bytes:
-                    raise _too_big(url, got, max_bytes)
-                chunks.append(chunk)
-                total = int(declared) if declared and declared.isdigit() else 0
-                report(0.1 + 0.8 * (got / total if total else 0.5), f"Downloaded {got / 1e6:.1f} MB")
-    except CatalogError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise CatalogError([Problem(url, None, None, f"answered HTTP {exc.code} {exc.reason}")]) from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason if isinstance(exc.reason, str) else str(exc.reason)
-        raise CatalogError([Problem(url, None, None, f"could not be reached: {reason}")]) from exc
-    except TimeoutError as exc:
-        raise CatalogError([Problem(url, None, None, f"did not answer within {timeout:g} s")]) from exc
-    except OSError as exc:
-        raise CatalogError([Problem(url, None, None, f"failed: {exc}")]) from exc
-    return b"".join(chunks)
-
-
-def _too_big(url: str, size: int, cap: int) -> CatalogError:
-    return CatalogError([Problem(url, None, None, f"is larger than {cap / 2**20:.0f} MiB "
-                                 f"(at least {size / 2**20:.0f} MiB); refused")])
-
-
 def load_models_dev(source: str | None, progress: Progress | None = None,
-                    opener: urllib.request.OpenerDirector | None = None) -> tuple[Any, str]:
+                    context: ssl.SSLContext | None = None) -> tuple[Any, str]:
     """The parsed document and a name for it: from a URL (HTTPS) or a local file."""
     from pathlib import Path  # noqa: PLC0415
 
     where = source or DEFAULT_URL
     if "://" in where:
-        return parse_json_bytes(fetch(where, progress=progress, opener=opener), where), where
+        return parse_json_bytes(fetch(where, progress=progress, context=context), where), where
     path = Path(where)
     from advisor.catalog.importing import _read_bytes  # noqa: PLC0415
 
@@ -254,12 +194,13 @@ def _new_model(provider: str, pid: str, entry: Mapping[str, Any], licence: str, 
 def plan_refresh(editor: OverlayEditor, source: str | None = None, *, doc: Any = None,
                  name: str | None = None, today: date | None = None,
                  progress: Progress | None = None,
-                 opener: urllib.request.OpenerDirector | None = None) -> ImportPlan:
-    """The preview of a refresh (download or read the document unless `doc` is given)."""
+                 context: ssl.SSLContext | None = None) -> ImportPlan:
+    """The preview of a refresh (download or read the document unless `doc` is given); `context`
+    replaces the system's certificate store."""
     from advisor.catalog.refresh_feeds import feed_incoming, feed_kind  # noqa: PLC0415
 
     if doc is None:
-        doc, name = load_models_dev(source, progress, opener)
+        doc, name = load_models_dev(source, progress, context)
     label = name or source or DEFAULT_URL
     kind = feed_kind(doc)
     if kind in ("litellm", "model-prices", "genai-prices"):

@@ -8,10 +8,10 @@ XML-escaped.
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape
 
 from advisor.recommend.result import BreakEven
 from advisor.report.chart import API_COLOR, LOCAL_COLOR
+from advisor.text import xml_text
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 34, 44
@@ -82,7 +82,7 @@ def break_even_svg(be: BreakEven, volume: int) -> str:
     legend = ((LOCAL_COLOR, f"self-hosted: {be.local_name}"), (API_COLOR, f"API: {be.api_name}"))
     lx = float(LEFT)
     for color, text in legend:
-        label = escape(text if len(text) <= 40 else text[:39] + "\u2026")
+        label = xml_text(text if len(text) <= 40 else text[:39] + "\u2026")
         out.append(f'<rect x="{lx}" y="12" width="14" height="4" fill="{color}"/>')
         out.append(f'<text x="{lx + 19}" y="18" fill="#1f2430">{label}</text>')
         lx += 19 + 6.2 * len(label) + 20

@@ -3,7 +3,8 @@
 The same picture the window draws: every ranked model that has a quality figure, local models as
 blue circles and hosted APIs as orange squares, the Pareto front as a step line, the pick in green.
 Cost runs on a log(1 + x) axis so $0 stays on the chart and a $10k model does not flatten the rest.
-Every string from the catalog is XML-escaped: a model's name cannot add markup to the report.
+Every string from the catalog goes through `advisor.text.xml_text`: a model's name cannot add markup
+to the report, and a control character in it cannot make the SVG invalid (and drop the chart).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from advisor.recommend.result import RecommendationResult
+from advisor.text import xml_text
 
 LOCAL_COLOR = "#1976d2"
 API_COLOR = "#ef6c00"
@@ -166,7 +167,7 @@ def quality_cost_svg(result: RecommendationResult, width: int = 720, height: int
         x, y = sx(p.cost), sy(p.quality)
         color = PICK_COLOR if p.pick else (LOCAL_COLOR if p.local else API_COLOR)
         size = 6.5 if p.pick else 4.5
-        tip = (f"<title>{escape(p.name)}: quality {_fmt(p.quality)}, "
+        tip = (f"<title>{xml_text(p.name)}: quality {_fmt(p.quality)}, "
                f"${p.cost:,.2f}/month ({'local' if p.local else 'API'})</title>")
         stroke = (' stroke="#1b5e20" stroke-width="2"' if p.pick
                   else ' stroke="#ffffff" stroke-width="1.2"')
@@ -196,7 +197,7 @@ def _labels(points: list[ChartPoint], sx: Callable[[float], float], sy: Callable
             continue
         weight = ' font-weight="bold"' if p.pick else ""
         out.append(f'<text x="{box[0]:.1f}" y="{box[3] - 3:.1f}" fill="#1d2330"{weight}>'
-                   f'{escape(text)}</text>')
+                   f'{xml_text(text)}</text>')
     return out
 
 

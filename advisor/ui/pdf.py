@@ -4,16 +4,19 @@ This is the one Qt piece a headless `advisor recommend --format pdf` needs, so i
 `advisor.report` imports it only for PDF. It needs no window: without a running Qt application it
 starts a QGuiApplication on the offscreen platform. The chart is drawn from its SVG by QSvgRenderer
 straight onto the PDF page, so it stays vector; every page has a footer "Page N of M".
+
+The PDF is painted into memory and written with `advisor.files.atomic_write_bytes` (mkstemp, fsync,
+replace), like every other file: Qt never opens a path of its own, so no predictable temporary name
+or planted symlink is followed, and a painter that fails or a full disk is a `PdfError` that leaves
+the previous file in place.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -32,6 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from advisor import APP_NAME, __version__
+from advisor.files import atomic_write_bytes
 
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 RESOLUTION = 96  # layout units: CSS pixels, so the report's pt sizes mean what they say
@@ -54,6 +58,8 @@ class SvgObject(QPyTextObject):
     def __init__(self, svg: str, max_width: float) -> None:
         super().__init__()
         self.renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        if not self.renderer.isValid():  # a chart silently missing from the report is a failure
+            raise PdfError("the chart could not be drawn: its SVG is not valid")
         size = QSizeF(self.renderer.defaultSize())
         if size.width() > max_width > 0:
             size = QSizeF(max_width, size.height() * max_width / size.width())
@@ -93,8 +99,9 @@ def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_mark
     """Lay out `html` on A4 or Letter pages and write the PDF atomically; returns the page count."""
     report = progress or (lambda _f, _m: None)
     ensure_application()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    writer = QPdfWriter(str(tmp))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(QPageLayout(QPageSize(PAPERS[paper]), QPageLayout.Orientation.Portrait,
                                      QMarginsF(16, 14, 16, 12), QPageLayout.Unit.Millimeter))
@@ -118,13 +125,12 @@ def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_mark
 
     painter = QPainter()
     if not painter.begin(writer):
-        _discard(tmp)
-        raise PdfError(f"cannot write {path}: the PDF file could not be created there")
+        raise PdfError(f"cannot write {path}: Qt could not start painting the PDF")
     try:
         for index in range(pages):
             report(0.2 + 0.75 * index / max(1, pages), f"Writing page {index + 1} of {pages}")
-            if index:
-                writer.newPage()
+            if index and not writer.newPage():
+                raise PdfError(f"cannot write {path}: Qt could not start page {index + 1}")
             painter.save()
             painter.translate(0, -index * body.height())
             context = QAbstractTextDocumentLayout.PaintContext()
@@ -134,15 +140,15 @@ def write_pdf(html: str, path: Path, *, chart_svg: str | None = None, chart_mark
             painter.restore()
             _footer(painter, page, footer, index + 1, pages)
     finally:
-        painter.end()
+        finished = painter.end()
     del handler, extra_handlers
+    data = bytes(buffer.data().data())
+    if not finished or not data.startswith(b"%PDF-") or b"%%EOF" not in data[-64:]:
+        raise PdfError(f"cannot write {path}: Qt did not finish the PDF")
     try:
-        with tmp.open("rb+") as written:
-            os.fsync(written.fileno())
-        tmp.replace(path)
+        atomic_write_bytes(path, data)
     except OSError as exc:
-        _discard(tmp)
-        raise PdfError(f"cannot write {path}: {exc.strerror}") from exc
+        raise PdfError(f"cannot write {path}: {exc.strerror or exc}") from exc
     report(1.0, "Done")
     return pages
 
@@ -159,8 +165,3 @@ def _footer(painter: QPainter, page: QRectF, text: str, number: int, pages: int)
     painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
     painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                      f"Page {number} of {pages}")
-
-
-def _discard(tmp: Path) -> None:
-    with contextlib.suppress(OSError):
-        tmp.unlink()

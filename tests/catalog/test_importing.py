@@ -10,7 +10,7 @@ import shutil
 import ssl
 import subprocess
 import threading
-import urllib.request
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from advisor.catalog.download import fetch
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.importing import (
@@ -27,7 +28,7 @@ from advisor.catalog.importing import (
     plan_import,
     read_incoming,
 )
-from advisor.catalog.refresh import _HttpsOnlyRedirects, fetch, plan_refresh
+from advisor.catalog.refresh import plan_refresh
 from advisor.catalog.store import Catalog, dump_json, to_document
 from advisor.cli import main
 from advisor.paths import UserPaths
@@ -272,7 +273,8 @@ def test_refresh_rejects_non_https_and_bad_documents(editor: OverlayEditor, tmp_
 # -- a local HTTPS server (self-signed certificate made with openssl) ---------------------------------
 
 @pytest.fixture(scope="module")
-def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ssl.SSLContext]]:
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A key and a self-signed certificate for 127.0.0.1."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a test certificate")
     folder = tmp_path_factory.mktemp("tls")
@@ -280,6 +282,23 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
                     "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return key, cert
+
+
+def _trickle(handler: http.server.BaseHTTPRequestHandler, data: bytes) -> None:
+    """Send `data` one byte a second (a slowloris), until the client hangs up."""
+    for byte in data:
+        try:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        except OSError:
+            return
+        threading.Event().wait(1.0)
+
+
+@pytest.fixture(scope="module")
+def https_server(tls_files: tuple[Path, Path]) -> Iterator[tuple[str, ssl.SSLContext]]:
+    key, cert = tls_files
     body = (FIXTURES / "models-dev-api.json").read_bytes()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -317,6 +336,12 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
                 threading.Event().wait(3)
                 self.send_response(200)
                 self.end_headers()
+            elif self.path == "/slowloris":  # prompt headers, then the body one byte a second
+                self.send_response(200)
+                self.end_headers()
+                _trickle(self, b" " * 120)
+            elif self.path == "/slowloris-headers":  # even the status line one byte a second
+                _trickle(self, b"HTTP/1.1 200 OK\r\n" + b"X-Padding: " + b"x" * 100 + b"\r\n\r\n")
             else:
                 self.send_response(404)
                 self.end_headers()
@@ -341,25 +366,56 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     server.server_close()
 
 
-def _opener(ctx: ssl.SSLContext) -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx), _HttpsOnlyRedirects())
-
-
 def test_fetch_over_https_with_size_cap_redirect_rule_and_timeout(
         https_server: tuple[str, ssl.SSLContext]) -> None:
     base, ctx = https_server
-    data = fetch(f"{base}/api.json", opener=_opener(ctx))
+    data = fetch(f"{base}/api.json", context=ctx)
     assert json.loads(data)["openai"]["models"]["gpt-4o-mini"]["cost"]["input"] == 0.15
     with pytest.raises(CatalogError, match="larger than"):
-        fetch(f"{base}/api.json", opener=_opener(ctx), max_bytes=10_000)
+        fetch(f"{base}/api.json", context=ctx, max_bytes=10_000)
     with pytest.raises(CatalogError, match="non-HTTPS"):
-        fetch(f"{base}/redirect", opener=_opener(ctx))
+        fetch(f"{base}/redirect", context=ctx)
     with pytest.raises(CatalogError, match="HTTP 404"):
-        fetch(f"{base}/missing", opener=_opener(ctx))
+        fetch(f"{base}/missing", context=ctx)
     with pytest.raises(CatalogError, match=r"did not answer within|could not be reached"):
-        fetch(f"{base}/slow", opener=_opener(ctx), timeout=0.5)
+        fetch(f"{base}/slow", context=ctx, timeout=0.5)
     with pytest.raises(CatalogError, match="could not be reached"):
         fetch(f"{base}/api.json")  # our self-signed certificate is not trusted by default
+
+
+@pytest.mark.parametrize(("path", "limits", "words"), [
+    # The body trickles: cut off by the minimum rate once the grace period is over.
+    ("/slowloris", {"grace_s": 2.0, "min_rate_bytes_s": 100.0, "deadline_s": 60.0}, "slower than"),
+    # Even at an accepted rate, the whole download has a deadline.
+    ("/slowloris", {"grace_s": 60.0, "min_rate_bytes_s": 0.0, "deadline_s": 3.0}, "within 3 s"),
+    # A status line sent one byte a second never gets to the body: the deadline still holds.
+    ("/slowloris-headers", {"grace_s": 60.0, "min_rate_bytes_s": 0.0, "deadline_s": 3.0}, "within 3 s"),
+])
+def test_a_slowloris_server_is_cut_off(https_server: tuple[str, ssl.SSLContext], path: str,
+                                       limits: dict[str, float], words: str) -> None:
+    base, ctx = https_server
+    started = time.monotonic()
+    with pytest.raises(CatalogError, match=words):
+        fetch(f"{base}{path}", context=ctx, timeout=5.0, deadline_s=limits["deadline_s"],
+              grace_s=limits["grace_s"], min_rate_bytes_s=limits["min_rate_bytes_s"])
+    took = time.monotonic() - started
+    # One byte a second answers every 5 s read in time; only the limits end it, soon after they pass.
+    assert took < min(limits["deadline_s"], limits["grace_s"] + 1.5) + 1.5
+
+
+def test_cli_refresh_from_a_slowloris_says_so(https_server: tuple[str, ssl.SSLContext],
+                                              tls_files: tuple[Path, Path],
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    base, _ctx = https_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[1]))  # trust the test certificate
+    monkeypatch.setattr("advisor.catalog.download.GRACE_S", 2.0)  # the real 20 s, shortened
+    started = time.monotonic()
+    assert main(["catalog", "refresh", "--from", f"{base}/slowloris", "--dry-run"]) == 1
+    assert time.monotonic() - started < 6
+    err = capsys.readouterr().err
+    assert "slower than the 20 kB/s a refresh needs; stopped" in err
+    assert "Traceback" not in err
 
 
 def test_cli_import_refresh_edit_hide_revert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -397,11 +453,11 @@ def test_refresh_failures_are_clear_and_change_nothing(https_server: tuple[str, 
              "/redirect": "non-HTTPS"}
     for path, words in cases.items():
         with pytest.raises(CatalogError) as info:
-            plan_refresh(editor, f"{base}{path}", opener=_opener(ctx))
+            plan_refresh(editor, f"{base}{path}", context=ctx)
         assert words in str(info.value), path
     with pytest.raises(CatalogError, match=r"could not be reached|did not answer"):
         plan_refresh(editor, "https://models-advisor-test.invalid/api.json")  # no such host (DNS)
-    plan = plan_refresh(editor, f"{base}/api.json", opener=_opener(ctx))
+    plan = plan_refresh(editor, f"{base}/api.json", context=ctx)
     assert plan.of(ChangeKind.ADD)
     assert editor.overlay == before
     assert not editor.paths.overlay_file.exists()

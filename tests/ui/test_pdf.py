@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
@@ -95,3 +96,108 @@ def test_cli_writes_a_pdf_without_a_display(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-")
     assert page_count(data) >= 2
     assert b"/MediaBox [0 0 612" in data
+
+
+def _good_pdf(result: RecommendationResult, path: Path) -> bytes:
+    export_report(result, path)
+    return path.read_bytes()
+
+
+def test_full_disk_pdf_is_an_error_and_the_previous_pdf_stays(
+        qtbot: QtBot, tmp_path: Path, hostile_result: RecommendationResult,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from advisor.cli import main  # noqa: PLC0415
+    from advisor.report import ReportError  # noqa: PLC0415
+
+    path = tmp_path / "report.pdf"
+    good = _good_pdf(hostile_result, path)
+
+    def no_space(_fd: int, _data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", no_space)
+    with pytest.raises(ReportError, match="No space left"):
+        export_report(hostile_result, path)
+    # The command line says so and exits non-zero; it never claims "wrote".
+    code = main(["recommend", "--format", "pdf", "--output", str(path)])
+    monkeypatch.undo()
+    streams = capsys.readouterr()
+    assert code != 0
+    assert "No space left" in streams.err
+    assert "wrote" not in streams.out + streams.err
+    assert path.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]  # no temp file left
+
+
+def test_pdf_on_a_really_full_disk(qtbot: QtBot, small_disk: Path,
+                                   hostile_result: RecommendationResult) -> None:
+    from advisor.report import ReportError  # noqa: PLC0415
+    from tests.conftest import fill_disk  # noqa: PLC0415
+
+    path = small_disk / "report.pdf"
+    good = _good_pdf(hostile_result, path)
+    filler = fill_disk(small_disk)
+    with pytest.raises(ReportError, match="No space left"):
+        export_report(hostile_result, path)
+    assert path.read_bytes() == good
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "report.pdf"]
+    filler.unlink()
+
+
+def test_a_failed_painter_is_an_error_and_the_previous_pdf_stays(
+        qtbot: QtBot, tmp_path: Path, hostile_result: RecommendationResult,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QPaintDevice, QPainter  # noqa: PLC0415
+
+    from advisor.ui import pdf  # noqa: PLC0415
+
+    path = tmp_path / "report.pdf"
+    good = _good_pdf(hostile_result, path)
+
+    class RefusingPainter(QPainter):
+        def begin(self, _device: QPaintDevice) -> bool:
+            return False
+
+    monkeypatch.setattr(pdf, "QPainter", RefusingPainter)
+    with pytest.raises(pdf.PdfError, match="could not start painting"):
+        write_pdf(render_pdf_html(hostile_result), path)
+    assert path.read_bytes() == good
+
+
+def test_a_chart_that_cannot_be_drawn_is_an_error_not_a_missing_chart(
+        qtbot: QtBot, tmp_path: Path, hostile_result: RecommendationResult) -> None:
+    from advisor.ui.pdf import PdfError  # noqa: PLC0415
+
+    with pytest.raises(PdfError, match="chart could not be drawn"):
+        write_pdf(render_pdf_html(hostile_result), tmp_path / "r.pdf",
+                  chart_svg="<svg><text>\x1b</text></svg>", chart_marker=CHART_MARKER)
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_symlink_planted_for_the_temp_name_is_not_followed(
+        qtbot: QtBot, tmp_path: Path, hostile_result: RecommendationResult) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    path = tmp_path / "report.pdf"
+    # The name the old writer used (pid-based, predictable), and the pid's neighbours.
+    for pid in range(os.getpid() - 2, os.getpid() + 3):
+        (tmp_path / f".{path.name}.{pid}.tmp").symlink_to(victim)
+    export_report(hostile_result, path)
+    assert victim.read_bytes() == b"precious"
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert not path.is_symlink()
+
+
+def test_a_control_character_in_a_name_does_not_drop_the_chart(qtbot: QtBot, tmp_path: Path) -> None:
+    base = load_bundled()
+    top = recommend(base, Constraints()).top
+    assert top is not None
+    models = dict(base.models)
+    models[top.model_id] = models[top.model_id].model_copy(update={"name": "Pick\x1b[31m\x00\x0b"})
+    result = recommend(Catalog(meta=base.meta, models=models, licenses=base.licenses,
+                               hardware=base.hardware), Constraints())
+    path = tmp_path / "report.pdf"
+    export_report(result, path)  # an undrawable chart would be a PdfError, never a silent gap
+    plain = tmp_path / "plain.pdf"
+    write_pdf(render_pdf_html(result), plain)
+    assert path.stat().st_size > plain.stat().st_size  # the chart's vectors are in it
