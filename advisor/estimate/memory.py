@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.catalog.quant import BPW, MIXES, Mix
 from advisor.catalog.schema import Architecture, Model
-from advisor.estimate.quant import BPW, MIXES, Mix
 
 GB = 1e9
 MIB = 1024 * 1024

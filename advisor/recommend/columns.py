@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from advisor.catalog.quant import MIXES, quality_loss
 from advisor.catalog.schema import License, Model, OfferingStatus, SupportLevel
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
-from advisor.estimate.quant import MIXES, quality_loss
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS
 from advisor.recommend.quality import TASKS, QualityTable
 from advisor.recommend.scoring import LICENSE_VALUE

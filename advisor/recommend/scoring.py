@@ -230,7 +230,7 @@ def quantization_factor(plan: Plan) -> tuple[float, str | None]:
     table, capped at 60 %), and a note when it matters."""
     if not plan.self_hosted or not plan.quantization:
         return 1.0, None
-    from advisor.estimate.quant import quality_loss  # noqa: PLC0415
+    from advisor.catalog.quant import quality_loss  # noqa: PLC0415
 
     loss, sourced = quality_loss(plan.quantization)
     loss = min(0.6, max(0.0, loss))
