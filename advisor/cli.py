@@ -19,6 +19,7 @@ from advisor.cli_common import UserError, load_user_catalog, model_or_error, out
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
+    from advisor.report import PdfWriter
 
 
 def cmd_hardware_list(args: argparse.Namespace) -> int:
@@ -99,6 +100,16 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
         out("  none of the presets", sys.stderr)
 
 
+def _pdf_writer() -> PdfWriter:
+    """The window's PDF writer: a PDF is drawn by Qt, so only a PDF report loads it."""
+    try:
+        from advisor.ui.pdf import write_pdf  # noqa: PLC0415
+    except ImportError as exc:
+        raise UserError(f"PDF reports need PySide6 ({exc}); install it with 'pip install "
+                        "PySide6-Essentials' or export HTML and print it") from exc
+    return write_pdf
+
+
 def cmd_recommend(args: argparse.Namespace) -> int:
     from advisor.cli_action import recommend_hooks  # noqa: PLC0415
     from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
@@ -119,11 +130,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     result = recommend(catalog, constraints)
     fmt = args.format
     if args.output:
-        from advisor.report import ReportError, export_report  # noqa: PLC0415
+        from advisor.report import ReportError, export_report, report_format  # noqa: PLC0415
 
         path = Path(args.output)
         try:
-            export_report(result, path, fmt if fmt != "table" else None, paper=args.paper)
+            chosen = report_format(path, fmt if fmt != "table" else None)
+            export_report(result, path, chosen, paper=args.paper,
+                          pdf_writer=_pdf_writer() if chosen == "pdf" else None)
         except ReportError as exc:
             raise UserError(str(exc)) from exc
         out(f"wrote {path}", sys.stderr)

@@ -135,6 +135,16 @@ def test_recommend_writes_reports(capsys: pytest.CaptureFixture[str], tmp_path: 
         assert out.stat().st_size > 200
 
 
+def test_recommend_pdf_without_qt_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "advisor.ui.pdf", None)  # what an install without PySide6 sees
+    code, _, err = run(capsys, "recommend", "--deployment", "api", "--output", str(tmp_path / "r.pdf"))
+    assert code == 1
+    assert "PDF reports need PySide6" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_flag_choices_match_the_core() -> None:
     from advisor import cli_flags  # noqa: PLC0415
     from advisor.catalog.benchmarks import Task  # noqa: PLC0415

@@ -122,14 +122,32 @@ def test_markdown_explains_every_shown_model(hostile_result: RecommendationResul
     assert "## Quality versus monthly cost" in text
 
 
-def test_pdf_without_qt_is_a_clear_error(tmp_path: Path, hostile_result: RecommendationResult,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys  # noqa: PLC0415
-
-    monkeypatch.setitem(sys.modules, "advisor.ui.pdf", None)  # what an install without PySide6 sees
-    with pytest.raises(ReportError, match="PDF reports need PySide6"):
+def test_pdf_without_a_writer_is_a_clear_error(tmp_path: Path, hostile_result: RecommendationResult) -> None:
+    with pytest.raises(ReportError, match="needs a PDF writer"):
         export_report(hostile_result, tmp_path / "report.pdf")
     assert not list(tmp_path.iterdir())
+
+
+def test_pdf_goes_through_the_writer_the_caller_passes(tmp_path: Path,
+                                                       hostile_result: RecommendationResult) -> None:
+    calls: list[tuple[str, Path, dict[str, object]]] = []
+
+    def writer(html: str, path: Path, **kwargs: object) -> int:
+        calls.append((html, path, kwargs))
+        return 3
+
+    export_report(hostile_result, tmp_path / "r.pdf", paper="letter", pdf_writer=writer)
+    [(html, path, kwargs)] = calls
+    assert path == tmp_path / "r.pdf"
+    assert kwargs["paper"] == "letter"
+    assert str(kwargs["chart_marker"]) in html  # the writer is told where to draw the chart
+    assert "<svg" in str(kwargs["chart_svg"])
+
+    def failing(html: str, path: Path, **kwargs: object) -> int:
+        raise OSError(f"cannot write {path}: disk full")  # what advisor.ui.pdf.PdfError is
+
+    with pytest.raises(ReportError, match="disk full"):
+        export_report(hostile_result, tmp_path / "r.pdf", pdf_writer=failing)
 
 
 def test_export_into_a_missing_folder_is_a_clear_error(tmp_path: Path,
@@ -137,4 +155,4 @@ def test_export_into_a_missing_folder_is_a_clear_error(tmp_path: Path,
     with pytest.raises(ReportError, match="does not exist"):
         export_report(hostile_result, tmp_path / "nope" / "report.html")
     with pytest.raises(ReportError, match="paper"):
-        export_report(hostile_result, tmp_path / "report.pdf", paper="a3")
+        export_report(hostile_result, tmp_path / "report.pdf", paper="a3", pdf_writer=lambda *_a, **_k: 1)
