@@ -16,9 +16,9 @@ from advisor.catalog.store import Catalog
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment, LanguageNeed
 from advisor.recommend.deploy import PlanSettings
-from advisor.recommend.engine import Ranking, rank
 from advisor.recommend.filters import language_name
 from advisor.recommend.ranked import Rejected
+from advisor.recommend.ranking import Ranking, rank
 from advisor.recommend.result import Counterfactual
 
 MAX_TRIES_PER_KIND = 4

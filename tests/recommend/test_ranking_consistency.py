@@ -11,7 +11,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.engine import Scored, quality_table, rank
+from advisor.recommend.ranked import Scored
+from advisor.recommend.ranking import quality_table, rank
 from advisor.recommend.scoring import (
     UNKNOWN_COST,
     assess_quality,
