@@ -251,6 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _strings(values: dict[str, object]) -> list[str]:
+    """The string values among parsed arguments, including those in list-valued flags."""
+    found: list[str] = []
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        found += [v for v in items if isinstance(v, str)]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -262,16 +271,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError  # noqa: PLC0415
 
     from advisor.catalog.errors import CatalogError, problems_from_validation  # noqa: PLC0415
-    from advisor.cli_options import OptionError  # noqa: PLC0415
+    from advisor.errors import AdvisorError  # noqa: PLC0415
 
+    # A file name or value with a NUL byte reaches the OS as a ValueError; say so before it does
+    # (only an in-process call can pass one: a shell's arguments are C strings).
+    if any("\x00" in v for v in _strings(vars(args))):
+        out("advisor: error: an argument contains a null byte", sys.stderr)
+        return 1
     try:
         return func(args)
-    except (UserError, OptionError) as exc:
-        out(f"advisor: error: {exc}", sys.stderr)
-        return 1
     except CatalogError as exc:
         for problem in exc.problems:
             out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    except AdvisorError as exc:  # a bug (any other ValueError, KeyError...) stays a traceback
+        out(f"advisor: error: {exc}", sys.stderr)
         return 1
     except ValidationError as exc:
         for problem in problems_from_validation(exc, "options", None):
@@ -279,9 +293,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # the reader (head, less) went away: not an error
         return 0
-    except ValueError as exc:  # e.g. a file name with a NUL byte reaching the OS
-        out(f"advisor: error: {exc}", sys.stderr)
-        return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)

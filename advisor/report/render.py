@@ -18,6 +18,7 @@ from typing import Protocol
 import jinja2
 
 from advisor import APP_NAME, bundled
+from advisor.errors import AdvisorError
 from advisor.files import atomic_write_text
 from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
@@ -27,7 +28,7 @@ from advisor.report.labels import license_label, money
 
 PAPER_SIZES = ("a4", "letter")
 
-class ReportError(ValueError):
+class ReportError(AdvisorError):
     """The report cannot be written as asked (unknown format, unwritable place)."""
 
 
