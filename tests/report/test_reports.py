@@ -32,8 +32,24 @@ def hostile_result() -> RecommendationResult:
     return recommend(cat, Constraints(top_n=200))
 
 
-def test_json_is_the_cli_contract(hostile_result: RecommendationResult) -> None:
-    assert json.loads(render_json(hostile_result)) == json.loads(json.dumps(hostile_result.to_json()))
+def test_json_report_carries_the_ranking_and_the_catalog_text_verbatim(
+        hostile_result: RecommendationResult) -> None:
+    text = render_json(hostile_result)
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert set(data) == {"catalog", "app_version", "generated_at", "constraints", "recommendations",
+                         "excluded", "counterfactuals", "pareto_front", "assumptions", "warnings",
+                         "break_even"}
+    shown = hostile_result.shown()
+    assert [r["model_id"] for r in data["recommendations"]] == [r.model_id for r in shown]
+    assert [r["rank"] for r in data["recommendations"]] == list(range(1, len(shown) + 1))
+    assert data["catalog"]["models"] == hostile_result.catalog_models
+    assert Constraints.model_validate(data["constraints"]) == hostile_result.constraints
+    # JSON needs no escaping of markup or formulas: a reader gets the names exactly as catalogued.
+    names = {r["model_id"]: r["name"] for r in data["recommendations"]}
+    hostile = {f"evil/model-{i}": name for i, name in enumerate(HOSTILE)}
+    assert hostile.keys() <= names.keys()
+    assert all(names[mid] == name for mid, name in hostile.items())
 
 
 def test_html_is_self_contained_and_inert(hostile_result: RecommendationResult) -> None:
