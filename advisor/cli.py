@@ -20,6 +20,7 @@ from advisor.cli_common import UserError, load_user_catalog, model_or_error, out
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
+    from advisor.report import PdfWriter
 
 
 def cmd_hardware_list(args: argparse.Namespace) -> int:
@@ -103,10 +104,20 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
 def _warm_quality(catalog: Catalog) -> None:
     """The quality table from the user's cache when the catalog and the program are unchanged."""
     from advisor.paths import user_paths  # noqa: PLC0415
-    from advisor.recommend.engine import prime_quality_table  # noqa: PLC0415
     from advisor.recommend.quality_cache import cached_quality  # noqa: PLC0415
+    from advisor.recommend.ranking import prime_quality_table  # noqa: PLC0415
 
     prime_quality_table(catalog, cached_quality(catalog.models.values(), user_paths().quality_cache_file))
+
+
+def _pdf_writer() -> PdfWriter:
+    """The window's PDF writer: a PDF is drawn by Qt, so only a PDF report loads it."""
+    try:
+        from advisor.ui.pdf import write_pdf  # noqa: PLC0415
+    except ImportError as exc:
+        raise UserError(f"PDF reports need PySide6 ({exc}); install it with 'pip install "
+                        "PySide6-Essentials' or export HTML and print it") from exc
+    return write_pdf
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -130,11 +141,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     result = recommend(catalog, constraints)
     fmt = args.format
     if args.output:
-        from advisor.report import ReportError, export_report  # noqa: PLC0415
+        from advisor.report import ReportError, export_report, report_format  # noqa: PLC0415
 
         path = Path(args.output)
         try:
-            export_report(result, path, fmt if fmt != "table" else None, paper=args.paper)
+            chosen = report_format(path, fmt if fmt != "table" else None)
+            export_report(result, path, chosen, paper=args.paper,
+                          pdf_writer=_pdf_writer() if chosen == "pdf" else None)
         except ReportError as exc:
             raise UserError(str(exc)) from exc
         out(f"wrote {path}", sys.stderr)
@@ -256,6 +269,15 @@ default threads and 0.3 s with one on two busy cores (measured 2026-12-03). Read
 NumPy loads, so it is set before; a value the user set wins."""
 
 
+def _strings(values: dict[str, object]) -> list[str]:
+    """The string values among parsed arguments, including those in list-valued flags."""
+    found: list[str] = []
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        found += [v for v in items if isinstance(v, str)]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     for name in BLAS_THREADS_ENV:
@@ -269,16 +291,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError  # noqa: PLC0415
 
     from advisor.catalog.errors import CatalogError, problems_from_validation  # noqa: PLC0415
-    from advisor.cli_options import OptionError  # noqa: PLC0415
+    from advisor.errors import AdvisorError  # noqa: PLC0415
 
+    # A file name or value with a NUL byte reaches the OS as a ValueError; say so before it does
+    # (only an in-process call can pass one: a shell's arguments are C strings).
+    if any("\x00" in v for v in _strings(vars(args))):
+        out("advisor: error: an argument contains a null byte", sys.stderr)
+        return 1
     try:
         return func(args)
-    except (UserError, OptionError) as exc:
-        out(f"advisor: error: {exc}", sys.stderr)
-        return 1
     except CatalogError as exc:
         for problem in exc.problems:
             out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    except AdvisorError as exc:  # a bug (any other ValueError, KeyError...) stays a traceback
+        out(f"advisor: error: {exc}", sys.stderr)
         return 1
     except ValidationError as exc:
         for problem in problems_from_validation(exc, "options", None):
@@ -286,9 +313,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # the reader (head, less) went away: not an error
         return 0
-    except ValueError as exc:  # e.g. a file name with a NUL byte reaching the OS
-        out(f"advisor: error: {exc}", sys.stderr)
-        return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)

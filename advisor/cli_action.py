@@ -98,7 +98,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
     except MeasureError as exc:
         out(f"advisor: error: {exc}", sys.stderr)
         return MEASURE_FAILED
-    from advisor.estimate.quant import normalise  # noqa: PLC0415
+    from advisor.catalog.quant import normalise  # noqa: PLC0415
 
     quant = args.quant or m.quantization or quant_from_name(m.model)
     try:

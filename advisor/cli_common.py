@@ -8,12 +8,14 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from advisor.errors import AdvisorError
+
 if TYPE_CHECKING:
     from advisor.catalog.schema import Model
     from advisor.catalog.store import Catalog
 
 
-class UserError(Exception):
+class UserError(AdvisorError):
     """Something the user can fix; printed as one `advisor: error:` line, exit 1."""
 
 

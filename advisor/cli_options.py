@@ -14,6 +14,7 @@ from pathlib import Path
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.iso_codes import COUNTRIES, LANGUAGES, REGIONS
 from advisor.catalog.store import Catalog
+from advisor.errors import AdvisorError
 from advisor.hardware.devices import box_gb_to_bytes
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
 from advisor.recommend.constraints import (
@@ -22,7 +23,7 @@ from advisor.recommend.constraints import (
 )
 
 
-class OptionError(ValueError):
+class OptionError(AdvisorError):
     """A flag value the user can fix; shown as one `advisor: error:` line."""
 
 

@@ -26,7 +26,8 @@ from advisor.catalog.store import Catalog, dump_json, load_bundled, parse_docume
 from advisor.catalog.validate import check_catalog
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints
-from advisor.recommend.engine import columns, rank, recommend
+from advisor.recommend.engine import recommend
+from advisor.recommend.ranking import columns, rank
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.catalog.quant import MIXES
 from advisor.catalog.schema import HardwarePreset, Model
 from advisor.catalog.store import load_bundled
 from advisor.estimate import RunOptions, estimate
-from advisor.estimate.quant import MIXES
 from advisor.hardware.devices import FACTS
 from advisor.hardware.profile import Accelerator, HardwareProfile
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it, on a fresh machine with Python 3.11+.
-# 1. lint (ruff) and types (mypy --strict) 2. every test, Qt ones offscreen
+# 1. lint (ruff), types (mypy --strict), layers (import-linter), dead code (vulture) 2. every test,
+# Qt ones offscreen (`pytest -m "not slow"` is the quick local run without kill loops and fuzzers)
 # 3. the core tests again in an environment where PySide6 is not installed at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_
 uv sync --locked --group dev --quiet
 uv run --locked --no-sync ruff check .
 uv run --locked --no-sync mypy
+uv run --locked --no-sync lint-imports --no-cache
+uv run --locked --no-sync vulture  # dead code; settings and reviewed exceptions in pyproject.toml
 uv run --locked --no-sync pytest -q
 
 echo "== core tests without PySide6 =="

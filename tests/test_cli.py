@@ -135,6 +135,42 @@ def test_recommend_writes_reports(capsys: pytest.CaptureFixture[str], tmp_path: 
         assert out.stat().st_size > 200
 
 
+def test_recommend_pdf_without_qt_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "advisor.ui.pdf", None)  # what an install without PySide6 sees
+    code, _, err = run(capsys, "recommend", "--deployment", "api", "--output", str(tmp_path / "r.pdf"))
+    assert code == 1
+    assert "PDF reports need PySide6" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_every_user_error_is_one_line_but_a_bug_is_a_traceback(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor import cli  # noqa: PLC0415
+    from advisor.errors import AdvisorError  # noqa: PLC0415
+    from advisor.estimate import EstimateError  # noqa: PLC0415
+    from advisor.report import ReportError  # noqa: PLC0415
+
+    for error in (EstimateError("the model has no parameter count"), ReportError("no such paper")):
+        assert isinstance(error, AdvisorError)
+        assert not isinstance(error, ValueError)  # so `except ValueError` cannot hide a bug again
+
+        def fails(_args: object, error: Exception = error) -> int:
+            raise error
+
+        monkeypatch.setattr(cli, "cmd_recommend", fails)
+        code, _, err = run(capsys, "recommend")
+        assert (code, err) == (1, f"advisor: error: {error}\n")
+
+    def bug(_args: object) -> int:
+        raise ValueError("a genuine bug")
+
+    monkeypatch.setattr(cli, "cmd_recommend", bug)
+    with pytest.raises(ValueError, match="a genuine bug"):
+        main(["recommend"])
+
+
 def test_flag_choices_match_the_core() -> None:
     from advisor import cli_flags  # noqa: PLC0415
     from advisor.catalog.benchmarks import Task  # noqa: PLC0415

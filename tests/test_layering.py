@@ -1,10 +1,13 @@
-"""The core must not import Qt: only advisor/ui/ may. This test is the enforcement."""
+"""The core must not import Qt: only advisor/ui/ may (import-linter's contracts in pyproject.toml,
+run by scripts/test.sh, enforce it too, with the layers); and no module imports itself in a circle."""
 
 from __future__ import annotations
 
 import ast
 import tomllib
 from pathlib import Path
+
+import pytest
 
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 PACKAGE = Path(__file__).resolve().parents[1] / "advisor"
@@ -48,3 +51,32 @@ def test_every_package_folder_is_packaged() -> None:
     on_disk = {"advisor." + ".".join(p.parent.relative_to(PACKAGE).parts)
                for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE}
     assert on_disk | {"advisor", "advisor.resources"} <= listed
+
+
+def import_cycles(package: str) -> list[list[str]]:
+    """Each pair of modules that import each other, directly or through others (function-level imports
+    included), as the chain from one back to itself."""
+    import grimp  # noqa: PLC0415  (import-linter's graph builder, a dev dependency)
+
+    graph = grimp.build_graph(package)
+    cycles: list[list[str]] = []
+    for module in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            back = graph.find_shortest_chain(importer=imported, imported=module)
+            if back is not None and module < imported:
+                cycles.append([module, *back])
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles("advisor") == []
+
+
+def test_cycle_rule_catches_a_function_level_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = tmp_path / "cyclic"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from cyclic import b\n")
+    (pkg / "b.py").write_text("def f():\n    from cyclic import a\n")  # hidden the way engine.py hid it
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("cyclic") == [["cyclic.a", "cyclic.b", "cyclic.a"]]

@@ -74,9 +74,3 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("MMMU", Task.VISION, 100, "College-level multimodal questions (%)."),
     )
 }
-
-
-def task_of(benchmark: str) -> Task | None:
-    """The task family a benchmark is evidence for, or None if it is not in the fixed set."""
-    found = BENCHMARKS.get(benchmark)
-    return found.task if found else None

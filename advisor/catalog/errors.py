@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from advisor.errors import AdvisorError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -26,12 +28,23 @@ class Problem:
         return f"{': '.join(where)}: {self.message}"
 
 
-class CatalogError(Exception):
+class CatalogError(AdvisorError):
     """A catalog, overlay or import file could not be used; `problems` says why, one per line."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# Scenario and window-settings files are read with the catalog's machinery (capped reads, migrations,
+# problems worded for people), and the callers that caught CatalogError for them still do: both are
+# CatalogErrors too until those callers catch their own type.
+class ScenarioError(CatalogError):
+    """A scenario file could not be used; `problems` says why, one per line."""
+
+
+class SettingsError(CatalogError):
+    """The window's settings file could not be used; `problems` says why, one per line."""
 
 
 _MESSAGES = {

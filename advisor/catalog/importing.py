@@ -25,7 +25,7 @@ import csv
 import io
 import json
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -392,28 +392,3 @@ def csv_rows(models: Iterable[Model]) -> str:
             row = {**base, **offer}
             writer.writerow([_csv_out(row.get(c)) for c in columns])
     return buf.getvalue()
-
-
-def csv_template() -> str:
-    """An empty spreadsheet with every column, for users to fill in."""
-    return ",".join(CSV_REQUIRED + CSV_OPTIONAL) + "\n"
-
-
-def merge_incoming(parts: Iterable[Incoming]) -> Incoming:
-    """Several incoming sets as one (later entries win)."""
-    models: dict[str, Model] = {}
-    licenses: dict[str, License] = {}
-    skipped: list[str] = []
-    for part in parts:
-        models.update((m.id, m) for m in part.models)
-        licenses.update((lic.id, lic) for lic in part.licenses)
-        skipped.extend(part.skipped)
-    return Incoming(tuple(models.values()), tuple(licenses.values()), tuple(skipped))
-
-
-def require_mapping(value: object, name: str, what: str) -> Mapping[str, Any]:
-    """A JSON object or a clear error."""
-    if not isinstance(value, Mapping):
-        raise CatalogError([Problem(name, None, what, "must be an object")])
-    return value
-

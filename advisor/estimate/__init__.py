@@ -1,5 +1,6 @@
 """Memory, speed and cost estimates for running a model on given hardware."""
 
+from advisor.catalog.quant import KV_TYPES, QUANTS
 from advisor.estimate.core import (
     Sized,
     best_quant,
@@ -13,7 +14,6 @@ from advisor.estimate.cost import Cost, CostSettings, Usage, api_monthly_cost
 from advisor.estimate.format import format_estimate
 from advisor.estimate.memory import EstimateError, footprint
 from advisor.estimate.planner import plan_hardware
-from advisor.estimate.quant import KV_TYPES, QUANTS
 from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions
 
 __all__ = [

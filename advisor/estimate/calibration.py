@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from advisor.errors import AdvisorError
 from advisor.files import atomic_write_text, rotate_backup
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ MAX_RATIO = 10.0
 not a calibration: such a ratio is not applied."""
 
 
-class CalibrationError(Exception):
+class CalibrationError(AdvisorError):
     """The calibration file cannot be read."""
 
 

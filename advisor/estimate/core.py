@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.catalog.quant import GGUF_LADDER, KV_TYPES, MIXES, normalise
 from advisor.catalog.schema import Model
 from advisor.estimate.batch import (
     NO_FIT,
@@ -25,7 +26,6 @@ from advisor.estimate.batch import (
 )
 from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, EstimateError, footprint, weights_bytes
 from advisor.estimate.physics import BACKENDS, device
-from advisor.estimate.quant import GGUF_LADDER, KV_TYPES, MIXES, normalise
 from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions
 from advisor.hardware.profile import HardwareProfile
 

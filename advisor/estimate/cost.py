@@ -58,7 +58,6 @@ class Cost:
 
     monthly_usd: float
     notes: list[str] = field(default_factory=list)
-    complete: bool = True  # False when part of the cost (electricity) could not be computed
 
 
 def api_bill_usd(usage: Usage, price_in: F, price_out: F, price_cached: F, reasoning: B) -> F:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.catalog.quant import BPW, MIXES, Mix
 from advisor.catalog.schema import Architecture, Model
-from advisor.estimate.quant import BPW, MIXES, Mix
+from advisor.errors import AdvisorError
 
 GB = 1e9
 MIB = 1024 * 1024
@@ -24,7 +25,7 @@ TIED_EMBEDDINGS_BELOW_B = 4.5
 embeddings (true of Llama 3.2 1B/3B, Qwen 0.5-4B, Gemma); larger ones have a separate output head."""
 
 
-class EstimateError(ValueError):
+class EstimateError(AdvisorError):
     """The model lacks the facts an estimate needs; the message names what is missing."""
 
 

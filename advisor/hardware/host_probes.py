@@ -30,9 +30,8 @@ DDR_CHANNEL_BITS = 64
 
 @dataclass(frozen=True)
 class RamReading:
-    """System memory as read: OS-visible total, installed modules, their speed and channels."""
+    """System memory as read: installed modules, their speed and channels."""
 
-    total_bytes: int | None = None
     installed_bytes: int | None = None
     speed_mts: float | None = None
     channels: int | None = None

@@ -68,7 +68,7 @@ class Found:
 
 
 def _canonical(name: str | None) -> str | None:
-    from advisor.estimate.quant import normalise  # noqa: PLC0415
+    from advisor.catalog.quant import normalise  # noqa: PLC0415
 
     if not name:
         return None
@@ -111,7 +111,7 @@ def read_gguf_header(path: Path) -> GgufHeader | None:
 def quant_from_name(name: str) -> str | None:
     """The quantization in a file or tag name (Qwen3-8B-Q4_K_M.gguf, qwen3:8b-q4_K_M)."""
     upper = name.upper()
-    from advisor.estimate.quant import MIXES  # noqa: PLC0415
+    from advisor.catalog.quant import MIXES  # noqa: PLC0415
 
     for q in sorted(MIXES, key=len, reverse=True):
         if re.search(rf"(?<![A-Z0-9]){re.escape(q.upper())}(?![A-Z0-9])", upper):

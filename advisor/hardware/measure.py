@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from advisor.errors import AdvisorError
+
 PROMPT = "Count from one to forty in words, separated by commas."
 MAX_TOKENS = 128
 NS = 1e9  # Ollama durations are in nanoseconds
@@ -25,7 +27,7 @@ NS = 1e9  # Ollama durations are in nanoseconds
 Server = Literal["ollama", "llama.cpp", "openai"]
 
 
-class MeasureError(Exception):
+class MeasureError(AdvisorError):
     """The server could not be measured; the message says why and what to do."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from advisor.estimate.quant import normalise
+from advisor.catalog.quant import normalise
 from advisor.recommend.commands import LocalRun, request_example, run_commands, vllm_command
 
 if TYPE_CHECKING:

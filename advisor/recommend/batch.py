@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from advisor.catalog.quant import KV_TYPES
 from advisor.catalog.schema import SupportLevel
 from advisor.estimate.batch import (
     GPU,
@@ -29,7 +30,6 @@ from advisor.estimate.batch import (
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
 from advisor.estimate.cost import CostSettings, Usage, api_bill_usd, generated_per_answer_token
 from advisor.estimate.memory import GB
-from advisor.estimate.quant import KV_TYPES
 from advisor.recommend.columns import (
     ALWAYS_THINKING,
     HYBRID_THINKING,

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from advisor.catalog.quant import MIXES
 from advisor.catalog.schema import License, Model, OfferingStatus, SupportLevel
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
-from advisor.estimate.quant import MIXES, quality_loss
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS
 from advisor.recommend.quality import TASKS, QualityTable
-from advisor.recommend.scoring import LICENSE_VALUE
+from advisor.recommend.scoring import LICENSE_VALUE, quantization_loss
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -31,13 +31,8 @@ QUANT_NAMES: tuple[str, ...] = tuple(MIXES)
 """Quantization codes in the arrays are indexes into this tuple."""
 
 
-def _quality_multiplier(name: str) -> float:
-    """`scoring.quantization_factor` for a quantization name (1 below a 1 % perplexity rise)."""
-    loss = min(0.6, max(0.0, quality_loss(name)[0]))
-    return 1.0 if loss < 0.01 else 1.0 - loss
-
-
-QUANT_QUALITY = np.array([_quality_multiplier(q) for q in QUANT_NAMES])
+QUANT_QUALITY = np.array([1.0 - quantization_loss(q)[0] for q in QUANT_NAMES])
+"""Quality multiplier of each quantization, as `scoring.quantization_factor` gives it for one plan."""
 
 LEVEL_VALUE = {SupportLevel.EVALUATED: 1.0, SupportLevel.OFFICIAL: 0.9, SupportLevel.CLAIMED: 0.6,
                SupportLevel.UNSUPPORTED: 0.0}

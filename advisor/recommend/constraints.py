@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from advisor.catalog.benchmarks import Task
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, Problem, ScenarioError, problems_from_validation
 from advisor.catalog.migrations import migrate, register
 from advisor.catalog.schema import Frozen, Modality
 from advisor.catalog.store import dump_json, read_json_file
@@ -355,18 +355,24 @@ def _scenario_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_scenario(raw: object, file: str) -> Scenario:
-    """Validate a scenario object; raise `CatalogError` with one problem per bad field."""
-    data = migrate(raw, file, SCENARIO_KIND, target=SCENARIO_VERSION)
-    body = {k: v for k, v in data.items() if k not in {"schema_version", "kind"}}
+    """Validate a scenario object; raise `ScenarioError` with one problem per bad field."""
     try:
+        data = migrate(raw, file, SCENARIO_KIND, target=SCENARIO_VERSION)
+        body = {k: v for k, v in data.items() if k not in {"schema_version", "kind"}}
         return Scenario.model_validate(body)
     except ValidationError as exc:
-        raise CatalogError(problems_from_validation(exc, file, None)) from exc
+        raise ScenarioError(problems_from_validation(exc, file, None)) from exc
+    except CatalogError as exc:  # the shared file machinery (migrations) words its problems
+        raise ScenarioError(exc.problems) from exc
 
 
 def load_scenario(path: Path) -> Scenario:
-    """Read a scenario file."""
-    return parse_scenario(read_json_file(path), str(path))
+    """Read a scenario file; raise `ScenarioError` when it cannot be read or used."""
+    try:
+        raw = read_json_file(path)
+    except CatalogError as exc:  # capped read and JSON parse, shared with catalog files
+        raise ScenarioError(exc.problems) from exc
+    return parse_scenario(raw, str(path))
 
 
 def save_scenario(scenario: Scenario, path: Path) -> None:
@@ -385,6 +391,7 @@ __all__ = [
     "Problem",
     "Profile",
     "Scenario",
+    "ScenarioError",
     "load_scenario",
     "parse_scenario",
     "save_scenario",

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date
 
 from advisor.catalog.store import Catalog
-from advisor.hardware.profile import Accelerator, HardwareProfile
+from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE, Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment, LanguageNeed
 from advisor.recommend.deploy import PlanSettings
-from advisor.recommend.engine import Ranking, rank
 from advisor.recommend.filters import language_name
 from advisor.recommend.ranked import Rejected
+from advisor.recommend.ranking import Ranking, rank
 from advisor.recommend.result import Counterfactual
 
 MAX_TRIES_PER_KIND = 4
@@ -38,7 +38,7 @@ def _with_memory(hw: HardwareProfile, needed_gb: float) -> HardwareProfile | Non
         gpu = Accelerator(**{**hw.gpu.model_dump(), "memory_gb": float(per_gpu), "preset_id": None})
         return hw.model_copy(update={"gpu": gpu})
     if hw.unified_memory:
-        share = hw.usable_gpu_share or 0.75
+        share = hw.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE
         ram = float(math.ceil(target / share))
         return hw.model_copy(update={"ram_gb": ram}) if ram > (hw.ram_gb or 0) else None
     ram = float(math.ceil(target))

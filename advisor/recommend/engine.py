@@ -2,102 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import numpy as np
 
 from advisor import __version__
-from advisor.catalog.schema import License, Model
 from advisor.catalog.store import Catalog, no_gc
-from advisor.recommend.batch import Evaluation, evaluate
-from advisor.recommend.columns import Columns, build_columns
 from advisor.recommend.constraints import Constraints, Deployment
+from advisor.recommend.counterfactual import find_counterfactuals
 from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.explain import assumptions_for, build_recommendations
 from advisor.recommend.hybrid import merge_pairs, pair_recommendation
-from advisor.recommend.quality import QualityTable, fit_quality
-from advisor.recommend.ranked import LazyList, Rejected, Scored, rejected_at, scored_at
+from advisor.recommend.ranked import Scored
+from advisor.recommend.ranking import Ranking, rank, rank_settings
 from advisor.recommend.result import BreakEven, Exclusion, RecommendationResult
 from advisor.recommend.tco import LocalCostModel, Pair, break_even, make_pair, part_constraints
 
 Progress = Callable[[float, str], None]
-
-
-_QUALITY_CACHE: dict[int, tuple[dict[str, Model], QualityTable]] = {}
-_COLUMNS_CACHE: dict[int, tuple[dict[str, Model], dict[str, License], int, Columns]] = {}
-
-
-def quality_table(catalog: Catalog) -> QualityTable:
-    """Abilities fitted over the catalog, cached for as long as the catalog's model dict lives."""
-    key = id(catalog.models)
-    cached = _QUALITY_CACHE.get(key)
-    if cached is not None and cached[0] is catalog.models:
-        return cached[1]
-    table = fit_quality(catalog.models.values())
-    _QUALITY_CACHE.clear()
-    _QUALITY_CACHE[key] = (catalog.models, table)
-    return table
-
-
-def prime_quality_table(catalog: Catalog, table: QualityTable) -> None:
-    """Use `table` (fitted on exactly this catalog's models, e.g. read from the disk cache) for it."""
-    _QUALITY_CACHE.clear()
-    _QUALITY_CACHE[id(catalog.models)] = (catalog.models, table)
-
-
-def columns(catalog: Catalog) -> Columns:
-    """The catalog as arrays (and its quality table), built once per catalog and cached like it."""
-    key = id(catalog.models)
-    cached = _COLUMNS_CACHE.get(key)
-    if (cached is not None and cached[0] is catalog.models and cached[1] is catalog.licenses
-            and cached[2] == len(catalog.models)):
-        return cached[3]
-    cols = build_columns(catalog, quality_table(catalog))
-    _COLUMNS_CACHE.clear()
-    _COLUMNS_CACHE[key] = (catalog.models, catalog.licenses, len(catalog.models), cols)
-    return cols
-
-
-class Ranking:
-    """The ranked and rejected models for one set of constraints (no explanations yet).
-
-    The ranking itself is arrays (`evaluation`); `scored` (best first) and `rejected` (by id) make
-    their objects when they are read, so ranking 16,000 models does not build 16,000 objects."""
-
-    def __init__(self, evaluation: Evaluation, hidden: list[Model], table: QualityTable,
-                 retired: list[Model] | None = None) -> None:
-        ev = self.evaluation = evaluation
-        self.hidden = hidden
-        self.retired = retired or []  # closed models no offering serves any more: never ranked
-        order = ev.order
-        self.scored: Sequence[Scored] = LazyList(len(order), lambda i: scored_at(ev, int(order[i]), table))
-        failed = np.flatnonzero(ev.best < 0)
-        failed = failed[np.argsort(ev.cols.id_rank[ev.idx[failed]], kind="stable")]
-        self.rejected: Sequence[Rejected] = LazyList(len(failed), lambda i: rejected_at(ev, int(failed[i])))
-
-
-def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
-         *, today: date | None = None, models: Iterable[Model] | None = None) -> Ranking:
-    """Filter and score every visible model (or `models`, which must be the catalog's), best first."""
-    settings = _rank_settings(catalog, c, settings or PlanSettings())
-    today = today or datetime.now(UTC).date()
-    cols = columns(catalog)
-    table = quality_table(catalog)
-    if models is None:
-        idx = np.arange(len(cols.models), dtype=np.int64)
-    else:
-        idx = np.array(list(dict.fromkeys(cols.position[m.id] for m in models)), dtype=np.int64)
-    # A closed model no offering serves any more is shown only in the catalog browser.
-    retired = [cols.models[i] for i in idx[cols.retired[idx]].tolist()]
-    idx = idx[~cols.retired[idx]]
-    hidden: list[Model] = []
-    if catalog.hidden:
-        is_hidden = np.array([cols.models[i].id in catalog.hidden for i in idx.tolist()], dtype=np.bool_)
-        hidden = [cols.models[i] for i in idx[is_hidden].tolist()]
-        idx = idx[~is_hidden]
-    return Ranking(evaluate(cols, c, settings, today, idx), hidden, table, retired)
 
 
 def pareto_front(scored: Sequence[Scored]) -> list[str]:
@@ -127,9 +49,7 @@ def recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSetti
 def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSettings | None,
                progress: Progress | None, with_counterfactuals: bool, today: date | None
                ) -> RecommendationResult:
-    from advisor.recommend.counterfactual import find_counterfactuals  # noqa: PLC0415
-
-    settings = _rank_settings(catalog, constraints, settings or PlanSettings())
+    settings = rank_settings(catalog, constraints, settings or PlanSettings())
     report = progress or (lambda _f, _m: None)
     report(0.0, "Ranking models")
     ranking = rank(catalog, constraints, settings, today=today)
@@ -187,15 +107,6 @@ def _break_even(catalog: Catalog, c: Constraints, ranking: Ranking, today: date 
     else:
         return None
     return break_even([pick, *other[:1]], c, settings) if other else None
-
-
-def _rank_settings(catalog: Catalog, c: Constraints, settings: PlanSettings) -> PlanSettings:
-    """The settings with the rental price chosen for rented hardware."""
-    if c.rented and settings.rental is None:
-        from advisor.recommend.serving import choose_rental  # noqa: PLC0415
-
-        return replace(settings, rental=choose_rental(catalog.hardware, c))
-    return settings
 
 
 def hybrid_pairs(catalog: Catalog, c: Constraints, settings: PlanSettings, ranking: Ranking,
@@ -260,5 +171,4 @@ def _overflow_pair(catalog: Catalog, c: Constraints, settings: PlanSettings, ran
     return make_pair(local[0], api[0], share, "overflow", c)
 
 
-__all__ = ["Ranking", "Rejected", "Scored", "pareto_front", "prime_quality_table", "quality_table", "rank",
-           "recommend"]
+__all__ = ["pareto_front", "recommend"]

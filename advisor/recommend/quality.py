@@ -79,11 +79,6 @@ class QualityTable:
     independent: Ints  # (models,) of which from independent leaderboards
     prior: PriorFit
 
-    @property
-    def evidence_count(self) -> dict[str, int]:
-        """Results per model id (models with at least one)."""
-        return {mid: int(n) for mid, n in zip(self.ids, self.evidence.tolist(), strict=True) if n}
-
     def task_ability(self, model_id: str, task: Task) -> TaskAbility | None:
         """The posterior for one task, or None for a model the table was not fitted on."""
         i = self.index.get(model_id)

@@ -225,16 +225,24 @@ def per_distinct(values: npt.NDArray[Any], fn: Callable[[Any], float]) -> Floats
     return np.array([fn(v) for v in uniq.tolist()], dtype=np.float64)[inverse.reshape(-1)]
 
 
+def quantization_loss(name: str) -> tuple[float, bool]:
+    """The share of quality a quantized copy loses: its perplexity increase (llama.cpp's table, capped
+    at 60 %; none below 1 %), and whether the figure is sourced rather than interpolated. The one
+    clamp: the array ranking (columns.QUANT_QUALITY) and the plan's note both use it."""
+    from advisor.catalog.quant import quality_loss  # noqa: PLC0415
+
+    loss, sourced = quality_loss(name)
+    loss = min(0.6, max(0.0, loss))
+    return (0.0 if loss < 0.01 else loss), sourced
+
+
 def quantization_factor(plan: Plan) -> tuple[float, str | None]:
-    """Multiplier on quality for running a quantized copy: 1 - perplexity increase (llama.cpp's
-    table, capped at 60 %), and a note when it matters."""
+    """Multiplier on quality for running a quantized copy (1 - `quantization_loss`), and a note when
+    it matters."""
     if not plan.self_hosted or not plan.quantization:
         return 1.0, None
-    from advisor.estimate.quant import quality_loss  # noqa: PLC0415
-
-    loss, sourced = quality_loss(plan.quantization)
-    loss = min(0.6, max(0.0, loss))
-    if loss < 0.01:
+    loss, sourced = quantization_loss(plan.quantization)
+    if loss == 0.0:
         return 1.0, None
     how = "llama.cpp perplexity table" if sourced else "interpolated by bits from llama.cpp's table"
     return 1.0 - loss, (f"{plan.quantization} raises perplexity about {loss:.0%} ({how}); quality is "

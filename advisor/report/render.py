@@ -11,12 +11,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
 from advisor import APP_NAME, bundled
+from advisor.errors import AdvisorError
 from advisor.files import atomic_write_text
 from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
@@ -26,8 +28,20 @@ from advisor.report.labels import license_label, money
 
 PAPER_SIZES = ("a4", "letter")
 
-class ReportError(ValueError):
+class ReportError(AdvisorError):
     """The report cannot be written as asked (unknown format, unwritable place)."""
+
+
+class PdfWriter(Protocol):
+    """Lays report HTML out on pages and writes the PDF atomically; returns the page count.
+
+    Drawing a PDF needs Qt, which the report layer must not import: the caller that has Qt (the
+    window, or the command line when asked for a PDF) passes `advisor.ui.pdf.write_pdf` in.
+    """
+
+    def __call__(self, html: str, path: Path, *, chart_svg: str | None = ..., chart_marker: str = ...,
+                 extra_charts: Sequence[tuple[str, str]] = ..., paper: str = ..., title: str = ...,
+                 footer: str = ..., progress: Callable[[float, str], None] | None = ...) -> int: ...
 
 
 def render_json(result: RecommendationResult) -> str:
@@ -211,22 +225,20 @@ def render_pdf_html(result: RecommendationResult) -> str:
 
 
 def _write_pdf(result: RecommendationResult, path: Path, paper: str,
-               progress: Callable[[float, str], None]) -> None:
-    try:
-        from advisor.ui.pdf import PdfError, write_pdf  # noqa: PLC0415  (Qt loads only for PDF)
-    except ImportError as exc:
-        raise ReportError(f"PDF reports need PySide6 ({exc}); install it with 'pip install "
-                          "PySide6-Essentials' or export HTML and print it") from exc
+               progress: Callable[[float, str], None], pdf_writer: PdfWriter | None) -> None:
+    if pdf_writer is None:
+        raise ReportError("a PDF report needs a PDF writer (the window's, advisor.ui.pdf.write_pdf); "
+                          "export HTML and print it, or pass pdf_writer")
     title = f"{APP_NAME} recommendation"
     if result.top:
         title += f": {result.top.name}"
     try:
         extra = () if result.break_even is None else (
             (BREAK_EVEN_MARKER, break_even_svg(result.break_even, result.constraints.tokens_per_month)),)
-        write_pdf(render_pdf_html(result), path, chart_svg=quality_cost_svg(result),
-                  chart_marker=CHART_MARKER, extra_charts=extra, paper=paper, title=title,
-                  footer=f"{APP_NAME} recommendation, {result.generated_at:%Y-%m-%d}", progress=progress)
-    except PdfError as exc:
+        pdf_writer(render_pdf_html(result), path, chart_svg=quality_cost_svg(result),
+                   chart_marker=CHART_MARKER, extra_charts=extra, paper=paper, title=title,
+                   footer=f"{APP_NAME} recommendation, {result.generated_at:%Y-%m-%d}", progress=progress)
+    except OSError as exc:  # the writer's own error (advisor.ui.pdf.PdfError) is an OSError
         raise ReportError(str(exc)) from exc
 
 
@@ -237,20 +249,28 @@ EXTENSIONS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv
               ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def export_report(result: RecommendationResult, path: Path, fmt: str | None = None,
-                  progress: Callable[[float, str], None] | None = None, paper: str = "a4") -> None:
-    """Write the report; the format comes from `fmt` or the file's extension."""
-    report = progress or (lambda _f, _m: None)
+def report_format(path: Path, fmt: str | None = None) -> str:
+    """The format a report to `path` is written in: `fmt`, else the one the file's extension names."""
     chosen = fmt or EXTENSIONS.get(path.suffix.lower())
     if chosen is None:
         raise ReportError(f"cannot tell the report format from '{path.name}'; "
                           "use .html, .pdf, .md, .json or .csv")
+    return chosen
+
+
+def export_report(result: RecommendationResult, path: Path, fmt: str | None = None,
+                  progress: Callable[[float, str], None] | None = None, paper: str = "a4",
+                  pdf_writer: PdfWriter | None = None) -> None:
+    """Write the report; the format comes from `fmt` or the file's extension. A PDF needs
+    `pdf_writer` (see PdfWriter); without one, asking for a PDF is a ReportError."""
+    report = progress or (lambda _f, _m: None)
+    chosen = report_format(path, fmt)
     if paper not in PAPER_SIZES:
         raise ReportError(f"unknown paper size '{paper}'; use a4 or letter")
     if not path.parent.is_dir():
         raise ReportError(f"cannot write {path}: the folder {path.parent} does not exist")
     if chosen == "pdf":
-        _write_pdf(result, path, paper, report)
+        _write_pdf(result, path, paper, report, pdf_writer)
         return
     report(0.1, "Rendering")
     text = RENDERERS[chosen](result)

@@ -9,13 +9,12 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from advisor import APP_NAME, __version__, bundled
+from advisor import APP_ID, APP_NAME, __version__, bundled
 from advisor.catalog.overlay import load_catalog
 from advisor.paths import user_paths
 from advisor.ui.main_window import MainWindow
 from advisor.ui.settings import load_settings
 
-APP_ID = "io.github.modeladvisor.ModelAdvisor"
 SCREENSHOT_SIZE = (1280, 800)
 
 

@@ -14,13 +14,21 @@ from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPainterPat
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.report.chart import ChartPoint, LabelRequest, chart_points, cost_axis, place_labels
+from advisor.report import chart
+from advisor.report.chart import (
+    COST_TICKS,
+    ChartPoint,
+    LabelRequest,
+    chart_points,
+    cost_axis,
+    place_labels,
+    tick_label,
+)
 from advisor.report.labels import money
 
-LOCAL_COLOR = QColor("#1976d2")
-API_COLOR = QColor("#ef6c00")
-PICK_COLOR = QColor("#2e7d32")
-COST_TICKS = (0, 1, 10, 100, 1_000, 10_000, 100_000)
+# The report's colours as Qt colours (advisor/report/chart.py is the one home of both charts' style).
+LOCAL_COLOR, API_COLOR, PICK_COLOR = (QColor(c) for c in (chart.LOCAL_COLOR, chart.API_COLOR,
+                                                          chart.PICK_COLOR))
 
 
 Point = ChartPoint
@@ -113,7 +121,7 @@ class QualityCostChart(QWidget):
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             painter.setPen(text)
-            label = "$0" if tick == 0 else f"${tick:,}" if tick < 1000 else f"${tick // 1000}k"
+            label = tick_label(tick)
             painter.drawText(QRectF(x - 30, plot.bottom() + 2, 60, 16), Qt.AlignmentFlag.AlignCenter, label)
         painter.drawText(QRectF(plot.left(), plot.bottom() + 18, plot.width(), 18),
                          Qt.AlignmentFlag.AlignCenter, "Monthly cost (log scale)")

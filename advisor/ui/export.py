@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from advisor.recommend.result import RecommendationResult
 from advisor.report import export_report
 from advisor.ui.background import Background, Progress
+from advisor.ui.pdf import write_pdf
 
 FILTERS = {
     "HTML report (*.html)": ".html",
@@ -55,7 +56,7 @@ class ReportExporter(QObject):
         paper = "letter" if us else "a4"
 
         def work(progress: Progress) -> Path:
-            export_report(result, path, progress=progress, paper=paper)
+            export_report(result, path, progress=progress, paper=paper, pdf_writer=write_pdf)
             return path
 
         def step(fraction: float, message: str) -> None:

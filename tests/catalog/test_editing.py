@@ -152,6 +152,7 @@ def _edit_many(home: str, model_id: str, count: int) -> None:
         editor.save(keep_backups=2)
 
 
+@pytest.mark.slow  # a race between two processes, repeated
 def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     ids = [API_MODEL, OPEN_MODEL, "meta-llama/llama-2-7b-chat"]
@@ -184,6 +185,7 @@ def test_corrupt_overlay_is_quarantined_and_editing_starts_clean(paths: UserPath
 CHILD = Path(__file__).resolve().parents[2] / "bench" / "crash_child.py"  # shared with the bench
 
 
+@pytest.mark.slow  # a SIGKILL loop (about 20 s)
 def test_killed_during_saves_the_overlay_is_old_or_new_never_torn(tmp_path: Path) -> None:
     """A smaller run of bench/crash_saves.py (which does 200+ kills): SIGKILL at random instants."""
     if not hasattr(signal, "SIGKILL"):

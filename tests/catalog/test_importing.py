@@ -11,7 +11,7 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -172,27 +172,41 @@ def test_hugging_face_config_counts_parameters(editor: OverlayEditor, tmp_path: 
     assert editor.catalog().models["ourteam/qwen3-8b-support"].open_weights
 
 
-@pytest.mark.parametrize(("name", "content", "words"), [
-    ("types.json", json.dumps({"schema_version": 1, "kind": "model-advisor-catalog",
-                               "meta": {"version": "x", "as_of": "2026-11-01"},
-                               "models": [{"id": "acme/x", "name": 5}]}), "acme/x"),
-    ("huge.json", json.dumps({"schema_version": 1, "kind": "model-advisor-overlay",
-                              "models": [{"id": "acme/x", "name": "x" * 50_000_000}]}), "name"),
-    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ("bytes.json", b'{"kind": "\xff\xfe"}', "not UTF-8"),
-    ("bytes.csv", b"id,name\n\xff\n", "not UTF-8"),
-    ("huge.csv", CSV_HEADER + "acme/x," + "x" * 50_000_000 + ",x,A,false,MIT,s,2026-11-01,,,,\n",
-     "not valid CSV"),
-    ("other.json", json.dumps({"hello": "world"}), "not a file Model Advisor can import"),
-    ("bad.toml", "this is = = not toml", "not valid TOML"),
-])
+def _huge_json() -> str:
+    return json.dumps({"schema_version": 1, "kind": "model-advisor-overlay",
+                       "models": [{"id": "acme/x", "name": "x" * 50_000_000}]})
+
+
+def _huge_csv() -> str:
+    return CSV_HEADER + "acme/x," + "x" * 50_000_000 + ",x,A,false,MIT,s,2026-11-01,,,,\n"
+
+
+# Each file's content is built inside its test (the two 50 MB ones would otherwise sit in memory
+# from collection on, for every run, even one that selects no test here).
+HOSTILE_FILES: list[tuple[str, Callable[[], str | bytes], str]] = [
+    ("types.json", lambda: json.dumps({"schema_version": 1, "kind": "model-advisor-catalog",
+                                       "meta": {"version": "x", "as_of": "2026-11-01"},
+                                       "models": [{"id": "acme/x", "name": 5}]}), "acme/x"),
+    ("huge.json", _huge_json, "name"),
+    ("deep.json", lambda: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("bytes.json", lambda: b'{"kind": "\xff\xfe"}', "not UTF-8"),
+    ("bytes.csv", lambda: b"id,name\n\xff\n", "not UTF-8"),
+    ("huge.csv", _huge_csv, "not valid CSV"),
+    ("other.json", lambda: json.dumps({"hello": "world"}), "not a file Model Advisor can import"),
+    ("bad.toml", lambda: "this is = = not toml", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "words"), [pytest.param(*f, id=f[0]) for f in HOSTILE_FILES])
 def test_hostile_files_are_refused_and_change_nothing(editor: OverlayEditor, tmp_path: Path, name: str,
-                                                      content: str | bytes, words: str) -> None:
+                                                      build: Callable[[], str | bytes], words: str) -> None:
     src = tmp_path / name
+    content = build()
     if isinstance(content, bytes):
         src.write_bytes(content)
     else:
         src.write_text(content, encoding="utf-8")
+    del content  # 50 MB for the huge ones: not held while the import runs
     before = editor.overlay
     with pytest.raises(CatalogError) as info:
         plan_import(editor, read_incoming(src), str(src))

@@ -29,6 +29,9 @@ KINDS = {"model-advisor-catalog": parse_document, "model-advisor-overlay": parse
          "model-advisor-scenario": parse_scenario}
 
 
+pytestmark = pytest.mark.slow  # fuzzers: `pytest -m "not slow"` skips them; the test command runs them
+
+
 def mutate(doc: dict[str, Any], path: list[str | int], value: object) -> dict[str, Any]:
     """The document with the value at a (possibly invented) path replaced."""
     out: dict[str, Any] = json.loads(json.dumps(doc))

@@ -181,10 +181,18 @@ def test_estimates_never_come_from_a_freed_model_with_the_same_id(monkeypatch: p
     Here every object gets the same id(), the worst case of address reuse."""
     from advisor.estimate import memory  # noqa: PLC0415
 
+    def arch(params_b: float, kv_heads: int) -> dict[str, object]:
+        return {"total_params_b": params_b, "layers": 64, "kv_heads": kv_heads, "head_dim": 256}
+
+    # The right answers, each from its own object before any two objects can share an id().
+    truth = {(p, kv): (footprint(m).kv_bytes(8192, 2), memory.model_weights_bytes(m, footprint(m), "Q4_K_M"))
+             for p, kv in ((27, 8), (27, 2), (8, 2)) for m in [model(**arch(p, kv))]}
     monkeypatch.setattr(memory, "id", lambda _obj: 42, raising=False)
-    wide = model(total_params_b=27, layers=64, kv_heads=8, head_dim=256)
-    narrow = model(total_params_b=27, layers=64, kv_heads=2, head_dim=256)
-    assert footprint(narrow).kv_bytes(8192, 2) == pytest.approx(footprint(wide).kv_bytes(8192, 2) / 4)
-    assert memory.weights_bytes(narrow, "Q4_K_M") == memory.weights_bytes(narrow, "Q4_K_M")
-    small = model(total_params_b=8, layers=64, kv_heads=2, head_dim=256)
-    assert memory.weights_bytes(small, "Q4_K_M")[0] < memory.weights_bytes(narrow, "Q4_K_M")[0]
+    # Interleaved, so each call could be served the previous object's cached figures.
+    for p, kv in ((27, 8), (27, 2), (8, 2), (27, 2), (27, 8)):
+        fresh = model(**arch(p, kv))
+        kv_bytes, weights = truth[(p, kv)]
+        assert footprint(fresh).kv_bytes(8192, 2) == kv_bytes
+        assert memory.weights_bytes(fresh, "Q4_K_M") == weights
+    assert truth[(27, 2)][0] == pytest.approx(truth[(27, 8)][0] / 4)  # the figures do differ
+    assert truth[(8, 2)][1][0] < truth[(27, 2)][1][0]

@@ -41,10 +41,6 @@ def runner(outputs: dict[str, object], calls: list[list[str]] | None = None) -> 
     return run
 
 
-def no_module(name: str) -> Any:
-    return None
-
-
 def env(tmp: Path, system: str = "Linux", tools: dict[str, object] | None = None,
         modules: dict[str, Any] | None = None, timeout_s: float = 2.0,
         ram_bytes: int | None = 64 * 2**30, cpu: str = "AMD Ryzen 9 5950X 16-Core Processor") -> ProbeEnv:

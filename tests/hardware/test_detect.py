@@ -292,10 +292,26 @@ def test_json_has_exactly_the_contract_keys(tmp_path: Path) -> None:
     assert set(data["gpus"][0]) == {"name", "vram_gb", "bandwidth_gbs", "count", "probe"}
 
 
-def test_real_call_on_this_machine_does_not_raise() -> None:
+def test_real_call_on_this_machine_reports_what_it_read() -> None:
+    import psutil  # type: ignore[import-untyped]  # noqa: PLC0415
+
     result = detect(PRESETS, timeout_s=3)
-    assert isinstance(result.notes, list)
-    assert result.report.probes
+    report = result.report
+    assert [p["name"] for p in report.probes] == [r.name for r in result.records]
+    assert {r.status for r in result.records} <= {"ok", "absent", "failed", "timeout"}
+    # Every probe that failed or ran out of time is named in the notes, with what it said.
+    for r in result.records:
+        if r.status in ("failed", "timeout"):
+            assert f"{r.name}: {r.detail}" in result.notes
+    # Every machine this runs on has RAM the OS can count: the report gives it in GiB (DIMM sizes when
+    # the modules are readable, which are at least what the OS sees) and the profile carries it.
+    os_gib = psutil.virtual_memory().total / 2**30
+    assert report.ram_gb is not None
+    assert os_gib * 0.95 <= report.ram_gb <= os_gib * 2 + 1
+    assert result.profile is not None
+    assert result.profile.ram_gb is not None
+    assert result.profile.ram_gb > 0
+    assert (result.matched_preset_id is None) == (report.matched_preset is None)
 
 
 def test_windows_laptop_with_only_an_intel_igpu_is_cpu_only(tmp_path: Path) -> None:

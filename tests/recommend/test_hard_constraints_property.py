@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,7 @@ def _api_terms_hold(m: Model, dep: DeploymentPlan, c: Constraints) -> Offering:
     return offering
 
 
+@pytest.mark.slow  # a property test over 40 generated constraint sets
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(constraints())
 def test_every_recommendation_meets_every_hard_constraint(c: Constraints) -> None:

@@ -8,10 +8,12 @@ import math
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.engine import Scored, quality_table, rank
+from advisor.recommend.ranked import Scored
+from advisor.recommend.ranking import quality_table, rank
 from advisor.recommend.scoring import (
     UNKNOWN_COST,
     assess_quality,
@@ -45,6 +47,7 @@ def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
     }
 
 
+@pytest.mark.slow  # a property test over 40 generated constraint sets
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(constraints())
 def test_ranked_objects_match_the_arrays(c: Constraints) -> None:

@@ -16,7 +16,8 @@ from advisor.estimate.batch import PLACEMENTS, FootprintColumns, size_columns
 from advisor.estimate.core import candidate_quants
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints
-from advisor.recommend.engine import rank, recommend
+from advisor.recommend.engine import recommend
+from advisor.recommend.ranking import rank
 
 CAT = load_bundled()
 HW = profile_from_preset(CAT.hardware["rtx-4090"])

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from advisor.catalog.benchmarks import Task
-from advisor.catalog.errors import CatalogError
+from advisor.catalog.errors import CatalogError, ScenarioError
+from advisor.errors import AdvisorError
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import (
     SCENARIO_VERSION,
@@ -36,18 +37,29 @@ def test_typo_is_an_error_naming_the_field(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"schema_version": 1, "kind": "model-advisor-scenario",
                                 "constraints": {"budjet_usd_month": 5}}))
-    with pytest.raises(CatalogError) as info:
+    with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert "constraints.budjet_usd_month: is not a known field" in str(info.value)
+
+
+def test_an_unreadable_scenario_is_a_scenario_error_that_old_callers_still_catch(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text("{not json")
+    with pytest.raises(ScenarioError, match=r"s\.json") as info:
+        load_scenario(path)
+    assert isinstance(info.value, CatalogError)  # the window's `except CatalogError` still works
+    assert isinstance(info.value, AdvisorError)
+    with pytest.raises(ScenarioError, match="cannot be read"):
+        load_scenario(tmp_path / "missing.json")
 
 
 def test_wrong_kind_and_future_version_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"schema_version": 1, "kind": "model-advisor-overlay"}))
-    with pytest.raises(CatalogError, match="kind"):
+    with pytest.raises(ScenarioError, match="kind"):
         load_scenario(path)
     path.write_text(json.dumps({"schema_version": 7, "kind": "model-advisor-scenario"}))
-    with pytest.raises(CatalogError, match="newer than this program"):
+    with pytest.raises(ScenarioError, match="newer than this program"):
         load_scenario(path)
 
 

@@ -32,8 +32,24 @@ def hostile_result() -> RecommendationResult:
     return recommend(cat, Constraints(top_n=200))
 
 
-def test_json_is_the_cli_contract(hostile_result: RecommendationResult) -> None:
-    assert json.loads(render_json(hostile_result)) == json.loads(json.dumps(hostile_result.to_json()))
+def test_json_report_carries_the_ranking_and_the_catalog_text_verbatim(
+        hostile_result: RecommendationResult) -> None:
+    text = render_json(hostile_result)
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert set(data) == {"catalog", "app_version", "generated_at", "constraints", "recommendations",
+                         "excluded", "counterfactuals", "pareto_front", "assumptions", "warnings",
+                         "break_even"}
+    shown = hostile_result.shown()
+    assert [r["model_id"] for r in data["recommendations"]] == [r.model_id for r in shown]
+    assert [r["rank"] for r in data["recommendations"]] == list(range(1, len(shown) + 1))
+    assert data["catalog"]["models"] == hostile_result.catalog_models
+    assert Constraints.model_validate(data["constraints"]) == hostile_result.constraints
+    # JSON needs no escaping of markup or formulas: a reader gets the names exactly as catalogued.
+    names = {r["model_id"]: r["name"] for r in data["recommendations"]}
+    hostile = {f"evil/model-{i}": name for i, name in enumerate(HOSTILE)}
+    assert hostile.keys() <= names.keys()
+    assert all(names[mid] == name for mid, name in hostile.items())
 
 
 def test_html_is_self_contained_and_inert(hostile_result: RecommendationResult) -> None:
@@ -122,14 +138,32 @@ def test_markdown_explains_every_shown_model(hostile_result: RecommendationResul
     assert "## Quality versus monthly cost" in text
 
 
-def test_pdf_without_qt_is_a_clear_error(tmp_path: Path, hostile_result: RecommendationResult,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys  # noqa: PLC0415
-
-    monkeypatch.setitem(sys.modules, "advisor.ui.pdf", None)  # what an install without PySide6 sees
-    with pytest.raises(ReportError, match="PDF reports need PySide6"):
+def test_pdf_without_a_writer_is_a_clear_error(tmp_path: Path, hostile_result: RecommendationResult) -> None:
+    with pytest.raises(ReportError, match="needs a PDF writer"):
         export_report(hostile_result, tmp_path / "report.pdf")
     assert not list(tmp_path.iterdir())
+
+
+def test_pdf_goes_through_the_writer_the_caller_passes(tmp_path: Path,
+                                                       hostile_result: RecommendationResult) -> None:
+    calls: list[tuple[str, Path, dict[str, object]]] = []
+
+    def writer(html: str, path: Path, **kwargs: object) -> int:
+        calls.append((html, path, kwargs))
+        return 3
+
+    export_report(hostile_result, tmp_path / "r.pdf", paper="letter", pdf_writer=writer)
+    [(html, path, kwargs)] = calls
+    assert path == tmp_path / "r.pdf"
+    assert kwargs["paper"] == "letter"
+    assert str(kwargs["chart_marker"]) in html  # the writer is told where to draw the chart
+    assert "<svg" in str(kwargs["chart_svg"])
+
+    def failing(html: str, path: Path, **kwargs: object) -> int:
+        raise OSError(f"cannot write {path}: disk full")  # what advisor.ui.pdf.PdfError is
+
+    with pytest.raises(ReportError, match="disk full"):
+        export_report(hostile_result, tmp_path / "r.pdf", pdf_writer=failing)
 
 
 def test_export_into_a_missing_folder_is_a_clear_error(tmp_path: Path,
@@ -137,4 +171,4 @@ def test_export_into_a_missing_folder_is_a_clear_error(tmp_path: Path,
     with pytest.raises(ReportError, match="does not exist"):
         export_report(hostile_result, tmp_path / "nope" / "report.html")
     with pytest.raises(ReportError, match="paper"):
-        export_report(hostile_result, tmp_path / "report.pdf", paper="a3")
+        export_report(hostile_result, tmp_path / "report.pdf", paper="a3", pdf_writer=lambda *_a, **_k: 1)

@@ -43,7 +43,7 @@ def test_pdf_report_has_pages_numbers_and_vector_chart(qtbot: QtBot, tmp_path: P
                                                         hostile_result: RecommendationResult) -> None:
     path = tmp_path / "report.pdf"
     steps: list[str] = []
-    export_report(hostile_result, path, progress=lambda _f, m: steps.append(m))
+    export_report(hostile_result, path, progress=lambda _f, m: steps.append(m), pdf_writer=write_pdf)
     data = path.read_bytes()
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
@@ -78,7 +78,7 @@ def test_pdf_over_a_folder_is_a_clear_error(qtbot: QtBot, tmp_path: Path,
     folder = tmp_path / "report.pdf"
     folder.mkdir()  # a name that exists as a folder cannot become the PDF (fails for root too)
     with pytest.raises(ReportError, match="cannot write"):
-        export_report(hostile_result, folder)
+        export_report(hostile_result, folder, pdf_writer=write_pdf)
     assert folder.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]  # no temp file left
 
