@@ -99,7 +99,7 @@ def test_cli_writes_a_pdf_without_a_display(tmp_path: Path) -> None:
 
 
 def _good_pdf(result: RecommendationResult, path: Path) -> bytes:
-    export_report(result, path)
+    export_report(result, path, pdf_writer=write_pdf)
     return path.read_bytes()
 
 
@@ -117,7 +117,7 @@ def test_full_disk_pdf_is_an_error_and_the_previous_pdf_stays(
 
     monkeypatch.setattr(os, "write", no_space)
     with pytest.raises(ReportError, match="No space left"):
-        export_report(hostile_result, path)
+        export_report(hostile_result, path, pdf_writer=write_pdf)
     # The command line says so and exits non-zero; it never claims "wrote".
     code = main(["recommend", "--format", "pdf", "--output", str(path)])
     monkeypatch.undo()
@@ -138,7 +138,7 @@ def test_pdf_on_a_really_full_disk(qtbot: QtBot, small_disk: Path,
     good = _good_pdf(hostile_result, path)
     filler = fill_disk(small_disk)
     with pytest.raises(ReportError, match="No space left"):
-        export_report(hostile_result, path)
+        export_report(hostile_result, path, pdf_writer=write_pdf)
     assert path.read_bytes() == good
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "report.pdf"]
     filler.unlink()
@@ -182,7 +182,7 @@ def test_a_symlink_planted_for_the_temp_name_is_not_followed(
     # The name the old writer used (pid-based, predictable), and the pid's neighbours.
     for pid in range(os.getpid() - 2, os.getpid() + 3):
         (tmp_path / f".{path.name}.{pid}.tmp").symlink_to(victim)
-    export_report(hostile_result, path)
+    export_report(hostile_result, path, pdf_writer=write_pdf)
     assert victim.read_bytes() == b"precious"
     assert path.read_bytes().startswith(b"%PDF-")
     assert not path.is_symlink()
@@ -197,7 +197,8 @@ def test_a_control_character_in_a_name_does_not_drop_the_chart(qtbot: QtBot, tmp
     result = recommend(Catalog(meta=base.meta, models=models, licenses=base.licenses,
                                hardware=base.hardware), Constraints())
     path = tmp_path / "report.pdf"
-    export_report(result, path)  # an undrawable chart would be a PdfError, never a silent gap
+    # An undrawable chart would be a PdfError, never a silent gap.
+    export_report(result, path, pdf_writer=write_pdf)
     plain = tmp_path / "plain.pdf"
     write_pdf(render_pdf_html(result), plain)
     assert path.stat().st_size > plain.stat().st_size  # the chart's vectors are in it
