@@ -32,6 +32,7 @@ from advisor.ui.background import Background
 from advisor.ui.hardware_box import HardwareBox
 from advisor.ui.language_picker import LanguagePicker
 from advisor.ui.serving_group import ServingGroup
+from advisor.ui.wheel_guard import guard_wheel
 
 CONTEXTS = (4_096, 8_192, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576)
 TASK_LABELS = {Task.CODING: "Coding", Task.REASONING: "Reasoning", Task.KNOWLEDGE: "Knowledge",
@@ -102,6 +103,7 @@ class ConstraintsPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + 24)
+        guard_wheel(body)  # scrolling the panel never changes a field under the pointer
         self._connect()
 
     # -- building ------------------------------------------------------------------------------

@@ -6,19 +6,19 @@ catalog can inject markup or links.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
+from typing import Any
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.labels import money
+from advisor.ui.inert import escape
 from advisor.ui.result_models import license_label
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
+_e = escape
 
 
 def _items(lines: Iterable[object]) -> str:
@@ -88,3 +88,7 @@ class ExplanationPane(QTextBrowser):
     def show_recommendation(self, rec: Recommendation | None, result: RecommendationResult | None) -> None:
         """Explain `rec` within `result`."""
         self.setHtml(explanation_html(rec, result))
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
+        # Nothing in the pane is ever fetched: no image, style sheet or file, whatever the HTML says.
+        return None

@@ -89,6 +89,37 @@ class HardwareBox(QGroupBox):
         self.mode.setToolTip("Where a local model would run. 'Hosted APIs only' ranks API models only; "
                              "the other choices let the estimator place a model's layers on your "
                              "GPU, unified memory or CPU.")
+        self._make_preset_box()
+        self._make_fields()
+        top = QHBoxLayout()
+        top.addWidget(self.preset, 1)
+        top.addWidget(self.detect_button)
+        form = QFormLayout(self)
+        form.addRow("&Kind", self.mode)
+        preset_label = QLabel("&Preset")
+        preset_label.setBuddy(self.preset)
+        form.addRow(preset_label, top)
+        form.addRow("GPU &count", self.gpu_count)
+        form.addRow("GPU &memory", self.vram)
+        form.addRow("&Bandwidth", self.bandwidth)
+        form.addRow("System &RAM", self.ram)
+        form.addRow("RAM band&width", self.ram_bandwidth)
+        form.addRow(self.status)
+        self._rows = form
+
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.preset.activated.connect(self._preset_chosen)
+        line = self.preset.lineEdit()
+        if line is not None:  # Enter takes the preset the typed text names ("4090" + Enter)
+            line.returnPressed.connect(self._accept_typed)
+        self.detect_button.clicked.connect(self.detect)
+        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
+            spin.valueChanged.connect(self._edited)
+        self.gpu_count.valueChanged.connect(self._edited)
+        self._update_enabled()
+
+    def _make_preset_box(self) -> None:
+        """The preset box: type to search (any part of a name), Enter takes the best match."""
         self.preset = QComboBox()
         self.preset.setEditable(True)
         self.preset.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -109,30 +140,6 @@ class HardwareBox(QGroupBox):
         self.preset.setToolTip("Type to search the hardware presets (GPUs, Apple chips, APUs, CPUs). "
                                "A preset fills the fields below with its published memory and "
                                "bandwidth; you can still change them.")
-        self._make_fields()
-        top = QHBoxLayout()
-        top.addWidget(self.preset, 1)
-        top.addWidget(self.detect_button)
-        form = QFormLayout(self)
-        form.addRow("&Kind", self.mode)
-        preset_label = QLabel("&Preset")
-        preset_label.setBuddy(self.preset)
-        form.addRow(preset_label, top)
-        form.addRow("GPU &count", self.gpu_count)
-        form.addRow("GPU &memory", self.vram)
-        form.addRow("&Bandwidth", self.bandwidth)
-        form.addRow("System &RAM", self.ram)
-        form.addRow("RAM band&width", self.ram_bandwidth)
-        form.addRow(self.status)
-        self._rows = form
-
-        self.mode.currentIndexChanged.connect(self._mode_changed)
-        self.preset.activated.connect(self._preset_chosen)
-        self.detect_button.clicked.connect(self.detect)
-        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
-            spin.valueChanged.connect(self._edited)
-        self.gpu_count.valueChanged.connect(self._edited)
-        self._update_enabled()
 
     def _make_fields(self) -> None:
         self.detect_button = QPushButton("&Detect")
@@ -274,6 +281,36 @@ class HardwareBox(QGroupBox):
         preset = self._by_id.get(self.preset.itemData(index) or "")
         if preset is not None:
             self.apply_preset(preset, self.gpu_count.value())
+
+    def preset_for_text(self, text: str) -> int | None:
+        """The preset-box row that typed text names: every word of it in the name (as the completer
+        matches), an exact name first, then a name that starts with it, then the shortest."""
+        words = text.casefold().split()
+        if not words:
+            return None
+        found = []
+        for row in range(1, self.preset.count()):  # row 0 is "Custom"
+            name = self.preset.itemText(row).casefold()
+            if all(w in name for w in words):
+                found.append((name != text.casefold().strip(), not name.startswith(words[0]), len(name), row))
+        return min(found)[3] if found else None
+
+    def _accept_typed(self) -> None:
+        text = self.preset.currentText()
+        row = self.preset_for_text(text)
+        completer = self.preset.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        if row is None:
+            self.status.setText(f"No preset matches '{text.strip()}'; pick one from the list or type "
+                                "the numbers below.")
+            return
+        chosen = self._by_id.get(self.preset.itemData(row) or "")
+        if chosen is not None and chosen is self._preset and self._matches_preset():
+            self._select_preset(chosen)  # already applied (the combo's own exact match)
+            return
+        self._preset_chosen(row)
 
     def _mode_changed(self) -> None:
         self._update_enabled()

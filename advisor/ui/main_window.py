@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
 from advisor.catalog.store import Catalog
@@ -29,6 +29,7 @@ from advisor.ui.compare_dialog import CompareDialog
 from advisor.ui.constraints_panel import ConstraintsPanel
 from advisor.ui.explanation_pane import ExplanationPane
 from advisor.ui.export import ReportExporter
+from advisor.ui.inert import escape, message, plain_label
 from advisor.ui.results_panel import ResultsPanel
 from advisor.ui.scenario_files import ScenarioFiles
 from advisor.ui.settings import WindowSettings, save_settings
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self._wire()
-        self.status = QLabel()
+        self.status = plain_label()
         self.statusBar().addWidget(self.status, 1)
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
@@ -314,7 +315,7 @@ class MainWindow(QMainWindow):
 
         self.catalog = load_catalog(self.paths)
         for warning in self.catalog.warnings:
-            QMessageBox.warning(self, "Catalog", warning)
+            message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         self.refresh()
 
     def about(self) -> None:
@@ -323,7 +324,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, f"About {APP_NAME}",
                           f"<h3>{APP_NAME} {__version__}</h3><p>Ranks local open-weight and hosted API "
                           f"language models under your constraints, and explains why.</p>"
-                          f"<p>Catalog {meta.version}, facts as of {meta.as_of.isoformat()}, "
+                          f"<p>Catalog {escape(meta.version)}, facts as of {meta.as_of.isoformat()}, "
                           f"{len(self.catalog.models)} models.</p>")
 
     # -- closing ---------------------------------------------------------------------------------
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
             self.files.keep_session()
             save_settings(settings, self.paths)
         except OSError as exc:
-            QMessageBox.warning(self, "Settings not saved", f"Window settings could not be saved: {exc}")
+            message(self, QMessageBox.Icon.Warning, "Settings not saved",
+                    f"Window settings could not be saved: {exc}")
         self.background.wait(10_000)
         event.accept()
