@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
@@ -83,6 +84,7 @@ class ExplanationPane(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setDocument(_InertDocument(self))
         self.setHtml(explanation_html(None, None))
 
     def show_recommendation(self, rec: Recommendation | None, result: RecommendationResult | None) -> None:
@@ -91,4 +93,12 @@ class ExplanationPane(QTextBrowser):
 
     def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
         # Nothing in the pane is ever fetched: no image, style sheet or file, whatever the HTML says.
+        return None
+
+
+class _InertDocument(QTextDocument):
+    """A document that loads no resource. QTextDocument's own loadResource reads any local file an
+    <img> names (it is how /dev/zero hangs a QLabel), even when the view's override returns None."""
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
@@ -36,6 +36,13 @@ def _wheel(widget: QWidget, steps: int = -1) -> None:
     QApplication.sendEvent(widget, event)
 
 
+def _value(field: QWidget) -> float:
+    if isinstance(field, QComboBox):
+        return field.currentIndex()
+    assert isinstance(field, QSpinBox | QDoubleSpinBox)
+    return field.value()
+
+
 def test_the_wheel_scrolls_the_panel_and_changes_only_a_focused_field(qtbot: QtBot,
                                                                       bundled: Catalog) -> None:
     panel = ConstraintsPanel(bundled.hardware.values(), ["en", "de"], Background(),
@@ -48,13 +55,13 @@ def test_the_wheel_scrolls_the_panel_and_changes_only_a_focused_field(qtbot: QtB
     bar = panel.verticalScrollBar()
     fields = [panel.tasks[next(iter(panel.tasks))], panel.profile, panel.serving.hours,
               panel.hardware.vram, panel.hardware.mode, panel.context]
-    before = [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields]
+    before = [_value(f) for f in fields]
     for field in fields:
         panel.ensureWidgetVisible(field)
         start = bar.value()
         _wheel(field, -1 if start < bar.maximum() else 1)
         assert bar.value() != start, f"the panel did not scroll over {type(field).__name__}"
-    after = [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields]
+    after = [_value(f) for f in fields]
     assert after == before
     spin = panel.serving.hours
     panel.ensureWidgetVisible(spin)
