@@ -104,6 +104,7 @@ class HardwareBox(QGroupBox):
         form.addRow("&Bandwidth", self.bandwidth)
         form.addRow("System &RAM", self.ram)
         form.addRow("RAM band&width", self.ram_bandwidth)
+        form.addRow("GPU sh&are", self.gpu_share)
         form.addRow(self.status)
         self._rows = form
 
@@ -116,6 +117,7 @@ class HardwareBox(QGroupBox):
         for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
             spin.valueChanged.connect(self._edited)
         self.gpu_count.valueChanged.connect(self._edited)
+        self.gpu_share.valueChanged.connect(self._edited)
         self._update_enabled()
 
     def _make_preset_box(self) -> None:
@@ -161,6 +163,14 @@ class HardwareBox(QGroupBox):
         self.ram_bandwidth = _spin(2000, " GB/s", 0, "System RAM bandwidth in GB/s (for CPU and "
                                    "offloaded layers). Leave 'unknown' if you do not know it: speed "
                                    "estimates for CPU layers are then not given.")
+        self.gpu_share = QDoubleSpinBox()
+        self.gpu_share.setRange(5, 100)
+        self.gpu_share.setDecimals(0)
+        self.gpu_share.setSuffix(" % of unified memory")
+        self.gpu_share.setValue(DEFAULT_UNIFIED_GPU_SHARE * 100)
+        self.gpu_share.setToolTip(
+            f"{HardwareProfile.model_fields['usable_gpu_share'].description} A preset fills in its "
+            "own share; on macOS the limit can be raised with sudo sysctl iogpu.wired_limit_mb=...")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -198,7 +208,7 @@ class HardwareBox(QGroupBox):
             gpu = Accelerator(name=preset.name if preset else "Unified-memory GPU", memory_gb=vram,
                               bandwidth_gbs=bw, fp16_tflops=preset.fp16_tflops if preset else None,
                               preset_id=preset.id if preset else None).model_copy(update=extras)
-            share = (preset.usable_memory_share if preset else None) or DEFAULT_UNIFIED_GPU_SHARE
+            share = self.gpu_share.value() / 100
             return HardwareProfile(name=gpu.name, gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
                                    unified_memory=True, usable_gpu_share=share,
                                    power_watts=preset.power_watts if preset else None)
@@ -242,6 +252,7 @@ class HardwareBox(QGroupBox):
                 self.ram.setValue(0 if profile.unified_memory else _gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(0 if profile.unified_memory
                                             else profile.ram_bandwidth_gbs or 0)
+                self.gpu_share.setValue((profile.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE) * 100)
                 self._select_preset(self._by_id.get(gpu.preset_id or ""))
         finally:
             self._filling = False
@@ -259,6 +270,7 @@ class HardwareBox(QGroupBox):
                 self.vram.setValue(preset.memory_gb)
                 self.bandwidth.setValue(preset.bandwidth_gbs)
                 self.gpu_count.setValue(gpu_count)
+                self.gpu_share.setValue((preset.usable_memory_share or DEFAULT_UNIFIED_GPU_SHARE) * 100)
             self._select_preset(preset)
         finally:
             self._filling = False
@@ -331,6 +343,7 @@ class HardwareBox(QGroupBox):
         self.preset.setEnabled(local)
         for widget, on in ((self.vram, gpu_like), (self.bandwidth, gpu_like),
                            (self.gpu_count, mode is HardwareMode.GPU),
+                           (self.gpu_share, mode is HardwareMode.UNIFIED),
                            (self.ram, mode in (HardwareMode.GPU, HardwareMode.CPU)),
                            (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU))):
             widget.setEnabled(on)
