@@ -55,6 +55,7 @@ def _unb64(text: str | None) -> QByteArray | None:
 
 if TYPE_CHECKING:
     from advisor.ui.catalog_editor import CatalogEditor
+    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
 
 
 class MainWindow(QMainWindow):
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
                      lambda: self.edit_catalog().refresh_models_dev(),
                      tip="Download current prices and new hosted models; you review before anything changes")
         self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
+        self._action("&Catalog", "Plan &hardware for a model…", self.plan_hardware, "Ctrl+H",
+                     "Which hardware runs a model fast enough (advisor estimate --plan-hardware)")
         self._action("&View", "&Ranking", lambda: self.results.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action("&View", "E&xcluded models", lambda: self.results.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action("&View", "Co&mpare selected…", self.compare, "Ctrl+D")
@@ -307,6 +310,18 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.reload_catalog() if dialog.saved else None)
         dialog.open()
+        return dialog
+
+    def plan_hardware(self) -> HardwarePlanDialog:
+        """Catalog → Plan hardware: reverse planning for the selected (or a chosen) model."""
+        from advisor.ui.hardware_plan_dialog import HardwarePlanDialog  # noqa: PLC0415
+
+        current = self.results.current()
+        dialog = HardwarePlanDialog(self.catalog, self.background, current.model_id if current else None,
+                                    self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.plan_dialog = dialog
+        dialog.show()
         return dialog
 
     def reload_catalog(self) -> None:
