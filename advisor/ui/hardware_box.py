@@ -347,6 +347,7 @@ class HardwareBox(QGroupBox):
                            (self.ram, mode in (HardwareMode.GPU, HardwareMode.CPU)),
                            (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU))):
             widget.setEnabled(on)
+        self._rows.setRowVisible(self.gpu_share, mode is HardwareMode.UNIFIED)  # only a shared pool has it
         label = self._rows.labelForField(self.vram)
         if isinstance(label, QLabel):
             label.setText("Unified &memory" if mode is HardwareMode.UNIFIED else "GPU &memory")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QToolButton,
@@ -70,8 +71,11 @@ class MoreGroup(QWidget):
         form.addRow("Allowed re&gions", self.regions)
         form.addRow("Always allo&w", self.allow)
         form.addRow("&Never allow", self.deny)
-        form.addRow("Reasoning o&verhead", overhead_row)
-        form.addRow("Must also &accept", grid)
+        for text, buddy, row in (("Reasoning o&verhead", self.overhead_set, overhead_row),
+                                 ("Must also &accept", self.modalities["audio"], grid)):
+            label = QLabel(text)
+            label.setBuddy(buddy)  # a row of several widgets: the mnemonic goes to the first
+            form.addRow(label, row)
         form.addRow("Report to&p", self.top_n)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)

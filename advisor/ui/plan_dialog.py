@@ -25,9 +25,10 @@ class PlanDialog(QDialog):
         self.setWindowTitle("Review changes")
         self.resize(720, 480)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{escape(plan.source)}</b>: {escape(plan.summary())}. "
-                                "Tick what to apply; models you edited yourself are not replaced unless "
-                                "you tick them."))
+        heading = QLabel(f"<b>{escape(plan.source)}</b>: {escape(plan.summary())}. Tick what to apply; "
+                         "models you edited yourself are not replaced unless you tick them.")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         self.list = QListWidget()
         marks = {ChangeKind.ADD: "Add", ChangeKind.CHANGE: "Change", ChangeKind.CONFLICT: "Replace your edit"}
         for change in plan.changes:
