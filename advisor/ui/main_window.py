@@ -30,6 +30,7 @@ from advisor.ui.constraints_panel import ConstraintsPanel
 from advisor.ui.explanation_pane import ExplanationPane
 from advisor.ui.export import ReportExporter
 from advisor.ui.inert import escape, message, plain_label
+from advisor.ui.installed_filter import InstalledFilter
 from advisor.ui.results_panel import ResultsPanel
 from advisor.ui.scenario_files import ScenarioFiles
 from advisor.ui.settings import WindowSettings, save_settings
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.memory_chart = MemoryChart()
         self.files = ScenarioFiles(paths, settings, self)
         self.exporter = ReportExporter(self, self.background)
+        self.installed = InstalledFilter(self.background, self)
         self._build_layout()
         self._build_menus()
         self._timer = QTimer(self)
@@ -182,6 +184,9 @@ class MainWindow(QMainWindow):
         self.files.loaded.connect(self._scenario_loaded)
         self.files.state_changed.connect(self._update_title)
         self.files.recent_changed.connect(self._update_recent)
+        self.constraints_panel.more.installed_only.toggled.connect(
+            lambda on: self.installed.set_active(on, self.catalog))
+        self.installed.ready.connect(self.refresh)
 
     # -- ranking ---------------------------------------------------------------------------------
     def _constraints_changed(self) -> None:
@@ -198,7 +203,7 @@ class MainWindow(QMainWindow):
         generation = self._generation
         self._ranking_busy = True
         started = time.perf_counter()
-        catalog = self.catalog
+        catalog = self.installed.apply(self.catalog)
 
         def work(_progress: Progress) -> RecommendationResult:
             return recommend(catalog, constraints)
@@ -227,7 +232,8 @@ class MainWindow(QMainWindow):
         self.quality_chart.set_result(result, current.model_id if current else None)
         self.status.setText(f"{len(result.recommendations)} models ranked, {len(result.excluded)} "
                             f"excluded, in {seconds * 1000:.0f} ms · catalog {result.catalog_version} "
-                            f"(facts as of {result.catalog_as_of})")
+                            f"(facts as of {result.catalog_as_of})"
+                            + (f" · {note}" if (note := self.installed.note()) else ""))
 
     def _show_current(self, rec: object) -> None:
         current = rec if isinstance(rec, Recommendation) else None
@@ -329,6 +335,7 @@ class MainWindow(QMainWindow):
         from advisor.catalog.overlay import load_catalog  # noqa: PLC0415
 
         self.catalog = load_catalog(self.paths)
+        self.installed.rescan(self.catalog)
         for warning in self.catalog.warnings:
             message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         self.refresh()

@@ -77,6 +77,12 @@ class MoreGroup(QWidget):
             label.setBuddy(buddy)  # a row of several widgets: the mnemonic goes to the first
             form.addRow(label, row)
         form.addRow("Report to&p", self.top_n)
+        self.installed_only = QCheckBox("Only models installed on this computer")
+        self.installed_only.setToolTip("Rank only the catalog's models found in Ollama, LM Studio or the "
+                                       "Hugging Face cache (advisor recommend --installed-only). Only "
+                                       "folders and file headers are read; nothing is run. Not saved "
+                                       "in the scenario: it depends on this computer.")
+        form.addRow(self.installed_only)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.toggle)
