@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from advisor import APP_ID, APP_NAME, __version__, bundled
 from advisor.catalog.overlay import load_catalog
 from advisor.paths import user_paths
+from advisor.ui.headless import ModalGuard
 from advisor.ui.main_window import MainWindow
 from advisor.ui.settings import load_settings
 
@@ -61,7 +62,11 @@ def wait_for_ranking(window: MainWindow, timeout_ms: int = 20_000) -> bool:
 def run(scenario: Path | None = None, screenshot: Path | None = None) -> int:
     """Open the window; with `screenshot`, render it to a PNG at the default size and exit."""
     app = application()
+    guard = ModalGuard(app) if screenshot is not None else None  # nobody is there to answer
     window = build_window(scenario, persist=screenshot is None)
+    if guard is not None and guard.refused:
+        window.close()
+        return 1  # what the box said is on stderr; a screenshot of the wrong state helps no one
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
@@ -71,6 +76,8 @@ def run(scenario: Path | None = None, screenshot: Path | None = None) -> int:
         QApplication.processEvents()
         ok = window.grab().save(str(screenshot), "PNG")
         window.close()
+        if guard is not None and guard.refused:
+            return 1
         if not ok:
             sys.stderr.write(f"advisor: error: cannot write {screenshot}\n")
             return 1

@@ -46,6 +46,7 @@ class BreakEvenView(QWidget):
         super().__init__(parent)
         self.canvas = _SvgCanvas()
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # names and notes from the catalog
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)

@@ -9,7 +9,6 @@ QUndoStack keeps the before/after pair, so undo and redo are exact.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -44,6 +42,7 @@ from advisor.catalog.store import Origin
 from advisor.ui.background import Background, Progress
 from advisor.ui.catalog_table import CatalogTable, OverlayCommand
 from advisor.ui.entry_form import EntryForm
+from advisor.ui.inert import escape, message, plain_label
 from advisor.ui.plan_dialog import PlanDialog
 
 WHERE = {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
@@ -95,7 +94,7 @@ class CatalogEditor(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         for warning in editor.warnings:
-            QMessageBox.warning(self, "Catalog", warning)
+            message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         # A bound slot, not a lambda: Qt drops the connection when this dialog is deleted, so a late
         # cleanChanged (the undo stack's own teardown) cannot reach a deleted window.
         self.undo.cleanChanged.connect(self._clean_changed)
@@ -152,7 +151,7 @@ class CatalogEditor(QDialog):
         buttons = QDialogButtonBox(std.Save | std.Close)
         buttons.button(std.Save).clicked.connect(self.save)
         buttons.rejected.connect(self.close)
-        self.status = QLabel()
+        self.status = plain_label()
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(buttons)
@@ -244,7 +243,7 @@ class CatalogEditor(QDialog):
                     "open_weights": False, "license": "", "offerings": [],
                     "facts": {"source": "", "as_of": date.today().isoformat()}}  # noqa: DTZ011
         self._current = mid.strip()
-        self.form.show_template(template, f"<b>New model</b> <code>{html.escape(mid.strip())}</code> — "
+        self.form.show_template(template, f"<b>New model</b> <code>{escape(mid.strip())}</code> — "
                                 "fill in, then Apply",
                                 "Fill in name, family, vendor, licence and where the facts come from "
                                 "(source), then Apply.")
@@ -310,12 +309,13 @@ class CatalogEditor(QDialog):
                 incoming = read_incoming(path, model_id=mid.strip(), license_id=lic)
             self.review(plan_import(self.editor, incoming, path.name))
         except CatalogError as exc:
-            QMessageBox.warning(self, "Import", "Nothing was changed:\n\n" + str(exc)[:3000])
+            message(self, QMessageBox.Icon.Warning, "Import", "Nothing was changed:\n\n" + str(exc)[:3000])
 
     def review(self, plan: ImportPlan) -> None:
         """Show a plan and apply the ticked entries as one undoable step."""
         if not [c for c in plan.changes if c.kind is not ChangeKind.SAME] and not plan.licenses:
-            QMessageBox.information(self, "Nothing to change", f"{plan.source}: {plan.summary()}.")
+            message(self, QMessageBox.Icon.Information, "Nothing to change",
+                    f"{plan.source}: {plan.summary()}.")
             return
         dialog = PlanDialog(plan, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -353,7 +353,7 @@ class CatalogEditor(QDialog):
 
         def failed(exc: BaseException) -> None:
             progress.reset()
-            QMessageBox.warning(self, "Refresh", f"Nothing was changed: {exc}")
+            message(self, QMessageBox.Icon.Warning, "Refresh", f"Nothing was changed: {exc}")
 
         def step(fraction: float, message: str) -> None:
             progress.setValue(round(fraction * 100))
@@ -370,6 +370,7 @@ class CatalogEditor(QDialog):
         except MergeConflictError as exc:
             box = QMessageBox(QMessageBox.Icon.Question, "Changed elsewhere", str(exc),
                               QMessageBox.StandardButton.Cancel, self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
             theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
             box.exec()
@@ -377,7 +378,7 @@ class CatalogEditor(QDialog):
                 return False
             outcome = self.editor.save(Resolution.OURS if box.clickedButton() is mine else Resolution.THEIRS)
         except (OSError, CatalogError) as exc:
-            QMessageBox.critical(self, "Save failed", f"Your catalog could not be saved: {exc}")
+            message(self, QMessageBox.Icon.Critical, "Save failed", f"Your catalog could not be saved: {exc}")
             return False
         self.saved = True
         self.undo.setClean()

@@ -10,7 +10,17 @@ import itertools
 import math
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from advisor.recommend.result import Recommendation, RecommendationResult
@@ -25,6 +35,7 @@ from advisor.report.chart import (
     tick_label,
 )
 from advisor.report.labels import money
+from advisor.ui.inert import tip
 
 # The report's colours as Qt colours (advisor/report/chart.py is the one home of both charts' style).
 LOCAL_COLOR, API_COLOR, PICK_COLOR = (QColor(c) for c in (chart.LOCAL_COLOR, chart.API_COLOR,
@@ -205,9 +216,9 @@ class QualityCostChart(QWidget):
             if p is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), f"{p.name}\nquality {p.quality:.0f}, "
+                QToolTip.showText(event.globalPos(), tip(f"{p.name}\nquality {p.quality:.0f}, "
                                   f"{money(p.cost)}/month, {'local' if p.local else 'API'}"
-                                  f"{', on the Pareto front' if p.front else ''}", self)
+                                  f"{', on the Pareto front' if p.front else ''}"), self)
             return True
         return super().event(event)
 
@@ -218,6 +229,7 @@ class MemoryChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rec: Recommendation | None = None
+        self.available_label = QRectF()  # where the last paint put the "available" label (tests)
         self.setAccessibleName("Memory breakdown chart")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -227,7 +239,16 @@ class MemoryChart(QWidget):
     def set_recommendation(self, rec: Recommendation | None) -> None:
         """Show this model's memory (or a note when it runs through an API)."""
         self._rec = rec
+        self.available_label = QRectF()
         self.update()
+
+    @staticmethod
+    def _marker_label(metrics: QFontMetrics, label: str, x: float, area: QRectF, top: float) -> QRectF:
+        """Where the "available" label goes: centred under its marker, moved inside the chart when
+        the marker is near an edge (it used to be cut off there), as wide as the text."""
+        width = metrics.horizontalAdvance(label) + 8
+        left = min(max(x - width / 2, area.left()), area.right() - width)
+        return QRectF(left, top, width, metrics.height())
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
         painter, text = _begin(self)
@@ -246,10 +267,14 @@ class MemoryChart(QWidget):
         available = dep.available_gb or 0.0
         scale_max = max(available, dep.memory_gb) * 1.08 or 1.0
         area = QRectF(self.rect()).adjusted(16, 10, -16, -10)
-        painter.drawText(QRectF(area.left(), area.top(), area.width(), 20), Qt.AlignmentFlag.AlignLeft,
-                         f"{rec.name} at {dep.quantization} — {dep.memory_gb:.1f} GB of "
-                         f"{available:.0f} GB available")
-        bar = QRectF(area.left(), area.top() + 30, area.width(), 34)
+        metrics = painter.fontMetrics()
+        line = metrics.height()
+        title = metrics.elidedText(f"{rec.name} at {dep.quantization} — {dep.memory_gb:.1f} GB of "
+                                   f"{available:.0f} GB available", Qt.TextElideMode.ElideMiddle,
+                                   int(area.width()))
+        painter.drawText(QRectF(area.left(), area.top(), area.width(), line), Qt.AlignmentFlag.AlignLeft,
+                         title)
+        bar = QRectF(area.left(), area.top() + line + 10, area.width(), 34)
         x = bar.left()
         for _label, gb, color in parts:
             w = bar.width() * gb / scale_max
@@ -260,16 +285,17 @@ class MemoryChart(QWidget):
             painter.setPen(QPen(QColor("#c62828"), 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(ax, bar.top() - 6), QPointF(ax, bar.bottom() + 6))
             painter.setPen(text)
-            painter.drawText(QRectF(ax - 80, bar.bottom() + 6, 160, 18), Qt.AlignmentFlag.AlignCenter,
-                             f"available {available:.0f} GB")
-        y = bar.bottom() + 34
+            label = f"available {available:.0f} GB"
+            self.available_label = self._marker_label(metrics, label, ax, area, bar.bottom() + 6)
+            painter.drawText(self.available_label, Qt.AlignmentFlag.AlignCenter, label)
+        y = bar.bottom() + 10 + line
         for label, gb, color in parts:
-            painter.fillRect(QRectF(area.left(), y + 3, 12, 12), color)
+            painter.fillRect(QRectF(area.left(), y + (line - 12) / 2, 12, 12), color)
             painter.setPen(text)
-            painter.drawText(QPointF(area.left() + 18, y + 14), f"{label}: {gb:.2f} GB")
-            y += 20
+            painter.drawText(QPointF(area.left() + 18, y + metrics.ascent()), f"{label}: {gb:.2f} GB")
+            y += line + 4
         if dep.placement and dep.placement != "gpu" and dep.gpu_layers is not None and dep.total_layers:
-            painter.drawText(QPointF(area.left(), y + 14),
+            painter.drawText(QPointF(area.left(), y + metrics.ascent()),
                              f"{dep.gpu_layers} of {dep.total_layers} layers on the GPU, the rest in RAM")
         painter.end()
 

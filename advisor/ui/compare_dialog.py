@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,10 +21,12 @@ from advisor.catalog.schema import Model
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation
 from advisor.report.labels import money
+from advisor.ui.inert import tip
 from advisor.ui.result_models import license_label
 
 Index = QModelIndex | QPersistentModelIndex
 Row = tuple[str, Callable[[Recommendation, Model | None], str]]
+MAX_ROW_LINES = 4
 
 
 def _opt(value: float | int | None, fmt: str) -> str:
@@ -100,8 +103,10 @@ class CompareModel(QAbstractTableModel):
             return None
         if not 0 <= index.row() < len(ROWS):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return ROWS[index.row()][1](self._recs[index.column()], self._models[index.column()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip(ROWS[index.row()][1](self._recs[index.column()], self._models[index.column()]))
         return None
 
 
@@ -118,10 +123,30 @@ class CompareDialog(QDialog):
         self.view.setWordWrap(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows fit their text up to MAX_ROW_LINES lines (the tooltip has the rest); sized to contents
+        # without a cap, a long warnings row grew hundreds of pixels tall.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self.fit_rows())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
         self.resize(260 + 230 * len(recs), 680)
+        self.fit_rows()
+
+    def max_row_height(self) -> int:
+        """The tallest a row may be: MAX_ROW_LINES lines of text and the cell's margins."""
+        return self.view.fontMetrics().lineSpacing() * MAX_ROW_LINES + 8
+
+    def fit_rows(self) -> None:
+        """Size each row to its wrapped text at the current column widths, within the cap."""
+        cap = self.max_row_height()
+        single = self.view.fontMetrics().lineSpacing() + 8
+        for row in range(self.model.rowCount()):
+            self.view.setRowHeight(row, max(single, min(cap, self.view.sizeHintForRow(row))))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.fit_rows()  # the columns have their real widths only once shown

@@ -1,7 +1,8 @@
 """The constraints panel: everything the user states, as editable fields with tooltips.
 
-Fields without a widget (explicit licence allow lists, custom factor weights) are kept from the
-loaded scenario, so opening and saving a scenario never drops what the window cannot show.
+Every `advisor recommend` option has a field; the advanced ones are in the folded "More" section
+(more_group.py). Custom factor weights (scenario files only) are kept from the loaded scenario, so
+opening and saving a scenario never drops what the window cannot show.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from advisor.recommend.constraints import Constraints, Deployment, LicensePolicy
 from advisor.ui.background import Background
 from advisor.ui.hardware_box import HardwareBox
 from advisor.ui.language_picker import LanguagePicker
+from advisor.ui.more_group import OTHER_MODALITIES, MoreGroup, split_list
 from advisor.ui.serving_group import ServingGroup
+from advisor.ui.wheel_guard import guard_wheel
 
 CONTEXTS = (4_096, 8_192, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576)
 TASK_LABELS = {Task.CODING: "Coding", Task.REASONING: "Reasoning", Task.KNOWLEDGE: "Knowledge",
@@ -53,8 +56,7 @@ def describe(field: str) -> str:
     return info.description or ""
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t.strip() for t in text.replace(";", ",").split(",") if t.strip()))
+_split = split_list
 
 
 def _combo(items: Mapping[Any, str], tip: str) -> QComboBox:
@@ -97,11 +99,15 @@ class ConstraintsPanel(QScrollArea):
         column.addWidget(lang_box)
         column.addWidget(self._license_group())
         column.addWidget(self._needs_group())
+        self.more = MoreGroup()
+        self.deny = self.more.deny
+        column.addWidget(self.more)
         column.addStretch(1)
         self.setWidget(body)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + 24)
+        guard_wheel(body)  # scrolling the panel never changes a field under the pointer
         self._connect()
 
     # -- building ------------------------------------------------------------------------------
@@ -198,12 +204,8 @@ class ConstraintsPanel(QScrollArea):
         self.policy = _combo(POLICIES, describe("license_policy"))
         self.commercial = QCheckBox("Commercial use required")
         self.commercial.setToolTip(describe("commercial_use_required"))
-        self.deny = QLineEdit()
-        self.deny.setPlaceholderText("licence ids, comma separated")
-        self.deny.setToolTip(describe("deny_licenses"))
         form.addRow("P&olicy", self.policy)
         form.addRow(self.commercial)
-        form.addRow("Never allow", self.deny)
         return box
 
     def _needs_group(self) -> QGroupBox:
@@ -244,6 +246,7 @@ class ConstraintsPanel(QScrollArea):
         emit = self._emit
         self.hardware.changed.connect(emit)
         self.serving.changed.connect(emit)
+        self.more.changed.connect(emit)
         self.languages.changed.connect(emit)
         for combo in (self.profile, self.deployment, self.policy, self.context):
             combo.currentIndexChanged.connect(emit)
@@ -253,7 +256,7 @@ class ConstraintsPanel(QScrollArea):
         for spin in (self.budget, self.tokens, self.output_share, self.min_speed, self.cached_share,
                      self.usable_floor, *self.tasks.values()):
             spin.valueChanged.connect(emit)
-        for line in (self.deny, self.exclude_vendors, self.exclude_countries):
+        for line in (self.exclude_vendors, self.exclude_countries):
             line.editingFinished.connect(emit)
         self.budget_limited.toggled.connect(self.budget.setEnabled)
 
@@ -264,7 +267,9 @@ class ConstraintsPanel(QScrollArea):
     # -- values --------------------------------------------------------------------------------
     def constraints(self) -> Constraints:
         """The constraints the fields describe, over the loaded scenario's other fields."""
-        modalities: set[Modality] = {m for m in self._base.required_modalities if m != "image"}
+        modalities: set[Modality] = {m for m in self._base.required_modalities
+                                     if m not in ("image", *OTHER_MODALITIES)}
+        modalities |= self.more.other_modalities()
         if self.vision.isChecked():
             modalities.add("image")
         tasks = {t: s.value() for t, s in self.tasks.items() if s.value() > 0}
@@ -284,7 +289,6 @@ class ConstraintsPanel(QScrollArea):
             "languages": self.languages.needs(),
             "license_policy": self.policy.currentData(),
             "commercial_use_required": self.commercial.isChecked(),
-            "deny_licenses": _split(self.deny.text()),
             "tasks": tasks or dict.fromkeys(Task, 0.0) | {Task.CHAT: 1.0},
             "min_context_tokens": self.context.currentData(),
             "min_tokens_per_s": self.min_speed.value() or None,
@@ -293,6 +297,7 @@ class ConstraintsPanel(QScrollArea):
             "exclude_countries": tuple(c.upper() for c in _split(self.exclude_countries.text())),
             "profile": self.profile.currentData(),
             **self.serving.values(),
+            **self.more.values(),
         }
         return Constraints.model_validate({**self._base.model_dump(), **update})
 
@@ -318,7 +323,6 @@ class ConstraintsPanel(QScrollArea):
             self.languages.set_needs(c.languages)
             self._select(self.policy, c.license_policy)
             self.commercial.setChecked(c.commercial_use_required)
-            self.deny.setText(", ".join(c.deny_licenses))
             for task, spin in self.tasks.items():
                 spin.setValue(c.tasks.get(task, 0.0))
             if self.context.findData(c.min_context_tokens) < 0:
@@ -330,6 +334,7 @@ class ConstraintsPanel(QScrollArea):
             self.exclude_countries.setText(", ".join(c.exclude_countries))
             self._select(self.profile, c.profile)
             self.serving.set_values(c)
+            self.more.set_values(c)
         finally:
             self._loading = False
 

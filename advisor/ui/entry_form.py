@@ -7,7 +7,6 @@ Signals: apply_requested()
 
 from __future__ import annotations
 
-import html
 import json
 import types
 import typing
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from advisor.catalog.errors import problems_from_validation
 from advisor.catalog.schema import Model
+from advisor.ui.inert import escape
 
 SIMPLE_TYPES = (str, int, float, bool, date)
 JSON_TAB = 1
@@ -76,6 +76,7 @@ class EntryForm(QWidget):
         self.tabs.addTab(form_box, "&Fields")
         self.tabs.addTab(self.json_edit, "&All fields (JSON)")
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # errors quote the entry's own text
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setStyleSheet("color: #b3261e;")
@@ -93,8 +94,8 @@ class EntryForm(QWidget):
 
     def show_entry(self, model: Model, where: str) -> None:
         """Fill the fields and the JSON with a model; `where` says where the entry comes from."""
-        self.title.setText(f"<b>{html.escape(model.name)}</b> <code>{html.escape(model.id)}</code> — "
-                           f"{html.escape(where)}")
+        self.title.setText(f"<b>{escape(model.name)}</b> <code>{escape(model.id)}</code> — "
+                           f"{escape(where)}")
         data = model.model_dump(mode="json")
         for name, edit in self.fields.items():
             value = data.get(name)
@@ -105,7 +106,7 @@ class EntryForm(QWidget):
 
     def show_template(self, data: dict[str, Any], heading: str, hint: str) -> None:
         """Start a new entry in the JSON tab."""
-        self.title.setText(heading)
+        self.title.setText(heading)  # rich text the caller built with inert.escape
         self.json_edit.setPlainText(json.dumps(data, indent=2))
         self.tabs.setCurrentIndex(JSON_TAB)
         self.message.setText(hint)

@@ -6,19 +6,20 @@ catalog can inject markup or links.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
+from typing import Any
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from advisor.recommend.constraints import FACTOR_LABELS, Factor
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.labels import money
+from advisor.ui.inert import escape
 from advisor.ui.result_models import license_label
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
+_e = escape
 
 
 def _items(lines: Iterable[object]) -> str:
@@ -83,8 +84,21 @@ class ExplanationPane(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setDocument(_InertDocument(self))
         self.setHtml(explanation_html(None, None))
 
     def show_recommendation(self, rec: Recommendation | None, result: RecommendationResult | None) -> None:
         """Explain `rec` within `result`."""
         self.setHtml(explanation_html(rec, result))
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
+        # Nothing in the pane is ever fetched: no image, style sheet or file, whatever the HTML says.
+        return None
+
+
+class _InertDocument(QTextDocument):
+    """A document that loads no resource. QTextDocument's own loadResource reads any local file an
+    <img> names (it is how /dev/zero hangs a QLabel), even when the view's override returns None."""
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
+        return None

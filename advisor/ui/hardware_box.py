@@ -89,6 +89,39 @@ class HardwareBox(QGroupBox):
         self.mode.setToolTip("Where a local model would run. 'Hosted APIs only' ranks API models only; "
                              "the other choices let the estimator place a model's layers on your "
                              "GPU, unified memory or CPU.")
+        self._make_preset_box()
+        self._make_fields()
+        top = QHBoxLayout()
+        top.addWidget(self.preset, 1)
+        top.addWidget(self.detect_button)
+        form = QFormLayout(self)
+        form.addRow("&Kind", self.mode)
+        preset_label = QLabel("&Preset")
+        preset_label.setBuddy(self.preset)
+        form.addRow(preset_label, top)
+        form.addRow("GPU &count", self.gpu_count)
+        form.addRow("GPU &memory", self.vram)
+        form.addRow("&Bandwidth", self.bandwidth)
+        form.addRow("System &RAM", self.ram)
+        form.addRow("RAM band&width", self.ram_bandwidth)
+        form.addRow("GPU sh&are", self.gpu_share)
+        form.addRow(self.status)
+        self._rows = form
+
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.preset.activated.connect(self._preset_chosen)
+        line = self.preset.lineEdit()
+        if line is not None:  # Enter takes the preset the typed text names ("4090" + Enter)
+            line.returnPressed.connect(self._accept_typed)
+        self.detect_button.clicked.connect(self.detect)
+        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
+            spin.valueChanged.connect(self._edited)
+        self.gpu_count.valueChanged.connect(self._edited)
+        self.gpu_share.valueChanged.connect(self._edited)
+        self._update_enabled()
+
+    def _make_preset_box(self) -> None:
+        """The preset box: type to search (any part of a name), Enter takes the best match."""
         self.preset = QComboBox()
         self.preset.setEditable(True)
         self.preset.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -109,30 +142,6 @@ class HardwareBox(QGroupBox):
         self.preset.setToolTip("Type to search the hardware presets (GPUs, Apple chips, APUs, CPUs). "
                                "A preset fills the fields below with its published memory and "
                                "bandwidth; you can still change them.")
-        self._make_fields()
-        top = QHBoxLayout()
-        top.addWidget(self.preset, 1)
-        top.addWidget(self.detect_button)
-        form = QFormLayout(self)
-        form.addRow("&Kind", self.mode)
-        preset_label = QLabel("&Preset")
-        preset_label.setBuddy(self.preset)
-        form.addRow(preset_label, top)
-        form.addRow("GPU &count", self.gpu_count)
-        form.addRow("GPU &memory", self.vram)
-        form.addRow("&Bandwidth", self.bandwidth)
-        form.addRow("System &RAM", self.ram)
-        form.addRow("RAM band&width", self.ram_bandwidth)
-        form.addRow(self.status)
-        self._rows = form
-
-        self.mode.currentIndexChanged.connect(self._mode_changed)
-        self.preset.activated.connect(self._preset_chosen)
-        self.detect_button.clicked.connect(self.detect)
-        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
-            spin.valueChanged.connect(self._edited)
-        self.gpu_count.valueChanged.connect(self._edited)
-        self._update_enabled()
 
     def _make_fields(self) -> None:
         self.detect_button = QPushButton("&Detect")
@@ -154,6 +163,14 @@ class HardwareBox(QGroupBox):
         self.ram_bandwidth = _spin(2000, " GB/s", 0, "System RAM bandwidth in GB/s (for CPU and "
                                    "offloaded layers). Leave 'unknown' if you do not know it: speed "
                                    "estimates for CPU layers are then not given.")
+        self.gpu_share = QDoubleSpinBox()
+        self.gpu_share.setRange(5, 100)
+        self.gpu_share.setDecimals(0)
+        self.gpu_share.setSuffix(" % of unified memory")
+        self.gpu_share.setValue(DEFAULT_UNIFIED_GPU_SHARE * 100)
+        self.gpu_share.setToolTip(
+            f"{HardwareProfile.model_fields['usable_gpu_share'].description} A preset fills in its "
+            "own share; on macOS the limit can be raised with sudo sysctl iogpu.wired_limit_mb=...")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -191,7 +208,7 @@ class HardwareBox(QGroupBox):
             gpu = Accelerator(name=preset.name if preset else "Unified-memory GPU", memory_gb=vram,
                               bandwidth_gbs=bw, fp16_tflops=preset.fp16_tflops if preset else None,
                               preset_id=preset.id if preset else None).model_copy(update=extras)
-            share = (preset.usable_memory_share if preset else None) or DEFAULT_UNIFIED_GPU_SHARE
+            share = self.gpu_share.value() / 100
             return HardwareProfile(name=gpu.name, gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
                                    unified_memory=True, usable_gpu_share=share,
                                    power_watts=preset.power_watts if preset else None)
@@ -235,6 +252,7 @@ class HardwareBox(QGroupBox):
                 self.ram.setValue(0 if profile.unified_memory else _gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(0 if profile.unified_memory
                                             else profile.ram_bandwidth_gbs or 0)
+                self.gpu_share.setValue((profile.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE) * 100)
                 self._select_preset(self._by_id.get(gpu.preset_id or ""))
         finally:
             self._filling = False
@@ -252,6 +270,7 @@ class HardwareBox(QGroupBox):
                 self.vram.setValue(preset.memory_gb)
                 self.bandwidth.setValue(preset.bandwidth_gbs)
                 self.gpu_count.setValue(gpu_count)
+                self.gpu_share.setValue((preset.usable_memory_share or DEFAULT_UNIFIED_GPU_SHARE) * 100)
             self._select_preset(preset)
         finally:
             self._filling = False
@@ -275,6 +294,36 @@ class HardwareBox(QGroupBox):
         if preset is not None:
             self.apply_preset(preset, self.gpu_count.value())
 
+    def preset_for_text(self, text: str) -> int | None:
+        """The preset-box row that typed text names: every word of it in the name (as the completer
+        matches), an exact name first, then a name that starts with it, then the shortest."""
+        words = text.casefold().split()
+        if not words:
+            return None
+        found = []
+        for row in range(1, self.preset.count()):  # row 0 is "Custom"
+            name = self.preset.itemText(row).casefold()
+            if all(w in name for w in words):
+                found.append((name != text.casefold().strip(), not name.startswith(words[0]), len(name), row))
+        return min(found)[3] if found else None
+
+    def _accept_typed(self) -> None:
+        text = self.preset.currentText()
+        row = self.preset_for_text(text)
+        completer = self.preset.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        if row is None:
+            self.status.setText(f"No preset matches '{text.strip()}'; pick one from the list or type "
+                                "the numbers below.")
+            return
+        chosen = self._by_id.get(self.preset.itemData(row) or "")
+        if chosen is not None and chosen is self._preset and self._matches_preset():
+            self._select_preset(chosen)  # already applied (the combo's own exact match)
+            return
+        self._preset_chosen(row)
+
     def _mode_changed(self) -> None:
         self._update_enabled()
         if not self._filling:
@@ -294,9 +343,11 @@ class HardwareBox(QGroupBox):
         self.preset.setEnabled(local)
         for widget, on in ((self.vram, gpu_like), (self.bandwidth, gpu_like),
                            (self.gpu_count, mode is HardwareMode.GPU),
+                           (self.gpu_share, mode is HardwareMode.UNIFIED),
                            (self.ram, mode in (HardwareMode.GPU, HardwareMode.CPU)),
                            (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU))):
             widget.setEnabled(on)
+        self._rows.setRowVisible(self.gpu_share, mode is HardwareMode.UNIFIED)  # only a shared pool has it
         label = self._rows.labelForField(self.vram)
         if isinstance(label, QLabel):
             label.setText("Unified &memory" if mode is HardwareMode.UNIFIED else "GPU &memory")

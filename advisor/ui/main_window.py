@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
 from advisor.catalog.store import Catalog
@@ -29,6 +29,8 @@ from advisor.ui.compare_dialog import CompareDialog
 from advisor.ui.constraints_panel import ConstraintsPanel
 from advisor.ui.explanation_pane import ExplanationPane
 from advisor.ui.export import ReportExporter
+from advisor.ui.inert import escape, message, plain_label
+from advisor.ui.installed_filter import InstalledFilter
 from advisor.ui.results_panel import ResultsPanel
 from advisor.ui.scenario_files import ScenarioFiles
 from advisor.ui.settings import WindowSettings, save_settings
@@ -54,6 +56,7 @@ def _unb64(text: str | None) -> QByteArray | None:
 
 if TYPE_CHECKING:
     from advisor.ui.catalog_editor import CatalogEditor
+    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self.memory_chart = MemoryChart()
         self.files = ScenarioFiles(paths, settings, self)
         self.exporter = ReportExporter(self, self.background)
+        self.installed = InstalledFilter(self.background, self)
         self._build_layout()
         self._build_menus()
         self._timer = QTimer(self)
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self._wire()
-        self.status = QLabel()
+        self.status = plain_label()
         self.statusBar().addWidget(self.status, 1)
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
@@ -163,6 +167,8 @@ class MainWindow(QMainWindow):
                      lambda: self.edit_catalog().refresh_models_dev(),
                      tip="Download current prices and new hosted models; you review before anything changes")
         self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
+        self._action("&Catalog", "Plan &hardware for a model…", self.plan_hardware, "Ctrl+H",
+                     "Which hardware runs a model fast enough (advisor estimate --plan-hardware)")
         self._action("&View", "&Ranking", lambda: self.results.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action("&View", "E&xcluded models", lambda: self.results.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action("&View", "Co&mpare selected…", self.compare, "Ctrl+D")
@@ -178,6 +184,9 @@ class MainWindow(QMainWindow):
         self.files.loaded.connect(self._scenario_loaded)
         self.files.state_changed.connect(self._update_title)
         self.files.recent_changed.connect(self._update_recent)
+        self.constraints_panel.more.installed_only.toggled.connect(
+            lambda on: self.installed.set_active(on, self.catalog))
+        self.installed.ready.connect(self.refresh)
 
     # -- ranking ---------------------------------------------------------------------------------
     def _constraints_changed(self) -> None:
@@ -194,7 +203,7 @@ class MainWindow(QMainWindow):
         generation = self._generation
         self._ranking_busy = True
         started = time.perf_counter()
-        catalog = self.catalog
+        catalog = self.installed.apply(self.catalog)
 
         def work(_progress: Progress) -> RecommendationResult:
             return recommend(catalog, constraints)
@@ -223,7 +232,8 @@ class MainWindow(QMainWindow):
         self.quality_chart.set_result(result, current.model_id if current else None)
         self.status.setText(f"{len(result.recommendations)} models ranked, {len(result.excluded)} "
                             f"excluded, in {seconds * 1000:.0f} ms · catalog {result.catalog_version} "
-                            f"(facts as of {result.catalog_as_of})")
+                            f"(facts as of {result.catalog_as_of})"
+                            + (f" · {note}" if (note := self.installed.note()) else ""))
 
     def _show_current(self, rec: object) -> None:
         current = rec if isinstance(rec, Recommendation) else None
@@ -308,13 +318,26 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def plan_hardware(self) -> HardwarePlanDialog:
+        """Catalog → Plan hardware: reverse planning for the selected (or a chosen) model."""
+        from advisor.ui.hardware_plan_dialog import HardwarePlanDialog  # noqa: PLC0415
+
+        current = self.results.current()
+        dialog = HardwarePlanDialog(self.catalog, self.background, current.model_id if current else None,
+                                    self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.plan_dialog = dialog
+        dialog.show()
+        return dialog
+
     def reload_catalog(self) -> None:
         """Re-read the bundled catalog and the user's overlay."""
         from advisor.catalog.overlay import load_catalog  # noqa: PLC0415
 
         self.catalog = load_catalog(self.paths)
+        self.installed.rescan(self.catalog)
         for warning in self.catalog.warnings:
-            QMessageBox.warning(self, "Catalog", warning)
+            message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         self.refresh()
 
     def about(self) -> None:
@@ -323,7 +346,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, f"About {APP_NAME}",
                           f"<h3>{APP_NAME} {__version__}</h3><p>Ranks local open-weight and hosted API "
                           f"language models under your constraints, and explains why.</p>"
-                          f"<p>Catalog {meta.version}, facts as of {meta.as_of.isoformat()}, "
+                          f"<p>Catalog {escape(meta.version)}, facts as of {meta.as_of.isoformat()}, "
                           f"{len(self.catalog.models)} models.</p>")
 
     # -- closing ---------------------------------------------------------------------------------
@@ -342,6 +365,7 @@ class MainWindow(QMainWindow):
             self.files.keep_session()
             save_settings(settings, self.paths)
         except OSError as exc:
-            QMessageBox.warning(self, "Settings not saved", f"Window settings could not be saved: {exc}")
+            message(self, QMessageBox.Icon.Warning, "Settings not saved",
+                    f"Window settings could not be saved: {exc}")
         self.background.wait(10_000)
         event.accept()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.catalog.importing import ChangeKind, ImportPlan
+from advisor.ui.inert import escape, tip
 
 
 class PlanDialog(QDialog):
@@ -26,16 +25,17 @@ class PlanDialog(QDialog):
         self.setWindowTitle("Review changes")
         self.resize(720, 480)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{html.escape(plan.source)}</b>: {html.escape(plan.summary())}. "
-                                "Tick what to apply; models you edited yourself are not replaced unless "
-                                "you tick them."))
+        heading = QLabel(f"<b>{escape(plan.source)}</b>: {escape(plan.summary())}. Tick what to apply; "
+                         "models you edited yourself are not replaced unless you tick them.")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         self.list = QListWidget()
         marks = {ChangeKind.ADD: "Add", ChangeKind.CHANGE: "Change", ChangeKind.CONFLICT: "Replace your edit"}
         for change in plan.changes:
             if change.kind is ChangeKind.SAME:
                 continue
             item = QListWidgetItem(f"{marks[change.kind]}: {change.model_id} ({change.name})")
-            item.setToolTip("\n".join(change.details))
+            item.setToolTip(tip("\n".join(change.details)))
             item.setData(Qt.ItemDataRole.UserRole, change.model_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if change.kind is ChangeKind.CONFLICT
@@ -43,7 +43,7 @@ class PlanDialog(QDialog):
             self.list.addItem(item)
         layout.addWidget(self.list)
         if plan.skipped:
-            layout.addWidget(QLabel(f"Skipped: {html.escape('; '.join(plan.skipped[:6]))}"))
+            layout.addWidget(QLabel(f"Skipped: {escape('; '.join(plan.skipped[:6]))}"))
         std = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(std.Apply | std.Cancel)
         buttons.button(std.Apply).clicked.connect(self.accept)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from advisor.recommend.result import Exclusion, Recommendation
 from advisor.report.labels import license_label as _license_label
 from advisor.report.labels import money
+from advisor.ui.inert import tip
 from advisor.ui.table_base import HeaderedTableModel, Index
 
 DOMAIN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,7 +82,8 @@ class RankingModel(HeaderedTableModel):
                 self.RANK, self.SCORE, self.SPEED, self.COST):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(rec, col)
+            text = self._tooltip(rec, col)
+            return tip(text) if text else None
         return None
 
     def _display(self, rec: Recommendation, col: int) -> str | None:
@@ -163,5 +165,5 @@ class ExcludedModel(HeaderedTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return (ex.name, ", ".join(ex.constraints), "; ".join(ex.reasons))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(ex.reasons)
+            return tip("\n".join(ex.reasons)) or None
         return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +20,7 @@ from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.labels import money
 from advisor.ui.break_even_view import BreakEvenView
 from advisor.ui.delegates import LicenseBadgeDelegate, MemoryBarDelegate
+from advisor.ui.inert import escape
 from advisor.ui.result_models import DOMAIN_ROLE, SORT_ROLE, ExcludedModel, RankingModel
 
 
@@ -174,6 +173,6 @@ def banner_html(result: RecommendationResult) -> str:
                 "change the pick’ below.")
     dep = top.deployment
     speed = f", ~{dep.tokens_per_s:.0f} tokens/s" if dep.tokens_per_s else ""
-    return (f"<span style='font-size:15px'>Pick: <b>{html.escape(top.name)}</b></span> — "
-            f"{html.escape(dep.summary())}{speed}, {html.escape(dep.cost_text(money))}/month, "
+    return (f"<span style='font-size:15px'>Pick: <b>{escape(top.name)}</b></span> — "
+            f"{escape(dep.summary())}{speed}, {escape(dep.cost_text(money))}/month, "
             f"score {top.score:.1f}")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from advisor.catalog.errors import CatalogError
 from advisor.paths import UserPaths
 from advisor.recommend.constraints import Constraints, Scenario, load_scenario, save_scenario
+from advisor.ui.inert import message
 from advisor.ui.settings import WindowSettings
 
 FILTER = "Model Advisor scenarios (*.json);;All files (*)"
@@ -127,8 +128,8 @@ class ScenarioFiles(QObject):
         try:
             scenario = load_scenario(path)
         except CatalogError as exc:
-            QMessageBox.warning(self._window, "Cannot open scenario",
-                                f"{path} is not a usable scenario file:\n\n{exc}")
+            message(self._window, QMessageBox.Icon.Warning, "Cannot open scenario",
+                    f"{path} is not a usable scenario file:\n\n{exc}")
             return False
         self._set(scenario, path, scenario.constraints)
         self._remember(path)
@@ -156,8 +157,8 @@ class ScenarioFiles(QObject):
         """If there are unsaved changes, ask to save them; False means the user cancelled."""
         if not self.dirty or (self.path is None and self._current == Constraints()):
             return True
-        answer = QMessageBox.question(
-            self._window, "Unsaved changes",
+        answer = message(
+            self._window, QMessageBox.Icon.Question, "Unsaved changes",
             f"Save the changes to {self.title().rstrip(' *')} first?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
@@ -171,9 +172,9 @@ class ScenarioFiles(QObject):
         try:
             save_scenario(Scenario(name=name[:200], constraints=self._current), path)
         except OSError as exc:
-            QMessageBox.critical(self._window, "Cannot save scenario",
-                                 f"{path} could not be written: {exc.strerror or exc}.\n\n"
-                                 "Nothing was lost: your constraints are still on screen.")
+            message(self._window, QMessageBox.Icon.Critical, "Cannot save scenario",
+                    f"{path} could not be written: {exc.strerror or exc}.\n\n"
+                    "Nothing was lost: your constraints are still on screen.")
             return False
         self.path, self.name, self._saved = path, name, self._current
         self._remember(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.schema import Frozen
@@ -17,6 +17,8 @@ from advisor.files import atomic_write_text, quarantine
 from advisor.paths import UserPaths
 
 MAX_RECENT = 8
+MAX_PATH_CHARS = 4096
+"""Longest path kept in the recent list (PATH_MAX on Linux, in bytes; longer is no real file)."""
 
 
 class WindowSettings(Frozen):
@@ -26,6 +28,21 @@ class WindowSettings(Frozen):
     last_scenario: str | None = Field(default=None, description="Scenario open when the app closed.")
     geometry_b64: str | None = Field(default=None, description="Saved window geometry (Qt, base64).")
     state_b64: str | None = Field(default=None, description="Saved splitter/dock state (base64).")
+
+    @field_validator("recent_scenarios", mode="before")
+    @classmethod
+    def _trim_recent(cls, value: object) -> object:
+        """Keep the first MAX_RECENT usable entries before validating: a file with 300,000 entries
+        (#23) otherwise took minutes to validate and to put in the menu."""
+        if not isinstance(value, list | tuple):
+            return value
+        kept: list[str] = []
+        for entry in value:
+            if isinstance(entry, str) and 0 < len(entry) <= MAX_PATH_CHARS and entry not in kept:
+                kept.append(entry)
+                if len(kept) == MAX_RECENT:
+                    break
+        return tuple(kept)
 
     def with_recent(self, path: Path) -> WindowSettings:
         """This settings object with `path` first among the recent files."""
