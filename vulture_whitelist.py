@@ -29,3 +29,5 @@ pytestmark  # pytest reads it (tests/catalog/test_loader_fuzz.py)
 # Called by the framework, not by name.
 https_open  # urllib.request handler method: the opener calls it for https:// URLs (advisor/catalog/download.py)
 hostile_home  # pytest fixture requested for its side effect (tests/test_terminal_safety.py)
+eventFilter  # Qt calls an installed event filter's eventFilter (advisor/ui/headless.py, wheel_guard.py)
+_.plan_dialog  # MainWindow keeps the non-modal plan-hardware dialog alive (advisor/ui/main_window.py)

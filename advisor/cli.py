@@ -104,10 +104,9 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
 def _warm_quality(catalog: Catalog) -> None:
     """The quality table from the user's cache when the catalog and the program are unchanged."""
     from advisor.paths import user_paths  # noqa: PLC0415
-    from advisor.recommend.quality_cache import cached_quality  # noqa: PLC0415
-    from advisor.recommend.ranking import prime_quality_table  # noqa: PLC0415
+    from advisor.recommend.ranking import warm_quality_table  # noqa: PLC0415
 
-    prime_quality_table(catalog, cached_quality(catalog.models.values(), user_paths().quality_cache_file))
+    warm_quality_table(catalog, user_paths().quality_cache_file)
 
 
 def _pdf_writer() -> PdfWriter:

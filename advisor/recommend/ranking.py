@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -40,6 +41,17 @@ def prime_quality_table(catalog: Catalog, table: QualityTable) -> None:
     """Use `table` (fitted on exactly this catalog's models, e.g. read from the disk cache) for it."""
     _QUALITY_CACHE.clear()
     _QUALITY_CACHE[id(catalog.models)] = (catalog.models, table)
+
+
+def warm_quality_table(catalog: Catalog, cache_file: Path) -> None:
+    """Make the catalog's quality table ready: from memory, else from the disk cache when it was
+    fitted on the same models by the same code, else fitted (and written there)."""
+    cached = _QUALITY_CACHE.get(id(catalog.models))
+    if cached is not None and cached[0] is catalog.models:
+        return
+    from advisor.recommend.quality_cache import cached_quality  # noqa: PLC0415
+
+    prime_quality_table(catalog, cached_quality(catalog.models.values(), cache_file))
 
 
 def columns(catalog: Catalog) -> Columns:
@@ -104,4 +116,5 @@ def rank_settings(catalog: Catalog, c: Constraints, settings: PlanSettings) -> P
     return settings
 
 
-__all__ = ["Ranking", "columns", "prime_quality_table", "quality_table", "rank", "rank_settings"]
+__all__ = ["Ranking", "columns", "prime_quality_table", "quality_table", "rank", "rank_settings",
+           "warm_quality_table"]

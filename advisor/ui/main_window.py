@@ -22,6 +22,7 @@ from advisor.hardware.detect import DetectionResult, detect
 from advisor.paths import UserPaths
 from advisor.recommend.constraints import Constraints, Scenario
 from advisor.recommend.engine import recommend
+from advisor.recommend.ranking import warm_quality_table
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.ui.background import Background, Progress
 from advisor.ui.charts import MemoryChart, QualityCostChart
@@ -205,7 +206,10 @@ class MainWindow(QMainWindow):
         started = time.perf_counter()
         catalog = self.installed.apply(self.catalog)
 
+        cache_file = self.paths.quality_cache_file
+
         def work(_progress: Progress) -> RecommendationResult:
+            warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
             return recommend(catalog, constraints)
 
         def done(value: object) -> None:
