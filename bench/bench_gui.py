@@ -48,14 +48,21 @@ app.exec()
 """
 
 
-def first_paint(runs: int) -> list[float]:
+BARE = CHILD.replace("from advisor.ui.app import application, build_window\napp = application()\n"
+                     "window = build_window(None, persist=False)",
+                     "from PySide6.QtWidgets import QApplication, QMainWindow\napp = QApplication([])\n"
+                     "window = QMainWindow()\nwindow.resize(1280, 800)")
+"""The same measurement for a bare PySide6 main window (the floor any Qt program pays)."""
+
+
+def first_paint(runs: int, child: str = CHILD) -> list[float]:
     times = []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "ADVISOR_HOME": home, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM",
                                                                                       "offscreen")}
         for _ in range(runs):
             start = time.time()
-            out = subprocess.run([sys.executable, "-c", CHILD, repr(start)], env=env, check=True,
+            out = subprocess.run([sys.executable, "-c", child, repr(start)], env=env, check=True,
                                  capture_output=True, text=True).stdout.strip().splitlines()
             times.append(float(out[-1]))
     return times
@@ -108,8 +115,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     opts = parser.parse_args()
     paint = first_paint(opts.runs)
+    bare = first_paint(opts.runs, BARE)
     print(f"process start -> first painted window: median {statistics.median(paint):.3f} s, "
           f"min {min(paint):.3f} s ({opts.runs} runs; target <= 0.9 s)")
+    print(f"the same for a bare PySide6 QMainWindow: median {statistics.median(bare):.3f} s; ratio "
+          f"{statistics.median(paint) / statistics.median(bare):.1f}x (target <= 3x, issue #21)")
     times, worst = updates(opts.runs * 3)
     from advisor.ui.main_window import DEBOUNCE_MS  # noqa: PLC0415
 
