@@ -132,10 +132,10 @@ class Constraints(Frozen):
         description="A hosted provider must not train on your data (by its stated terms).",
     )
     budget_usd_month: float | None = Field(
-        default=None, ge=0, description="Most you will spend per month in USD; None = no limit."
+        default=None, ge=0, le=1e9, description="Most you will spend per month in USD; None = no limit."
     )
     tokens_per_month: int = Field(
-        default=10_000_000, ge=0, description="Tokens processed per month (input + output)."
+        default=10_000_000, ge=0, le=10**15, description="Tokens processed per month (input + output)."
     )
     output_share: float = Field(
         default=0.25,
