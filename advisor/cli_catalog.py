@@ -243,17 +243,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return _apply(editor, plan, args)
 
 
-def _without_nulls(value: Any) -> Any:
-    """The document with every null left out (TOML has none; a missing key reads as unknown)."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document  # noqa: PLC0415
+    from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document, without_nulls  # noqa: PLC0415
     from advisor.files import atomic_write_bytes  # noqa: PLC0415
 
     editor = _editor()
@@ -269,7 +260,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif suffix == ".toml":
         import tomli_w  # noqa: PLC0415  (TOML has no null: unknown values are left out, as on import)
 
-        data = tomli_w.dumps(_without_nulls(to_document(catalog))).encode("utf-8")
+        data = tomli_w.dumps(without_nulls(to_document(catalog))).encode("utf-8")
     elif suffix == ".json":
         data = dump_json(to_document(catalog)).encode("utf-8")
     else:

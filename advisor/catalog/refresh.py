@@ -23,6 +23,7 @@ from advisor.catalog.download import fetch
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.errors import CatalogError, Problem
 from advisor.catalog.importing import ImportPlan, Incoming, plan_import
+from advisor.catalog.refresh_feeds import with_offers
 from advisor.catalog.schema import Model, is_valid_model_id
 from advisor.catalog.store import Catalog, parse_json_bytes
 
@@ -115,12 +116,7 @@ def refresh_incoming(catalog: Catalog, doc: Any, name: str, today: date | None =
                 data = updated
             offers.append(data)
         if changed:
-            raw = model.model_dump(mode="json")
-            raw["offerings"] = offers
-            try:
-                models.append(_MODEL.validate_python(raw))
-            except ValidationError:
-                skipped.append(f"{model.id}: the new prices do not fit the schema")
+            with_offers(model, offers, models, skipped, "the new prices do not fit the schema")
     names = {_norm(m.name) for m in catalog.models.values()}
     for provider, entries in providers.items():
         licence = f"proprietary-{provider}"

@@ -27,6 +27,17 @@ GENAI_PROVIDERS = {"x-ai": "xai", "aws": "amazon-bedrock", "together": "together
                    "fireworks": "fireworks-ai", "zhipuai": "zai"}
 
 
+def with_offers(model: Model, offers: list[dict[str, Any]], models: list[Model], skipped: list[str],
+                why: str) -> None:
+    """`model` with its offerings replaced, validated into `models`, or its id and `why` into `skipped`."""
+    raw = model.model_dump(mode="json")
+    raw["offerings"] = offers
+    try:
+        models.append(_MODEL.validate_python(raw))
+    except ValidationError:
+        skipped.append(f"{model.id}: {why}")
+
+
 def feed_kind(doc: Any) -> str:
     """Which feed a parsed document is: models.dev, litellm, model-prices or genai-prices."""
     if isinstance(doc, list) and doc and all(isinstance(p, Mapping) and "models" in p for p in doc[:5]):
@@ -151,10 +162,5 @@ def feed_incoming(catalog: Catalog, doc: Any, kind: str, name: str, today: date)
             changed |= new is not None and new != offer.model_dump(mode="json")
             offers.append(new if new is not None else offer.model_dump(mode="json"))
         if changed:
-            raw = model.model_dump(mode="json")
-            raw["offerings"] = offers
-            try:
-                models.append(_MODEL.validate_python(raw))
-            except ValidationError:
-                skipped.append(f"{model.id}: the feed's values do not fit the schema")
+            with_offers(model, offers, models, skipped, "the feed's values do not fit the schema")
     return Incoming(tuple(models), (), tuple(skipped))

@@ -13,14 +13,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from advisor.catalog.architecture import Architecture
 from advisor.catalog.benchmarks import BENCHMARKS
+from advisor.catalog.offerings import Offering, OfferingStatus, PriceTier
+from advisor.catalog.presets import HardwareKind, HardwarePreset, RentalPrice
 from advisor.catalog.sources import (
-    MAX_BANDWIDTH_GBS,
     MAX_MEMORY_GB,
-    MAX_PRICE_USD_PER_MTOK,
     MAX_TOKENS,
     Frozen,
     Sourced,
@@ -155,104 +155,6 @@ class Artifact(Sourced):
     )
 
 
-class PriceTier(Frozen):
-    """Prices that apply when a request's prompt exceeds a size."""
-
-    above_input_tokens: int = Field(gt=0, le=MAX_TOKENS, description="Tier applies above this prompt size.")
-    price_input_usd_per_mtok: float = Field(ge=0, le=MAX_PRICE_USD_PER_MTOK,
-                                            description="Input price in this tier.")
-    price_output_usd_per_mtok: float = Field(ge=0, le=MAX_PRICE_USD_PER_MTOK,
-                                             description="Output price in this tier.")
-
-
-class OfferingStatus(StrEnum):
-    """Where an offering is in its provider's lifecycle."""
-
-    ACTIVE = "active"
-    DEPRECATED = "deprecated"
-    RETIRED = "retired"
-
-
-class Offering(Sourced):
-    """A hosted API that serves a model, with its prices and terms."""
-
-    provider: str = Field(
-        min_length=1, max_length=80, description="Provider slug (openai, anthropic, together...)."
-    )
-    provider_model_id: str | None = Field(
-        default=None, max_length=200, description="The model's name in the provider's API."
-    )
-    price_input_usd_per_mtok: float = Field(
-        ge=0, le=MAX_PRICE_USD_PER_MTOK, description="Price per 1M input (prompt) tokens in USD."
-    )
-    price_output_usd_per_mtok: float = Field(
-        ge=0, le=MAX_PRICE_USD_PER_MTOK,
-        description="Price per 1M output tokens in USD (reasoning tokens bill as output)."
-    )
-    price_cached_input_usd_per_mtok: float | None = Field(
-        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
-        description="Price per 1M cached input tokens in USD, if offered."
-    )
-    context_tiers: tuple[PriceTier, ...] = Field(
-        default=(), description="Higher prices for long prompts, if the provider has them."
-    )
-    context_window_tokens: int | None = Field(
-        default=None, gt=0, le=MAX_TOKENS, description="Context the provider serves (may differ from native)."
-    )
-    max_output_tokens: int | None = Field(
-        default=None, gt=0, le=MAX_TOKENS, description="Longest answer the provider returns."
-    )
-    regions: tuple[str, ...] = Field(
-        default=(),
-        description="Where requests are processed (ISO country codes or 'EU', 'US', 'global').",
-    )
-    trains_on_data: bool | None = Field(
-        default=None, description="Whether the provider may train on API data by default."
-    )
-    retention_days: int | None = Field(
-        default=None, ge=0, description="How long API inputs/outputs are retained (0 = none)."
-    )
-    data_policy: str | None = Field(
-        default=None, max_length=1000, description="The provider's data terms in plain words."
-    )
-    commercial_use: bool | None = Field(
-        default=None,
-        description="Whether the provider's terms allow commercial use of this API (None = not "
-        "stated in the catalog). For hosted use these terms apply, not the weights licence.",
-    )
-    status: OfferingStatus = Field(
-        default=OfferingStatus.ACTIVE,
-        description="active; deprecated (still served, shutdown announced or pending); retired "
-        "(no longer served: never ranked).",
-    )
-    shutdown_date: date | None = Field(
-        default=None, description="Date the provider stops (or stopped) serving it, if announced."
-    )
-    lifecycle_source: str | None = Field(
-        default=None, max_length=2000, description="Where status and shutdown date were read."
-    )
-    price_batch_input_usd_per_mtok: float | None = Field(
-        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
-        description="Batch-API price per 1M input tokens in USD, if offered."
-    )
-    price_batch_output_usd_per_mtok: float | None = Field(
-        default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
-        description="Batch-API price per 1M output tokens in USD, if offered."
-    )
-    output_tokens_per_s: float | None = Field(
-        default=None, gt=0, le=100_000,
-        description="Typical published output speed of this offering (tokens/s), if measured.",
-    )
-    speed_source: str | None = Field(
-        default=None, max_length=2000, description="Where output_tokens_per_s was read, and when."
-    )
-
-    @field_validator("regions")
-    @classmethod
-    def _regions_upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v if v == "global" else v.upper() for v in value)
-
-
 Modality = Literal["text", "image", "audio", "video", "pdf"]
 
 
@@ -372,93 +274,6 @@ class Model(Frozen):
     def vendor_slug(self) -> str:
         """The part of the id before the slash."""
         return self.id.split("/", 1)[0]
-
-
-class HardwareKind(StrEnum):
-    """What sort of device a hardware preset describes."""
-
-    GPU = "gpu"
-    APU = "apu"
-    APPLE_SOC = "apple_soc"
-    CPU = "cpu"
-
-
-class RentalPrice(Frozen):
-    """An hourly price for renting one GPU from a cloud or GPU host, in a region."""
-
-    provider: str = Field(min_length=1, max_length=80, description="Who rents it (aws, runpod, lambda...).")
-    instance: str | None = Field(default=None, max_length=120,
-                                 description="Instance or SKU name (p5.48xlarge, 1x H100 SXM).")
-    region: str = Field(min_length=1, max_length=80,
-                        description="Provider's region name (us-east-1, eu-central-1, 'any US').")
-    country: str = Field(pattern=_COUNTRY_PATTERN, description="ISO 3166-1 country the region is in.")
-    usd_per_gpu_hour: float = Field(gt=0, le=10_000, description="On-demand price per GPU-hour in USD "
-                                    "(instance price divided by its GPU count).")
-    gpus_per_instance: int = Field(default=1, ge=1, le=64,
-                                   description="GPUs in the smallest instance sold at this price.")
-    source: SourceText = Field(description="Price page (URL) the figure was read from.")
-    as_of: date = Field(description="Date the price was read.")
-
-
-class HardwarePreset(Sourced):
-    """A device people run models on: how much memory, how fast it is read, how much compute."""
-
-    id: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80, description="Lower-case slug."
-    )
-    name: str = Field(min_length=1, max_length=200, description="Display name.")
-    kind: HardwareKind = Field(description="gpu, apu (AMD/Intel shared memory), apple_soc, cpu.")
-    vendor: str = Field(min_length=1, max_length=80, description="nvidia, amd, apple, intel...")
-    memory_gb: float = Field(gt=0, le=MAX_MEMORY_GB,
-                             description="Device memory (VRAM, unified or system RAM).")
-    bandwidth_gbs: float = Field(gt=0, le=MAX_BANDWIDTH_GBS, description="Peak memory bandwidth in GB/s.")
-    fp16_tflops: float | None = Field(
-        default=None, gt=0, le=1_000_000, description="Dense FP16 throughput in TFLOPS (tensor cores if any)."
-    )
-    unified_memory: bool = Field(
-        default=False, description="CPU and GPU share one memory pool (Apple, AMD APUs)."
-    )
-    usable_memory_share: float | None = Field(
-        default=None,
-        gt=0,
-        le=1,
-        description="Share of unified memory the GPU may use by default (e.g. Metal's limit).",
-    )
-    power_watts: float | None = Field(
-        default=None, gt=0, le=1_000_000,
-        description="Power under load in watts, for running cost: board power "
-        "(TBP/TGP/TDP) of one GPU, or the whole system's for Apple, APU, CPU and DGX boxes."
-    )
-    idle_power_watts: float | None = Field(
-        default=None, ge=0, le=1_000_000,
-        description="Power when idle in watts (same scope as power_watts), for "
-        "the hours a machine that is kept on does nothing."
-    )
-    power_source: SourceText | None = Field(
-        default=None, description="Where the power figures come from (None: the preset's source)."
-    )
-    price_usd: float | None = Field(
-        default=None, gt=0, description="Purchase price in USD of one device (or one system), for "
-        "write-off cost."
-    )
-    price_kind: Literal["list", "street", "launch"] | None = Field(
-        default=None, description="list (maker's price today), street (a retailer's price on "
-        "price_as_of) or launch (maker's launch price)."
-    )
-    price_source: SourceText | None = Field(
-        default=None, description="Where the price was read."
-    )
-    price_as_of: date | None = Field(default=None, description="Date the price was read.")
-    rental: tuple[RentalPrice, ...] = Field(
-        default=(), description="Public on-demand prices for renting this GPU in a cloud region."
-    )
-    notes: tuple[str, ...] = Field(default=(), description="Caveats (variants, measured vs spec).")
-
-    @model_validator(mode="after")
-    def _price_sourced(self) -> HardwarePreset:
-        if self.price_usd is not None and (self.price_source is None or self.price_as_of is None):
-            raise ValueError("a price needs price_source and price_as_of")
-        return self
 
 
 class CatalogMeta(Frozen):

@@ -340,6 +340,15 @@ def to_document(catalog: Catalog, include_hidden: bool = True) -> dict[str, Any]
     }
 
 
+def without_nulls(value: Any) -> Any:
+    """A document with every null left out (TOML has none; a missing key reads as unknown)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 def dump_json(data: object) -> str:
     """Stable, diff-friendly JSON: two-space indent, UTF-8, trailing newline."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
