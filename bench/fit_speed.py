@@ -24,6 +24,8 @@ class _Case(Protocol):
     def measured(self) -> float: ...
     @property
     def expected(self) -> float: ...
+    @property
+    def source(self) -> str: ...
 
 
 def _loss(cases: Sequence[_Case]) -> float:
@@ -52,12 +54,12 @@ def _parameters() -> list[_Param]:
     classes = ("consumer", "datacenter", "apple", "igpu", "cpu")
     efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
     scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
-               _Param(None, "COMPUTE_EFFICIENCY", 1.0)]
+               _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0)]
     return kernels + efficiency + scalars
 
 
-def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
-    """Fit in place (the module's dicts and constants) and print the result."""
+def _descend(cases_of: Callable[[], Sequence[_Case]], rounds: int) -> None:
+    """Coordinate descent in place on the module's constants."""
     best = _loss(cases_of())
     for _ in range(rounds):
         for param in _parameters():
@@ -69,6 +71,11 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
                     best = loss
                 else:
                     param.set(old)
+
+
+def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
+    """Fit in place (the module's dicts and constants) and print the result."""
+    _descend(cases_of, rounds)
     cases = cases_of()
     print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
     print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
@@ -76,15 +83,48 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     print("  MOE_EXPERT_EFFICIENCY", round(physics.MOE_EXPERT_EFFICIENCY, 3))
     print("  SAMPLING_NS_PER_VOCAB", round(physics.SAMPLING_NS_PER_VOCAB, 2))
     print("  COMPUTE_EFFICIENCY", round(physics.COMPUTE_EFFICIENCY, 3))
+    print("  ULTRA_FABRIC_SHARE", round(physics.ULTRA_FABRIC_SHARE, 3))
     groups: dict[str, list[float]] = {}
     for c in cases:
-        kind, where = c.regime.split("/")
-        group = "moe" if kind == "moe" else ("offload" if where == "offload" else
-                                             "cpu" if where == "cpu" else "gpu")
-        groups.setdefault(group, []).append(c.measured / c.expected)
+        groups.setdefault(_group(c.regime), []).append(c.measured / c.expected)
     for name, ratios in sorted(groups.items()):
         if len(ratios) >= 5:
             qs = statistics.quantiles(ratios, n=20)
             print(f"  SPREAD {name:8} n={len(ratios):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
         else:
             print(f"  SPREAD {name:8} n={len(ratios):3} (too few to set a range)")
+
+
+def _group(regime: str) -> str:
+    kind, where = regime.split("/")
+    if kind == "moe":
+        return "moe"
+    return where if where in ("offload", "cpu") else "gpu"
+
+
+def cross_source(cases_of: Callable[[], Sequence[_Case]], rounds: int = 3, min_cases: int = 5) -> None:
+    """Leave one source out: for every source with at least `min_cases` runs, fit the constants on
+    the other sources and predict this one. The pooled measured/predicted ratios are what a source
+    the fit has never seen (another runtime version, another setup) looks like, so their 5th/95th
+    percentiles per group are the honest low-high range. Constants are restored afterwards."""
+    params = _parameters()
+    saved = [p.get() for p in params]
+    every = cases_of()
+    sources = sorted({c.source for c in every if sum(d.source == c.source for d in every) >= min_cases})
+    ratios: dict[str, list[float]] = {}
+    for held in sources:
+        _descend(lambda held=held: [c for c in cases_of() if c.source != held], rounds)  # type: ignore[misc]
+        out = [c for c in cases_of() if c.source == held]
+        errs = sorted(abs(c.expected / c.measured - 1) for c in out)
+        print(f"  without {held[:70]:70} n={len(out):3} median |error| {statistics.median(errs):5.1%}")
+        for c in out:
+            ratios.setdefault(_group(c.regime), []).append(c.measured / c.expected)
+        for p, value in zip(params, saved, strict=True):
+            p.set(value)
+    print("== low-high range from sources never fitted on (copy SPREAD into physics.py) ==")
+    for name, rs in sorted(ratios.items()):
+        if len(rs) >= 5:
+            qs = statistics.quantiles(rs, n=20)
+            print(f"  SPREAD {name:8} n={len(rs):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
+        else:
+            print(f"  SPREAD {name:8} n={len(rs):3} (too few to set a range)")

@@ -197,11 +197,16 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
         achievable = float(measured.group(1)) if measured else None
         if achievable is None and "Ryzen AI Max" in text:  # the preset's measured figure, with its source
             achievable = FACTS["ryzen-ai-max-395-128gb"].achievable_bandwidth_gbs
-        gpu = Accelerator(name=text[:60], memory_gb=512, bandwidth_gbs=bw, device_class=cls,
+        # The box's memory (GiB) with the platform's GPU share, as the app would use it; where the
+        # string names no size, room is assumed (the row then tests speed, not fit).
+        box = re.search(r"(\d+)\s*GB\b(?!/s)", text)
+        pool = float(box.group(1)) * GIB / 1e9 if box else 512.0
+        gpu = Accelerator(name=text[:60], memory_gb=pool, bandwidth_gbs=bw, device_class=cls,
                           backend=backend or ("metal" if apple else None),
                           achievable_bandwidth_gbs=achievable,
                           fp16_tflops=apple_tflops(text) if apple else None)
-        return Machine(HardwareProfile(gpu=gpu, ram_gb=512, unified_memory=True, usable_gpu_share=1.0),
+        share = None if box else 1.0
+        return Machine(HardwareProfile(gpu=gpu, ram_gb=pool, unified_memory=True, usable_gpu_share=share),
                        cls, backend, False)
     cls = "datacenter" if DATACENTER.search(text) else "consumer"
     vram = re.search(r"(\d+)\s*GB\b", text)
@@ -241,6 +246,7 @@ class Case:
     low: float
     expected: float
     high: float
+    source: str = ""  # the record's source up to its first space: a repository or a thread URL
 
 
 def regime_of(m: Model, machine: Machine, placement: str) -> str:
@@ -274,7 +280,8 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
             skipped += 1
             continue
         label = f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}"
-        case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high)
+        case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high,
+                    str(r.get("source") or "").split(" ")[0])
         cases.append(case)
         if verbose:
             print(f"  {case.label} {case.regime:18} meas {case.measured:7.1f} pred {d.expected:7.1f} "
@@ -403,6 +410,8 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, default=EXTRA, help="held-out measurements file")
     parser.add_argument("--verbose", action="store_true", help="print every decode case")
     parser.add_argument("--fit", action="store_true", help="fit the speed constants on the development data")
+    parser.add_argument("--cross-source", action="store_true",
+                        help="the low-high range from leave-one-source-out fits on the development data")
     args = parser.parse_args()
     folder = args.data or next((p for p in DEV_CANDIDATES if (p / "measurements.json").is_file()), None)
     if folder is None or not (folder / "measurements.json").is_file():
@@ -419,6 +428,13 @@ def main() -> None:
         from fit_speed import fit  # noqa: PLC0415
 
         fit(lambda: decode_cases(dev, models, table, verbose=False)[0])
+    if args.cross_source:
+        import sys  # noqa: PLC0415
+
+        sys.path.insert(0, str(ROOT / "bench"))
+        from fit_speed import cross_source  # noqa: PLC0415
+
+        cross_source(lambda: decode_cases(dev, models, table, verbose=False)[0])
     weights_section(dev, models, "development")
     memory_section(dev, models, "development")
     fit_section(dev, models, "development")

@@ -13,6 +13,7 @@ below was fitted on shared/data/validation/measurements.json only (bench/validat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from advisor.hardware.profile import HardwareProfile
@@ -34,16 +35,16 @@ KERNEL_US: dict[str, float] = {
     # small kernel). Fitted: cuda, rocm, metal, vulkan from the validation runs; sycl, mlx, vllm
     # have no runs and take the nearest fitted backend (said so in the estimate).
     "cuda": 1.50,
-    "rocm": 1.53,
-    "metal": 4.81,
-    "vulkan": 0.62,
-    "sycl": 1.53,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "rocm": 1.27,
+    "metal": 3.96,
+    "vulkan": 0.46,
+    "sycl": 1.27,  # no runs: ROCm's figure (another non-CUDA GPU backend)
     "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
-    "mlx": 4.81,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "mlx": 3.96,  # no runs: Metal's figure (same GPU, same command-buffer model)
     "vllm": 1.50,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
-SAMPLING_NS_PER_VOCAB = 5.51
+SAMPLING_NS_PER_VOCAB = 4.84
 """Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
 off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
 grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
@@ -56,16 +57,21 @@ GPU; igpu: other unified-memory GPU (Ryzen AI Max, DGX Spark); cpu: system RAM r
 BANDWIDTH_EFFICIENCY: dict[str, float] = {
     # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
     # stream reaches. Fitted on the validation runs.
-    "consumer": 0.854,
+    "consumer": 0.828,
     "datacenter": 0.469,
     "apple": 0.941,
     "igpu": 0.929,
-    "cpu": 0.458,
+    "cpu": 0.488,
 }
-MOE_EXPERT_EFFICIENCY = 0.674
+ULTRA_FABRIC_SHARE = 0.85
+"""Share of an Apple Ultra chip's bandwidth its GPU reaches relative to a single-die chip: an Ultra is
+two Max dies joined by UltraFusion, and half of every weight matrix sits behind the other die's
+memory controllers (M2 Ultra F16 decode reaches ~640 of 800 GB/s where an M2 Max reaches ~360 of
+400). Fitted on the development data's Ultra runs."""
+MOE_EXPERT_EFFICIENCY = 0.673
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
-COMPUTE_EFFICIENCY = 0.777
+COMPUTE_EFFICIENCY = 0.622
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -74,12 +80,15 @@ PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
 
 SPREAD: dict[str, tuple[float, float]] = {
-    # measured / predicted, 5th and 95th percentile per regime (the low-high range): gpu from 100
-    # dense runs, moe from 11 MoE runs. offload (6 runs) and cpu (none) are too few: assumed wider.
-    "gpu": (0.80, 1.09),
+    # measured / predicted, 5th and 95th percentile per regime (the low-high range), from sources the
+    # fit never saw: each development source predicted by constants fitted on the others
+    # (bench/validate_estimates.py --cross-source), so the range covers another runtime version or
+    # setup, not only the scatter inside the fitted data. gpu: 108 dense runs, moe: 10 MoE runs.
+    # offload (4 runs) and cpu (none) are too few: assumed wider.
+    "gpu": (0.80, 1.23),
     "offload": (0.65, 1.45),
     "cpu": (0.60, 1.50),
-    "moe": (0.66, 1.39),
+    "moe": (0.73, 1.78),
 }
 
 
@@ -96,6 +105,11 @@ class Device:
     gpu_flops: float | None  # achievable FLOP/s at batch 1 (None: unknown)
     cpu_flops: float | None
     fitted_backend: bool
+
+
+def is_ultra(name: str) -> bool:
+    """An Apple Ultra chip (two dies) by its name: "Apple M2 Ultra", "M3 Ultra 80-core GPU"."""
+    return re.search(r"\bM[1-9] Ultra\b", name, re.IGNORECASE) is not None
 
 
 def default_backend(hw: HardwareProfile) -> str:
@@ -135,6 +149,8 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
     if hw.gpu is not None and chosen != "cpu":
         nominal = hw.gpu.achievable_bandwidth_gbs or hw.gpu.bandwidth_gbs
         gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
+        if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_ultra(hw.gpu.name):
+            gpu_bw *= ULTRA_FABRIC_SHARE
         if hw.gpu.fp16_tflops:
             gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
     if chosen == "vllm" and hw.gpu is not None and hw.gpu.count > 1 and not hw.unified_memory:

@@ -8,6 +8,8 @@ may use only a share of RAM; that share is part of the profile, not a guess made
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, model_validator
 
 from advisor.catalog.schema import Frozen, HardwareKind, HardwarePreset
@@ -18,6 +20,23 @@ DEFAULT_UNIFIED_GPU_SHARE = 0.75
 """GPU share of unified memory when the preset gives none: macOS lets Metal wire about 2/3 of RAM up
 to 36 GB and ~3/4 above (recommendedMaxWorkingSetSize); AMD APUs default to a similar BIOS/GTT split.
 Overridable per profile."""
+SMALL_MAC_GPU_SHARE = 2 / 3
+"""macOS's working-set limit on Macs with at most 36 GB (recommendedMaxWorkingSetSize)."""
+SMALL_MAC_LIMIT_GB = box_gb_to_bytes(36) / 1e9
+
+
+def default_unified_share(pool_gb: float, apple: bool) -> float:
+    """The GPU's share of a unified pool of `pool_gb` (10^9 bytes) when nothing overrides it: macOS
+    wires 2/3 up to 36 GB and about 3/4 above; other APUs (BIOS/GTT split) 3/4."""
+    if apple and pool_gb <= SMALL_MAC_LIMIT_GB + 1e-6:
+        return SMALL_MAC_GPU_SHARE
+    return DEFAULT_UNIFIED_GPU_SHARE
+
+
+def is_apple(gpu: Accelerator) -> bool:
+    """True for an Apple-silicon GPU (by device class, backend or name)."""
+    return (gpu.device_class == "apple" or gpu.backend in ("metal", "mlx")
+            or re.search(r"\bapple\b|\bM[1-9]( (Pro|Max|Ultra))?\b", gpu.name, re.IGNORECASE) is not None)
 
 
 class Accelerator(Frozen):
@@ -93,14 +112,21 @@ class HardwareProfile(Frozen):
         return self.gpu is None and not self.api_only
 
     @property
+    def gpu_share(self) -> float:
+        """Share of a unified pool the GPU may use: the profile's own, else the platform default."""
+        if self.usable_gpu_share is not None:
+            return self.usable_gpu_share
+        pool = self.ram_gb if self.ram_gb is not None else (self.gpu.memory_gb if self.gpu else 0.0)
+        return default_unified_share(pool, self.gpu is not None and is_apple(self.gpu))
+
+    @property
     def gpu_memory_gb(self) -> float:
         """Memory the GPU(s) can hold model data in, in total across devices."""
         if self.gpu is None:
             return 0.0
         if self.unified_memory:
             pool = self.ram_gb if self.ram_gb is not None else self.gpu.memory_gb
-            share = self.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE
-            return pool * share
+            return pool * self.gpu_share
         return self.gpu.memory_gb * self.gpu.count
 
     @property

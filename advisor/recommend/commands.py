@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE
+from advisor.hardware.profile import default_unified_share
 
 if TYPE_CHECKING:
     from advisor.catalog.schema import Artifact, Model
@@ -52,10 +52,10 @@ class LocalRun:
         """The run an estimate describes on `hardware`."""
         share = hardware.usable_gpu_share
         wired = None
-        # macOS wires about 3/4 of RAM for the GPU by default (DEFAULT_UNIFIED_GPU_SHARE); a plan
-        # that counts on more needs the limit raised (same figure as the estimator's assumption).
-        if (hardware.unified_memory and est.backend == "metal" and share is not None
-                and share > DEFAULT_UNIFIED_GPU_SHARE and hardware.ram_gb):
+        # macOS wires 2/3 of RAM for the GPU up to 36 GB and about 3/4 above by default
+        # (default_unified_share); a plan that counts on more needs the limit raised.
+        if (hardware.unified_memory and est.backend == "metal" and share is not None and hardware.ram_gb
+                and share > default_unified_share(hardware.ram_gb, apple=True)):
             wired = int(hardware.ram_gb * 1e9 * share / 2**20)
         return cls(quantization=est.quantization, context=est.context, kv_cache_type=est.kv_cache_type,
                    concurrency=est.concurrency, placement=est.placement, gpu_layers=est.gpu_layers,

@@ -38,8 +38,9 @@ def _with_memory(hw: HardwareProfile, needed_gb: float) -> HardwareProfile | Non
         gpu = Accelerator(**{**hw.gpu.model_dump(), "memory_gb": float(per_gpu), "preset_id": None})
         return hw.model_copy(update={"gpu": gpu})
     if hw.unified_memory:
-        share = hw.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE
-        ram = float(math.ceil(target / share))
+        ram = float(math.ceil(target / (hw.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE)))
+        if hw.usable_gpu_share is None:  # the platform default depends on the pool (a small Mac: 2/3)
+            ram = float(math.ceil(target / hw.model_copy(update={"ram_gb": ram}).gpu_share))
         return hw.model_copy(update={"ram_gb": ram}) if ram > (hw.ram_gb or 0) else None
     ram = float(math.ceil(target))
     return hw.model_copy(update={"ram_gb": ram}) if ram > (hw.ram_gb or 0) else None

@@ -161,3 +161,46 @@ def test_unknown_backend_is_an_error() -> None:
 
     with pytest.raises(EstimateError, match="backend"):
         estimate(DENSE, CARD, quant="F16", options=RunOptions(backend="opencl"))
+
+
+def apple(name: str, box_gib: float, bandwidth: float) -> HardwareProfile:
+    gpu = Accelerator(name=name, memory_gb=box_gib * GIB / 1e9, bandwidth_gbs=bandwidth)
+    return HardwareProfile(gpu=gpu, ram_gb=box_gib * GIB / 1e9, unified_memory=True)
+
+
+def test_a_small_mac_lends_the_gpu_two_thirds_and_a_large_one_three_quarters() -> None:
+    # macOS recommendedMaxWorkingSetSize: 2/3 of RAM up to 36 GB, about 3/4 above.
+    assert apple("Apple M3", 16, 100).gpu_memory_gb == pytest.approx(16 * GIB / 1e9 * 2 / 3)
+    assert apple("Apple M3 Pro", 36, 150).gpu_memory_gb == pytest.approx(36 * GIB / 1e9 * 2 / 3)
+    assert apple("Apple M3 Max", 48, 400).gpu_memory_gb == pytest.approx(48 * GIB / 1e9 * 0.75)
+    # Not a Mac: the BIOS/GTT split keeps 3/4 whatever the size.
+    apu = HardwareProfile(gpu=Accelerator(name="Ryzen AI 9 HX 370", memory_gb=32, bandwidth_gbs=120,
+                                          backend="vulkan", device_class="igpu"),
+                          ram_gb=32, unified_memory=True)
+    assert apu.gpu_memory_gb == pytest.approx(32 * 0.75)
+    # A user's own share always wins.
+    own = apple("Apple M3", 16, 100).model_copy(update={"usable_gpu_share": 0.9})
+    assert own.gpu_memory_gb == pytest.approx(16 * GIB / 1e9 * 0.9)
+
+
+def test_an_f16_7b_model_does_not_fit_a_16_gb_mac_without_raising_the_limit() -> None:
+    # 7B at F16 is ~14 GB; a 16 GB Mac wires 11.45 GB for the GPU by default.
+    big = model(total_params_b=7.0, layers=32, hidden_size=4096, attention_heads=32, kv_heads=32,
+                head_dim=128, vocab_size=32000, tied_embeddings=False)
+    est = estimate(big, apple("Apple M3", 16, 100), quant="F16", context=1024)
+    assert est.placement == "does_not_fit"
+    assert any("unified_gpu_share" in change for change in est.fits_if)
+
+
+def test_an_ultra_reaches_less_of_its_bandwidth_than_one_die() -> None:
+    # Two dies over UltraFusion: the GPU reads ULTRA_FABRIC_SHARE of a single die's share.
+    ultra = ph.device(apple("Apple M2 Ultra", 192, 800))
+    one_die = ph.device(apple("Apple M2 Max", 96, 400))
+    share = ph.BANDWIDTH_EFFICIENCY["apple"] * ph.ULTRA_FABRIC_SHARE
+    assert ultra.gpu_bandwidth == pytest.approx(800e9 * share)
+    assert one_die.gpu_bandwidth == pytest.approx(400e9 * ph.BANDWIDTH_EFFICIENCY["apple"])
+    # A measured achievable bandwidth already includes the fabric: not charged twice.
+    measured = apple("Apple M2 Ultra", 192, 800)
+    measured = measured.model_copy(update={"gpu": measured.gpu.model_copy(  # type: ignore[union-attr]
+        update={"achievable_bandwidth_gbs": 650.0})})
+    assert ph.device(measured).gpu_bandwidth == pytest.approx(650e9 * ph.BANDWIDTH_EFFICIENCY["apple"])
