@@ -126,12 +126,15 @@ class SizedColumns:
     decode: Triple  # per stream: low, expected, high; NaN where unknown or no fit
     experts_on_cpu: Bools = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     aggregate: Triple | None = None  # all streams together (None at concurrency 1: = decode)
+    cpu_moe_layers: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     total: Floats = field(init=False)  # weights + KV cache + overhead, in bytes
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "total", self.weights + self.kv + self.overhead)
         if len(self.experts_on_cpu) != len(self.weights):
             object.__setattr__(self, "experts_on_cpu", np.zeros(len(self.weights), dtype=np.bool_))
+        if len(self.cpu_moe_layers) != len(self.weights):
+            object.__setattr__(self, "cpu_moe_layers", np.zeros(len(self.weights), dtype=np.int64))
 
     def take(self, idx: Ints) -> SizedColumns:
         """The figures at `idx`."""
@@ -140,7 +143,7 @@ class SizedColumns:
         return SizedColumns(self.weights[idx], self.kv[idx], self.overhead[idx], self.placement[idx],
                             self.gpu_layers[idx], self.available,
                             (self.decode[0][idx], self.decode[1][idx], self.decode[2][idx]),
-                            self.experts_on_cpu[idx], agg)
+                            self.experts_on_cpu[idx], agg, self.cpu_moe_layers[idx])
 
 
 def overhead_bytes(fp: FootprintColumns, hw: HardwareProfile, tokens: int) -> Floats:
@@ -184,6 +187,7 @@ class _Split:
     cpu_experts: Floats
     gpu_kv_share: Floats  # share of the KV cache on the GPU
     experts_on_cpu: Bools
+    cpu_expert_layers: Floats  # layers whose routed experts run on the CPU (llama.cpp --n-cpu-moe N)
 
 
 def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, context: int,
@@ -211,7 +215,7 @@ def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, co
         usable = ram - OS_RESERVE_GB * GB
         if ram:
             placement[weights + kv + overhead <= usable * (1 - settings.headroom_share)] = CPU
-        split = _Split(zeros, layers, zeros, dense, zeros, experts, zeros, no)
+        split = _Split(zeros, layers, zeros, dense, zeros, experts, zeros, no, zeros)
         gpu_layers = zeros
         available = ram
     unknown = placement == NO_FIT
@@ -226,8 +230,9 @@ def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, co
         t = _step_time(dev, fp, split, kv_seq, concurrency, context)
         decode = _spread(1.0 / t, regime, fp.moe, unknown)
         aggregate = _spread(concurrency / t, regime, fp.moe, unknown)
+    cpu_moe = np.where(on_gpu, np.rint(split.cpu_expert_layers), 0).astype(np.int64)
     return SizedColumns(weights, kv, overhead, placement, gpu_layers.astype(np.int64), available, decode,
-                        on_gpu, aggregate)
+                        on_gpu, aggregate, cpu_moe)
 
 
 def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings: EstimateSettings,
@@ -263,13 +268,10 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     layer_ok = ~fits & forced_fit & (cpu_bytes <= ram_free) & (n_gpu > 0) & can_offload
     share = n_gpu / layers
     split_layers = _Split(n_gpu, layers - n_gpu, dense * share, dense * (1 - share), experts * share,
-                          experts * (1 - share), share, no)
-    # Experts in RAM: dense part, KV cache and buffers on the GPU, routed experts in RAM.
+                          experts * (1 - share), share, no, zeros)
     moe_rows = fp.moe & (experts > 0)
-    on_card_dense = dense - weights * fp.host_share
-    expert_ok = (moe_rows & (on_card_dense + kv + overhead <= gpu_cap) & (experts <= ram_free)
-                 & can_offload & (options.gpu_layers is None))
-    split_experts = _Split(layers, zeros, dense, zeros, zeros, experts, ones, moe_rows)
+    split_experts, expert_ok = _expert_split(fp, options, weights, experts, kv + overhead, gpu_cap, ram_free)
+    expert_ok = expert_ok & can_offload
     if options.experts_on_cpu is False:
         expert_ok = no
     if options.experts_on_cpu:
@@ -288,10 +290,30 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     placement[fits] = GPU
     placement[~fits & layer_ok & ~use_experts] = OFFLOAD
     placement[use_experts] = OFFLOAD
-    full = _Split(layers, zeros, dense, zeros, experts, zeros, ones, no)
+    full = _Split(layers, zeros, dense, zeros, experts, zeros, ones, no, zeros)
     split = _pick(placement == GPU, full, _pick(use_experts, split_experts, split_layers))
     gpu_layers = np.where(placement == GPU, layers, np.where(use_experts, layers, n_gpu))
     return placement, split, gpu_layers, use_experts
+
+
+def _expert_split(fp: FootprintColumns, options: RunOptions, weights: Floats, experts: Floats,
+                  resident: Floats, gpu_cap: float, ram_free: float) -> tuple[_Split, Bools]:
+    """Experts in RAM: the dense part, KV cache and buffers (`resident`) on the GPU, the routed
+    experts of the first N layers in RAM (llama.cpp --n-cpu-moe N) and those of the other layers in
+    the GPU memory left. Returns the split and where it runs."""
+    layers = fp.layers.astype(np.float64)
+    zeros, ones = np.zeros(len(weights)), np.ones(len(weights))
+    dense = weights - experts
+    moe_rows = fp.moe & (experts > 0)
+    spare = gpu_cap - (dense - weights * fp.host_share + resident)
+    if options.experts_on_cpu:  # pinned: every layer's experts in RAM (-ot exps=CPU)
+        cpu_moe = layers
+    else:
+        per_layer = np.maximum(experts / layers, 1.0)
+        cpu_moe = layers - np.floor(np.clip(np.nan_to_num(spare / per_layer), 0, layers - 1))
+    in_ram = experts * cpu_moe / layers
+    ok = moe_rows & (spare >= 0) & (in_ram <= ram_free) & (options.gpu_layers is None)
+    return _Split(layers, zeros, dense, zeros, experts - in_ram, in_ram, ones, moe_rows, cpu_moe), ok
 
 
 def _take(split: _Split, idx: Ints) -> _Split:
@@ -315,9 +337,9 @@ def _step_time(dev: Device, fp: FootprintColumns, split: _Split, kv_seq: Floats,
     # (vllm/v1/sample/sampler.py), which costs no host time per vocabulary entry.
     if dev.backend != "vllm":
         fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
-    # Experts in RAM: three mul_mat_id per layer on the CPU, and the hand-over both ways.
-    fixed = fixed + np.where(split.experts_on_cpu, split.gpu_layers * (3 * dev.cpu_kernel_s
-                                                                       + 2 * dev.gpu_kernel_s), 0.0)
+    # Experts in RAM: three mul_mat_id per such layer on the CPU, and the hand-over both ways.
+    fixed = fixed + np.where(split.experts_on_cpu, split.cpu_expert_layers * (3 * dev.cpu_kernel_s
+                                                                              + 2 * dev.gpu_kernel_s), 0.0)
     dense_share = _dense_read_share(fp)
     mem = 0.0 * kv_read
     if dev.gpu_bandwidth:

@@ -63,6 +63,7 @@ class Sized:
     layers: int
     options: RunOptions
     backend: str
+    cpu_moe_layers: int = 0  # with experts_on_cpu: layers whose routed experts are in RAM
 
     @property
     def total_gb(self) -> float:
@@ -109,7 +110,8 @@ def _rows(model: Model, hw: HardwareProfile, quants: list[str], context: int, kv
     return [Sized(model, hw, q, context, kv_cache, concurrency, float(out.weights[i]), sizes[i][1],
                   float(out.kv[i]), float(out.overhead[i]), PLACEMENTS[int(out.placement[i])],
                   int(out.gpu_layers[i]), out.available, _triple(out.decode, i), _triple(out.aggregate, i),
-                  bool(out.experts_on_cpu[i]), note, moe, fp.layers, options, dev.backend)
+                  bool(out.experts_on_cpu[i]), note, moe, fp.layers, options, dev.backend,
+                  int(out.cpu_moe_layers[i]))
             for i, q in enumerate(quants)]
 
 
@@ -253,8 +255,12 @@ def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
         assumptions.append("MoE: each token reads the attention, shared weights and its routed experts; "
                            "routing adds kernels per layer and expert matrices reach less bandwidth.")
     if sized.experts_on_cpu:
-        assumptions.append("Routed experts in system RAM, attention and shared weights on the GPU "
-                           "(llama.cpp --n-cpu-moe / -ot exps=CPU).")
+        kept = sized.layers - sized.cpu_moe_layers
+        where = (f"the routed experts of {sized.cpu_moe_layers} of {sized.layers} layers in system RAM and "
+                 f"of the other {kept} in GPU memory" if kept > 0 else "every layer's routed experts in "
+                 "system RAM")
+        assumptions.append(f"MoE expert offload: attention and shared weights on the GPU, {where} "
+                           f"(llama.cpp --n-cpu-moe {sized.cpu_moe_layers}).")
     if not has_prefill and fits:
         assumptions.append("Compute throughput unknown: no prompt-processing estimate.")
     elif has_prefill:
@@ -318,7 +324,8 @@ def finish(sized: Sized, settings: EstimateSettings | None = None) -> Estimate:
         prefill_tokens_per_s=prefill, time_to_first_token_s=ttft,
         weights_from_artifact=sized.from_artifact, assumptions=tuple(assumptions),
         runtime=RUNTIME_OF.get(sized.backend, "llama.cpp"), backend=sized.backend,
-        experts_on_cpu=sized.experts_on_cpu, aggregate_tokens_per_s=aggregate,
+        experts_on_cpu=sized.experts_on_cpu, cpu_moe_layers=sized.cpu_moe_layers,
+        aggregate_tokens_per_s=aggregate,
         fits_if=_fits_if(sized, settings),
     )
 

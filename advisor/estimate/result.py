@@ -79,6 +79,7 @@ class Estimate(BaseModel):
     runtime: str = "llama.cpp"
     backend: str = "cuda"
     experts_on_cpu: bool = False
+    cpu_moe_layers: int = 0  # with experts_on_cpu: the first N layers' routed experts in RAM
     aggregate_tokens_per_s: Range | None = None
     fits_if: tuple[dict[str, float | int | bool | str], ...] = ()
 
@@ -109,6 +110,7 @@ class Estimate(BaseModel):
             "weights_from_artifact": self.weights_from_artifact,
             "assumptions": list(self.assumptions),
             "runtime": self.runtime, "backend": self.backend, "experts_on_cpu": self.experts_on_cpu,
+            "cpu_moe_layers": self.cpu_moe_layers if self.experts_on_cpu else None,
             "aggregate_tokens_per_s": rng(self.aggregate_tokens_per_s),
             "fits_if": [dict(change) for change in self.fits_if],
         }

@@ -46,6 +46,7 @@ class LocalRun:
     runtime: str  # llama.cpp, mlx or vllm
     gpu_count: int
     wired_limit_mb: int | None  # macOS: the raised GPU wired limit the plan assumes, else None
+    cpu_moe_layers: int = 0  # with experts_on_cpu: llama.cpp --n-cpu-moe N
 
     @classmethod
     def of(cls, est: Estimate, hardware: HardwareProfile) -> LocalRun:
@@ -60,6 +61,7 @@ class LocalRun:
         return cls(quantization=est.quantization, context=est.context, kv_cache_type=est.kv_cache_type,
                    concurrency=est.concurrency, placement=est.placement, gpu_layers=est.gpu_layers,
                    total_layers=est.total_layers, experts_on_cpu=est.experts_on_cpu, runtime=est.runtime,
+                   cpu_moe_layers=est.cpu_moe_layers,
                    gpu_count=hardware.gpu.count if hardware.gpu is not None else 0,
                    wired_limit_mb=wired)
 
@@ -94,8 +96,8 @@ def llama_cpp_command(run: LocalRun, model: Model, artifact: Artifact | None,
     else:
         args += ["-ngl", "999"]  # "max. number of layers": every layer
     if run.experts_on_cpu:
-        # Every layer's routed experts in system RAM, as the estimate assumes.
-        args += ["--n-cpu-moe", str(run.total_layers)]
+        # The routed experts of the first N layers in system RAM, as the estimate assumes.
+        args += ["--n-cpu-moe", str(run.cpu_moe_layers or run.total_layers)]
     if run.kv_cache_type != "f16":
         args += ["-ctk", run.kv_cache_type, "-ctv", run.kv_cache_type]
     if run.concurrency > 1:

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.catalog.architecture import Architecture
 from advisor.catalog.schema import HardwareKind, HardwarePreset, Model, Sourced
-from advisor.estimate import RunOptions, estimate
+from advisor.estimate import EstimateSettings, RunOptions, estimate
 from advisor.estimate import physics as ph
 from advisor.estimate.memory import footprint
 from advisor.hardware.profile import Accelerator, HardwareProfile, profile_from_preset
@@ -90,6 +90,31 @@ def test_moe_experts_in_ram_when_only_the_dense_part_fits() -> None:
     # Each token reads 8/128 of the 57.6 GB of experts from RAM at the CPU's efficiency.
     expert_time = 57.6e9 * 8 / 128 / (80e9 * ph.BANDWIDTH_EFFICIENCY["cpu"] * ph.MOE_EXPERT_EFFICIENCY)
     assert est.decode_tokens_per_s.expected < 1 / expert_time
+
+
+def test_experts_the_gpu_has_room_for_stay_on_the_gpu() -> None:
+    # Q8_0-ish sizes aside, the arithmetic: whatever GPU memory is left after the dense part, the KV
+    # cache and the buffers holds whole layers' experts; the first N layers' go to RAM (--n-cpu-moe N).
+    hw = HardwareProfile(gpu=Accelerator(name="card", memory_gb=40 * GIB / 1e9, bandwidth_gbs=1000,
+                                         backend="cuda", device_class="consumer"),
+                         ram_gb=128 * GIB / 1e9, ram_bandwidth_gbs=80)
+    est = estimate(MOE, hw, quant="F16", context=4096)
+    assert est.placement == "gpu+cpu"
+    assert est.experts_on_cpu
+    experts = 28.8e9 * 2  # routed experts at F16
+    dense_on_card = est.weights_gb * 1e9 - experts - 151936 * 2048 * 2  # the input embedding stays home
+    cap = hw.gpu_memory_gb * 1e9 * (1 - EstimateSettings().headroom_share)
+    spare = cap - dense_on_card - (est.kv_cache_gb + est.overhead_gb) * 1e9
+    kept = int(spare // (experts / 48))
+    assert 0 < kept < 48
+    assert est.cpu_moe_layers == 48 - kept
+    assert f"--n-cpu-moe {48 - kept}" in " ".join(est.assumptions)
+    # Keeping some experts on the GPU is faster than sending all of them to RAM.
+    pinned = estimate(MOE, hw, quant="F16", context=4096, options=RunOptions(experts_on_cpu=True))
+    assert pinned.cpu_moe_layers == 48
+    assert est.decode_tokens_per_s is not None
+    assert pinned.decode_tokens_per_s is not None
+    assert est.decode_tokens_per_s.expected > pinned.decode_tokens_per_s.expected
 
 
 def test_a_box_size_is_gib() -> None:

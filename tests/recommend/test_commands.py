@@ -248,3 +248,11 @@ def test_a_team_on_datacenter_gpus_also_gets_the_vllm_way() -> None:
     # One person, or a consumer card, keeps the llama.cpp plan alone.
     assert vllm_alternative(model, two_a100, 65536, 1) is None
     assert vllm_alternative(model, profile_from_preset(CAT.hardware["rtx-4090"]), 8192, 20) is None
+
+
+def test_expert_offload_names_the_layers_whose_experts_go_to_ram() -> None:
+    # Unpinned, a 24 GB card keeps some layers' experts: --n-cpu-moe is the estimate's N, not all.
+    run, c = _commands("openai/gpt-oss-120b", gpu(24, ram=128), {}, "MXFP4")
+    assert run.experts_on_cpu
+    assert 0 < run.cpu_moe_layers < run.total_layers
+    assert _flag(c["llama_cpp"] or "", "--n-cpu-moe") == str(run.cpu_moe_layers)
