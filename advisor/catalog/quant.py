@@ -42,6 +42,8 @@ class Mix:
     family: str = "gguf"
     attn_output: str | None = None  # attn_output type when the mix sets one (Q3_K_M/L)
     attn_v_gqa: str | None = None  # attn_v type with GQA >= 4 in the 1-2 bit IQ mixes
+    attention: str | None = None  # unsloth dynamic: every attention tensor (and an MoE's non-expert FFN)
+    like: str | None = None  # the llama.cpp mix whose quality figure this one takes (unsourced own)
 
 
 USE_MORE_BITS_SHARE = 0.5
@@ -75,6 +77,26 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     Mix("Q2_K_S", "Q2_K", "Q6_K", "Q2_K", attn_v_gqa="Q4_K"),  # output: the default Q6_K
     Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
     Mix("MXFP4", "MXFP4", "Q8_0", "Q8_0", experts_only=True, family="native", quality_loss=0.0),
+    # Unsloth Dynamic ("UD-") GGUFs choose types per tensor and per model and publish no rule, only
+    # files. Their common shape, checked against the peak memory of real files in the development
+    # data (Qwen3-30B-A3B UD-Q4_K_XL, Qwen3-235B-A22B UD-Q3_K_XL, Mistral-Small-3.1-24B UD-Q4_K_XL):
+    # routed experts at the base type without llama.cpp's ffn_down upgrade, attention (and an MoE's
+    # shared/dense FFN) kept higher, a dense FFN like the matching _M mix. A published file size
+    # always wins over this layout; quality is taken as the matching llama.cpp mix's (unsloth's own
+    # claims of better quality are not counted).
+    *(Mix(f"UD-{name}", base, "Q6_K" if base != "Q8_0" else "Q8_0", base, up, share, attention=attn,
+          like=like)
+      for name, base, up, share, attn, like in (
+          ("IQ1_S", "IQ1_S", None, 0.0, "Q4_K", "IQ1_M"),
+          ("IQ1_M", "IQ1_M", None, 0.0, "Q4_K", "IQ1_M"),
+          ("IQ2_XXS", "IQ2_XXS", None, 0.0, "Q4_K", "IQ2_XXS"),
+          ("IQ3_XXS", "IQ3_XXS", None, 0.0, "Q5_K", "IQ3_XXS"),
+          ("Q2_K_XL", "Q2_K", "Q3_K", 1.0, "Q4_K", "Q2_K"),
+          ("Q3_K_XL", "Q3_K", "Q4_K", 1.0, "Q6_K", "Q3_K_M"),
+          ("Q4_K_XL", "Q4_K", "Q6_K", USE_MORE_BITS_SHARE, "Q6_K", "Q4_K_M"),
+          ("Q5_K_XL", "Q5_K", "Q6_K", USE_MORE_BITS_SHARE, "Q8_0", "Q5_K_M"),
+          ("Q6_K_XL", "Q6_K", "Q8_0", USE_MORE_BITS_SHARE, "Q8_0", "Q6_K"),
+          ("Q8_K_XL", "Q8_0", None, 0.0, "BF16", "Q8_0"))),
     Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
     Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
     Mix("GPTQ-4bit", "INT4-G128", "F16", "F16", family="gptq"),
@@ -119,6 +141,8 @@ def quality_loss(name: str) -> tuple[float, bool]:
     """Perplexity increase over F16 (fraction) and whether it is sourced (else interpolated by bits
     between the sourced neighbours; below Q2_K it is taken as Q2_K's, the least it can be)."""
     mix = MIXES[name]
+    if mix.like is not None:
+        return quality_loss(mix.like)
     if mix.quality_loss is not None:
         return mix.quality_loss, True
     bpw = LLAMA8_BPW.get(name)

@@ -76,6 +76,8 @@ class Footprint:
         base = BPW[mix.base]
         up = BPW[mix.upgraded] if mix.upgraded else base
         share = mix.upgraded_share / 3.0  # ffn_down is one of the three expert matrices
+        if mix.attention is not None:  # unsloth dynamic: experts at the base type
+            share = 0.0
         return self.routed_params * (base * (1 - share) + up * share) / 8.0
 
     def weights_bytes(self, mix: Mix) -> float:
@@ -86,6 +88,8 @@ class Footprint:
             experts = self.routed_params if self.routed_params else self.layer_params - self.attn_params
             rest = self.layer_params - experts
             layer_bits = experts * BPW[mix.base] + rest * BPW[mix.embed]
+        elif mix.attention is not None:
+            layer_bits = self._dynamic_layer_bits(mix)
         else:
             layer_bits = self._mixed_layer_bits(mix)
         # Tensor-specific types of llama_tensor_get_type: attn_output in Q3_K_M/L, attn_v in the
@@ -96,6 +100,19 @@ class Footprint:
             layer_bits += self.v_params * (BPW[mix.attn_v_gqa] - BPW[mix.base])
         emb_bits = (self.embed_in + self.lookup_only) * BPW[mix.embed] + self.embed_out * BPW[mix.output]
         return (layer_bits + emb_bits) / 8.0
+
+    def _dynamic_layer_bits(self, mix: Mix) -> float:
+        """Unsloth dynamic mixes (quant.py): attention at `mix.attention`; an MoE's routed experts at
+        the base type and its other FFN tensors at `mix.attention`; a dense FFN like the _M mix."""
+        attention = BPW[mix.attention or mix.base]
+        if self.routed_params:
+            experts = self.routed_params * (BPW["MXFP4"] if self.native_mxfp4 else BPW[mix.base])
+            return experts + (self.layer_params - self.routed_params) * attention
+        base = BPW[mix.base]
+        up = BPW[mix.upgraded] if mix.upgraded else base
+        down = mix.upgraded_share / 3.0  # ffn_down, one of three FFN matrices, in the upgraded layers
+        ffn = max(0.0, self.layer_params - self.attn_params)
+        return ffn * (base * (1 - down) + up * down) + self.attn_params * attention
 
     def _mixed_layer_bits(self, mix: Mix) -> float:
         if self.native_mxfp4 and self.routed_params and mix.family == "gguf" and BPW[mix.base] < 8:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from advisor.catalog.architecture import Architecture
+from advisor.catalog.quant import MIXES, quality_loss
 from advisor.catalog.schema import HardwareKind, HardwarePreset, Model, Sourced
 from advisor.estimate import EstimateSettings, RunOptions, estimate
 from advisor.estimate import physics as ph
@@ -115,6 +116,20 @@ def test_experts_the_gpu_has_room_for_stay_on_the_gpu() -> None:
     assert est.decode_tokens_per_s is not None
     assert pinned.decode_tokens_per_s is not None
     assert est.decode_tokens_per_s.expected > pinned.decode_tokens_per_s.expected
+
+
+def test_an_unsloth_dynamic_mix_keeps_experts_at_the_base_and_attention_higher() -> None:
+    # UD-Q4_K_XL on an MoE: routed experts Q4_K (4.5 bpw, no ffn_down upgrade), every other layer
+    # tensor Q6_K (6.5625), input embedding Q4_K, untied output Q6_K.
+    fp = footprint(MOE)
+    bits = (fp.routed_params * 4.5 + (fp.layer_params - fp.routed_params) * 6.5625
+            + fp.embed_in * 4.5 + fp.embed_out * 6.5625)
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(bits / 8)
+    assert fp.expert_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(fp.routed_params * 4.5 / 8)
+    # Smaller than Q4_K_M, whose experts' ffn_down is Q6_K in half the layers.
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) < fp.weights_bytes(MIXES["Q4_K_M"])
+    # Its quality is counted as Q4_K_M's, not better.
+    assert quality_loss("UD-Q4_K_XL") == quality_loss("Q4_K_M")
 
 
 def test_a_box_size_is_gib() -> None:
