@@ -35,14 +35,15 @@ def _loss(cases: Sequence[_Case]) -> float:
 class _Param:
     """One fitted constant: a key of a dict, or a module attribute of physics.py."""
 
-    def __init__(self, table: dict[str, float] | None, key: str, cap: float = math.inf) -> None:
-        self.table, self.key, self.cap = table, key, cap
+    def __init__(self, table: dict[str, float] | None, key: str, cap: float = math.inf,
+                 floor: float = 0.0) -> None:
+        self.table, self.key, self.cap, self.floor = table, key, cap, floor
 
     def get(self) -> float:
         return self.table[self.key] if self.table is not None else float(getattr(physics, self.key))
 
     def set(self, value: float) -> None:
-        value = min(value, self.cap)
+        value = max(min(value, self.cap), self.floor)
         if self.table is not None:
             self.table[self.key] = value
         else:
@@ -50,11 +51,13 @@ class _Param:
 
 
 def _parameters() -> list[_Param]:
-    kernels = [_Param(physics.KERNEL_US, k) for k in sorted(physics.KERNEL_US_FITTED)]
+    kernels = [_Param(physics.KERNEL_US, k, floor=physics.KERNEL_US_FLOOR)
+               for k in sorted(physics.KERNEL_US_FITTED)]
     classes = ("consumer", "datacenter", "apple", "igpu", "cpu")
     efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
     scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
-               _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0)]
+               _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0),
+               _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2)]
     return kernels + efficiency + scalars
 
 
@@ -84,6 +87,7 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     print("  SAMPLING_NS_PER_VOCAB", round(physics.SAMPLING_NS_PER_VOCAB, 2))
     print("  COMPUTE_EFFICIENCY", round(physics.COMPUTE_EFFICIENCY, 3))
     print("  ULTRA_FABRIC_SHARE", round(physics.ULTRA_FABRIC_SHARE, 3))
+    print("  VLLM_BANDWIDTH_SHARE", round(physics.VLLM_BANDWIDTH_SHARE, 3))
     groups: dict[str, list[float]] = {}
     for c in cases:
         groups.setdefault(_group(c.regime), []).append(c.measured / c.expected)

@@ -1,8 +1,9 @@
 """Predicted vs measured: weights, memory, fit verdicts and decode speed.
 
-Development data: shared/data/validation/measurements.json (the constants of
-advisor/estimate/physics.py are fitted on it: `--fit`). Held-out data: bench/data/
-measurements-extra.json (same record shape, each with its source), never fitted on, reported apart.
+Development data: shared/data/validation/measurements.json plus our own sourced additions in
+bench/data/measurements-more.json (the constants of advisor/estimate/physics.py are fitted on both:
+`--fit`). Held-out data: bench/data/measurements-extra.json (same record shape, each with its
+source), never fitted on, reported apart.
 
 Prints, per data set: weights within +-3 % of real files; total memory within +-10 %; every fit
 verdict; decode tokens/s error per regime (dense / MoE x consumer GPU / datacenter GPU / Apple /
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GIB = 2**30
 DEV_CANDIDATES = (ROOT.parent / "shared" / "data" / "validation", Path("/work/shared/data/validation"))
 EXTRA = ROOT / "bench" / "data" / "measurements-extra.json"
+MORE = ROOT / "bench" / "data" / "measurements-more.json"
 
 # Measurement model names -> catalog ids (the measured file is the same network).
 ALIASES = {
@@ -87,6 +89,24 @@ def model_for(name: str | None, models: dict[str, Model]) -> Model | None:
     for key in sorted(ALIASES, key=len, reverse=True):
         if key in low:
             return models.get(ALIASES[key])
+    return _by_repo_name(name, models)
+
+
+def _name_key(text: str) -> str:
+    """A repository name without organisation, punctuation and the usual release suffixes."""
+    key = re.sub(r"[^a-z0-9.]", "", text.rsplit("/", maxsplit=1)[-1].lower())
+    return re.sub(r"(instruct|it|pt|chat|qat|\d{4})+$", "", key)
+
+
+def _by_repo_name(name: str, models: dict[str, Model]) -> Model | None:
+    """The catalog model whose id or Hugging Face repository has the measurement's model name
+    ("Qwen/Qwen3.5-35B-A3B (unsloth)" -> qwen/qwen3.5-35b-a3b), or None (never a near miss)."""
+    key = _name_key(name.split(" (", maxsplit=1)[0].strip())
+    if not key:
+        return None
+    for m in models.values():
+        if key in {_name_key(m.id), _name_key(m.hf_repo or "")}:
+            return m
     return None
 
 
@@ -101,6 +121,9 @@ def quant_of(label: str | None) -> str | None:
     for q in sorted(MIXES, key=len, reverse=True):
         if up.startswith(q.upper()):
             return q
+    other = re.match(r"(MLX)[ -]?([48])[ -]?BIT|(AWQ|GPTQ)[ -]?(INT)?4", up)
+    if other:
+        return f"MLX-{other.group(2)}bit" if other.group(1) else f"{other.group(3)}-4bit"
     return None
 
 
@@ -114,7 +137,7 @@ class Machine:
     offload: bool
 
 
-DATACENTER = re.compile(r"\b(H100|H200|A100|MI\d{2,3}X?|B200)\b", re.IGNORECASE)
+DATACENTER = re.compile(r"\b(H100|H200|H20|H800|GH200|A100|A800|MI\d{2,3}X?|B200|B300)\b", re.IGNORECASE)
 
 
 # Variant-free names in the data: the A100 80GB comes as SXM (2039 GB/s) or PCIe (1935), 5 % apart,
@@ -140,7 +163,8 @@ def _bandwidth(text: str, table: dict[str, float]) -> float | None:
 
 def _backend(text: str) -> str | None:
     for tag, name in (("[cuda", "cuda"), ("[rocm", "rocm"), ("[vulkan", "vulkan"), ("[metal", "metal"),
-                      ("[sycl", "sycl"), ("[cpu", "cpu"), ("[mlx", "mlx")):
+                      ("[sycl", "sycl"), ("[cpu", "cpu"), ("[mlx", "mlx"), ("[vllm", "vllm"),
+                      ("[sglang", "vllm")):
         if tag in text.lower():
             return name
     return None
@@ -163,6 +187,8 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
     """A profile from a measurement's hardware string, or None when its bandwidth is unknown."""
     if not text or "UNKNOWN" in text or "PARTIAL" in text:
         return None
+    if re.search(r"\[(KTransformers|ik_llama)", text, re.IGNORECASE):
+        return None  # a runtime the estimator does not model
     count = 1
     multi = re.match(r"(\d+)x ", text)
     if multi:
@@ -174,7 +200,7 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
         gpu_bw = _bandwidth(gpu_part, table)
         if gpu_bw is None:
             return None
-        ram_bw = re.search(r"~?(\d+(?:\.\d+)?)\s*GB/s measured", cpu_part)
+        ram_bw = re.search(r"~?(\d+(?:\.\d+)?)\s*GB/s (?:measured|theoretical)", cpu_part)
         vram = re.search(r"(\d+)\s*GB", gpu_part)
         mem = float(vram.group(1)) if vram else 24.0
         gpu = Accelerator(name=gpu_part[:60], memory_gb=mem * GIB / 1e9, bandwidth_gbs=gpu_bw)
@@ -396,6 +422,11 @@ def context_of(r: dict[str, Any]) -> int:
     tg1024 = "1024" in str(r.get("unit")) or "fit outcome" in str(r.get("unit"))
     if "XiongjieDai" in str(r.get("source")) and tg1024:
         return 1024
+    # llama-bench "tgN @ dD": N tokens generated after D in the cache, so on average D + N/2 are
+    # read; the estimator reads half its context, hence 2D + N.
+    depth = re.search(r"\btg(\d+)(?: @ d(\d+))?", str(r.get("unit")))
+    if depth:
+        return 2 * int(depth.group(2) or 0) + int(depth.group(1))
     return int(r["context"]) if r.get("context") else 8192
 
 
@@ -407,7 +438,10 @@ def load(path: Path) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=None, help="folder with measurements.json")
-    parser.add_argument("--extra", type=Path, default=EXTRA, help="held-out measurements file")
+    parser.add_argument("--extra", type=Path, nargs="*", default=[EXTRA],
+                        help="held-out measurement files, each reported apart")
+    parser.add_argument("--more", type=Path, nargs="*", default=[MORE],
+                        help="our own sourced measurements, added to the development data")
     parser.add_argument("--verbose", action="store_true", help="print every decode case")
     parser.add_argument("--fit", action="store_true", help="fit the speed constants on the development data")
     parser.add_argument("--cross-source", action="store_true",
@@ -420,6 +454,9 @@ def main() -> None:
     catalog = load_bundled()
     models, presets = catalog.models, catalog.hardware
     dev = load(folder / "measurements.json")
+    for path in args.more:
+        if path.is_file():
+            dev += load(path)
     table = bandwidth_table(dev, presets)
     if args.fit:
         import sys  # noqa: PLC0415
@@ -440,13 +477,16 @@ def main() -> None:
     fit_section(dev, models, "development")
     cases, skipped = decode_cases(dev, models, table, args.verbose)
     report_decode(cases, skipped, "development (fitted on)")
-    if args.extra.is_file():
-        extra = load(args.extra)
+    for path in args.extra:
+        if not path.is_file():
+            continue
+        extra = load(path)
         table_extra = {**table, **bandwidth_table(extra, presets)}
-        weights_section(extra, models, "held-out")
-        fit_section(extra, models, "held-out")
+        title = f"held-out {path.name}"
+        weights_section(extra, models, title)
+        fit_section(extra, models, title)
         cases, skipped = decode_cases(extra, models, table_extra, args.verbose)
-        report_decode(cases, skipped, "held-out (never fitted on)")
+        report_decode(cases, skipped, f"{title} (never fitted on)")
 
 
 if __name__ == "__main__":

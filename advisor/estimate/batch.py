@@ -54,6 +54,7 @@ class FootprintColumns:
     sliding_kv: Floats  # sliding-window layers x K+V elements per token (floats: no int64 overflow)
     window: Ints
     linear_state: Floats  # linear-attention layers x state bytes per sequence
+    linear_share: Floats  # linear-attention (recurrent) layers / all layers
     vocab: Ints
     hidden: Ints
     read_fraction: Floats
@@ -79,6 +80,7 @@ class FootprintColumns:
             sliding_kv=col(lambda f: f.sliding_layers * f.sliding_kv_elems),
             window=icol(lambda f: f.window),
             linear_state=col(lambda f: f.linear_layers * f.linear_state_bytes),
+            linear_share=col(lambda f: f.linear_layers / f.layers if f.layers else 0.0),
             vocab=icol(lambda f: f.vocab),
             hidden=icol(lambda f: f.hidden),
             read_fraction=col(Footprint.read_fraction),
@@ -328,10 +330,12 @@ def _step_time(dev: Device, fp: FootprintColumns, split: _Split, kv_seq: Floats,
                context: int) -> Floats:
     """Seconds for one decode step of `streams` sequences: fixed + memory + compute parts.
     `kv_seq`: one sequence's KV cache filled so far (half the context on average over an answer)."""
-    kv_read = kv_seq * streams
+    # The recurrent state of linear-attention layers is read and written back every token.
+    kv_read = (kv_seq + fp.linear_state) * streams
     # Distinct experts the step touches: E (1 - (1 - k/E)^N) of E for N tokens, uniform routing.
     touched = 1.0 - (1.0 - fp.route_fraction) ** streams
-    kernels = KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
+    kernels = (KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
+               + physics.KERNELS_PER_LINEAR_LAYER_EXTRA * fp.linear_share)
     fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
     # llama.cpp samples every sequence on the host; vLLM samples the whole batch on the GPU
     # (vllm/v1/sample/sampler.py), which costs no host time per vocabulary entry.

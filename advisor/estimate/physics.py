@@ -30,21 +30,34 @@ KERNELS_PER_MOE_LAYER_EXTRA = 10
 """An MoE block adds the router matvec, its softmax/sigmoid, top-k (argsort + view), the weight
 normalisation, get_rows of the weights, three mul_mat_id and the weighted sum (build_moe_ffn)."""
 
+KERNELS_PER_LINEAR_LAYER_EXTRA = 20.0
+"""A recurrent (linear-attention) layer in place of attention adds graph nodes: Gated DeltaNet
+(Qwen3-Next, Qwen3.5/3.6) and Mamba-2 (Granite 4-H, Nemotron-H) run a short causal convolution,
+its activation, the gates (softplus, exp), the state update as several element-wise ops and a gated
+norm where attention runs one flash-attention kernel (llama.cpp models/qwen3next.cpp, graph
+build_mamba2_layer). Fitted on the development runs of hybrid models."""
+
 KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
-    # small kernel). Fitted: cuda, rocm, metal, vulkan from the validation runs; sycl, mlx, vllm
-    # have no runs and take the nearest fitted backend (said so in the estimate).
-    "cuda": 1.50,
-    "rocm": 1.27,
-    "metal": 3.96,
-    "vulkan": 0.46,
-    "sycl": 1.27,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    # small kernel). Fitted: cuda, rocm, metal, vulkan, vllm from the validation runs; sycl and
+    # mlx have no runs and take the nearest fitted backend (said so in the estimate).
+    "cuda": 1.47,
+    "rocm": 1.31,
+    "metal": 4.20,
+    "vulkan": 0.30,
+    "sycl": 1.31,  # no runs: ROCm's figure (another non-CUDA GPU backend)
     "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
-    "mlx": 3.96,  # no runs: Metal's figure (same GPU, same command-buffer model)
-    "vllm": 1.50,  # no runs: CUDA's figure (CUDA graphs on the same kernels)
+    "mlx": 4.20,  # no runs: Metal's figure (same GPU, same command-buffer model)
+    "vllm": 3.11,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
-KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan"})
-SAMPLING_NS_PER_VOCAB = 4.84
+KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm"})
+KERNEL_US_FLOOR = 0.3
+"""No backend's per-node time is fitted below 0.3 us: a launch (or a command-buffer entry) and the
+tail of a small kernel take at least that on any GPU."""
+VLLM_BANDWIDTH_SHARE = 0.885
+"""vLLM/SGLang's batch-1 decode (cuBLAS GEMV under CUDA graphs) relative to llama.cpp's matvec
+kernels on the same device class. Fitted on the development data's SGLang runs (H20)."""
+SAMPLING_NS_PER_VOCAB = 6.42
 """Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
 off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
 grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
@@ -58,20 +71,20 @@ BANDWIDTH_EFFICIENCY: dict[str, float] = {
     # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
     # stream reaches. Fitted on the validation runs.
     "consumer": 0.828,
-    "datacenter": 0.469,
+    "datacenter": 0.453,
     "apple": 0.941,
-    "igpu": 0.929,
-    "cpu": 0.488,
+    "igpu": 0.848,
+    "cpu": 0.505,
 }
 ULTRA_FABRIC_SHARE = 0.85
 """Share of an Apple Ultra chip's bandwidth its GPU reaches relative to a single-die chip: an Ultra is
 two Max dies joined by UltraFusion, and half of every weight matrix sits behind the other die's
 memory controllers (M2 Ultra F16 decode reaches ~640 of 800 GB/s where an M2 Max reaches ~360 of
 400). Fitted on the development data's Ultra runs."""
-MOE_EXPERT_EFFICIENCY = 0.673
+MOE_EXPERT_EFFICIENCY = 0.789
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
-COMPUTE_EFFICIENCY = 0.622
+COMPUTE_EFFICIENCY = 0.664
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -83,12 +96,12 @@ SPREAD: dict[str, tuple[float, float]] = {
     # measured / predicted, 5th and 95th percentile per regime (the low-high range), from sources the
     # fit never saw: each development source predicted by constants fitted on the others
     # (bench/validate_estimates.py --cross-source), so the range covers another runtime version or
-    # setup, not only the scatter inside the fitted data. gpu: 108 dense runs, moe: 10 MoE runs.
-    # offload (4 runs) and cpu (none) are too few: assumed wider.
+    # setup, not only the scatter inside the fitted data. gpu: 161 dense runs, moe: 65 MoE runs.
+    # offload (5 runs) and cpu (7 runs) are too few for percentiles: assumed wider.
     "gpu": (0.80, 1.23),
     "offload": (0.65, 1.45),
     "cpu": (0.60, 1.50),
-    "moe": (0.73, 1.78),
+    "moe": (0.56, 1.31),
 }
 
 
@@ -153,6 +166,8 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
             gpu_bw *= ULTRA_FABRIC_SHARE
         if hw.gpu.fp16_tflops:
             gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
+    if chosen == "vllm" and gpu_bw:
+        gpu_bw *= VLLM_BANDWIDTH_SHARE
     if chosen == "vllm" and hw.gpu is not None and hw.gpu.count > 1 and not hw.unified_memory:
         # Tensor parallelism: every layer's weights and KV cache are split across the GPUs, which
         # read their shares at once (llama.cpp's default layer split runs the GPUs in turn).
