@@ -147,7 +147,7 @@ def test_recommend_pdf_without_qt_is_a_clear_error(capsys: pytest.CaptureFixture
 
 def test_every_user_error_is_one_line_but_a_bug_is_a_traceback(capsys: pytest.CaptureFixture[str],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from advisor import cli  # noqa: PLC0415
+    from advisor.cli import app as cli  # noqa: PLC0415
     from advisor.errors import AdvisorError  # noqa: PLC0415
     from advisor.estimate import EstimateError  # noqa: PLC0415
     from advisor.report import ReportError  # noqa: PLC0415
@@ -172,8 +172,8 @@ def test_every_user_error_is_one_line_but_a_bug_is_a_traceback(capsys: pytest.Ca
 
 
 def test_flag_choices_match_the_core() -> None:
-    from advisor import cli_flags  # noqa: PLC0415
     from advisor.catalog.benchmarks import Task  # noqa: PLC0415
+    from advisor.cli import flags as cli_flags  # noqa: PLC0415
     from advisor.recommend.constraints import Deployment, LicensePolicy, Profile  # noqa: PLC0415
 
     assert [d.value for d in Deployment] == cli_flags.DEPLOYMENTS

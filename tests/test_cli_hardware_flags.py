@@ -7,8 +7,8 @@ import argparse
 import pytest
 
 from advisor.catalog.store import load_bundled
-from advisor.cli_flags import add_recommend_flags
-from advisor.cli_options import OptionError, constraints_from_args, hardware_from_args
+from advisor.cli.flags import add_recommend_flags
+from advisor.cli.options import OptionError, constraints_from_args, hardware_from_args
 
 CAT = load_bundled()
 

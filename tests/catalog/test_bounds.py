@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from advisor.catalog.store import load_bundled
 from advisor.cli import main
-from advisor.cli_common import load_user_catalog
+from advisor.cli.common import load_user_catalog
 from advisor.hardware.profile import Accelerator
 
 CATALOG = load_bundled()

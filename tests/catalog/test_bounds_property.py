@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.store import dump_json, load_bundled, to_document
 from advisor.cli import main
-from advisor.cli_common import load_user_catalog
+from advisor.cli.common import load_user_catalog
 from advisor.recommend.constraints import parse_scenario
 
 CATALOG = load_bundled()

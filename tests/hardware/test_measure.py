@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from advisor.cli import main
-from advisor.cli_action import MEASURE_FAILED
+from advisor.cli.action import MEASURE_FAILED
 from advisor.hardware.measure import MeasureError, measure
 
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import Catalog
-from advisor.cli_flags import add_recommend_flags
+from advisor.cli.flags import add_recommend_flags
 from advisor.hardware.profile import HardwareProfile, profile_from_preset
 from advisor.recommend.constraints import (
     Constraints,

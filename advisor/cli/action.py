@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli_common import UserError, load_user_catalog, out
+from advisor.cli.common import UserError, load_user_catalog, out
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
@@ -73,7 +73,7 @@ def _unknown_note(found: Found) -> str:
 def cmd_measure(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit  # noqa: PLC0415
 
-    from advisor.cli_options import hardware_from_args  # noqa: PLC0415
+    from advisor.cli.options import hardware_from_args  # noqa: PLC0415
     from advisor.estimate.calibration import (  # noqa: PLC0415
         Calibration,
         CalibrationError,
@@ -133,7 +133,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, recommend: argparse.ArgumentParser) -> None:
     """Add `installed` and `measure`, and `--installed-only` to the recommend parser."""
-    from advisor.cli_flags import add_hardware_flags  # noqa: PLC0415
+    from advisor.cli.flags import add_hardware_flags  # noqa: PLC0415
 
     recommend.add_argument("--installed-only", action="store_true",
                            help="only models already on this disk (Ollama, LM Studio, Hugging Face cache)")

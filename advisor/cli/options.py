@@ -1,6 +1,6 @@
 """Command-line options shared by `estimate` and `recommend`, turned into core types.
 
-Kept apart from `cli.py` so the flag-to-constraint rules are plain functions with their own tests.
+Kept apart from `app.py` so the flag-to-constraint rules are plain functions with their own tests.
 """
 
 from __future__ import annotations

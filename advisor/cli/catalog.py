@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.cli_common import UserError, load_user_catalog, model_or_error, out, unknown
+from advisor.cli.common import UserError, load_user_catalog, model_or_error, out, unknown
 
 if TYPE_CHECKING:
     from advisor.catalog.editing import OverlayEditor

@@ -48,7 +48,7 @@ def model_or_error(catalog: Catalog, model_id: str) -> Model:
     """The catalog's model with that id, or a UserError that suggests the nearest ids."""
     model = catalog.models.get(model_id)
     if model is None:
-        from advisor.cli_options import unknown_id  # noqa: PLC0415
+        from advisor.cli.options import unknown_id  # noqa: PLC0415
 
         raise UserError(unknown_id("model with id", model_id, catalog.models, "advisor catalog list"))
     return model

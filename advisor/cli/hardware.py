@@ -9,7 +9,7 @@ import platform
 import sys
 from typing import Any
 
-from advisor.cli_common import UserError, load_user_catalog, out, unknown
+from advisor.cli.common import UserError, load_user_catalog, out, unknown
 
 
 def _run_detection(args: argparse.Namespace) -> Any:

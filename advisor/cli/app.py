@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import APP_NAME, __version__
-from advisor.cli_common import UserError, load_user_catalog, model_or_error, out, unknown
+from advisor.cli.common import UserError, load_user_catalog, model_or_error, out, unknown
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
@@ -40,7 +40,7 @@ def cmd_hardware_list(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    from advisor.cli_options import hardware_from_args  # noqa: PLC0415
+    from advisor.cli.options import hardware_from_args  # noqa: PLC0415
     from advisor.estimate import EstimateError, RunOptions, estimate, format_estimate  # noqa: PLC0415
 
     catalog = load_user_catalog()
@@ -69,7 +69,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                        kv_cache=args.kv_cache, concurrency=args.concurrency, options=options)
     except EstimateError as exc:
         raise UserError(str(exc)) from exc
-    from advisor.cli_action import calibrate  # noqa: PLC0415
+    from advisor.cli.action import calibrate  # noqa: PLC0415
 
     est = calibrate(est, hardware, catalog)  # corrected by `advisor measure`, and says so
     if args.format == "json":
@@ -120,8 +120,8 @@ def _pdf_writer() -> PdfWriter:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from advisor.cli_action import recommend_hooks  # noqa: PLC0415
-    from advisor.cli_options import constraints_from_args, scenario_base  # noqa: PLC0415
+    from advisor.cli.action import recommend_hooks  # noqa: PLC0415
+    from advisor.cli.options import constraints_from_args, scenario_base  # noqa: PLC0415
     from advisor.recommend.engine import recommend  # noqa: PLC0415
 
     catalog, add_actions = recommend_hooks(args, load_user_catalog())  # --installed-only; #20 JSON keys
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cat = sub.add_parser("catalog", help="list, show, validate, edit, import and refresh the catalog")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    from advisor.cli_catalog import add_commands  # noqa: PLC0415
+    from advisor.cli.catalog import add_commands  # noqa: PLC0415
 
     add_commands(cat_sub)
 
@@ -213,11 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = hw_sub.add_parser("list", help="list hardware presets")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_hardware_list)
-    from advisor.cli_hardware import add_commands as add_hardware_commands  # noqa: PLC0415
+    from advisor.cli.hardware import add_commands as add_hardware_commands  # noqa: PLC0415
 
     add_hardware_commands(hw_sub)
 
-    from advisor.cli_flags import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
+    from advisor.cli.flags import add_hardware_flags, add_recommend_flags  # noqa: PLC0415
 
     p = sub.add_parser("estimate", help="memory and speed of one model on given hardware")
     p.add_argument("--model", required=True, metavar="ID", help="model id from 'advisor catalog list'")
@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default a4)")
     p.set_defaults(func=cmd_recommend)
-    from advisor.cli_action import add_commands as add_action_commands  # noqa: PLC0415
+    from advisor.cli.action import add_commands as add_action_commands  # noqa: PLC0415
 
     add_action_commands(sub, p)  # installed, measure, recommend --installed-only
 
