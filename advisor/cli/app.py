@@ -137,8 +137,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             raise UserError("--deployment rented needs the GPU to rent: --hardware PRESET_ID "
                             f"[--gpu-count N]; presets with rental prices: {listed}")
     _warm_quality(catalog)
-    result = recommend(catalog, constraints)
     fmt = args.format
+    # JSON and the table show the top N only: explain just those (reports and the other formats
+    # list every ranked model).
+    shown_only = args.output is None and fmt in ("json", "table")
+    result = recommend(catalog, constraints, explain_top=constraints.top_n if shown_only else None)
     if args.output:
         from advisor.report import ReportError, export_report, report_format  # noqa: PLC0415
 

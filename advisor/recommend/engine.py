@@ -37,27 +37,31 @@ def pareto_front(scored: Sequence[Scored]) -> list[str]:
 
 def recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSettings | None = None,
               progress: Progress | None = None, with_counterfactuals: bool = True,
-              today: date | None = None) -> RecommendationResult:
-    """Rank the catalog under the constraints and explain the result."""
+              today: date | None = None, explain_top: int | None = None) -> RecommendationResult:
+    """Rank the catalog under the constraints and explain the result: every ranked model, or the
+    first `explain_top` (a caller that shows only those; the count of all stays in the result)."""
     # Explaining thousands of models builds ~10^5 small objects, none of them cyclic garbage;
     # meanwhile the cyclic collector would walk the whole heap, catalog included, again and again.
     with no_gc(freeze=False):
         return _recommend(catalog, constraints, settings=settings, progress=progress,
-                          with_counterfactuals=with_counterfactuals, today=today)
+                          with_counterfactuals=with_counterfactuals, today=today, explain_top=explain_top)
 
 
 def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSettings | None,
-               progress: Progress | None, with_counterfactuals: bool, today: date | None
-               ) -> RecommendationResult:
+               progress: Progress | None, with_counterfactuals: bool, today: date | None,
+               explain_top: int | None = None) -> RecommendationResult:
     settings = rank_settings(catalog, constraints, settings or PlanSettings())
     report = progress or (lambda _f, _m: None)
     report(0.0, "Ranking models")
     ranking = rank(catalog, constraints, settings, today=today)
     report(0.5, "Explaining the ranking")
-    recs = build_recommendations(ranking.scored, catalog, constraints)
+    recs = build_recommendations(ranking.scored, catalog, constraints, explain_top)
     pairs = hybrid_pairs(catalog, constraints, settings, ranking, today)
+    ranked = len(ranking.scored) + len(pairs)
     if pairs:
         recs = merge_pairs(recs, [pair_recommendation(p, catalog, constraints) for p in pairs])
+        if explain_top is not None:
+            recs = recs[:explain_top]
     excluded = [Exclusion(model_id=r.model.id, name=r.model.name,
                           reasons=tuple(f.reason for f in r.failures),
                           constraints=tuple(dict.fromkeys(f.key for f in r.failures)))
@@ -81,6 +85,7 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
         catalog_models=len(catalog.models),
         constraints=constraints,
         recommendations=tuple(recs),
+        ranked_count=ranked if explain_top is not None else None,
         excluded=tuple(excluded),
         counterfactuals=tuple(counterfactuals),
         pareto_front=tuple(pareto_front(ranking.scored)),

@@ -268,11 +268,12 @@ def sources_of(model: Model, lic: License | None, plan: Plan | DeploymentPlan) -
     return list(dict.fromkeys(out))
 
 
-def build_recommendations(scored: Sequence[Scored], catalog: Catalog,
-                          c: Constraints) -> list[Recommendation]:
-    """Explained `Recommendation`s for every ranked model."""
+def build_recommendations(scored: Sequence[Scored], catalog: Catalog, c: Constraints,
+                          limit: int | None = None) -> list[Recommendation]:
+    """Explained `Recommendation`s for every ranked model, or for the first `limit`."""
     recs: list[Recommendation] = []
-    for i, s in enumerate(scored, start=1):
+    shown = scored if limit is None else scored[:limit]
+    for i, s in enumerate(shown, start=1):
         lic = catalog.license_of(s.model)
         recs.append(Recommendation(
             rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar, overload
 
 import numpy as np
@@ -27,7 +28,9 @@ from advisor.recommend.scoring import QualityAssessment, assess_quality
 
 @dataclass(frozen=True)
 class Scored:
-    """A model that passed every hard constraint, in its best deployment."""
+    """A model that passed every hard constraint, in its best deployment. The other deployments
+    (`alternatives`) are made from the arrays when first read: most ranked models are only counted,
+    sorted and charted, never explained."""
 
     model: Model
     score: float
@@ -36,8 +39,13 @@ class Scored:
     shares: dict[Factor, float]
     quality: QualityAssessment
     plan: Plan
-    alternatives: tuple[Plan, ...]
+    make_alternatives: Callable[[], tuple[Plan, ...]]
     language_notes: tuple[str, ...]
+
+    @cached_property
+    def alternatives(self) -> tuple[Plan, ...]:
+        """The model's other deployments, best first."""
+        return self.make_alternatives()
 
     def sort_key(self) -> tuple[bool, float, float, float, str]:
         """Usable plans first, then higher score; ties by quality, then lower cost, then id."""
@@ -88,13 +96,17 @@ def scored_at(ev: Evaluation, at: int, table: QualityTable) -> Scored:
     opts = ev.options
     first = int(ev.best[at])
     end = int(np.searchsorted(opts.at, at, side="right"))
-    plans = [_plan(ev, at, int(opts.kind[r]), int(opts.api[r])) for r in range(first, end)]
+
+    def others() -> tuple[Plan, ...]:
+        return tuple(_plan(ev, at, int(opts.kind[r]), int(opts.api[r])) for r in range(first + 1, end))
+
     return Scored(
         model=model, score=float(opts.score[first]),
         points={f: float(v[first]) for f, v in opts.points.items()},
         values={f: float(v[first]) for f, v in opts.values.items()},
-        shares=dict(ev.shares), quality=assess_quality(model, table, ev.c), plan=plans[0],
-        alternatives=tuple(plans[1:]), language_notes=tuple(language_notes(model, ev.c.languages)))
+        shares=dict(ev.shares), quality=assess_quality(model, table, ev.c),
+        plan=_plan(ev, at, int(opts.kind[first]), int(opts.api[first])), make_alternatives=others,
+        language_notes=tuple(language_notes(model, ev.c.languages)))
 
 
 def thinking_word(mode: int, thinks: bool) -> str:

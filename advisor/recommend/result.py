@@ -252,7 +252,10 @@ class RecommendationResult(Frozen):
     catalog_as_of: str = Field(description="Date the catalog's facts were checked.")
     catalog_models: int = Field(description="Models considered.")
     constraints: Constraints = Field(description="The constraints as given.")
-    recommendations: tuple[Recommendation, ...] = Field(description="Ranked models (all).")
+    recommendations: tuple[Recommendation, ...] = Field(
+        description="Ranked models, explained: all of them, or the first `explain_top` asked for.")
+    ranked_count: int | None = Field(
+        default=None, description="Models that met every constraint (None: all are in recommendations).")
     excluded: tuple[Exclusion, ...] = Field(description="Models ruled out, with reasons.")
     counterfactuals: tuple[Counterfactual, ...] = Field(description="What would flip the pick.")
     pareto_front: tuple[str, ...] = Field(
@@ -262,6 +265,11 @@ class RecommendationResult(Frozen):
     warnings: tuple[str, ...] = Field(default=(), description="Overall warnings.")
     break_even: BreakEven | None = Field(
         default=None, description="The pick against the best plan of the other kind (self-hosted vs API).")
+
+    @property
+    def ranked(self) -> int:
+        """How many models met every constraint (explained or not)."""
+        return self.ranked_count if self.ranked_count is not None else len(self.recommendations)
 
     @property
     def top(self) -> Recommendation | None:

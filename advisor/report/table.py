@@ -49,7 +49,7 @@ def format_result(result: RecommendationResult) -> str:
         rows.append((rec.rank, rec.name, f"{rec.score:.1f}", runs, mem, speed,
                      dep.cost_text(_money), rec.license_class, rec.confidence.level))
     lines = [f"Catalog {result.catalog_version} (as of {result.catalog_as_of}), "
-             f"{result.catalog_models} models; {len(result.recommendations)} meet your constraints, "
+             f"{result.catalog_models} models; {result.ranked} meet your constraints, "
              f"{len(result.excluded)} excluded.", ""]
     if rows:
         lines.append(format_table(("#", "model", "score", "runs as", "memory", "speed", "per month",

@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from advisor.catalog.benchmarks import Task
+from advisor.catalog.store import load_bundled
+from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.engine import recommend
 from advisor.recommend.ranked import Scored
 from advisor.recommend.ranking import quality_table, rank
 from advisor.recommend.scoring import (
@@ -87,3 +91,18 @@ def test_empty_pools_rank_to_nothing_without_errors() -> None:
     assert all(e.reasons == ("hidden by you in the catalog",) for e in all_hidden.excluded)
     empty = recommend(replace(CATALOG, models={}), c, today=TODAY)
     assert (empty.recommendations, empty.excluded) == ((), ())
+
+
+@pytest.mark.parametrize("sensitive", [0.0, 0.4])
+def test_explaining_only_the_top_gives_the_same_top_and_counts_all(sensitive: float) -> None:
+    catalog = load_bundled()
+    c = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]), tasks={Task.CODING: 1.0},
+                    tokens_per_month=50_000_000, sensitive_share=sensitive)
+    full = recommend(catalog, c)
+    short = recommend(catalog, c, explain_top=5)
+    assert len(short.recommendations) == 5
+    assert short.ranked == full.ranked == len(full.recommendations)
+    head = [r.model_dump() for r in full.recommendations[:5]]
+    assert [r.model_dump() for r in short.recommendations] == head
+    assert short.pareto_front == full.pareto_front
+    assert short.counterfactuals == full.counterfactuals
