@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from advisor.catalog.architecture import Architecture
-from advisor.catalog.benchmarks import BENCHMARKS
+from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.offerings import Offering, OfferingStatus, PriceTier
 from advisor.catalog.presets import HardwareKind, HardwarePreset, RentalPrice
 from advisor.catalog.sources import (
@@ -246,6 +246,13 @@ class Model(Frozen):
         max_length=1000,
         description="When no language list is published: where we looked. Unknown is not "
         "'unsupported'.",
+    )
+    built_for: tuple[Task, ...] = Field(
+        default=(),
+        max_length=len(Task),
+        description="The only tasks a purpose-built model serves, as its card or vendor states (e.g. "
+        "machine translation: one text in, its translation out); it is not ranked for other tasks. "
+        "Empty: a general-purpose model.",
     )
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import License, LicenseClass, Model
 from advisor.recommend.columns import LEVEL_VALUE, Columns
 from advisor.recommend.constraints import Constraints, LanguageNeed, LicensePolicy
@@ -150,11 +151,22 @@ def model_checks(cols: Columns, c: Constraints, idx: Ints) -> list[Check]:
                                 dtype=np.bool_)
         checks.append(Check("country", country_fail[cols.country[idx]],
                             lambda m, _obj: f"vendor country {m.vendor_country} is excluded"))
+    wanted = {t for t, w in c.tasks.items() if w > 0}
+    purpose = np.array([bool(m.built_for) and not wanted <= set(m.built_for)
+                        for m in (cols.models[int(i)] for i in idx)], dtype=np.bool_)
+    if purpose.any():
+        checks.append(Check("purpose", purpose, lambda m, _obj: _purpose_reason(m, wanted)))
     best_ctx = cols.best_context[idx]
     checks.append(Check("context", (best_ctx > 0) & (best_ctx < c.min_context_tokens),
                         lambda m, _obj: f"context window {_best_context(m):,} tokens is below the "
                                         f"{c.min_context_tokens:,} you need"))
     return checks
+
+
+def _purpose_reason(model: Model, wanted: set[Task]) -> str:
+    made = ", ".join(t.value.replace("_", " ") for t in model.built_for)
+    other = ", ".join(sorted(t.value.replace("_", " ") for t in wanted - set(model.built_for)))
+    return f"built only for {made} (its card); not for {other}"
 
 
 def _best_context(model: Model) -> int:

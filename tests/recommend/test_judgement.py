@@ -10,6 +10,7 @@ import pytest
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import SupportLevel
+from advisor.catalog.store import load_bundled
 from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment, Factor, LanguageNeed
 from advisor.recommend.engine import recommend
@@ -104,6 +105,29 @@ def test_a_translation_model_ranks_on_translation_evidence() -> None:
     assert translation.recommendations[0].model_id == mt.id
     chat = run(cat, deployment=API, tasks={Task.CHAT: 1.0, Task.REASONING: 1.0})
     assert chat.recommendations[0].model_id != mt.id
+
+
+def test_a_model_built_only_for_translation_is_not_ranked_for_other_tasks() -> None:
+    # The catalog says what its card says: Qwen-MT is a translation model (built_for). Asked for
+    # translation it competes; asked for chat and reasoning it is excluded, with the reason.
+    mt = model("qwen/qwen-mt-plus", evidence=evidence(wmt=62, flores=60), built_for=(Task.TRANSLATION,),
+               offerings=(offering("alibaba", "qwen-mt-plus", 0.5, 1.5),))
+    general = model("acme/general", evidence=evidence(gpqa=70, mmlu_pro=75, ifeval=85, wmt=48, flores=45),
+                    offerings=(offering("acme", "general", 0.5, 1.5),))
+    cat = catalog(mt, general)
+    translation = run(cat, deployment=API, tasks={Task.TRANSLATION: 1.0})
+    assert translation.recommendations[0].model_id == mt.id
+    chat = run(cat, deployment=API, tasks={Task.CHAT: 1.0, Task.REASONING: 1.0})
+    assert [r.model_id for r in chat.recommendations] == [general.id]
+    reasons = next(e.reasons for e in chat.excluded if e.model_id == mt.id)
+    assert any("built only for translation" in r and "chat" in r and "reasoning" in r for r in reasons)
+    # Translation plus chat: it cannot serve the chat part either.
+    both = run(cat, deployment=API, tasks={Task.TRANSLATION: 1.0, Task.CHAT: 0.5})
+    assert mt.id not in [r.model_id for r in both.recommendations]
+
+
+def test_the_bundled_qwen_mt_is_built_for_translation_only() -> None:
+    assert load_bundled().models["qwen/qwen-mt"].built_for == (Task.TRANSLATION,)
 
 
 # -- 3. terms --------------------------------------------------------------------------------------
