@@ -93,13 +93,13 @@ def where_to_look(model: Model, quantization: str) -> str:
 
 def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile, concurrency: int = 1,
                   found: list[Found] | None = None, calibrations: list[Calibration] | None = None,
-                  models: dict[str, Model] | None = None) -> dict[str, Any]:
+                  models: dict[str, Model] | None = None, kv_cache: str = "f16") -> dict[str, Any]:
     """artifact, run_commands and installed for one local plan (re-sized as the ranking sized it)."""
     from advisor.estimate import finish, size  # noqa: PLC0415
 
     quant = plan.quantization or ""
     context = plan.context_tokens or 8192
-    est = finish(size(model, hardware, quant, context, concurrency=concurrency))
+    est = finish(size(model, hardware, quant, context, kv_cache=kv_cache, concurrency=concurrency))
     run = LocalRun.of(est, hardware)
     artifact = pick_artifact(model, quant, est.runtime)
     mine = [f for f in found or () if f.model_id == model.id]
@@ -177,7 +177,8 @@ def add_actions(data: dict[str, Any], result: RecommendationResult, catalog: Cat
 
     def fill(dep: dict[str, Any], plan: DeploymentPlan, model: Model) -> None:
         if plan.self_hosted and hardware is not None:  # owned or rented machines run the same files
-            dep.update(local_actions(plan, model, hardware, concurrency, found, calibrations, catalog.models))
+            dep.update(local_actions(plan, model, hardware, concurrency, found, calibrations, catalog.models,
+                                     result.constraints.kv_cache_type))
         elif plan.mode == "api":
             dep.update(api_actions(plan))
 

@@ -209,7 +209,7 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     if c.rented and (settings.rental is None or settings.rental.price is None):
         block[block == 0] = NO_RENTAL
     fp = cols.footprints.take(idx)
-    kv_elem = KV_TYPES["f16"]
+    kv_elem = KV_TYPES[c.kv_cache_type]
     est = settings.estimate
     weights = cols.quant_weights[idx]
     quants = cols.quants[idx]

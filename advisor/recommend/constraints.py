@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -220,6 +220,11 @@ class Constraints(Frozen):
         default=None, description="Your own factor weights; overrides the profile when given."
     )
     top_n: int = Field(default=10, ge=1, le=1000, description="How many ranked models to show.")
+    kv_cache_type: Literal["f16", "q8_0", "q4_0"] = Field(
+        default="f16",
+        description="KV cache type of local plans (llama.cpp -ctk/-ctv): q8_0 halves the cache at a "
+        "small quality cost, q4_0 quarters it.",
+    )
     concurrency: int = Field(
         default=1, ge=1, le=4096,
         description="Simultaneous users or requests a local or rented plan serves: KV cache for each, "

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import load_bundled
+from advisor.estimate.memory import footprint
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints, Factor
 from advisor.recommend.engine import recommend
@@ -106,3 +107,21 @@ def test_explaining_only_the_top_gives_the_same_top_and_counts_all(sensitive: fl
     assert [r.model_dump() for r in short.recommendations] == head
     assert short.pareto_front == full.pareto_front
     assert short.counterfactuals == full.counterfactuals
+
+
+def test_a_q8_0_kv_cache_halves_the_cache_of_local_plans() -> None:
+    catalog = load_bundled()
+    base = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]), deployment="local",
+                       min_context_tokens=32768, tasks={Task.CODING: 1.0})
+    f16 = {r.model_id: r for r in recommend(catalog, base).recommendations}
+    q8 = {r.model_id: r for r in recommend(catalog, base.model_copy(update={"kv_cache_type": "q8_0"}))
+          .recommendations}
+    same = [m for m in f16 if m in q8 and f16[m].deployment.quantization == q8[m].deployment.quantization
+            and f16[m].deployment.kv_cache_gb]
+    assert same
+    for m in same:
+        # q8_0 stores 34 bytes per 32 elements where f16 stores 64; a linear-attention layer's fp32
+        # state is not quantized.
+        state = footprint(catalog.models[m]).kv_bytes(0, 2.0) / 1e9
+        kv16, kv8 = f16[m].deployment.kv_cache_gb or 0.0, q8[m].deployment.kv_cache_gb or 0.0
+        assert kv8 == pytest.approx(state + (kv16 - state) * 34 / 64, rel=1e-6)
