@@ -345,13 +345,17 @@ def _step_time(dev: Device, fp: FootprintColumns, split: _Split, kv_seq: Floats,
     fixed = fixed + np.where(split.experts_on_cpu, split.cpu_expert_layers * (3 * dev.cpu_kernel_s
                                                                               + 2 * dev.gpu_kernel_s), 0.0)
     dense_share = _dense_read_share(fp)
+    # One token reads its experts as small matvecs (MOE_EXPERT_EFFICIENCY); several tokens group
+    # their rows per expert (mul_mat_id's batched path), which streams each touched expert like a
+    # dense matrix.
+    expert_eff = physics.MOE_EXPERT_EFFICIENCY if streams == 1 else 1.0
     mem = 0.0 * kv_read
     if dev.gpu_bandwidth:
         mem = mem + (split.gpu_dense * dense_share + kv_read * split.gpu_kv_share) / dev.gpu_bandwidth
-        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * physics.MOE_EXPERT_EFFICIENCY)
+        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * expert_eff)
     if dev.cpu_bandwidth:
         mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
-        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * physics.MOE_EXPERT_EFFICIENCY)
+        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * expert_eff)
     flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
     compute = 0.0 * mem
     gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)

@@ -244,3 +244,23 @@ def test_an_ultra_reaches_less_of_its_bandwidth_than_one_die() -> None:
     measured = measured.model_copy(update={"gpu": measured.gpu.model_copy(  # type: ignore[union-attr]
         update={"achievable_bandwidth_gbs": 650.0})})
     assert ph.device(measured).gpu_bandwidth == pytest.approx(650e9 * ph.BANDWIDTH_EFFICIENCY["apple"])
+
+
+def test_several_streams_read_each_touched_expert_as_a_dense_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One token reads its experts as small matvecs (MOE_EXPERT_EFFICIENCY); from two streams on,
+    # mul_mat_id groups the rows per expert, so that efficiency no longer applies.
+    big = HardwareProfile(gpu=Accelerator(name="card", memory_gb=200, bandwidth_gbs=1000, backend="cuda",
+                                          device_class="consumer"))
+
+    def speeds() -> tuple[float, float]:
+        one = estimate(MOE, big, quant="Q8_0", context=1024).decode_tokens_per_s
+        two = estimate(MOE, big, quant="Q8_0", context=1024, concurrency=2).aggregate_tokens_per_s
+        assert one is not None
+        assert two is not None
+        return one.expected, two.expected
+
+    before = speeds()
+    monkeypatch.setattr(ph, "MOE_EXPERT_EFFICIENCY", 0.5)
+    after = speeds()
+    assert after[0] < before[0]  # batch 1 pays the small-matvec efficiency
+    assert after[1] == pytest.approx(before[1], rel=1e-12)  # two streams do not
