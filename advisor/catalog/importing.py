@@ -35,10 +35,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.editing import OverlayEditor
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.overlay import OVERLAY_KIND, parse_overlay
 from advisor.catalog.schema import License, Model
 from advisor.catalog.store import DOCUMENT_KIND, MAX_FILE_BYTES, parse_document, parse_json_bytes
+from advisor.storage.problems import Problem
 
 _MODEL = TypeAdapter(Model)
 MAX_DIFF_LINES = 12

@@ -1,7 +1,7 @@
 """The user's overlay: models and licences they added or changed, and ids they hid.
 
-The overlay is a versioned JSON file (`schema_version`, migrated on load by `migrations.py`) written
-atomically with rotating backups. If it cannot be used, the program keeps running on the bundled
+The overlay is a versioned JSON file (`schema_version`, migrated on load by advisor.storage.migrations)
+written atomically with rotating backups. If it cannot be used, the program keeps running on the bundled
 catalog and says why. Only a damaged file (bad JSON, bad entries, too big) is moved aside with a
 timestamp; a file from a newer version of the program, or one the system would not let us read
 (permissions, a disk error), stays where it is, untouched, because nothing is wrong with it.
@@ -17,8 +17,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.catalog.errors import CatalogError, Problem
-from advisor.catalog.migrations import migrate
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.schema import SCHEMA_VERSION, License, Model
 from advisor.catalog.store import (
     MAX_FILE_BYTES,
@@ -30,8 +29,11 @@ from advisor.catalog.store import (
     parse_json_bytes,
     validate_entries,
 )
-from advisor.files import atomic_write_bytes, quarantine, rotate_backup
-from advisor.paths import UserPaths
+from advisor.storage.atomic import atomic_write_bytes
+from advisor.storage.backups import quarantine, rotate_backup
+from advisor.storage.migrations import migrate
+from advisor.storage.paths import UserPaths
+from advisor.storage.problems import MigrationError, Problem
 
 OVERLAY_KIND = "model-advisor-overlay"
 _MODEL = TypeAdapter(Model)
@@ -91,7 +93,10 @@ class OverlayTooBigError(CatalogError):
 
 def parse_overlay(raw: object, file: str) -> Overlay:
     """Validate an overlay object (after migration); raise `CatalogError` listing problems."""
-    data = migrate(raw, file, OVERLAY_KIND)
+    try:
+        data = migrate(raw, file, OVERLAY_KIND, target=SCHEMA_VERSION)
+    except MigrationError as exc:
+        raise CatalogError(exc.problems) from exc
     problems: list[Problem] = []
     unknown = set(data) - {"schema_version", "kind", "models", "licenses", "hidden"}
     problems.extend(Problem(file, None, key[:80], "is not a known field (check the spelling)")

@@ -21,11 +21,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.download import fetch
 from advisor.catalog.editing import OverlayEditor
-from advisor.catalog.errors import CatalogError, Problem
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.importing import ImportPlan, Incoming, plan_import
 from advisor.catalog.refresh_feeds import with_offers
 from advisor.catalog.schema import Model, is_valid_model_id
 from advisor.catalog.store import Catalog, parse_json_bytes
+from advisor.storage.problems import Problem
 
 DEFAULT_URL = "https://models.dev/api.json"
 _MODEL = TypeAdapter(Model)

@@ -24,8 +24,9 @@ from typing import Any, Literal, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from advisor import bundled
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.schema import SCHEMA_VERSION, CatalogMeta, HardwarePreset, License, Model
+from advisor.storage.problems import Problem
 
 T = TypeVar("T")
 

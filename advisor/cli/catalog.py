@@ -144,7 +144,7 @@ def cmd_catalog_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_path(args: argparse.Namespace) -> int:
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     paths = user_paths()
     info = {
@@ -164,7 +164,7 @@ def cmd_catalog_path(args: argparse.Namespace) -> int:
 
 def _editor() -> OverlayEditor:
     from advisor.catalog.editing import OverlayEditor  # noqa: PLC0415
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     editor = OverlayEditor.open(user_paths())
     for warning in editor.warnings:
@@ -245,7 +245,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document, without_nulls  # noqa: PLC0415
-    from advisor.files import atomic_write_bytes  # noqa: PLC0415
+    from advisor.storage.atomic import atomic_write_bytes  # noqa: PLC0415
 
     editor = _editor()
     catalog = editor.catalog()

@@ -21,7 +21,7 @@ from advisor.catalog.overlay import (
 )
 from advisor.catalog.store import Catalog
 from advisor.cli import main
-from advisor.paths import UserPaths, user_paths
+from advisor.storage.paths import UserPaths, user_paths
 
 THEIRS = "openai/gpt-4o-mini"  # an entry saved earlier (by another window, say)
 OURS = "qwen/qwen3-8b"  # the entry this window edits
