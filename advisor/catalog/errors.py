@@ -12,8 +12,8 @@ class CatalogError(ProblemError):
     """A catalog, overlay or import file could not be used; `problems` says why, one per line."""
 
 
-# Scenario and window-settings files are read with the catalog's machinery (capped reads, migrations,
-# problems worded for people), and the callers that caught CatalogError for them still do: both are
+# Scenario and window-settings files are read through the catalog's JSON reader (store.read_json_file,
+# over storage's capped read), and the callers that caught CatalogError for them still do: both are
 # CatalogErrors too until those callers catch their own type.
 class ScenarioError(CatalogError):
     """A scenario file could not be used; `problems` says why, one per line."""

@@ -20,7 +20,6 @@ from pydantic import TypeAdapter, ValidationError
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.schema import SCHEMA_VERSION, License, Model
 from advisor.catalog.store import (
-    MAX_FILE_BYTES,
     Catalog,
     Origin,
     dump_json,
@@ -29,11 +28,13 @@ from advisor.catalog.store import (
     parse_json_bytes,
     validate_entries,
 )
+from advisor.storage import reading
 from advisor.storage.atomic import atomic_write_bytes
 from advisor.storage.backups import quarantine, rotate_backup
 from advisor.storage.migrations import migrate
 from advisor.storage.paths import UserPaths
 from advisor.storage.problems import MigrationError, Problem
+from advisor.storage.reading import FileReadError, read_capped
 
 OVERLAY_KIND = "model-advisor-overlay"
 _MODEL = TypeAdapter(Model)
@@ -124,19 +125,15 @@ def read_overlay(path: Path) -> Overlay:
 
 def read_overlay_bytes(path: Path) -> bytes | None:
     """The overlay file's bytes (None when there is no file). A file the system would not let us
-    read is an `OverlayReadError` that is not `damaged`: a permission error is not corruption."""
-    name = str(path)
+    read, or a folder name it would not take, is an `OverlayReadError` that is not `damaged`: a
+    permission error is not corruption. Only a file over the cap is `damaged`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise OverlayReadError([Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit "
-                                            f"is {MAX_FILE_BYTES / 1e6:.0f} MB")], kind="damaged")
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise OverlayReadError([Problem(name, None, None, f"cannot be read: {exc.strerror}")],
-                               kind="unreadable") from exc
+        return read_capped(path)
+    except FileReadError as exc:
+        if exc.reason == "missing":
+            return None
+        kind: ReadFailure = "damaged" if exc.reason == "too_big" else "unreadable"
+        raise OverlayReadError(list(exc.problems), kind=kind) from exc
 
 
 def parse_overlay_bytes(raw: bytes, name: str) -> Overlay:
@@ -186,11 +183,11 @@ def overlay_bytes(overlay: Overlay) -> bytes:
     """The overlay file's content, refused with `OverlayTooBigError` beyond what the reader accepts
     (a file we write must be one we can read back)."""
     data = dump_json(overlay.to_json()).encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > reading.MAX_FILE_BYTES:
         raise OverlayTooBigError([Problem(
             "catalog overlay", None, None,
             f"would be {_size(len(data))} with {len(overlay.models):,} models, beyond the "
-            f"{_size(MAX_FILE_BYTES)} this program reads back; nothing was written and your "
+            f"{_size(reading.MAX_FILE_BYTES)} this program reads back; nothing was written and your "
             "changes are kept unsaved. Import fewer models, or delete some you added.")])
     return data
 
