@@ -29,7 +29,7 @@ from synthetic_catalog import synthesize
 
 from advisor.catalog.overlay import Overlay
 from advisor.catalog.store import dump_json
-from advisor.paths import user_paths
+from advisor.storage.paths import user_paths
 
 COMMANDS = {
     "advisor --version": ["--version"],

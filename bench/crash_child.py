@@ -19,7 +19,7 @@ OVERLAY_MODEL = "openai/gpt-4o-mini"
 
 def overlay(home: Path, start: int) -> None:
     from advisor.catalog.editing import OverlayEditor  # noqa: PLC0415
-    from advisor.paths import UserPaths  # noqa: PLC0415
+    from advisor.storage.paths import UserPaths  # noqa: PLC0415
 
     paths = UserPaths(config_dir=home / "config", data_dir=home / "data", cache_dir=home / "cache")
     editor = OverlayEditor.open(paths)

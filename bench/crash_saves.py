@@ -20,7 +20,7 @@ from pathlib import Path
 
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import read_overlay
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 CHILD = Path(__file__).resolve().with_name("crash_child.py")
 

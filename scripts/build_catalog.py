@@ -46,7 +46,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.benchmarks import BENCHMARKS
-from advisor.catalog.errors import Problem, problems_from_validation
+from advisor.catalog.errors import problems_from_validation
 from advisor.catalog.feeds import (
     FeedLimits,
     FeedPrice,
@@ -59,6 +59,7 @@ from advisor.catalog.feeds import (
 from advisor.catalog.schema import CatalogMeta, HardwarePreset, License, Model, TaskEvidence
 from advisor.catalog.store import Catalog, dump_json
 from advisor.catalog.validate import check_catalog
+from advisor.storage.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DEV_COMMIT = "f3fc692"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.paths import ENV_HOME, UserPaths, user_paths
+from advisor.storage.paths import ENV_HOME, UserPaths, user_paths
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.store import Catalog, dump_json, load_bundled, to_document
 from advisor.cli import main
-from advisor.paths import user_paths
 from advisor.recommend.constraints import Constraints
 from advisor.recommend.engine import recommend
 from advisor.report.break_even_chart import break_even_svg
 from advisor.report.chart import quality_cost_svg
+from advisor.storage.paths import user_paths
 from advisor.text import terminal_safe, xml_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -23,7 +23,8 @@ from typing import IO
 from urllib.parse import urlparse
 
 from advisor import __version__
-from advisor.catalog.errors import CatalogError, Problem
+from advisor.catalog.errors import CatalogError
+from advisor.storage.problems import Problem
 
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 """Largest body a refresh downloads (models.dev's api.json is a few MB)."""

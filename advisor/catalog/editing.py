@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.overlay import (
     Overlay,
     OverlayReadError,
@@ -37,8 +37,10 @@ from advisor.catalog.overlay import (
 )
 from advisor.catalog.schema import License, Model, is_valid_model_id
 from advisor.catalog.store import Catalog, Origin, dump_json, load_bundled
-from advisor.files import atomic_write_text, file_lock
-from advisor.paths import UserPaths
+from advisor.storage.atomic import atomic_write_text
+from advisor.storage.locks import file_lock
+from advisor.storage.paths import UserPaths
+from advisor.storage.problems import Problem
 
 _MODEL = TypeAdapter(Model)
 

@@ -1,43 +1,19 @@
-"""Problems found in catalog files, worded for people rather than as pydantic dumps."""
+"""The catalog's error types, and pydantic's validation errors worded for people (with the catalog's
+field names: an id's pattern, a language code). `Problem` itself lives in advisor.storage.problems."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from pydantic import ValidationError
 
-from advisor.errors import AdvisorError
+from advisor.storage.problems import Problem, ProblemError
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a file: where (file, entry, field) and what."""
-
-    file: str
-    entry: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.entry:
-            where.append(self.entry)
-        if self.field:
-            where.append(self.field)
-        return f"{': '.join(where)}: {self.message}"
-
-
-class CatalogError(AdvisorError):
+class CatalogError(ProblemError):
     """A catalog, overlay or import file could not be used; `problems` says why, one per line."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
-
-# Scenario and window-settings files are read with the catalog's machinery (capped reads, migrations,
-# problems worded for people), and the callers that caught CatalogError for them still do: both are
+# Scenario and window-settings files are read through the catalog's JSON reader (store.read_json_file,
+# over storage's capped read), and the callers that caught CatalogError for them still do: both are
 # CatalogErrors too until those callers catch their own type.
 class ScenarioError(CatalogError):
     """A scenario file could not be used; `problems` says why, one per line."""

@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.schema import Model, is_valid_model_id
+from advisor.storage.problems import Problem
 
 _MODEL = TypeAdapter(Model)
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float8_e4m3fn": 1, "fp8": 1}

@@ -35,10 +35,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.editing import OverlayEditor
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.overlay import OVERLAY_KIND, parse_overlay
 from advisor.catalog.schema import License, Model
-from advisor.catalog.store import DOCUMENT_KIND, MAX_FILE_BYTES, parse_document, parse_json_bytes
+from advisor.catalog.store import DOCUMENT_KIND, parse_document, parse_json_bytes, read_file_bytes
+from advisor.storage.problems import Problem
 
 _MODEL = TypeAdapter(Model)
 MAX_DIFF_LINES = 12
@@ -208,20 +209,6 @@ def apply_plan(editor: OverlayEditor, plan: ImportPlan, accept: Iterable[str] | 
 
 # -- reading files -------------------------------------------------------------------------------
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogError([Problem(str(path), None, None, f"is {size / 1e6:.0f} MB; the limit is "
-                                        f"{MAX_FILE_BYTES / 1e6:.0f} MB")])
-        return path.read_bytes()
-    except OSError as exc:
-        raise CatalogError([Problem(str(path), None, None, f"cannot be read: {exc.strerror}")]) from exc
-    except ValueError as exc:  # a path with a NUL byte, say
-        raise CatalogError([Problem(repr(str(path))[1:-1], None, None,
-                                    f"is not a usable file name ({exc})")]) from exc
-
-
 def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -234,7 +221,7 @@ def read_incoming(path: Path, *, model_id: str | None = None, license_id: str | 
                   today: date | None = None) -> Incoming:
     """Read any supported file into candidate entries (see the module docstring)."""
     name = str(path)
-    raw = _read_bytes(path)
+    raw = read_file_bytes(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return parse_csv(_decode(raw, name), name)
@@ -267,7 +254,7 @@ def incoming_from_data(data: Any, name: str, *, path: Path | None = None, model_
         if path is not None:
             index_path = path.with_name("model.safetensors.index.json")
             if index_path.is_file():
-                index = parse_json_bytes(_read_bytes(index_path), str(index_path))
+                index = parse_json_bytes(read_file_bytes(index_path), str(index_path))
         return Incoming((model_from_hf_config(data, name, model_id=model_id, license_id=license_id,
                                               safetensors_index=index, today=today),))
     if isinstance(data, dict) and data and all(isinstance(v, dict) and "models" in v for v in data.values()):

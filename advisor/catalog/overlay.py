@@ -1,7 +1,7 @@
 """The user's overlay: models and licences they added or changed, and ids they hid.
 
-The overlay is a versioned JSON file (`schema_version`, migrated on load by `migrations.py`) written
-atomically with rotating backups. If it cannot be used, the program keeps running on the bundled
+The overlay is a versioned JSON file (`schema_version`, migrated on load by advisor.storage.migrations)
+written atomically with rotating backups. If it cannot be used, the program keeps running on the bundled
 catalog and says why. Only a damaged file (bad JSON, bad entries, too big) is moved aside with a
 timestamp; a file from a newer version of the program, or one the system would not let us read
 (permissions, a disk error), stays where it is, untouched, because nothing is wrong with it.
@@ -17,11 +17,9 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from advisor.catalog.errors import CatalogError, Problem
-from advisor.catalog.migrations import migrate
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.schema import SCHEMA_VERSION, License, Model
 from advisor.catalog.store import (
-    MAX_FILE_BYTES,
     Catalog,
     Origin,
     dump_json,
@@ -30,8 +28,13 @@ from advisor.catalog.store import (
     parse_json_bytes,
     validate_entries,
 )
-from advisor.files import atomic_write_bytes, quarantine, rotate_backup
-from advisor.paths import UserPaths
+from advisor.storage import reading
+from advisor.storage.atomic import atomic_write_bytes
+from advisor.storage.backups import quarantine, rotate_backup
+from advisor.storage.migrations import migrate
+from advisor.storage.paths import UserPaths
+from advisor.storage.problems import MigrationError, Problem
+from advisor.storage.reading import FileReadError, read_capped
 
 OVERLAY_KIND = "model-advisor-overlay"
 _MODEL = TypeAdapter(Model)
@@ -91,7 +94,10 @@ class OverlayTooBigError(CatalogError):
 
 def parse_overlay(raw: object, file: str) -> Overlay:
     """Validate an overlay object (after migration); raise `CatalogError` listing problems."""
-    data = migrate(raw, file, OVERLAY_KIND)
+    try:
+        data = migrate(raw, file, OVERLAY_KIND, target=SCHEMA_VERSION)
+    except MigrationError as exc:
+        raise CatalogError(exc.problems) from exc
     problems: list[Problem] = []
     unknown = set(data) - {"schema_version", "kind", "models", "licenses", "hidden"}
     problems.extend(Problem(file, None, key[:80], "is not a known field (check the spelling)")
@@ -119,19 +125,15 @@ def read_overlay(path: Path) -> Overlay:
 
 def read_overlay_bytes(path: Path) -> bytes | None:
     """The overlay file's bytes (None when there is no file). A file the system would not let us
-    read is an `OverlayReadError` that is not `damaged`: a permission error is not corruption."""
-    name = str(path)
+    read, or a folder name it would not take, is an `OverlayReadError` that is not `damaged`: a
+    permission error is not corruption. Only a file over the cap is `damaged`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise OverlayReadError([Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit "
-                                            f"is {MAX_FILE_BYTES / 1e6:.0f} MB")], kind="damaged")
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise OverlayReadError([Problem(name, None, None, f"cannot be read: {exc.strerror}")],
-                               kind="unreadable") from exc
+        return read_capped(path)
+    except FileReadError as exc:
+        if exc.reason == "missing":
+            return None
+        kind: ReadFailure = "damaged" if exc.reason == "too_big" else "unreadable"
+        raise OverlayReadError(list(exc.problems), kind=kind) from exc
 
 
 def parse_overlay_bytes(raw: bytes, name: str) -> Overlay:
@@ -181,11 +183,11 @@ def overlay_bytes(overlay: Overlay) -> bytes:
     """The overlay file's content, refused with `OverlayTooBigError` beyond what the reader accepts
     (a file we write must be one we can read back)."""
     data = dump_json(overlay.to_json()).encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > reading.MAX_FILE_BYTES:
         raise OverlayTooBigError([Problem(
             "catalog overlay", None, None,
             f"would be {_size(len(data))} with {len(overlay.models):,} models, beyond the "
-            f"{_size(MAX_FILE_BYTES)} this program reads back; nothing was written and your "
+            f"{_size(reading.MAX_FILE_BYTES)} this program reads back; nothing was written and your "
             "changes are kept unsaved. Import fewer models, or delete some you added.")])
     return data
 

@@ -21,11 +21,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from advisor.catalog.download import fetch
 from advisor.catalog.editing import OverlayEditor
-from advisor.catalog.errors import CatalogError, Problem
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.importing import ImportPlan, Incoming, plan_import
 from advisor.catalog.refresh_feeds import with_offers
 from advisor.catalog.schema import Model, is_valid_model_id
-from advisor.catalog.store import Catalog, parse_json_bytes
+from advisor.catalog.store import Catalog, parse_json_bytes, read_file_bytes
+from advisor.storage.problems import Problem
 
 DEFAULT_URL = "https://models.dev/api.json"
 _MODEL = TypeAdapter(Model)
@@ -42,9 +43,7 @@ def load_models_dev(source: str | None, progress: Progress | None = None,
     if "://" in where:
         return parse_json_bytes(fetch(where, progress=progress, context=context), where), where
     path = Path(where)
-    from advisor.catalog.importing import _read_bytes  # noqa: PLC0415
-
-    return parse_json_bytes(_read_bytes(path), str(path)), str(path)
+    return parse_json_bytes(read_file_bytes(path), str(path)), str(path)
 
 
 def _norm(name: str) -> str:

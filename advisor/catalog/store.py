@@ -24,15 +24,14 @@ from typing import Any, Literal, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from advisor import bundled
-from advisor.catalog.errors import CatalogError, Problem, problems_from_validation
+from advisor.catalog.errors import CatalogError, problems_from_validation
 from advisor.catalog.schema import SCHEMA_VERSION, CatalogMeta, HardwarePreset, License, Model
+from advisor.storage.problems import Problem
+from advisor.storage.reading import FileReadError, read_capped
 
 T = TypeVar("T")
 
 DOCUMENT_KIND = "model-advisor-catalog"
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Largest catalog file we read; a bigger one is refused rather than exhausting memory. A catalog of
-16,000 models as the app writes it (indented JSON) is about 90 MB."""
 
 _MODEL = TypeAdapter(Model)
 _LICENSE = TypeAdapter(License)
@@ -78,22 +77,14 @@ def read_json_file(path: Path, label: str | None = None) -> Any:
     return parse_json_bytes(read_file_bytes(path, name), name)
 
 
-def read_file_bytes(path: Path, name: str) -> bytes:
-    """A catalog file's bytes, or `CatalogError` when it is too big or cannot be read."""
+def read_file_bytes(path: Path, name: str | None = None) -> bytes:
+    """A file's bytes through the capped read (advisor.storage.reading), or `CatalogError` when it is
+    too big, cannot be read or has a name the OS refuses. A catalog of 16,000 models as the app writes
+    it (indented JSON) is about 90 MB, well under the cap."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogError(
-                [Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit is "
-                         f"{MAX_FILE_BYTES / 1e6:.0f} MB")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from exc
-    except ValueError as exc:  # a path with a NUL byte, say
-        raise CatalogError([Problem(repr(name)[1:-1], None, None,
-                                    f"is not a usable file name ({exc})")]) from exc
-    return raw
+        return read_capped(path, name)
+    except FileReadError as exc:
+        raise CatalogError(exc.problems) from exc
 
 
 def parse_json_bytes(raw: bytes, name: str) -> Any:
@@ -311,16 +302,7 @@ def parse_document_bytes(raw: bytes, name: str) -> Catalog:
 
 def load_document(path: Path) -> Catalog:
     """Read a catalog document file."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogError([Problem(name, None, None, f"is {size / 1e6:.0f} MB; the limit is "
-                                        f"{MAX_FILE_BYTES / 1e6:.0f} MB")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from exc
-    return parse_document_bytes(raw, name)
+    return parse_document_bytes(read_file_bytes(path), str(path))
 
 
 def to_document(catalog: Catalog, include_hidden: bool = True) -> dict[str, Any]:

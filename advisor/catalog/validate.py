@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.catalog.benchmarks import BENCHMARKS
-from advisor.catalog.errors import CatalogError, Problem
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import OVERLAY_KIND, apply_overlay, parse_overlay
 from advisor.catalog.store import (
     DOCUMENT_KIND,
@@ -14,6 +14,7 @@ from advisor.catalog.store import (
     parse_document,
     read_json_file,
 )
+from advisor.storage.problems import Problem
 
 
 def check_catalog(catalog: Catalog, file: str) -> list[Problem]:

@@ -82,7 +82,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
     )
     from advisor.hardware.installed import Found, match, quant_from_name  # noqa: PLC0415
     from advisor.hardware.measure import MeasureError, measure  # noqa: PLC0415
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     if args.timeout <= 0:
         raise UserError(f"--timeout must be above 0 seconds (got {args.timeout:g})")
@@ -186,7 +186,7 @@ def recommend_hooks(args: argparse.Namespace, catalog: Catalog
 def _calibrations() -> list[Calibration]:
     """The user's stored calibrations; an unreadable file is a warning, not an error."""
     from advisor.estimate.calibration import CalibrationError, read_calibrations  # noqa: PLC0415
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     try:
         return read_calibrations(user_paths().calibrations_file)

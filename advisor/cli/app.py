@@ -103,8 +103,8 @@ def _print_hardware_plan(catalog: Catalog, model_id: str, quant: str, context: i
 
 def _warm_quality(catalog: Catalog) -> None:
     """The quality table from the user's cache when the catalog and the program are unchanged."""
-    from advisor.paths import user_paths  # noqa: PLC0415
     from advisor.recommend.ranking import warm_quality_table  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     warm_quality_table(catalog, user_paths().quality_cache_file)
 

@@ -144,7 +144,7 @@ def cmd_catalog_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_path(args: argparse.Namespace) -> int:
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     paths = user_paths()
     info = {
@@ -164,7 +164,7 @@ def cmd_catalog_path(args: argparse.Namespace) -> int:
 
 def _editor() -> OverlayEditor:
     from advisor.catalog.editing import OverlayEditor  # noqa: PLC0415
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     editor = OverlayEditor.open(user_paths())
     for warning in editor.warnings:
@@ -244,8 +244,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from advisor.catalog.store import MAX_FILE_BYTES, dump_json, to_document, without_nulls  # noqa: PLC0415
-    from advisor.files import atomic_write_bytes  # noqa: PLC0415
+    from advisor.catalog.store import dump_json, to_document, without_nulls  # noqa: PLC0415
+    from advisor.storage import reading  # noqa: PLC0415
+    from advisor.storage.atomic import atomic_write_bytes  # noqa: PLC0415
 
     editor = _editor()
     catalog = editor.catalog()
@@ -265,9 +266,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = dump_json(to_document(catalog)).encode("utf-8")
     else:
         raise UserError(f"cannot tell the format from '{path.name}': name the file .json, .toml or .csv")
-    if len(data) > MAX_FILE_BYTES:  # a file import would refuse is not written
+    if len(data) > reading.MAX_FILE_BYTES:  # a file import would refuse is not written
         raise UserError(f"the export would be {len(data) / 1e6:,.0f} MB, beyond the "
-                        f"{MAX_FILE_BYTES / 1e6:.0f} MB import reads back; nothing was written "
+                        f"{reading.MAX_FILE_BYTES / 1e6:.0f} MB import reads back; nothing was written "
                         "(--only-mine exports just your models)")
     atomic_write_bytes(path, data)
     out(f"wrote {len(catalog.models)} models to {path}")

@@ -31,7 +31,7 @@ def out(text: str, stream: TextIO | None = None) -> None:
 def load_user_catalog() -> Catalog:
     """The bundled catalog with the user's overlay; its warnings go to stderr."""
     from advisor.catalog.overlay import load_catalog  # noqa: PLC0415 - keep start-up light
-    from advisor.paths import user_paths  # noqa: PLC0415
+    from advisor.storage.paths import user_paths  # noqa: PLC0415
 
     catalog = load_catalog(user_paths())
     for warning in catalog.warnings:

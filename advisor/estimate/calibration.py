@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor.errors import AdvisorError
-from advisor.files import atomic_write_text, rotate_backup
+from advisor.storage.atomic import atomic_write_text
+from advisor.storage.backups import rotate_backup
 
 if TYPE_CHECKING:
     from advisor.catalog.schema import Model

@@ -9,14 +9,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from advisor.catalog.benchmarks import Task
-from advisor.catalog.errors import CatalogError, Problem, ScenarioError, problems_from_validation
-from advisor.catalog.migrations import migrate, register
+from advisor.catalog.errors import CatalogError, ScenarioError, problems_from_validation
 from advisor.catalog.schema import Frozen, Modality
 from advisor.catalog.store import dump_json, read_json_file
 from advisor.estimate.capacity import DEFAULT_HOURS_PER_MONTH
 from advisor.estimate.electricity import PRICES as ELECTRICITY_PRICES
-from advisor.files import atomic_write_text
 from advisor.hardware.profile import HardwareProfile
+from advisor.storage.atomic import atomic_write_text
+from advisor.storage.migrations import migrate, register
+from advisor.storage.problems import MigrationError, Problem
 
 SCENARIO_KIND = "model-advisor-scenario"
 SCENARIO_VERSION = 3
@@ -367,7 +368,7 @@ def parse_scenario(raw: object, file: str) -> Scenario:
         return Scenario.model_validate(body)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, file, None)) from exc
-    except CatalogError as exc:  # the shared file machinery (migrations) words its problems
+    except MigrationError as exc:  # the shared file machinery (migrations) words its problems
         raise ScenarioError(exc.problems) from exc
 
 

@@ -21,10 +21,10 @@ import numpy as np
 
 from advisor import __version__
 from advisor.catalog.schema import Model
-from advisor.files import atomic_write_bytes
 from advisor.recommend import quality, quality_prior
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.quality_prior import PriorFit
+from advisor.storage.atomic import atomic_write_bytes
 
 CACHE_FORMAT = 1
 """Version of the archive's layout."""

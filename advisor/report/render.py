@@ -19,12 +19,12 @@ import jinja2
 
 from advisor import APP_NAME, bundled
 from advisor.errors import AdvisorError
-from advisor.files import atomic_write_text
 from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.break_even_chart import break_even_svg
 from advisor.report.chart import chart_caption, quality_cost_svg
 from advisor.report.labels import license_label, money
+from advisor.storage.atomic import atomic_write_text
 
 PAPER_SIZES = ("a4", "letter")
 

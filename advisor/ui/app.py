@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from advisor import APP_ID, APP_NAME, __version__, bundled
 from advisor.catalog.overlay import load_catalog
-from advisor.paths import user_paths
+from advisor.storage.paths import user_paths
 from advisor.ui.headless import ModalGuard
 from advisor.ui.main_window import MainWindow
 from advisor.ui.settings import load_settings

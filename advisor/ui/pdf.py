@@ -5,7 +5,7 @@ This is the one Qt piece a headless `advisor recommend --format pdf` needs, so i
 starts a QGuiApplication on the offscreen platform. The chart is drawn from its SVG by QSvgRenderer
 straight onto the PDF page, so it stays vector; every page has a footer "Page N of M".
 
-The PDF is painted into memory and written with `advisor.files.atomic_write_bytes` (mkstemp, fsync,
+The PDF is painted into memory and written with `advisor.storage.atomic.atomic_write_bytes` (mkstemp, fsync,
 replace), like every other file: Qt never opens a path of its own, so no predictable temporary name
 or planted symlink is followed, and a painter that fails or a full disk is a `PdfError` that leaves
 the previous file in place.
@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from advisor import APP_NAME, __version__
-from advisor.files import atomic_write_bytes
+from advisor.storage.atomic import atomic_write_bytes
 
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 RESOLUTION = 96  # layout units: CSS pixels, so the report's pt sizes mean what they say

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from advisor.catalog.errors import CatalogError, Problem
+from advisor.catalog.errors import CatalogError
 from advisor.catalog.schema import Frozen
 from advisor.catalog.store import dump_json, read_json_file
-from advisor.files import atomic_write_text, quarantine
-from advisor.paths import UserPaths
+from advisor.storage.atomic import atomic_write_text
+from advisor.storage.backups import quarantine
+from advisor.storage.paths import UserPaths
+from advisor.storage.problems import Problem
 
 MAX_RECENT = 8
 MAX_PATH_CHARS = 4096

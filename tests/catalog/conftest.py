@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor.catalog.store import Catalog, load_bundled
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 
 @pytest.fixture(scope="module")

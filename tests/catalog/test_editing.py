@@ -18,7 +18,7 @@ from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolutio
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import load_catalog, read_overlay
 from advisor.catalog.store import Catalog, Origin
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 API_MODEL = "openai/gpt-4o-mini"
 OPEN_MODEL = "qwen/qwen3-8b"

@@ -31,7 +31,7 @@ from advisor.catalog.importing import (
 from advisor.catalog.refresh import plan_refresh
 from advisor.catalog.store import Catalog, dump_json, to_document
 from advisor.cli import main
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TODAY = date(2026, 11, 25)

@@ -16,7 +16,7 @@ from advisor.catalog.refresh_feeds import feed_kind
 from advisor.catalog.schema import OfferingStatus
 from advisor.catalog.store import Catalog
 from advisor.cli import main
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 TODAY = date(2026, 12, 3)
 

@@ -8,6 +8,7 @@ import errno
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ from advisor.catalog.overlay import (
 )
 from advisor.catalog.store import Catalog
 from advisor.cli import main
-from advisor.paths import UserPaths, user_paths
+from advisor.storage.paths import UserPaths, user_paths
 
 THEIRS = "openai/gpt-4o-mini"  # an entry saved earlier (by another window, say)
 OURS = "qwen/qwen3-8b"  # the entry this window edits
@@ -133,15 +134,15 @@ def test_newer_version_overlay_is_left_alone_at_start(bundled: Catalog,
 
 
 def _deny_reads(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
-    """A permission error on one file (tests run as root, for whom chmod 000 changes nothing)."""
-    real = Path.read_bytes
+    """A permission error on opening one file (tests run as root, for whom chmod 000 changes nothing)."""
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def deny(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == target:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", deny)
 
 
 def test_permission_error_is_an_error_not_corruption(paths: UserPaths, bundled: Catalog,
@@ -170,7 +171,7 @@ def test_the_writer_refuses_what_the_reader_would_refuse(paths: UserPaths, bundl
     good = _saved_overlay(paths, bundled)
     one_model = len(json.dumps(bundled.models[OURS].model_dump(mode="json"), indent=2))
     limit = len(good) + 3 * one_model  # room for one more model, not for thirty-one
-    monkeypatch.setattr("advisor.catalog.overlay.MAX_FILE_BYTES", limit)
+    monkeypatch.setattr("advisor.storage.reading.MAX_FILE_BYTES", limit)  # the reader and writer
     editor = OverlayEditor.open(paths, bundled)
     editor.set_field(OURS, "name", "Ours")
     editor.save()  # within the limit: written, and read back
@@ -196,7 +197,7 @@ def test_export_refuses_a_file_import_would_refuse(tmp_path: Path, monkeypatch: 
     assert main(["catalog", "export", str(target)]) == 0
     size = target.stat().st_size
     capsys.readouterr()
-    monkeypatch.setattr("advisor.catalog.store.MAX_FILE_BYTES", size - 1)
+    monkeypatch.setattr("advisor.storage.reading.MAX_FILE_BYTES", size - 1)
     again = tmp_path / "again.json"
     assert main(["catalog", "export", str(again)]) == 1
     assert "nothing was written" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from advisor.catalog.importing import MAX_UNASKED_ADDITIONS
 from advisor.catalog.overlay import read_overlay
 from advisor.catalog.store import Catalog, dump_json, load_bundled, to_document
 from advisor.cli import main
-from advisor.paths import user_paths
+from advisor.storage.paths import user_paths
 
 
 def _document(tmp_path: Path, count: int) -> Path:

@@ -11,7 +11,7 @@ from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import Overlay, load_catalog, read_overlay, write_overlay
 from advisor.catalog.store import load_bundled, load_document, to_document
 from advisor.catalog.validate import validate_file
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 
 
 def test_bundled_catalog_loads_and_cross_checks() -> None:
@@ -136,7 +136,7 @@ def test_writes_sweep_temp_files_left_by_killed_saves(tmp_path: Path) -> None:
     import os  # noqa: PLC0415
     import time  # noqa: PLC0415
 
-    from advisor.files import STALE_TEMP_S, atomic_write_text  # noqa: PLC0415
+    from advisor.storage.atomic import STALE_TEMP_S, atomic_write_text  # noqa: PLC0415
 
     target = tmp_path / "team.json"
     old = tmp_path / ".team.json.abc123.tmp"

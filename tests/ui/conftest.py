@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from advisor.catalog.store import Catalog, load_bundled
 from advisor.hardware.detect import DetectionResult
 from advisor.hardware.profile import profile_from_preset
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 from advisor.ui.main_window import MainWindow
 from advisor.ui.settings import WindowSettings
 

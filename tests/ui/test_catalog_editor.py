@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import load_catalog, read_overlay
 from advisor.catalog.store import Catalog
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 from advisor.ui.catalog_editor import CatalogEditor
 from advisor.ui.entry_form import form_fields
 from advisor.ui.main_window import MainWindow

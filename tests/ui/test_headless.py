@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 from advisor.ui.headless import ModalGuard
 from advisor.ui.main_window import MainWindow
 from advisor.ui.settings import MAX_RECENT, load_settings

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 from advisor.catalog.store import Catalog
 from advisor.cli import main
 from advisor.hardware.profile import HardwareProfile, profile_from_preset
-from advisor.paths import UserPaths
 from advisor.recommend.constraints import Constraints, Deployment, Scenario, save_scenario
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import RecommendationResult
 from advisor.report.chart import chart_points
+from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background
 from advisor.ui.charts import QualityCostChart
 from advisor.ui.compare_dialog import CompareModel

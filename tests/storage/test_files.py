@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor import files
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import load_catalog
 from advisor.catalog.store import Catalog, load_bundled
-from advisor.files import atomic_write_bytes, rotate_backup
-from advisor.paths import UserPaths
+from advisor.storage import backups
+from advisor.storage.atomic import atomic_write_bytes
+from advisor.storage.backups import rotate_backup
+from advisor.storage.paths import UserPaths
 from tests.conftest import fill_disk
 
 MODEL = "qwen/qwen3-8b"
@@ -144,7 +145,7 @@ def test_truncated_backups_do_not_count_and_are_swept(paths: UserPaths, bundled:
     kept = sorted(paths.backups_dir.iterdir())
     assert len(kept) == 5
     assert good[-4:] == kept[:4]  # the newest good ones survive; the truncated ones are gone
-    assert all(files.looks_complete(p) for p in kept)
+    assert all(backups.looks_complete(p) for p in kept)
 
 
 def test_a_really_full_disk_keeps_the_overlay_and_leaves_no_truncated_backup(
