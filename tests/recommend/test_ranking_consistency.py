@@ -15,7 +15,7 @@ from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import load_bundled
 from advisor.estimate.memory import footprint
 from advisor.hardware.profile import profile_from_preset
-from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.constraints import Constraints, Deployment, Factor
 from advisor.recommend.engine import recommend
 from advisor.recommend.ranked import Scored
 from advisor.recommend.ranking import quality_table, rank
@@ -111,7 +111,7 @@ def test_explaining_only_the_top_gives_the_same_top_and_counts_all(sensitive: fl
 
 def test_a_q8_0_kv_cache_halves_the_cache_of_local_plans() -> None:
     catalog = load_bundled()
-    base = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]), deployment="local",
+    base = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]), deployment=Deployment.LOCAL,
                        min_context_tokens=32768, tasks={Task.CODING: 1.0})
     f16 = {r.model_id: r for r in recommend(catalog, base).recommendations}
     q8 = {r.model_id: r for r in recommend(catalog, base.model_copy(update={"kv_cache_type": "q8_0"}))
