@@ -111,8 +111,8 @@ def test_explaining_only_the_top_gives_the_same_top_and_counts_all(sensitive: fl
 
 def test_a_q8_0_kv_cache_halves_the_cache_of_local_plans() -> None:
     catalog = load_bundled()
-    base = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]), deployment=Deployment.LOCAL,
-                       min_context_tokens=32768, tasks={Task.CODING: 1.0})
+    base = Constraints(hardware=profile_from_preset(catalog.hardware["rtx-4090"]),
+                       deployment=Deployment.LOCAL, min_context_tokens=32768, tasks={Task.CODING: 1.0})
     f16 = {r.model_id: r for r in recommend(catalog, base).recommendations}
     q8 = {r.model_id: r for r in recommend(catalog, base.model_copy(update={"kv_cache_type": "q8_0"}))
           .recommendations}
