@@ -1,10 +1,14 @@
 """Catalog → Edit catalog…: browse every model, edit, add, duplicate, hide, delete and revert the
 user's entries, import files and refresh from models.dev, with undo/redo and no lost edits.
 
-The dialog assembles three parts — the model list (`catalog_table`), the entry form (`entry_form`)
-and the review of imports (`plan_dialog`) — and is a thin client of
-`advisor.catalog.editing.OverlayEditor`: each change replaces the editor's immutable overlay, and a
-QUndoStack keeps the before/after pair, so undo and redo are exact.
+The dialog assembles the model list (`catalog_table`), the entry form (`entry_form`), import and
+refresh with their review (`catalog_import`, `plan_dialog`) and saving (`catalog_save`), and is a
+thin client of `advisor.catalog.editing.OverlayEditor`: each change replaces the editor's immutable
+overlay, and a QUndoStack keeps the before/after pair, so undo and redo are exact. Import, refresh
+and save run off the GUI thread (`job_runner`): the dialog is disabled meanwhile and its bottom line
+shows the progress.
+
+Signals: save_finished(bool)
 """
 
 from __future__ import annotations
@@ -14,20 +18,19 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,22 +38,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution
+from advisor.catalog.editing import OverlayEditor, SaveOutcome
 from advisor.catalog.errors import CatalogError
-from advisor.catalog.importing import ChangeKind, ImportPlan, apply_plan, plan_import, read_incoming
+from advisor.catalog.importing import ImportPlan
+from advisor.catalog.overlay import Overlay
 from advisor.catalog.store import Origin
-from advisor.ui.background import Background, Progress
+from advisor.ui.background import Background
+from advisor.ui.catalog_import import CatalogImports
+from advisor.ui.catalog_save import CatalogSaver
 from advisor.ui.catalog_table import CatalogTable, OverlayCommand
 from advisor.ui.entry_form import EntryForm
 from advisor.ui.inert import escape, message, plain_label
-from advisor.ui.plan_dialog import PlanDialog
+from advisor.ui.job_runner import JobRunner
 
 WHERE = {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
          Origin.BUNDLED: "bundled"}
 
 
 class CatalogEditor(QDialog):
-    """The catalog editing dialog. `saved` is True once something was written to the overlay."""
+    """The catalog editing dialog. `saved` is True once something was written to the overlay.
+
+    Signals: save_finished(bool) — a save ended; True when it wrote the overlay.
+    """
+
+    save_finished = Signal(bool)
 
     def __init__(self, editor: OverlayEditor, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,10 +100,18 @@ class CatalogEditor(QDialog):
         splitter.setSizes([560, 540])
         top, bottom = self._build_bars()
 
+        self.body = QWidget()  # everything a running job disables
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(top)
+        body.addWidget(splitter, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.body, 1)
         layout.addLayout(bottom)
+        self.runner = JobRunner(background, self.progress, self.status,
+                                [self.body, self.buttons, *self._actions], self)
+        self.imports = CatalogImports(self, editor, self.runner, self._commit)
+        self.saver = CatalogSaver(self, editor, self.runner)
         for warning in editor.warnings:
             message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         # A bound slot, not a lambda: Qt drops the connection when this dialog is deleted, so a late
@@ -139,6 +158,7 @@ class CatalogEditor(QDialog):
         self.undo.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+        self._actions: list[QAction] = []
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo.undo),
                            (QKeySequence.StandardKey.Redo, self.undo.redo),
                            (QKeySequence.StandardKey.Find, self.filter.setFocus),
@@ -146,15 +166,19 @@ class CatalogEditor(QDialog):
             action = self.addAction(keys.name)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, s=slot: s())
+            self._actions.append(action)
 
         std = QDialogButtonBox.StandardButton
-        buttons = QDialogButtonBox(std.Save | std.Close)
-        buttons.button(std.Save).clicked.connect(self.save)
-        buttons.rejected.connect(self.close)
+        self.buttons = QDialogButtonBox(std.Save | std.Close)
+        self.buttons.button(std.Save).clicked.connect(lambda _c=False: self.save())
+        self.buttons.rejected.connect(self.close)
         self.status = plain_label()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(240)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        bottom.addWidget(buttons)
+        bottom.addWidget(self.progress)
+        bottom.addWidget(self.buttons)
         return top, bottom
 
     def _button(self, layout: QHBoxLayout, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
@@ -282,121 +306,73 @@ class CatalogEditor(QDialog):
                 self._current = None
                 self.table_model.reload()
 
-    # -- import and refresh ---------------------------------------------------------------------
+    # -- import, refresh and saving (in the background) -------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Whether an import, refresh or save is running (the dialog is disabled meanwhile)."""
+        return self.runner.busy
+
+    def _commit(self, text: str, before: Overlay, after: Overlay) -> None:
+        self.undo.push(OverlayCommand(self.editor, before, after, text, self._refresh))
 
     def import_file(self, path: Path | None = None) -> None:
-        """Import a file: preview, then apply what the user ticks."""
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Import models", str(Path.home()),
-                                                  "Catalog files (*.json *.toml *.csv);;All files (*)")
-            if not name:
-                return
-            path = Path(name)
-        try:
-            try:
-                incoming = read_incoming(path)
-            except CatalogError as exc:
-                if "--id and --license" not in str(exc) and "--id" not in str(exc):
-                    raise
-                mid, ok = QInputDialog.getText(self, "Import config.json",
-                                               "Id of the new model (vendor/name):")
-                if not ok:
-                    return
-                lic, ok = QInputDialog.getItem(self, "Import config.json", "Its licence:",
-                                               sorted(self.editor.catalog().licenses), 0, False)
-                if not ok:
-                    return
-                incoming = read_incoming(path, model_id=mid.strip(), license_id=lic)
-            self.review(plan_import(self.editor, incoming, path.name))
-        except CatalogError as exc:
-            message(self, QMessageBox.Icon.Warning, "Import", "Nothing was changed:\n\n" + str(exc)[:3000])
+        """Import a file (asking for it without `path`): read in the background, review, apply."""
+        self.imports.import_file(path)
 
     def review(self, plan: ImportPlan) -> None:
         """Show a plan and apply the ticked entries as one undoable step."""
-        if not [c for c in plan.changes if c.kind is not ChangeKind.SAME] and not plan.licenses:
-            message(self, QMessageBox.Icon.Information, "Nothing to change",
-                    f"{plan.source}: {plan.summary()}.")
-            return
-        dialog = PlanDialog(plan, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        ids = dialog.accepted_ids()
-        self._change(f"Import {len(ids)} models from {plan.source}",
-                     lambda: apply_plan(self.editor, plan, accept=ids, replace_edited=True))
+        self.imports.review(plan)
 
     def refresh_from_file(self) -> None:
         """Pick a price feed file, then refresh from it like a download."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Refresh from a file", str(Path.home()),
-            "Price data (*.json);;All files (*)")
-        if name:
-            self.refresh_models_dev(name)
+        self.imports.refresh_from_file()
 
     def refresh_models_dev(self, source: str | None = None) -> None:
-        """Download models.dev in the background, then review."""
-        from advisor.catalog.refresh import plan_refresh  # noqa: PLC0415
+        """Download models.dev (or read `source`) in the background, then review."""
+        self.imports.refresh(source)
 
-        remote = source is None or "://" in source
-        what = "Downloading models.dev…" if remote else f"Reading {Path(source or '').name}…"
-        progress = QProgressDialog(what, "", 0, 100, self)
-        progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
+    def save(self, then: Callable[[], object] | None = None) -> bool:
+        """Write the overlay in the background, merging with what another window saved (and asking
+        whose version wins where both changed an entry). `save_finished` says how it ended; `then`
+        runs after a successful save. False when another job is still running."""
+        def done(outcome: SaveOutcome | None) -> None:
+            if outcome is None:
+                self.save_finished.emit(False)
+                return
+            self.saved = True
+            self.undo.setClean()
+            self._refresh()
+            if outcome.merged_from_other:
+                self.status.setText(f"Saved; kept {len(outcome.merged_from_other)} change(s) "
+                                    "made in another window")
+            self.save_finished.emit(True)
+            if then is not None:
+                then()
 
-        def work(report: Progress) -> ImportPlan:
-            return plan_refresh(self.editor, source, progress=report)
+        return self.saver.save(done)
 
-        def done(plan: object) -> None:
-            progress.reset()
-            assert isinstance(plan, ImportPlan)
-            self.review(plan)
+    # -- closing ---------------------------------------------------------------------------------
 
-        def failed(exc: BaseException) -> None:
-            progress.reset()
-            message(self, QMessageBox.Icon.Warning, "Refresh", f"Nothing was changed: {exc}")
-
-        def step(fraction: float, message: str) -> None:
-            progress.setValue(round(fraction * 100))
-            progress.setLabelText(message)
-
-        self.background.run(work, done, failed, step)
-
-    # -- saving and closing ---------------------------------------------------------------------
-
-    def save(self) -> bool:
-        """Write the overlay; if another window saved the same entries, ask whose to keep."""
-        try:
-            outcome = self.editor.save()
-        except MergeConflictError as exc:
-            box = QMessageBox(QMessageBox.Icon.Question, "Changed elsewhere", str(exc),
-                              QMessageBox.StandardButton.Cancel, self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
-            theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
-            box.exec()
-            if box.clickedButton() not in (mine, theirs):
-                return False
-            outcome = self.editor.save(Resolution.OURS if box.clickedButton() is mine else Resolution.THEIRS)
-        except (OSError, CatalogError) as exc:
-            message(self, QMessageBox.Icon.Critical, "Save failed", f"Your catalog could not be saved: {exc}")
-            return False
-        self.saved = True
-        self.undo.setClean()
-        self._refresh()
-        if outcome.merged_from_other:
-            self.status.setText(f"Saved; kept {len(outcome.merged_from_other)} change(s) "
-                                "made in another window")
-        return True
+    def reject(self) -> None:
+        """Escape and Close ask about unsaved changes, as closing the window does."""
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.busy:  # a save or import is running: the dialog closes when the user asks again
+            event.ignore()
+            return
         if self.editor.dirty:
             answer = QMessageBox.question(
                 self, "Unsaved changes", "Save your catalog changes before closing?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
+            if answer == QMessageBox.StandardButton.Cancel:
                 event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                event.ignore()  # closes once the save has succeeded
+                self.save(then=self.close)
                 return
         event.accept()
         self.done(QDialog.DialogCode.Accepted if self.saved else QDialog.DialogCode.Rejected)
