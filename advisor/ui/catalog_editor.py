@@ -18,22 +18,18 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
-    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +42,7 @@ from advisor.catalog.store import Origin
 from advisor.ui.background import Background
 from advisor.ui.catalog_import import CatalogImports
 from advisor.ui.catalog_save import CatalogSaver
-from advisor.ui.catalog_table import CatalogTable, OverlayCommand
+from advisor.ui.catalog_table import ModelList, OverlayCommand
 from advisor.ui.entry_form import EntryForm
 from advisor.ui.inert import escape, message, plain_label
 from advisor.ui.job_runner import JobRunner
@@ -70,34 +66,19 @@ class CatalogEditor(QDialog):
         self.saved = False
         self.undo = QUndoStack(self)
         self.setWindowTitle("Edit catalog")
-        self.resize(1100, 700)
+        self.resize(1200, 740)
         self._current: str | None = None
 
-        self.table_model = CatalogTable(editor)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.filter = QLineEdit(placeholderText="Filter models (Ctrl+F)…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select_row(cur))
-
+        self.models = ModelList(editor)
+        self.models.chosen.connect(self._chosen)
+        self.filter = self.models.filter
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
         self.form = EntryForm()
         self.form.apply_requested.connect(self.apply_entry)
+        self.form.edited.connect(self._update_status)
         splitter.addWidget(self.form)
-        splitter.setSizes([560, 540])
+        splitter.setSizes([470, 730])  # the entry's tables want the room
         top, bottom = self._build_bars()
 
         self.body = QWidget()  # everything a running job disables
@@ -118,15 +99,15 @@ class CatalogEditor(QDialog):
         # cleanChanged (the undo stack's own teardown) cannot reach a deleted window.
         self.undo.cleanChanged.connect(self._clean_changed)
         self._update_status()
-        if self.proxy.rowCount():
-            self.table.selectRow(0)
+        first = self.models.first()
+        if first is not None:
+            self.select(first)
 
     def _build_list(self) -> QWidget:
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.filter)
-        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.models)
         row = QHBoxLayout()
         self.new_button = self._button(row, "&New…", self.new_model, "Add a model of your own")
         self.dup_button = self._button(row, "D&uplicate…", self.duplicate,
@@ -190,34 +171,55 @@ class CatalogEditor(QDialog):
 
     # -- selection and display ------------------------------------------------------------------
 
-    def _select_row(self, proxy_index: QModelIndex) -> None:
-        if not proxy_index.isValid():
+    def _chosen(self, model_id: str) -> None:
+        if model_id == self._current:
             return
-        self.show_model(self.table_model.model_id(self.proxy.mapToSource(proxy_index).row()))
+        if not self._leave_form():
+            kept = self._current  # the form keeps its edits: select its model again
+            QTimer.singleShot(0, lambda: self.models.highlight(kept) if kept else None)
+            return
+        self.select(model_id)
+
+    def _leave_form(self) -> bool:
+        """Before the form shows something else: apply or discard its unapplied edits (asked), or
+        stay (False)."""
+        if not self.form.pending() or self._current is None:
+            return True
+        std = QMessageBox.StandardButton
+        answer = message(self, QMessageBox.Icon.Question, "Unapplied changes",
+                         f"Apply your changes to {self._current} first?",
+                         std.Apply | std.Discard | std.Cancel, std.Apply)
+        if answer == std.Apply:
+            return self.apply_entry()
+        return answer == std.Discard
 
     def select(self, model_id: str) -> None:
         """Select a model in the table and show it."""
-        row = self.table_model.row_of(model_id)
-        if row >= 0:
-            index = self.proxy.mapFromSource(self.table_model.index(row, 0))
-            if index.isValid():
-                self.table.selectRow(index.row())
+        self.models.highlight(model_id)
         self.show_model(model_id)
 
     def show_model(self, model_id: str) -> None:
         """Show a model in the form and set the buttons that apply to it."""
         self._current = model_id
+        self.form.show_entry(self.editor.model(model_id), WHERE[self.editor.origin(model_id)])
+        self._update_buttons(model_id)
+        self._update_status()
+
+    def _update_buttons(self, model_id: str) -> None:
         origin = self.editor.origin(model_id)
-        self.form.show_entry(self.editor.model(model_id), WHERE[origin])
         self.hide_box.setChecked(model_id in self.editor.overlay.hidden)
         self.revert_button.setEnabled(origin is Origin.OVERRIDE)
         self.delete_button.setEnabled(origin is Origin.USER)
 
     def _refresh(self) -> None:
         current = self._current
-        self.table_model.reload()
+        self.models.model.reload()
         if current and current in self.editor.catalog().models:
-            self.select(current)
+            self.models.highlight(current)
+            if self.form.pending():  # unapplied edits stay in the form (hiding, undo, a save…)
+                self._update_buttons(current)
+            else:
+                self.show_model(current)
         self._update_status()
 
     def _clean_changed(self, _clean: bool) -> None:
@@ -226,7 +228,8 @@ class CatalogEditor(QDialog):
 
     def _update_status(self) -> None:
         dirty = self.editor.dirty
-        self.status.setText("Unsaved changes" if dirty else "All changes saved")
+        self.status.setText("Not applied yet: Apply changes (Ctrl+Return) checks the entry"
+                            if self.form.pending() else "Unsaved changes" if dirty else "All changes saved")
         self.setWindowTitle("Edit catalog" + (" *" if dirty else ""))
 
     # -- changes (each one undoable) ------------------------------------------------------------
@@ -246,20 +249,24 @@ class CatalogEditor(QDialog):
         self.form.say("")
         return True
 
-    def apply_entry(self) -> None:
-        """Check the form (or the JSON) and make it the model's entry."""
+    def apply_entry(self) -> bool:
+        """Check the form (its fields and tables, or the JSON) and make it the model's entry."""
         if self._current is None:
-            return
-        model = self.form.checked(self.editor.catalog().models.get(self._current), self._current)
+            return False
+        model = self.form.checked(self._current)
         if model is None:
-            return
+            return False
         if model.id != self._current and self._current not in self.editor.catalog().models:
             self._current = model.id
-        if self._change(f"Edit {model.id}", lambda: self.editor.put_model(model)):
-            self.select(model.id)
+        if not self._change(f"Edit {model.id}", lambda: self.editor.put_model(model)):
+            return False
+        self.select(model.id)
+        return True
 
     def new_model(self) -> None:
         """Start a new entry from a template (it must be completed before it can be applied)."""
+        if not self._leave_form():
+            return
         mid, ok = QInputDialog.getText(self, "New model", "Id of the new model (vendor/name):")
         if not ok or not mid.strip():
             return
@@ -270,18 +277,18 @@ class CatalogEditor(QDialog):
         self.form.show_template(template, f"<b>New model</b> <code>{escape(mid.strip())}</code> — "
                                 "fill in, then Apply",
                                 "Fill in name, family, vendor, licence and where the facts come from "
-                                "(source), then Apply.")
+                                "(Facts: source), add its offerings or artifacts, then Apply.")
 
     def duplicate(self) -> None:
         """Copy the selected model under a new id."""
-        if self._current is None:
+        if self._current is None or not self._leave_form():
             return
         mid, ok = QInputDialog.getText(self, "Duplicate model", "Id of the copy (vendor/name):",
                                        text=f"{self._current}-copy")
         source = self._current
         if ok and mid.strip() and self._change(f"Duplicate {source}",
                                                lambda: self.editor.duplicate(source, mid.strip())):
-            self.table_model.reload()
+            self.models.model.reload()
             self.select(mid.strip())
 
     def toggle_hidden(self) -> None:
@@ -293,8 +300,9 @@ class CatalogEditor(QDialog):
 
     def revert(self) -> None:
         """Drop the user's edits to the selected bundled model."""
-        if self._current:
-            self._change(f"Revert {self._current}", lambda: self.editor.revert(self._current or ""))
+        if self._current and self._change(f"Revert {self._current}",
+                                          lambda: self.editor.revert(self._current or "")):
+            self.show_model(self._current)  # the bundled entry, not the form's edits to the old one
 
     def delete(self) -> None:
         """Delete the selected user-added model."""
@@ -304,7 +312,7 @@ class CatalogEditor(QDialog):
             gone = self._current
             if self._change(f"Delete {gone}", lambda: self.editor.delete(gone)):
                 self._current = None
-                self.table_model.reload()
+                self.models.model.reload()
 
     # -- import, refresh and saving (in the background) -------------------------------------------
 
@@ -359,7 +367,7 @@ class CatalogEditor(QDialog):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.busy:  # a save or import is running: the dialog closes when the user asks again
+        if self.busy or not self._leave_form():  # a running save or import: ask again later
             event.ignore()
             return
         if self.editor.dirty:

@@ -16,7 +16,7 @@ from advisor.catalog.overlay import load_catalog, read_overlay
 from advisor.catalog.store import Catalog
 from advisor.paths import UserPaths
 from advisor.ui.catalog_editor import CatalogEditor
-from advisor.ui.entry_form import form_fields
+from advisor.ui.entry_form import JSON_TAB, form_fields
 from advisor.ui.main_window import MainWindow
 from advisor.ui.plan_dialog import PlanDialog
 from tests.catalog.test_importing import _doc as models_dev_doc
@@ -73,7 +73,7 @@ def test_bad_values_are_explained_and_change_nothing(dialog: CatalogEditor) -> N
     dialog.apply_entry()
     assert "context_window_tokens: must be greater than 0" in dialog.form.message.text()
     assert not dialog.editor.dirty
-    dialog.form.tabs.setCurrentIndex(1)
+    dialog.form.tabs.setCurrentIndex(JSON_TAB)
     dialog.form.json_edit.setPlainText("{ not json")
     dialog.apply_entry()
     assert "not valid JSON" in dialog.form.message.text()
