@@ -1,10 +1,14 @@
 """Catalog → Edit catalog…: browse every model, edit, add, duplicate, hide, delete and revert the
 user's entries, import files and refresh from models.dev, with undo/redo and no lost edits.
 
-The dialog assembles three parts — the model list (`catalog_table`), the entry form (`entry_form`)
-and the review of imports (`plan_dialog`) — and is a thin client of
-`advisor.catalog.editing.OverlayEditor`: each change replaces the editor's immutable overlay, and a
-QUndoStack keeps the before/after pair, so undo and redo are exact.
+The dialog assembles the model list (`catalog_table`), the entry form (`entry_form`), import and
+refresh with their review (`catalog_import`, `plan_dialog`) and saving (`catalog_save`), and is a
+thin client of `advisor.catalog.editing.OverlayEditor`: each change replaces the editor's immutable
+overlay, and a QUndoStack keeps the before/after pair, so undo and redo are exact. Import, refresh
+and save run off the GUI thread (`job_runner`): the dialog is disabled meanwhile and its bottom line
+shows the progress.
+
+Signals: save_finished(bool)
 """
 
 from __future__ import annotations
@@ -14,43 +18,46 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
-    QLineEdit,
     QMessageBox,
-    QProgressDialog,
+    QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution
+from advisor.catalog.editing import OverlayEditor, SaveOutcome
 from advisor.catalog.errors import CatalogError
-from advisor.catalog.importing import ChangeKind, ImportPlan, apply_plan, plan_import, read_incoming
+from advisor.catalog.importing import ImportPlan
+from advisor.catalog.overlay import Overlay
 from advisor.catalog.store import Origin
-from advisor.ui.background import Background, Progress
-from advisor.ui.catalog_table import CatalogTable, OverlayCommand
+from advisor.ui.background import Background
+from advisor.ui.catalog_import import CatalogImports
+from advisor.ui.catalog_save import CatalogSaver
+from advisor.ui.catalog_table import ModelList, OverlayCommand
 from advisor.ui.entry_form import EntryForm
 from advisor.ui.inert import escape, message, plain_label
-from advisor.ui.plan_dialog import PlanDialog
+from advisor.ui.job_runner import JobRunner
 
 WHERE = {Origin.USER: "added by you", Origin.OVERRIDE: "your edit of a bundled model",
          Origin.BUNDLED: "bundled"}
 
 
 class CatalogEditor(QDialog):
-    """The catalog editing dialog. `saved` is True once something was written to the overlay."""
+    """The catalog editing dialog. `saved` is True once something was written to the overlay.
+
+    Signals: save_finished(bool) — a save ended; True when it wrote the overlay.
+    """
+
+    save_finished = Signal(bool)
 
     def __init__(self, editor: OverlayEditor, background: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,55 +66,48 @@ class CatalogEditor(QDialog):
         self.saved = False
         self.undo = QUndoStack(self)
         self.setWindowTitle("Edit catalog")
-        self.resize(1100, 700)
+        self.resize(1200, 740)
         self._current: str | None = None
 
-        self.table_model = CatalogTable(editor)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.filter = QLineEdit(placeholderText="Filter models (Ctrl+F)…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select_row(cur))
-
+        self.models = ModelList(editor)
+        self.models.chosen.connect(self._chosen)
+        self.filter = self.models.filter
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
         self.form = EntryForm()
         self.form.apply_requested.connect(self.apply_entry)
+        self.form.edited.connect(self._update_status)
         splitter.addWidget(self.form)
-        splitter.setSizes([560, 540])
+        splitter.setSizes([470, 730])  # the entry's tables want the room
         top, bottom = self._build_bars()
 
+        self.body = QWidget()  # everything a running job disables
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(top)
+        body.addWidget(splitter, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.body, 1)
         layout.addLayout(bottom)
+        self.runner = JobRunner(background, self.progress, self.status,
+                                [self.body, self.buttons, *self._actions], self)
+        self.imports = CatalogImports(self, editor, self.runner, self._commit)
+        self.saver = CatalogSaver(self, editor, self.runner)
         for warning in editor.warnings:
             message(self, QMessageBox.Icon.Warning, "Catalog", warning)
         # A bound slot, not a lambda: Qt drops the connection when this dialog is deleted, so a late
         # cleanChanged (the undo stack's own teardown) cannot reach a deleted window.
         self.undo.cleanChanged.connect(self._clean_changed)
         self._update_status()
-        if self.proxy.rowCount():
-            self.table.selectRow(0)
+        first = self.models.first()
+        if first is not None:
+            self.select(first)
 
     def _build_list(self) -> QWidget:
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.filter)
-        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.models)
         row = QHBoxLayout()
         self.new_button = self._button(row, "&New…", self.new_model, "Add a model of your own")
         self.dup_button = self._button(row, "D&uplicate…", self.duplicate,
@@ -139,6 +139,7 @@ class CatalogEditor(QDialog):
         self.undo.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+        self._actions: list[QAction] = []
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo.undo),
                            (QKeySequence.StandardKey.Redo, self.undo.redo),
                            (QKeySequence.StandardKey.Find, self.filter.setFocus),
@@ -146,15 +147,19 @@ class CatalogEditor(QDialog):
             action = self.addAction(keys.name)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, s=slot: s())
+            self._actions.append(action)
 
         std = QDialogButtonBox.StandardButton
-        buttons = QDialogButtonBox(std.Save | std.Close)
-        buttons.button(std.Save).clicked.connect(self.save)
-        buttons.rejected.connect(self.close)
+        self.buttons = QDialogButtonBox(std.Save | std.Close)
+        self.buttons.button(std.Save).clicked.connect(lambda _c=False: self.save())
+        self.buttons.rejected.connect(self.close)
         self.status = plain_label()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(240)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        bottom.addWidget(buttons)
+        bottom.addWidget(self.progress)
+        bottom.addWidget(self.buttons)
         return top, bottom
 
     def _button(self, layout: QHBoxLayout, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
@@ -166,34 +171,55 @@ class CatalogEditor(QDialog):
 
     # -- selection and display ------------------------------------------------------------------
 
-    def _select_row(self, proxy_index: QModelIndex) -> None:
-        if not proxy_index.isValid():
+    def _chosen(self, model_id: str) -> None:
+        if model_id == self._current:
             return
-        self.show_model(self.table_model.model_id(self.proxy.mapToSource(proxy_index).row()))
+        if not self._leave_form():
+            kept = self._current  # the form keeps its edits: select its model again
+            QTimer.singleShot(0, lambda: self.models.highlight(kept) if kept else None)
+            return
+        self.select(model_id)
+
+    def _leave_form(self) -> bool:
+        """Before the form shows something else: apply or discard its unapplied edits (asked), or
+        stay (False)."""
+        if not self.form.pending() or self._current is None:
+            return True
+        std = QMessageBox.StandardButton
+        answer = message(self, QMessageBox.Icon.Question, "Unapplied changes",
+                         f"Apply your changes to {self._current} first?",
+                         std.Apply | std.Discard | std.Cancel, std.Apply)
+        if answer == std.Apply:
+            return self.apply_entry()
+        return answer == std.Discard
 
     def select(self, model_id: str) -> None:
         """Select a model in the table and show it."""
-        row = self.table_model.row_of(model_id)
-        if row >= 0:
-            index = self.proxy.mapFromSource(self.table_model.index(row, 0))
-            if index.isValid():
-                self.table.selectRow(index.row())
+        self.models.highlight(model_id)
         self.show_model(model_id)
 
     def show_model(self, model_id: str) -> None:
         """Show a model in the form and set the buttons that apply to it."""
         self._current = model_id
+        self.form.show_entry(self.editor.model(model_id), WHERE[self.editor.origin(model_id)])
+        self._update_buttons(model_id)
+        self._update_status()
+
+    def _update_buttons(self, model_id: str) -> None:
         origin = self.editor.origin(model_id)
-        self.form.show_entry(self.editor.model(model_id), WHERE[origin])
         self.hide_box.setChecked(model_id in self.editor.overlay.hidden)
         self.revert_button.setEnabled(origin is Origin.OVERRIDE)
         self.delete_button.setEnabled(origin is Origin.USER)
 
     def _refresh(self) -> None:
         current = self._current
-        self.table_model.reload()
+        self.models.model.reload()
         if current and current in self.editor.catalog().models:
-            self.select(current)
+            self.models.highlight(current)
+            if self.form.pending():  # unapplied edits stay in the form (hiding, undo, a save…)
+                self._update_buttons(current)
+            else:
+                self.show_model(current)
         self._update_status()
 
     def _clean_changed(self, _clean: bool) -> None:
@@ -202,7 +228,8 @@ class CatalogEditor(QDialog):
 
     def _update_status(self) -> None:
         dirty = self.editor.dirty
-        self.status.setText("Unsaved changes" if dirty else "All changes saved")
+        self.status.setText("Not applied yet: Apply changes (Ctrl+Return) checks the entry"
+                            if self.form.pending() else "Unsaved changes" if dirty else "All changes saved")
         self.setWindowTitle("Edit catalog" + (" *" if dirty else ""))
 
     # -- changes (each one undoable) ------------------------------------------------------------
@@ -222,20 +249,24 @@ class CatalogEditor(QDialog):
         self.form.say("")
         return True
 
-    def apply_entry(self) -> None:
-        """Check the form (or the JSON) and make it the model's entry."""
+    def apply_entry(self) -> bool:
+        """Check the form (its fields and tables, or the JSON) and make it the model's entry."""
         if self._current is None:
-            return
-        model = self.form.checked(self.editor.catalog().models.get(self._current), self._current)
+            return False
+        model = self.form.checked(self._current)
         if model is None:
-            return
+            return False
         if model.id != self._current and self._current not in self.editor.catalog().models:
             self._current = model.id
-        if self._change(f"Edit {model.id}", lambda: self.editor.put_model(model)):
-            self.select(model.id)
+        if not self._change(f"Edit {model.id}", lambda: self.editor.put_model(model)):
+            return False
+        self.select(model.id)
+        return True
 
     def new_model(self) -> None:
         """Start a new entry from a template (it must be completed before it can be applied)."""
+        if not self._leave_form():
+            return
         mid, ok = QInputDialog.getText(self, "New model", "Id of the new model (vendor/name):")
         if not ok or not mid.strip():
             return
@@ -246,18 +277,18 @@ class CatalogEditor(QDialog):
         self.form.show_template(template, f"<b>New model</b> <code>{escape(mid.strip())}</code> — "
                                 "fill in, then Apply",
                                 "Fill in name, family, vendor, licence and where the facts come from "
-                                "(source), then Apply.")
+                                "(Facts: source), add its offerings or artifacts, then Apply.")
 
     def duplicate(self) -> None:
         """Copy the selected model under a new id."""
-        if self._current is None:
+        if self._current is None or not self._leave_form():
             return
         mid, ok = QInputDialog.getText(self, "Duplicate model", "Id of the copy (vendor/name):",
                                        text=f"{self._current}-copy")
         source = self._current
         if ok and mid.strip() and self._change(f"Duplicate {source}",
                                                lambda: self.editor.duplicate(source, mid.strip())):
-            self.table_model.reload()
+            self.models.model.reload()
             self.select(mid.strip())
 
     def toggle_hidden(self) -> None:
@@ -269,8 +300,9 @@ class CatalogEditor(QDialog):
 
     def revert(self) -> None:
         """Drop the user's edits to the selected bundled model."""
-        if self._current:
-            self._change(f"Revert {self._current}", lambda: self.editor.revert(self._current or ""))
+        if self._current and self._change(f"Revert {self._current}",
+                                          lambda: self.editor.revert(self._current or "")):
+            self.show_model(self._current)  # the bundled entry, not the form's edits to the old one
 
     def delete(self) -> None:
         """Delete the selected user-added model."""
@@ -280,123 +312,75 @@ class CatalogEditor(QDialog):
             gone = self._current
             if self._change(f"Delete {gone}", lambda: self.editor.delete(gone)):
                 self._current = None
-                self.table_model.reload()
+                self.models.model.reload()
 
-    # -- import and refresh ---------------------------------------------------------------------
+    # -- import, refresh and saving (in the background) -------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Whether an import, refresh or save is running (the dialog is disabled meanwhile)."""
+        return self.runner.busy
+
+    def _commit(self, text: str, before: Overlay, after: Overlay) -> None:
+        self.undo.push(OverlayCommand(self.editor, before, after, text, self._refresh))
 
     def import_file(self, path: Path | None = None) -> None:
-        """Import a file: preview, then apply what the user ticks."""
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Import models", str(Path.home()),
-                                                  "Catalog files (*.json *.toml *.csv);;All files (*)")
-            if not name:
-                return
-            path = Path(name)
-        try:
-            try:
-                incoming = read_incoming(path)
-            except CatalogError as exc:
-                if "--id and --license" not in str(exc) and "--id" not in str(exc):
-                    raise
-                mid, ok = QInputDialog.getText(self, "Import config.json",
-                                               "Id of the new model (vendor/name):")
-                if not ok:
-                    return
-                lic, ok = QInputDialog.getItem(self, "Import config.json", "Its licence:",
-                                               sorted(self.editor.catalog().licenses), 0, False)
-                if not ok:
-                    return
-                incoming = read_incoming(path, model_id=mid.strip(), license_id=lic)
-            self.review(plan_import(self.editor, incoming, path.name))
-        except CatalogError as exc:
-            message(self, QMessageBox.Icon.Warning, "Import", "Nothing was changed:\n\n" + str(exc)[:3000])
+        """Import a file (asking for it without `path`): read in the background, review, apply."""
+        self.imports.import_file(path)
 
     def review(self, plan: ImportPlan) -> None:
         """Show a plan and apply the ticked entries as one undoable step."""
-        if not [c for c in plan.changes if c.kind is not ChangeKind.SAME] and not plan.licenses:
-            message(self, QMessageBox.Icon.Information, "Nothing to change",
-                    f"{plan.source}: {plan.summary()}.")
-            return
-        dialog = PlanDialog(plan, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        ids = dialog.accepted_ids()
-        self._change(f"Import {len(ids)} models from {plan.source}",
-                     lambda: apply_plan(self.editor, plan, accept=ids, replace_edited=True))
+        self.imports.review(plan)
 
     def refresh_from_file(self) -> None:
         """Pick a price feed file, then refresh from it like a download."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Refresh from a file", str(Path.home()),
-            "Price data (*.json);;All files (*)")
-        if name:
-            self.refresh_models_dev(name)
+        self.imports.refresh_from_file()
 
     def refresh_models_dev(self, source: str | None = None) -> None:
-        """Download models.dev in the background, then review."""
-        from advisor.catalog.refresh import plan_refresh  # noqa: PLC0415
+        """Download models.dev (or read `source`) in the background, then review."""
+        self.imports.refresh(source)
 
-        remote = source is None or "://" in source
-        what = "Downloading models.dev…" if remote else f"Reading {Path(source or '').name}…"
-        progress = QProgressDialog(what, "", 0, 100, self)
-        progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
+    def save(self, then: Callable[[], object] | None = None) -> bool:
+        """Write the overlay in the background, merging with what another window saved (and asking
+        whose version wins where both changed an entry). `save_finished` says how it ended; `then`
+        runs after a successful save. False when another job is still running."""
+        def done(outcome: SaveOutcome | None) -> None:
+            if outcome is None:
+                self.save_finished.emit(False)
+                return
+            self.saved = True
+            self.undo.setClean()
+            self._refresh()
+            if outcome.merged_from_other:
+                self.status.setText(f"Saved; kept {len(outcome.merged_from_other)} change(s) "
+                                    "made in another window")
+            self.save_finished.emit(True)
+            if then is not None:
+                then()
 
-        def work(report: Progress) -> ImportPlan:
-            return plan_refresh(self.editor, source, progress=report)
+        return self.saver.save(done)
 
-        def done(plan: object) -> None:
-            progress.reset()
-            assert isinstance(plan, ImportPlan)
-            self.review(plan)
+    # -- closing ---------------------------------------------------------------------------------
 
-        def failed(exc: BaseException) -> None:
-            progress.reset()
-            message(self, QMessageBox.Icon.Warning, "Refresh", f"Nothing was changed: {exc}")
-
-        def step(fraction: float, message: str) -> None:
-            progress.setValue(round(fraction * 100))
-            progress.setLabelText(message)
-
-        self.background.run(work, done, failed, step)
-
-    # -- saving and closing ---------------------------------------------------------------------
-
-    def save(self) -> bool:
-        """Write the overlay; if another window saved the same entries, ask whose to keep."""
-        try:
-            outcome = self.editor.save()
-        except MergeConflictError as exc:
-            box = QMessageBox(QMessageBox.Icon.Question, "Changed elsewhere", str(exc),
-                              QMessageBox.StandardButton.Cancel, self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
-            theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
-            box.exec()
-            if box.clickedButton() not in (mine, theirs):
-                return False
-            outcome = self.editor.save(Resolution.OURS if box.clickedButton() is mine else Resolution.THEIRS)
-        except (OSError, CatalogError) as exc:
-            message(self, QMessageBox.Icon.Critical, "Save failed", f"Your catalog could not be saved: {exc}")
-            return False
-        self.saved = True
-        self.undo.setClean()
-        self._refresh()
-        if outcome.merged_from_other:
-            self.status.setText(f"Saved; kept {len(outcome.merged_from_other)} change(s) "
-                                "made in another window")
-        return True
+    def reject(self) -> None:
+        """Escape and Close ask about unsaved changes, as closing the window does."""
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.busy or not self._leave_form():  # a running save or import: ask again later
+            event.ignore()
+            return
         if self.editor.dirty:
             answer = QMessageBox.question(
                 self, "Unsaved changes", "Save your catalog changes before closing?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
+            if answer == QMessageBox.StandardButton.Cancel:
                 event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                event.ignore()  # closes once the save has succeeded
+                self.save(then=self.close)
                 return
         event.accept()
         self.done(QDialog.DialogCode.Accepted if self.saved else QDialog.DialogCode.Rejected)

@@ -1,12 +1,17 @@
-"""The catalog editor's list of models (a table model over the working catalog) and its undo step."""
+"""The catalog editor's list of models (a table model over the working catalog, and the filtered,
+sorted view of it) and its undo step.
+
+Signals (ModelList): chosen(str) — the user selected another model
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont, QUndoCommand
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import Overlay
@@ -78,3 +83,55 @@ class CatalogTable(HeaderedTableModel):
             return {Origin.USER: "You added this model.", Origin.OVERRIDE:
                     "You edited this bundled model; Revert restores the bundled entry."}.get(origin)
         return None
+
+
+class ModelList(QWidget):
+    """The filter box over the sorted table of every model."""
+
+    chosen = Signal(str)
+
+    def __init__(self, editor: OverlayEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CatalogTable(editor)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.filter = QLineEdit(placeholderText="Filter models (Ctrl+F)…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self._quiet = False
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._changed(cur))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+
+    def _changed(self, proxy_index: QModelIndex) -> None:
+        if proxy_index.isValid() and not self._quiet:
+            self.chosen.emit(self.model.model_id(self.proxy.mapToSource(proxy_index).row()))
+
+    def highlight(self, model_id: str) -> None:
+        """Select a model's row (if the filter shows it) without emitting `chosen`."""
+        row = self.model.row_of(model_id)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        if index.isValid():
+            self._quiet = True
+            try:
+                self.table.selectRow(index.row())
+            finally:
+                self._quiet = False
+
+    def first(self) -> str | None:
+        """The id on the first row shown, if any."""
+        index = self.proxy.index(0, 0)
+        return self.model.model_id(self.proxy.mapToSource(index).row()) if index.isValid() else None

@@ -176,7 +176,8 @@ def test_import_review(qtbot: QtBot, hostile: tuple[str, RecommendationResult], 
     item = dialog.list.item(0)
     assert name in item.text()  # list items are drawn as plain text
     _assert_literal(item.toolTip(), f"name: {name}")
-    labels = dialog.findChildren(QLabel)
+    assert dialog.count.textFormat() == Qt.TextFormat.PlainText  # the ticked count: plain text
+    labels = [label for label in dialog.findChildren(QLabel) if label is not dialog.count]
     assert len(labels) == 2
     for label in labels:
         _assert_literal(label.text(), name, label.textFormat())
