@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from advisor.catalog.editing import MergeConflictError, OverlayEditor, Resolution, SaveOutcome
 from advisor.catalog.store import dump_json
-from advisor.files import atomic_write_text
+from advisor.storage.atomic import atomic_write_text
 from advisor.ui.background import Progress
 from advisor.ui.inert import message
 from advisor.ui.job_runner import JobRunner

@@ -16,9 +16,9 @@ from pathlib import Path
 from advisor.catalog.editing import SaveStoppedError
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import OverlayReadError, OverlayTooBigError
-from advisor.paths import ENV_HOME, UserPaths
+from advisor.storage.paths import ENV_HOME, UserPaths
 
-LOCK_WAIT_S = 10  # advisor.files.file_lock's default wait, in seconds
+LOCK_WAIT_S = 10  # advisor.storage.locks.file_lock's default wait, in seconds
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 _REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS}
 

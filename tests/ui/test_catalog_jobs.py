@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from advisor.catalog import importing
 from advisor.catalog.overlay import load_catalog
-from advisor.files import file_lock
-from advisor.paths import UserPaths
+from advisor.storage.locks import file_lock
+from advisor.storage.paths import UserPaths
 from advisor.ui import catalog_import
 from advisor.ui.catalog_editor import CatalogEditor
 from advisor.ui.main_window import MainWindow

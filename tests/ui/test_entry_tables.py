@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.overlay import read_overlay
 from advisor.catalog.store import Catalog
-from advisor.paths import UserPaths
+from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background
 from advisor.ui.catalog_editor import CatalogEditor
 from advisor.ui.entry_form import FIELDS_TAB, JSON_TAB

@@ -18,12 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from advisor import files
 from advisor.catalog import editing
 from advisor.catalog.editing import OverlayEditor
 from advisor.catalog.importing import MAX_UNASKED_ADDITIONS, Change, ChangeKind, ImportPlan, read_incoming
 from advisor.catalog.store import Catalog
-from advisor.paths import UserPaths
+from advisor.storage import locks as files
+from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background
 from advisor.ui.catalog_editor import CatalogEditor
 from advisor.ui.plan_dialog import PlanDialog
