@@ -182,18 +182,18 @@ def test_an_overlay_on_disk_that_can_no_longer_be_read(
 def test_an_overlay_the_system_will_not_let_us_read(qtbot: QtBot, dialog: CatalogEditor, paths: UserPaths,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     boxes = Boxes(monkeypatch)
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == paths.overlay_file:
+    def opener(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if self == paths.overlay_file and "r" in mode:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+        return real(self, mode, *args, **kwargs)
 
     before = paths.overlay_file.read_bytes()
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", opener)
     with qtbot.waitSignal(dialog.save_finished, timeout=20_000) as blocker:
         assert dialog.save()
-    monkeypatch.setattr(Path, "read_bytes", real)
+    monkeypatch.setattr(Path, "open", real)
     assert blocker.args == [False]
     assert paths.overlay_file.read_bytes() == before
     _title, text, _buttons = boxes.last()
@@ -206,7 +206,7 @@ def test_an_overlay_the_system_will_not_let_us_read(qtbot: QtBot, dialog: Catalo
 def test_an_overlay_too_big_to_read_back(qtbot: QtBot, dialog: CatalogEditor, paths: UserPaths,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     boxes = Boxes(monkeypatch)
-    monkeypatch.setattr("advisor.catalog.overlay.MAX_FILE_BYTES", paths.overlay_file.stat().st_size + 10)
+    monkeypatch.setattr("advisor.storage.reading.MAX_FILE_BYTES", paths.overlay_file.stat().st_size + 10)
     failed_save(qtbot, dialog, paths)
     _title, text, _buttons = boxes.last()
     assert text.startswith("Your catalog was not saved: it would be ")
