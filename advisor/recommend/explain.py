@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from advisor.catalog.schema import License, Model
 from advisor.estimate.cost import Usage
 from advisor.recommend.constraints import Constraints, Factor
+from advisor.recommend.deploy import assumptions
 from advisor.recommend.filters import undocumented_languages
 from advisor.recommend.plan_notes import (
     floor_sentence,
@@ -20,7 +21,7 @@ from advisor.recommend.result import DeploymentPlan, Recommendation
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
-    from advisor.recommend.deploy import Plan, PlanSettings
+    from advisor.recommend.deploy import PlanSettings
     from advisor.recommend.ranked import Scored
 
 FACTORS = tuple(Factor)
@@ -36,7 +37,7 @@ SLOW_TOKENS_PER_S = 5.0
 """Below this, reading speed outpaces generation: warn that answers will feel slow."""
 
 
-def how_it_runs(plan: Plan | DeploymentPlan) -> str:
+def how_it_runs(plan: DeploymentPlan) -> str:
     """One sentence on the deployment."""
     if plan.mode == "api":
         price = ""
@@ -67,7 +68,7 @@ def how_it_runs(plan: Plan | DeploymentPlan) -> str:
     return f"Runs {place} at {plan.quantization} {where}{machines}{mem}{speed}; {running}."
 
 
-def _cost_words(plan: Plan | DeploymentPlan) -> str:
+def _cost_words(plan: DeploymentPlan) -> str:
     """What a self-hosted plan's monthly cost is made of."""
     parts = plan.cost_breakdown or {}
     named = [name for name in ("rent", "hardware") if parts.get(name)]
@@ -232,7 +233,7 @@ def warnings_for(s: Scored, lic: License | None, c: Constraints) -> list[str]:
     return out
 
 
-def capacity_warnings(plan: Plan, c: Constraints) -> list[str]:
+def capacity_warnings(plan: DeploymentPlan, c: Constraints) -> list[str]:
     """A self-hosted plan's capacity in one sentence when the volume needs more than one machine,
     and how to serve several streams."""
     out: list[str] = []
@@ -253,7 +254,7 @@ def capacity_warnings(plan: Plan, c: Constraints) -> list[str]:
     return out
 
 
-def sources_of(model: Model, lic: License | None, plan: Plan | DeploymentPlan) -> list[str]:
+def sources_of(model: Model, lic: License | None, plan: DeploymentPlan) -> list[str]:
     """Sources with dates behind this model's facts, most important first, without repeats."""
     out = [f"{model.facts.source} (as of {model.facts.as_of})"]
     if model.architecture is not None:
@@ -279,8 +280,8 @@ def build_recommendations(scored: Sequence[Scored], catalog: Catalog, c: Constra
             rank=i, model_id=s.model.id, name=s.model.name, vendor=s.model.vendor,
             open_weights=s.model.open_weights, score=min(100.0, max(0.0, s.score)),
             score_breakdown=s.points, factor_values=s.values, weights=s.shares,
-            quality=s.quality.display, quality_interval=s.quality.interval, deployment=s.plan.to_model(),
-            alternatives=tuple(a.to_model() for a in s.alternatives),
+            quality=s.quality.display, quality_interval=s.quality.interval, deployment=s.plan,
+            alternatives=s.alternatives,
             license_id=s.model.license, license_name=lic.name if lic else s.model.license,
             license_class=lic.license_class.value if lic else "unknown",
             confidence=s.quality.confidence, explanation=tuple(explain(s, i, scored, c, lic)),
@@ -359,7 +360,7 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
         lines.append(f"API prices as of {dates[0]}" + (f" to {dates[-1]}." if len(dates) > 1 else "."))
     seen: set[str] = set()
     for s in scored[:3]:
-        for a in s.plan.assumptions(settings.estimate):
+        for a in assumptions(s.plan, settings.estimate):
             if a not in seen:
                 seen.add(a)
                 lines.append(a)

@@ -22,7 +22,7 @@ def pair_recommendation(pair: Pair, catalog: Catalog, c: Constraints) -> Recomme
     quality = None
     if local.quality is not None and api.quality is not None:
         quality = pair.share * local.quality + (1 - pair.share) * api.quality
-    plan = pair.plan.to_model()
+    plan = pair.plan
     kind = "sensitive share" if pair.reason == "sensitive" else "local first, API for overflow"
     lines = [f"Hybrid plan ({kind}): {plan.rationale}",
              f"Split bill: ${pair.local.plan.monthly_cost_usd:,.2f}/month self-hosted + "

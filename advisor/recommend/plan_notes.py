@@ -10,10 +10,10 @@ from advisor.recommend.constraints import Constraints
 from advisor.recommend.scoring import UNMEASURED_SPEED
 
 if TYPE_CHECKING:
-    from advisor.recommend.deploy import Plan
+    from advisor.recommend.result import DeploymentPlan
 
 
-def plan_offering(model: Model, plan: Plan) -> Offering | None:
+def plan_offering(model: Model, plan: DeploymentPlan) -> Offering | None:
     """The offering an API plan uses."""
     if plan.mode != "api" or plan.offering_position is None:
         return None
@@ -27,7 +27,7 @@ def offering_name(offering: Offering) -> str:
     return offering.provider
 
 
-def terms_sentence(model: Model, lic: License | None, plan: Plan) -> str:
+def terms_sentence(model: Model, lic: License | None, plan: DeploymentPlan) -> str:
     """Which terms govern this plan: the provider's for hosted use, the weights licence for
     self-hosting."""
     licence = lic.name if lic else model.license
@@ -51,7 +51,7 @@ def terms_sentence(model: Model, lic: License | None, plan: Plan) -> str:
     return f"Terms: hosted, so {offering.provider}'s API terms apply ({'; '.join(parts)}){weights}."
 
 
-def unstated_terms(model: Model, plan: Plan, c: Constraints) -> list[str]:
+def unstated_terms(model: Model, plan: DeploymentPlan, c: Constraints) -> list[str]:
     """Warnings for the rules the plan's offering neither meets nor breaks by its stated terms."""
     offering = plan_offering(model, plan)
     if offering is None:
@@ -70,7 +70,7 @@ def unstated_terms(model: Model, plan: Plan, c: Constraints) -> list[str]:
     return out
 
 
-def _mode_text(plan: Plan) -> str:
+def _mode_text(plan: DeploymentPlan) -> str:
     speed = plan.answer_tokens_per_s or plan.api_tokens_per_s or plan.decode_tokens_per_s
     place = "on rented GPUs" if plan.mode == "rented" else "locally"
     where = f"via {plan.provider}" if plan.mode == "api" else f"{place} at {plan.quantization}"
@@ -78,7 +78,8 @@ def _mode_text(plan: Plan) -> str:
     return f"{where}: ${plan.monthly_cost_usd:,.2f}/month{fast}"
 
 
-def thinking_sentence(plan: Plan, alternatives: tuple[Plan, ...], c: Constraints) -> str | None:
+def thinking_sentence(plan: DeploymentPlan, alternatives: tuple[DeploymentPlan, ...],
+                      c: Constraints) -> str | None:
     """Which thinking mode the plan uses and why, with the other mode as the alternative."""
     if not plan.hybrid_thinking:
         return None
@@ -95,7 +96,7 @@ def thinking_sentence(plan: Plan, alternatives: tuple[Plan, ...], c: Constraints
             f"{_mode_text(other)}.")
 
 
-def speed_sentence(plan: Plan) -> str | None:
+def speed_sentence(plan: DeploymentPlan) -> str | None:
     """How the speed factor judged a hosted plan."""
     if plan.mode != "api":
         return None
@@ -107,7 +108,7 @@ def speed_sentence(plan: Plan) -> str | None:
     return f"Speed: {plan.provider} publishes about {plan.api_tokens_per_s:.0f} output tokens/s{answer}."
 
 
-def floor_sentence(plan: Plan, c: Constraints) -> str | None:
+def floor_sentence(plan: DeploymentPlan, c: Constraints) -> str | None:
     """Why a plan slower than the usability floor ranks after every usable one."""
     if not plan.below_usable_floor:
         return None

@@ -19,10 +19,11 @@ from advisor.estimate.memory import GB
 from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, NO_RENTAL, Evaluation
 from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, NO_THINKING, QUANT_NAMES
 from advisor.recommend.constraints import Deployment, Factor
-from advisor.recommend.deploy import Plan, tokens_text
+from advisor.recommend.deploy import tokens_text
 from advisor.recommend.filters import Failure, language_notes, model_failures
 from advisor.recommend.plan_notes import offering_name
 from advisor.recommend.quality import QualityTable
+from advisor.recommend.result import DeploymentPlan, Thinking
 from advisor.recommend.scoring import QualityAssessment, assess_quality
 
 
@@ -38,12 +39,12 @@ class Scored:
     values: dict[Factor, float]
     shares: dict[Factor, float]
     quality: QualityAssessment
-    plan: Plan
-    make_alternatives: Callable[[], tuple[Plan, ...]]
+    plan: DeploymentPlan
+    make_alternatives: Callable[[], tuple[DeploymentPlan, ...]]
     language_notes: tuple[str, ...]
 
     @cached_property
-    def alternatives(self) -> tuple[Plan, ...]:
+    def alternatives(self) -> tuple[DeploymentPlan, ...]:
         """The model's other deployments, best first."""
         return self.make_alternatives()
 
@@ -59,7 +60,7 @@ class Rejected:
 
     model: Model
     failures: tuple[Failure, ...]
-    best_plan: Plan | None  # the closest deployment (for counterfactuals)
+    best_plan: DeploymentPlan | None  # the closest deployment (for counterfactuals)
 
 
 T = TypeVar("T")
@@ -97,7 +98,7 @@ def scored_at(ev: Evaluation, at: int, table: QualityTable) -> Scored:
     first = int(ev.best[at])
     end = int(np.searchsorted(opts.at, at, side="right"))
 
-    def others() -> tuple[Plan, ...]:
+    def others() -> tuple[DeploymentPlan, ...]:
         return tuple(_plan(ev, at, int(opts.kind[r]), int(opts.api[r])) for r in range(first + 1, end))
 
     return Scored(
@@ -109,7 +110,7 @@ def scored_at(ev: Evaluation, at: int, table: QualityTable) -> Scored:
         language_notes=tuple(language_notes(model, ev.c.languages)))
 
 
-def thinking_word(mode: int, thinks: bool) -> str:
+def thinking_word(mode: int, thinks: bool) -> Thinking:
     """on / off / always for a plan of a model with thinking mode `mode`."""
     if mode == ALWAYS_THINKING:
         return "always"
@@ -121,7 +122,7 @@ def _below_floor(ev: Evaluation, speed: float) -> bool:
     return floor > 0 and not math.isnan(speed) and speed < floor
 
 
-def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
+def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
     """The deployment `kind` (a local option, or API offering row `api_row`) of the model at `at`."""
     c = ev.c
     model = ev.cols.models[int(ev.idx[at])]
@@ -136,7 +137,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         notes = api_cost_notes(offering, ev.usage, reasoning=thinks, batch=c.batch)
         ctx = int(ev.cols.offerings.context[row])
         answer = float(api.answer_speed[api_row])
-        return Plan(
+        return DeploymentPlan(
             mode="api", provider=offering.provider, monthly_cost_usd=float(api.cost[api_row]),
             cost_notes=tuple(notes),
             price_input_usd_per_mtok=(offering.price_batch_input_usd_per_mtok if batch
@@ -163,7 +164,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
     notes = self_host_notes(serve, hw, ev.cost_settings, ev.serving, ev.usage, reasoning)
     answer = float(opt.answer_speed[at])
     ttft = float(opt.ttft[at])
-    return Plan(
+    return DeploymentPlan(
         mode="rented" if c.rented else "local", quantization=QUANT_NAMES[int(opt.quant[at])],
         placement=PLACEMENTS[int(s.placement[at])], memory_gb=float(s.total[at]) / GB,
         available_gb=s.available / GB, weights_gb=float(s.weights[at]) / GB, kv_cache_gb=float(s.kv[at]) / GB,
@@ -186,11 +187,11 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> Plan:
         source=(model, hw))
 
 
-def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure, ...]]]:
+def _outcomes(ev: Evaluation, at: int) -> list[tuple[DeploymentPlan | None, tuple[Failure, ...]]]:
     """Every deployment of the model at `at` with the rules it fails, local first, in catalog order."""
     c = ev.c
     model = ev.cols.models[int(ev.idx[at])]
-    out: list[tuple[Plan | None, tuple[Failure, ...]]] = []
+    out: list[tuple[DeploymentPlan | None, tuple[Failure, ...]]] = []
     block = int(ev.local_block[at])
     if block > 0:
         out.append((None, (_block_failure(ev, at, block),)))
@@ -220,7 +221,7 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[Plan | None, tuple[Failure,
     return out
 
 
-def _local_failures(ev: Evaluation, at: int, kind: int, plan: Plan) -> list[Failure]:
+def _local_failures(ev: Evaluation, at: int, kind: int, plan: DeploymentPlan) -> list[Failure]:
     """The memory, speed, capacity and licence rules local option `kind` of the model at `at` fails."""
     c = ev.c
     opt = ev.local[kind]
@@ -247,7 +248,7 @@ def _local_failures(ev: Evaluation, at: int, kind: int, plan: Plan) -> list[Fail
     return failures
 
 
-def capacity_sentence(ev: Evaluation, plan: Plan) -> str:
+def capacity_sentence(ev: Evaluation, plan: DeploymentPlan) -> str:
     """Why a plan cannot serve the volume, with the numbers."""
     c = ev.c
     streams = f" at {c.concurrency} streams" if c.concurrency > 1 else ""
@@ -272,7 +273,7 @@ def _block_failure(ev: Evaluation, at: int, block: int) -> Failure:
     return Failure("architecture", f"cannot estimate memory: {ev.cols.estimate_error[int(ev.idx[at])]}")
 
 
-def api_failures(ev: Evaluation, r: int, plan: Plan) -> list[Failure]:
+def api_failures(ev: Evaluation, r: int, plan: DeploymentPlan) -> list[Failure]:
     """The region, training, context and budget rules API offering row `r` fails, in words."""
     c, api = ev.c, ev.api
     row = int(api.row[r])
@@ -315,7 +316,7 @@ def rejected_at(ev: Evaluation, at: int) -> Rejected:
     model = ev.cols.models[int(ev.idx[at])]
     all_failures = model_failures(ev.cols, ev.c, int(ev.idx[at]))
     outcomes = _outcomes(ev, at)
-    best_plan: Plan | None = None
+    best_plan: DeploymentPlan | None = None
     # Every deployment's failures, each sentence naming the offering it is about (said once).
     local = [o for o in outcomes if o[0] is not None and o[0].self_hosted]
     apis = sorted((o for o in outcomes if o[0] is not None and o[0].mode == "api"),

@@ -1,6 +1,7 @@
 """What the recommender returns: a ranked, explained list, the exclusions and what would flip it.
 
-These types are the one contract shared by the CLI's JSON, the GUI and every report format.
+These types are the one contract shared by the CLI's JSON, the GUI and every report format. The ranking
+makes its `DeploymentPlan`s straight from its arrays (ranked.py), for the models an answer holds.
 """
 
 from __future__ import annotations
@@ -11,8 +12,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from advisor.catalog.schema import Frozen
+from advisor.catalog.schema import Frozen, Model
+from advisor.hardware.profile import HardwareProfile
 from advisor.recommend.constraints import Constraints, Factor
+
+Thinking = Literal["on", "off", "always"]
+"""A plan's thinking mode (see DeploymentPlan.thinking)."""
+OfferingStatusName = Literal["active", "deprecated", "retired"]
+"""An API offering's lifecycle status, as the catalog's OfferingStatus values."""
 
 
 class DeploymentPlan(Frozen):
@@ -48,11 +55,13 @@ class DeploymentPlan(Frozen):
     time_to_first_token_s: float | None = Field(
         default=None, description="Local: prompt processing time for a typical prompt."
     )
-    thinking: Literal["on", "off", "always"] | None = Field(
+    thinking: Thinking | None = Field(
         default=None,
         description="Thinking mode of this plan: on or off for a hybrid model (the tasks decide), "
         "always for a model that always thinks, off for one without a thinking mode.",
     )
+    hybrid_thinking: bool = Field(
+        default=False, description="The model switches thinking per request (both modes are planned).")
     api_tokens_per_s: float | None = Field(
         default=None, description="API: the offering's published output speed (None = not published)."
     )
@@ -61,6 +70,8 @@ class DeploymentPlan(Frozen):
         description="Its answer speed is below the usability floor, so it ranks after usable plans.",
     )
     batch_priced: bool = Field(default=False, description="API: billed at the provider's batch price.")
+    offering_position: int | None = Field(
+        default=None, description="API: the offering's index among the model's offerings.")
     monthly_cost_usd: float = Field(description="Monthly cost for the stated volume.")
     cost_notes: tuple[str, ...] = Field(default=(), description="How the cost was computed.")
     cost_known: bool = Field(
@@ -73,7 +84,7 @@ class DeploymentPlan(Frozen):
     prices_as_of: str | None = Field(default=None, description="API: date the prices were read.")
     context_tokens: int | None = Field(default=None, description="Context served/estimated at.")
     provider_model_id: str | None = Field(default=None, description="API: the model's id there.")
-    offering_status: Literal["active", "deprecated", "retired"] | None = Field(
+    offering_status: OfferingStatusName | None = Field(
         default=None, description="API: the offering's lifecycle status."
     )
     shutdown_date: str | None = Field(
@@ -81,6 +92,8 @@ class DeploymentPlan(Frozen):
     )
     aggregate_tokens_per_s: float | None = Field(
         default=None, description="Local/rented: generation speed of all streams together.")
+    prefill_tokens_per_s: float | None = Field(
+        default=None, description="Local/rented: prompt tokens per second (None = unknown).")
     concurrency: int = Field(default=1, ge=1, description="Local/rented: simultaneous streams served.")
     busy_hours_per_month: float | None = Field(
         default=None, description="Local/rented: machine-hours a month the volume keeps it busy.")
@@ -96,6 +109,10 @@ class DeploymentPlan(Frozen):
         default=(), description="Hybrid: the local or rented part and the API part, each with its share.")
     rationale: str = Field(default="", description="Hybrid: why the tokens split this way.")
     model_id: str | None = Field(default=None, description="Hybrid part: the model it runs.")
+    source: tuple[Model, HardwareProfile] | None = Field(
+        default=None, exclude=True, repr=False,
+        description="Local/rented: the model and hardware its estimator assumptions are about (not in "
+        "any output; the break-even re-costs the plan on that hardware).")
 
     @property
     def self_hosted(self) -> bool:

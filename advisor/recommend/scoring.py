@@ -31,7 +31,7 @@ F = TypeVar("F", float, Floats)
 B = TypeVar("B", bool, Bools)
 
 if TYPE_CHECKING:
-    from advisor.recommend.deploy import Plan
+    from advisor.recommend.result import DeploymentPlan
 
 RISK_AVERSION: dict[Profile, float] = {
     Profile.QUALITY: 0.5, Profile.BALANCED: 1.0, Profile.CHEAPEST: 1.0, Profile.FASTEST: 1.0,
@@ -236,7 +236,7 @@ def quantization_loss(name: str) -> tuple[float, bool]:
     return (0.0 if loss < 0.01 else loss), sourced
 
 
-def quantization_factor(plan: Plan) -> tuple[float, str | None]:
+def quantization_factor(plan: DeploymentPlan) -> tuple[float, str | None]:
     """Multiplier on quality for running a quantized copy (1 - `quantization_loss`), and a note when
     it matters."""
     if not plan.self_hosted or not plan.quantization:

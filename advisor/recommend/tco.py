@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
 from advisor.estimate.cost import Usage
 from advisor.recommend.constraints import Constraints, Deployment, Factor
-from advisor.recommend.deploy import Plan, PlanSettings
+from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.ranked import Scored
-from advisor.recommend.result import BreakEven, BreakEvenPoint
+from advisor.recommend.result import BreakEven, BreakEvenPoint, DeploymentPlan
 from advisor.recommend.scoring import cost_value
 from advisor.recommend.serving import cost_settings_for, serving_for
 
@@ -25,7 +25,7 @@ from advisor.recommend.serving import cost_settings_for, serving_for
 class LocalCostModel:
     """What a self-hosted plan costs at any volume (the ranking's own function, re-run)."""
 
-    plan: Plan
+    plan: DeploymentPlan
     c: Constraints
     settings: PlanSettings
 
@@ -114,8 +114,8 @@ def break_even(scored: Sequence[Scored], c: Constraints, settings: PlanSettings)
     curve = tuple(BreakEvenPoint(tokens_per_month=t, local_usd=model.cost(t), api_usd=api_per_token * t)
                   for t in dict.fromkeys(points))
     return BreakEven(local_model_id=local_s.model.id, local_name=local_s.model.name,
-                     local_summary=local_plan.to_model().summary(), api_model_id=api_s.model.id,
-                     api_name=api_s.model.name, api_summary=api_plan.to_model().summary(),
+                     local_summary=local_plan.summary(), api_model_id=api_s.model.id,
+                     api_name=api_s.model.name, api_summary=api_plan.summary(),
                      tokens_per_month=crossing, local_fixed_usd=fixed, local_usd_per_mtok=per_token * 1e6,
                      api_usd_per_mtok=api_per_token * 1e6, note=note, curve=curve)
 
@@ -132,7 +132,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _plan_of_kind(s: Scored, self_hosted: bool) -> Plan | None:
+def _plan_of_kind(s: Scored, self_hosted: bool) -> DeploymentPlan | None:
     """The model's best plan (or alternative) of the kind asked for."""
     for plan in (s.plan, *s.alternatives):
         if plan.self_hosted == self_hosted and plan.mode != "hybrid":
@@ -154,7 +154,7 @@ class Pair:
     score: float
     points: dict[Factor, float]
     values: dict[Factor, float]
-    plan: Plan
+    plan: DeploymentPlan
 
 
 def part_constraints(c: Constraints, share: float, self_hosted: bool) -> Constraints:
@@ -187,9 +187,9 @@ def make_pair(local: Scored, api: Scored, share: float, reason: str, c: Constrai
                  if reason == "sensitive" else
                  f"Your machines serve {share:.0%} of the volume with {local.model.name} (their capacity); "
                  f"the overflow, {1 - share:.0%}, goes to {api.model.name} via {api.plan.provider}.")
-    parts = (replace(local.plan, share=share, model_id=local.model.id),
-             replace(api.plan, share=1 - share, model_id=api.model.id))
-    plan = Plan(mode="hybrid", monthly_cost_usd=total, parts=parts, rationale=rationale,
+    parts = (local.plan.model_copy(update={"share": share, "model_id": local.model.id}),
+             api.plan.model_copy(update={"share": 1 - share, "model_id": api.model.id}))
+    plan = DeploymentPlan(mode="hybrid", monthly_cost_usd=total, parts=parts, rationale=rationale,
                 cost_known=local.plan.cost_known and api.plan.cost_known,
                 cost_notes=(f"self-hosted part ${local.plan.monthly_cost_usd:,.2f} + API part "
                             f"${api.plan.monthly_cost_usd:,.2f}",),

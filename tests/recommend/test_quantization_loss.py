@@ -6,13 +6,13 @@ import pytest
 
 from advisor.catalog.quant import quality_loss
 from advisor.recommend.columns import QUANT_NAMES, QUANT_QUALITY
-from advisor.recommend.deploy import Plan
+from advisor.recommend.result import DeploymentPlan
 from advisor.recommend.scoring import quantization_factor, quantization_loss
 
 
 @pytest.mark.parametrize("name", QUANT_NAMES)
 def test_the_array_and_the_plan_discount_alike(name: str) -> None:
-    plan = Plan(mode="local", monthly_cost_usd=0.0, quantization=name)
+    plan = DeploymentPlan(mode="local", monthly_cost_usd=0.0, quantization=name)
     factor, note = quantization_factor(plan)
     assert factor == QUANT_QUALITY[QUANT_NAMES.index(name)]
     raw = quality_loss(name)[0]
@@ -28,4 +28,5 @@ def test_the_loss_is_capped_and_an_api_plan_is_not_discounted() -> None:
     losses = [quantization_loss(q)[0] for q in QUANT_NAMES]
     assert all(loss == 0.0 or 0.01 <= loss <= 0.6 for loss in losses)
     assert max(losses) > 0.0  # some quantization is discounted (Q2_K loses quality)
-    assert quantization_factor(Plan(mode="api", monthly_cost_usd=1.0, quantization="Q2_K")) == (1.0, None)
+    api_plan = DeploymentPlan(mode="api", monthly_cost_usd=1.0, quantization="Q2_K")
+    assert quantization_factor(api_plan) == (1.0, None)
