@@ -1,7 +1,7 @@
 """What the window says when saving the catalog fails (#23): what happened in plain words, that
 nothing was lost (and where the recovery file is, when the save wrote one), and what to do.
 
-A failed save never changes the catalog file (`advisor/files.py` writes a temporary file and
+A failed save never changes the catalog file (`advisor/storage/atomic.py` writes a temporary file and
 renames it only when every byte is on disk) and never drops the window's changes: they stay in the
 editor, unsaved. A save that finds the file on disk unusable also writes them to a recovery file
 beside it (`advisor.catalog.editing.SaveStoppedError`).
