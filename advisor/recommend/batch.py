@@ -109,6 +109,7 @@ class Options:
     kind: Ints  # 0..API_KIND-1 local option, API_KIND an API offering
     api: Ints  # index into ApiOptions rows (-1 for local)
     slow: Bools  # answer speed below the usability floor: ranked after every usable plan
+    unstated: Bools  # hosted terms leave a stated rule unsaid: ranked after documented plans
     speed: Floats  # answer tokens/s the speed factor used (NaN = unknown)
     score: Floats
     values: dict[Factor, Floats]
@@ -180,8 +181,9 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
     passed = np.flatnonzero(best >= 0)
     chosen = best[passed]
     rounded = np.array([round(s, 6) for s in options.score[chosen].tolist()])
-    order = passed[np.lexsort((cols.id_rank[idx[passed]], options.cost[chosen], -quality[passed],
-                               -rounded, options.slow[chosen]))] if len(passed) else passed
+    keys = (cols.id_rank[idx[passed]], options.cost[chosen], -quality[passed], -rounded,
+            options.unstated[chosen], options.slow[chosen])
+    order = passed[np.lexsort(keys)] if len(passed) else passed
     return Evaluation(cols, c, settings, usage, cost_settings, serving, idx, passes, local_block, local,
                       api, quality, shares, options, best, order)
 
@@ -337,6 +339,10 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     floor = c.usable_floor_tokens_per_s
     with np.errstate(invalid="ignore"):
         slow = (speed < floor) if floor > 0 else np.zeros(len(at), dtype=np.bool_)
+    # A rule the user stated (region, no training, commercial use) that the offering's terms leave
+    # unsaid: an expert takes a plan documented to meet it first; the score is unchanged.
+    unsaid = api.unstated_region | api.unstated_training | api.unstated_commercial
+    unstated = np.concatenate([np.zeros(n_local, dtype=np.bool_), unsaid[api_pick]])
     available = (local[0].sized.available / GB) if local else 0.0
     model_pos = idx[at]
     ctx = np.concatenate([cols.context[model_pos[:n_local]],
@@ -357,10 +363,12 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     provider = np.concatenate([np.full(n_local, -1, dtype=np.int64),
                                cols.offerings.provider_rank[api.row[api_pick]]])
     position = np.concatenate([kind[:n_local], API_KIND + cols.offerings.position[api.row[api_pick]]])
-    # Per model: usable plans first, then the thinking mode the tasks call for, then the score.
-    order = np.lexsort((position, provider, cost, -score, ~preferred, slow, at))
+    # Per model: usable plans first, then documented terms, then the thinking mode the tasks call
+    # for, then the score.
+    order = np.lexsort((position, provider, cost, -score, ~preferred, unstated, slow, at))
     api_index = np.concatenate([np.full(n_local, -1, dtype=np.int64), api_pick])
-    return Options(at[order], kind[order], api_index[order], slow[order], speed[order], score[order],
+    return Options(at[order], kind[order], api_index[order], slow[order], unstated[order], speed[order],
+                   score[order],
                    {f: v[order] for f, v in values.items()}, {f: p[order] for f, p in points.items()},
                    cost[order])
 

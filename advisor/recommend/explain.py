@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import License, Model
@@ -115,19 +115,27 @@ def _quality_sentence(s: Scored, c: Constraints) -> str:
 
 
 def _ordered_by_floor(s: Scored, rank_no: int, ranked: Sequence[Scored]) -> str | None:
-    """The first sentence when the usability floor, not the score, decides the order against the
-    model it would be compared with."""
-    if rank_no == 1 and len(ranked) > 1:
-        runner = ranked[1]
-        if runner.plan.below_usable_floor and not s.plan.below_usable_floor and runner.score > s.score:
-            return (f"Ranks first with {s.score:.1f}/100: {runner.model.name} scores higher "
-                    f"({runner.score:.1f}) but answers slower than the usability floor, so every usable "
-                    "plan ranks before it.")
-        return None
-    top = ranked[0]
-    if rank_no > 1 and s.plan.below_usable_floor and not top.plan.below_usable_floor and s.score > top.score:
-        return (f"Ranks #{rank_no} with {s.score:.1f}/100, after {top.model.name} ({top.score:.1f}) although "
-                "it scores higher: it is below the usability floor.")
+    """The first sentence when a tier, not the score, decides the order against the model it would
+    be compared with: the usability floor first, then terms that leave a stated rule unsaid."""
+    tiers: tuple[tuple[Callable[[DeploymentPlan], bool], str, str], ...] = (
+        (lambda p: p.below_usable_floor,
+         "answers slower than the usability floor, so every usable plan ranks before it",
+         "it is below the usability floor"),
+        (lambda p: p.terms_unstated,
+         "its provider's terms leave one of your rules unstated, so plans documented to meet them "
+         "rank before it",
+         "its provider's terms leave one of your rules unstated"))
+    for behind, why_first, why_later in tiers:
+        if rank_no == 1 and len(ranked) > 1:
+            runner = ranked[1]
+            if behind(runner.plan) and not behind(s.plan) and runner.score > s.score:
+                return (f"Ranks first with {s.score:.1f}/100: {runner.model.name} scores higher "
+                        f"({runner.score:.1f}) but {why_first}.")
+            continue
+        top = ranked[0]
+        if rank_no > 1 and behind(s.plan) and not behind(top.plan) and s.score > top.score:
+            return (f"Ranks #{rank_no} with {s.score:.1f}/100, after {top.model.name} ({top.score:.1f}) "
+                    f"although it scores higher: {why_later}.")
     return None
 
 
@@ -345,8 +353,8 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
                      "plan (usability floor); their scores are unchanged.")
     lines.append("Hosted use is judged by the provider's terms (commercial use, region, training), "
                  "self-hosting by the weights licence; terms the catalog does not state are kept with a "
-                 + ("warning." if not c.documented_only else "warning, and excluded as you asked "
-                    "(documented only)."))
+                 + ("warning, and rank after plans documented to meet your rules." if not c.documented_only
+                    else "warning, and excluded as you asked (documented only)."))
     from advisor.recommend.serving import cost_settings_for  # noqa: PLC0415
 
     cost = cost_settings_for(settings.cost, c)

@@ -48,10 +48,11 @@ class Scored:
         """The model's other deployments, best first."""
         return self.make_alternatives()
 
-    def sort_key(self) -> tuple[bool, float, float, float, str]:
-        """Usable plans first, then higher score; ties by quality, then lower cost, then id."""
-        return (self.plan.below_usable_floor, -round(self.score, 6), -self.quality.value,
-                self.plan.monthly_cost_usd, self.model.id)
+    def sort_key(self) -> tuple[bool, bool, float, float, float, str]:
+        """Usable plans first, then plans whose terms are documented to meet the rules, then higher
+        score; ties by quality, then lower cost, then id."""
+        return (self.plan.below_usable_floor, self.plan.terms_unstated, -round(self.score, 6),
+                -self.quality.value, self.plan.monthly_cost_usd, self.model.id)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,9 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
             api_tokens_per_s=offering.output_tokens_per_s,
             answer_tokens_per_s=(answer if thinks and ev.usage.reasoning_overhead > 0
                                  and not math.isnan(answer) else None),
-            below_usable_floor=_below_floor(ev, answer), batch_priced=batch, offering_position=position)
+            below_usable_floor=_below_floor(ev, answer), batch_priced=batch, offering_position=position,
+            terms_unstated=bool(api.unstated_region[api_row] | api.unstated_training[api_row]
+                                | api.unstated_commercial[api_row]))
     opt = ev.local[kind]
     hw = c.hardware
     assert hw is not None

@@ -69,6 +69,11 @@ class DeploymentPlan(Frozen):
         default=False,
         description="Its answer speed is below the usability floor, so it ranks after usable plans.",
     )
+    terms_unstated: bool = Field(
+        default=False,
+        description="API: the provider's terms leave a rule you set (region, no training, commercial use) "
+        "unstated, so it ranks after plans documented to meet your rules.",
+    )
     batch_priced: bool = Field(default=False, description="API: billed at the provider's batch price.")
     offering_position: int | None = Field(
         default=None, description="API: the offering's index among the model's offerings.")

@@ -344,3 +344,27 @@ def test_what_would_flip_it_names_the_usability_floor() -> None:
                        today=TODAY)
     flips = {c.change: c.new_top for c in result.counterfactuals}
     assert flips.get("accept answers slower than 5 tokens/s (no usability floor)") == BIG.id
+
+
+def test_a_plan_documented_to_meet_a_stated_rule_ranks_before_an_unstated_one_that_scores_higher() -> None:
+    strong = model("acme/strong", evidence=evidence(gpqa=85, mmlu_pro=86),
+                   offerings=(offering("blank", "strong", 1, 2),
+                              offering("eu-host", "strong-eu", 3, 6, regions=("EU",))))
+    weak = model("acme/weak", evidence=evidence(gpqa=50, mmlu_pro=55),
+                 offerings=(offering("eu-only", "weak-eu", 1, 2, regions=("EU",)),))
+    loose = model("acme/loose", evidence=evidence(gpqa=88, mmlu_pro=88),
+                  offerings=(offering("blank", "loose", 1, 2),))
+    cat = catalog(strong, weak, loose)
+    free = run(cat, deployment=API)
+    assert free.recommendations[0].model_id == loose.id
+    eu = run(cat, deployment=API, allowed_regions=("EU",))
+    ranked = [r.model_id for r in eu.recommendations]
+    # Per model the documented offering wins although it costs more; across models the plans
+    # documented to meet the rule come first, the unstated one last with its reason.
+    assert rec_of(eu, strong.id).deployment.provider == "eu-host"
+    assert ranked == [strong.id, weak.id, loose.id]
+    last = rec_of(eu, loose.id)
+    assert last.deployment.terms_unstated
+    assert not rec_of(eu, weak.id).deployment.terms_unstated
+    assert last.score > rec_of(eu, weak.id).score
+    assert any("its provider's terms leave one of your rules unstated" in line for line in last.explanation)
