@@ -75,7 +75,8 @@ def _mode_text(plan: DeploymentPlan) -> str:
     place = "on rented GPUs" if plan.mode == "rented" else "locally"
     where = f"via {plan.provider}" if plan.mode == "api" else f"{place} at {plan.quantization}"
     fast = f", about {speed:.0f} tokens/s" if speed else ""
-    return f"{where}: ${plan.monthly_cost_usd:,.2f}/month{fast}"
+    cost = f"${plan.monthly_cost_usd:,.2f}/month" if plan.cost_known else "running cost unknown"
+    return f"{where}: {cost}{fast}"
 
 
 def thinking_sentence(plan: DeploymentPlan, alternatives: tuple[DeploymentPlan, ...],

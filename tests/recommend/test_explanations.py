@@ -10,7 +10,9 @@ from advisor.catalog.schema import Model, Sourced, TaskEvidence
 from advisor.catalog.store import load_bundled
 from advisor.recommend.constraints import Constraints, Deployment
 from advisor.recommend.engine import recommend
+from advisor.recommend.plan_notes import thinking_sentence
 from advisor.recommend.quality import fit_quality
+from advisor.recommend.result import DeploymentPlan, Thinking
 from advisor.recommend.scoring import assess_quality
 
 D = date(2026, 1, 1)
@@ -48,3 +50,14 @@ def test_one_benchmark_result_is_at_most_medium_confidence() -> None:
     c = Constraints(tasks={Task.CODING: 1.0})
     assert assess_quality(models[0], table, c).confidence.level == "medium"
     assert assess_quality(models[1], table, c).confidence.level == "high"
+
+
+def test_the_other_thinking_mode_of_a_plan_with_unknown_running_cost_says_unknown_not_zero() -> None:
+    def plan(thinking: Thinking, known: bool) -> DeploymentPlan:
+        return DeploymentPlan(mode="local", monthly_cost_usd=0.0, cost_known=known, quantization="Q5_K_M",
+                              thinking=thinking, hybrid_thinking=True, decode_tokens_per_s=20.0)
+
+    for known, words in ((False, "running cost unknown"), (True, "$0.00/month")):
+        sentence = thinking_sentence(plan("off", known), (plan("on", known),), Constraints())
+        assert sentence is not None
+        assert f"With thinking on locally at Q5_K_M: {words}, about 20 tokens/s." in sentence
