@@ -78,6 +78,17 @@ def artifact_json(model: Model, artifact: Artifact | None, quantization: str,
             "source": "; ".join(sources) or artifact.source}
 
 
+def _own_repository(model: Model, quantization: str, runtime: str) -> dict[str, Any] | None:
+    """vLLM at BF16 or FP8 loads the model's own repository (FP8 quantized on load); its size is the
+    plan's weights, not a file the catalog knows, so it stays null."""
+    if runtime != "vllm" or quantization not in ("BF16", "FP8") or not model.hf_repo:
+        return None
+    return {"format": "safetensors", "repo": model.hf_repo, "file": None, "ollama_tag": None, "size_gb": None,
+            "source": f"https://huggingface.co/{model.hf_repo} (the model's own repository, as the catalog "
+                      "records it)" + ("; FP8 is quantized on load (vllm serve --quantization fp8)"
+                                       if quantization == "FP8" else "")}
+
+
 def where_to_look(model: Model, quantization: str) -> str:
     """Why there is no artifact, and which repository to look in when one is known."""
     repos = list(dict.fromkeys(a.repo for a in sorted(model.artifacts, key=lambda a: _repo_rank(model, a))
@@ -95,11 +106,13 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
                   found: list[Found] | None = None, calibrations: list[Calibration] | None = None,
                   models: dict[str, Model] | None = None, kv_cache: str = "f16") -> dict[str, Any]:
     """artifact, run_commands and installed for one local plan (re-sized as the ranking sized it)."""
-    from advisor.estimate import finish, size  # noqa: PLC0415
+    from advisor.estimate import RunOptions, finish, size  # noqa: PLC0415
 
     quant = plan.quantization or ""
     context = plan.context_tokens or 8192
-    est = finish(size(model, hardware, quant, context, kv_cache=kv_cache, concurrency=concurrency))
+    options = RunOptions(backend="vllm") if plan.runtime == "vllm" else None
+    est = finish(size(model, hardware, quant, context, kv_cache=kv_cache, concurrency=concurrency,
+                      options=options))
     run = LocalRun.of(est, hardware)
     artifact = pick_artifact(model, quant, est.runtime)
     mine = [f for f in found or () if f.model_id == model.id]
@@ -109,13 +122,14 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     on_disk = [f for f in mine if f.format == fmt and f.quantization in (None, quant)]
     path = next((str(f.path) for f in on_disk if f.format == "gguf" and f.path.is_file()), None)
     out: dict[str, Any] = {
-        "artifact": artifact_json(model, artifact, quant, est.runtime),
+        "artifact": artifact_json(model, artifact, quant, est.runtime) or _own_repository(model, quant,
+                                                                                           est.runtime),
         "run_commands": run_commands(run, model, artifact, path),
         "installed": bool(on_disk),
         # What is on disk in any quantization (the plan may pick another one than the user has).
         "installed_quantizations": sorted({f.quantization or "unknown" for f in mine}),
     }
-    if artifact is None:
+    if artifact is None and out["artifact"] is None:
         out["artifact_note"] = where_to_look(model, quant)
     team = vllm_alternative(model, hardware, context, concurrency) if est.runtime != "vllm" else None
     if team is not None:
@@ -138,10 +152,9 @@ def vllm_alternative(model: Model, hardware: HardwareProfile, context: int,
     own quantization ladder, tensor parallel, batched sampling), with its estimate; None elsewhere
     or when it does not fit."""
     from advisor.estimate import EstimateError, RunOptions, estimate  # noqa: PLC0415
-    from advisor.estimate.physics import default_backend, device_class  # noqa: PLC0415
+    from advisor.recommend.serving import team_backend  # noqa: PLC0415
 
-    if concurrency < 2 or device_class(hardware) != "datacenter" or default_backend(hardware) not in (
-            "cuda", "rocm"):
+    if team_backend(hardware, concurrency) is None:
         return None
     try:
         est = estimate(model, hardware, context=context, concurrency=concurrency,

@@ -30,6 +30,7 @@ from advisor.estimate.batch import (
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
 from advisor.estimate.cost import CostSettings, Usage, generated_per_answer_token
 from advisor.estimate.memory import GB
+from advisor.estimate.result import RunOptions
 from advisor.recommend.api_options import ApiOptions, api_options
 from advisor.recommend.columns import (
     ALWAYS_THINKING,
@@ -57,7 +58,7 @@ from advisor.recommend.scoring import (
     speed_value,
     task_weights,
 )
-from advisor.recommend.serving import cost_settings_for, serving_for
+from advisor.recommend.serving import cost_settings_for, serving_for, team_backend
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -213,11 +214,15 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     fp = cols.footprints.take(idx)
     kv_elem = KV_TYPES[c.kv_cache_type]
     est = settings.estimate
-    weights = cols.quant_weights[idx]
-    quants = cols.quants[idx]
+    # A team on datacenter GPUs is served by vLLM on its own ladder (BF16, FP8, AWQ); else llama.cpp.
+    team = team_backend(hw, c.concurrency)
+    run = RunOptions(backend=team)
+    ladder = ((cols.vllm_quants, cols.vllm_weights, cols.vllm_experts) if team
+              else (cols.quants, cols.quant_weights, cols.quant_experts))
+    quants, weights = ladder[0][idx], ladder[1][idx]
     k = weights.shape[1]
     flat = size_columns(fp.take(np.repeat(np.arange(n), k)), hw, weights.reshape(-1), c.min_context_tokens,
-                        kv_elem, est, c.concurrency, expert_bytes=cols.quant_experts[idx].reshape(-1))
+                        kv_elem, est, c.concurrency, run, expert_bytes=ladder[2][idx].reshape(-1))
     choice = choose(flat.placement.reshape(n, k), quants >= 0)
     best_sized = flat.take(np.arange(n) * k + choice)
     best_quant = quants[np.arange(n), choice]
@@ -241,8 +246,10 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
                            c.concurrency, expert_bytes=cols.alternative_experts[idx, j])
         # Offered whenever it runs: on the GPU beside a GPU plan, and also where the best plan needs
         # offload or the CPU (a smaller file read from RAM may be much faster); the score decides.
+        # (GGUF files: none beside a vLLM plan.)
         present = has_plan & (best_sized.placement != NO_FIT) & (best_quant != q_pos[name]) & (
             (alt.placement == GPU) | (best_sized.placement != GPU) & (alt.placement != NO_FIT))
+        present &= team is None
         options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), alt, thinks, yes))
     options.append(option(has_plan & hybrid, best_quant, best_sized, ~thinks, ~yes))
     return block, tuple(options)

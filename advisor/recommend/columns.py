@@ -8,6 +8,7 @@ cached for as long as the catalog's model dict lives, like the quality table.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +107,9 @@ class Columns:
     quant_experts: Floats  # (models, k): bytes of their routed-expert tensors (0 dense / padding)
     alternative_weights: Floats  # (models, len(ALTERNATIVE_QUANTS)): weight bytes of each
     alternative_experts: Floats  # (models, len(ALTERNATIVE_QUANTS)): their routed-expert bytes
+    vllm_quants: Ints  # (models, k): vLLM's ladder (BF16, FP8, AWQ), as `quants`, for team serving
+    vllm_weights: Floats
+    vllm_experts: Floats
     offerings: Offerings
     quality: QualityColumns
 
@@ -157,8 +161,10 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
     countries = list(dict.fromkeys(model_countries))
     country_pos = {c: i for i, c in enumerate(countries)}
     fps = [_footprint(m) for m in models]
-    quants, quant_weights, alternative_weights, quant_experts, alternative_experts = _quantizations(
-        models, fps)
+    quants, quant_weights, quant_experts = _ladder(models, fps, candidate_quants)
+    _, alternative_weights, alternative_experts = _ladder(models, fps, lambda _m: ALTERNATIVE_QUANTS,
+                                                             len(ALTERNATIVE_QUANTS))
+    vllm_quants, vllm_weights, vllm_experts = _ladder(models, fps, lambda m: candidate_quants(m, "vllm"))
     return Columns(
         models=models,
         position={mid: i for i, mid in enumerate(ids)},
@@ -189,6 +195,9 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
         quant_experts=quant_experts,
         alternative_weights=alternative_weights,
         alternative_experts=alternative_experts,
+        vllm_quants=vllm_quants,
+        vllm_weights=vllm_weights,
+        vllm_experts=vllm_experts,
         offerings=_offerings(models),
         quality=_quality(ids, table),
     )
@@ -227,41 +236,31 @@ def _expert_bytes(fp: Footprint, q: str, weights: float) -> float:
     return min(weights, fp.expert_bytes(MIXES[q])) if fp.routed_params else 0.0
 
 
-def _quantizations(models: list[Model], fps: list[tuple[Footprint | None, str]]
-                   ) -> tuple[Ints, Floats, Floats, Floats, Floats]:
-    """Candidate quantizations (best first, -1 padding), their weight bytes (+inf padding), the
-    weight bytes of the alternative quantizations, and the routed-expert bytes of both."""
-    cands = [candidate_quants(m) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
-    k = max([1, *(len(c) for c in cands)])  # at least one column, even when no model can be sized
+def _ladder(models: list[Model], fps: list[tuple[Footprint | None, str]],
+            quants_of: Callable[[Model], Sequence[str]], width: int = 1) -> tuple[Ints, Floats, Floats]:
+    """Per model, the quantizations `quants_of` names (best first, -1 padding), their weight bytes
+    (+inf padding) and their routed-expert bytes (0 for dense models and padding); at least `width`
+    columns, even when no model can be sized."""
+    cands = [list(quants_of(m)) if fp is not None else [] for m, (fp, _) in zip(models, fps, strict=True)]
+    k = max([width, *(len(c) for c in cands)])
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
     quant_rows: list[list[int]] = []
     weight_rows: list[list[float]] = []
     expert_rows: list[list[float]] = []
-    alt_rows: list[list[float]] = []
-    alt_expert_rows: list[list[float]] = []
-    n_alt = len(ALTERNATIVE_QUANTS)
     for m, c, (fp, _) in zip(models, cands, fps, strict=True):
         pad = k - len(c)
         quant_rows.append([q_pos[q] for q in c] + [-1] * pad)
         if fp is None:
             weight_rows.append([math.inf] * k)
             expert_rows.append([0.0] * k)
-            alt_rows.append([math.inf] * n_alt)
-            alt_expert_rows.append([0.0] * n_alt)
             continue
         weights = [model_weights_bytes(m, fp, q)[0] for q in c]
         weight_rows.append(weights + [math.inf] * pad)
         expert_rows.append([_expert_bytes(fp, q, w) for q, w in zip(c, weights, strict=True)] + [0.0] * pad)
-        alt = [model_weights_bytes(m, fp, q)[0] for q in ALTERNATIVE_QUANTS]
-        alt_rows.append(alt)
-        alt_expert_rows.append([_expert_bytes(fp, q, w)
-                                for q, w in zip(ALTERNATIVE_QUANTS, alt, strict=True)])
     n = len(models)
     return (np.array(quant_rows, dtype=np.int64).reshape(n, k),
             np.array(weight_rows, dtype=np.float64).reshape(n, k),
-            np.array(alt_rows, dtype=np.float64).reshape(n, n_alt),
-            np.array(expert_rows, dtype=np.float64).reshape(n, k),
-            np.array(alt_expert_rows, dtype=np.float64).reshape(n, n_alt))
+            np.array(expert_rows, dtype=np.float64).reshape(n, k))
 
 
 def _offerings(models: list[Model]) -> Offerings:

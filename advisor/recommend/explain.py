@@ -65,7 +65,8 @@ def how_it_runs(plan: DeploymentPlan) -> str:
         running = f"about ${plan.monthly_cost_usd:,.2f}/month {_cost_words(plan)}"
     place = "on rented GPUs" if plan.mode == "rented" else "locally"
     machines = f" on {plan.machines_needed} machines" if (plan.machines_needed or 1) > 1 else ""
-    return f"Runs {place} at {plan.quantization} {where}{machines}{mem}{speed}; {running}."
+    under = " under vLLM" if plan.runtime == "vllm" else ""
+    return f"Runs {place}{under} at {plan.quantization} {where}{machines}{mem}{speed}; {running}."
 
 
 def _cost_words(plan: DeploymentPlan) -> str:
@@ -254,11 +255,16 @@ def capacity_warnings(plan: DeploymentPlan, c: Constraints) -> list[str]:
                    f"{c.hours_per_month:,.0f} h "
                    f"one machine has: sized as {plan.machines_needed} machines.")
     if c.concurrency > 1:
-        out.append(f"{c.concurrency} streams share the machine: about {plan.decode_tokens_per_s or 0:,.0f} "
+        streams = (f"{c.concurrency} streams share the machine: about {plan.decode_tokens_per_s or 0:,.0f} "
                    f"tokens/s each, {plan.aggregate_tokens_per_s or 0:,.0f} together, with a KV cache for "
-                   f"each ({plan.kv_cache_gb or 0:,.1f} GB in all) under llama.cpp's server with --parallel "
-                   f"{c.concurrency}; on NVIDIA/AMD datacenter GPUs vLLM or SGLang batch sampling on the GPU "
-                   f"and split layers across GPUs, usually faster ('advisor estimate --backend vllm').")
+                   f"each ({plan.kv_cache_gb or 0:,.1f} GB in all)")
+        if plan.runtime == "vllm":
+            out.append(f"{streams} under vLLM: tensor parallel over the GPUs, continuous batching and "
+                       "sampling on the GPU, as datacenter GPUs serve a team.")
+        else:
+            out.append(f"{streams} under llama.cpp's server with --parallel {c.concurrency}; on NVIDIA/AMD "
+                       "datacenter GPUs vLLM or SGLang batch sampling on the GPU and split layers across "
+                       "GPUs, usually faster ('advisor estimate --backend vllm').")
     return out
 
 

@@ -40,6 +40,9 @@ class DeploymentPlan(Frozen):
     weights_gb: float | None = Field(default=None, description="Local: weights in GB.")
     kv_cache_gb: float | None = Field(default=None, description="Local: KV cache in GB.")
     overhead_gb: float | None = Field(default=None, description="Local: runtime overhead in GB.")
+    runtime: str | None = Field(
+        default=None, description="Local: the runtime the plan is sized for: llama.cpp, or vllm for several "
+        "streams on NVIDIA/AMD datacenter GPUs (tensor parallel, continuous batching).")
     gpu_layers: int | None = Field(default=None, description="Local: layers on the GPU.")
     total_layers: int | None = Field(default=None, description="Local: layers in the model.")
     decode_tokens_per_s: float | None = Field(
@@ -342,8 +345,11 @@ def deployment_json(dep: DeploymentPlan) -> dict[str, Any]:
         "monthly_cost_usd": round(dep.monthly_cost_usd, 2) if dep.cost_known else None,
         "cost_known": dep.cost_known,
     }
+    if dep.mode == "api":
+        out["terms_unstated"] = dep.terms_unstated
     if dep.self_hosted:
         out.update({
+            "runtime": dep.runtime,
             "concurrency": dep.concurrency,
             "aggregate_tokens_per_s": _round(dep.aggregate_tokens_per_s),
             "busy_hours_per_month": _round(dep.busy_hours_per_month),

@@ -9,6 +9,8 @@ from advisor.catalog.schema import HardwarePreset, RentalPrice
 from advisor.estimate.capacity import Serving
 from advisor.estimate.cost import CostSettings
 from advisor.estimate.electricity import price_for
+from advisor.estimate.physics import default_backend, device_class
+from advisor.hardware.profile import HardwareProfile
 from advisor.recommend.constraints import Constraints
 
 EU_MEMBERS = frozenset({
@@ -16,6 +18,15 @@ EU_MEMBERS = frozenset({
     "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
 """The 27 EU member states (ISO 3166-1 alpha-2; Greece is GR here, EL in EU documents),
 https://european-union.europa.eu/principles-countries-history/eu-countries_en."""
+
+
+def team_backend(hw: HardwareProfile | None, concurrency: int) -> str | None:
+    """The runtime a plan for several streams is served with on NVIDIA or AMD datacenter GPUs: vLLM
+    (tensor parallel over the GPUs, continuous batching, sampling on the GPU), the way such machines
+    are run for a team; None elsewhere (llama.cpp, the estimator's default)."""
+    if hw is None or concurrency < 2 or device_class(hw) != "datacenter":
+        return None
+    return "vllm" if default_backend(hw) in ("cuda", "rocm") else None
 
 
 def region_allowed(country: str, allowed: tuple[str, ...]) -> bool:

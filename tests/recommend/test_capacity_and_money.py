@@ -13,9 +13,10 @@ import pytest
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import RentalPrice
 from advisor.catalog.store import load_bundled
-from advisor.estimate import estimate
+from advisor.estimate import RunOptions, estimate
 from advisor.estimate.electricity import price_for
 from advisor.hardware.profile import profile_from_preset
+from advisor.recommend.actions import add_actions
 from advisor.recommend.constraints import Constraints, Deployment, Profile
 from advisor.recommend.engine import recommend
 
@@ -63,10 +64,14 @@ def test_a_team_of_20_on_two_a100s_gets_a_plan_sized_for_20_long_contexts() -> N
     assert dep.concurrency == 20
     model = CATALOG.models[top.model_id]
     assert dep.quantization is not None
-    est = estimate(model, TWO_A100, quant=dep.quantization, context=65536, concurrency=20)
+    # A team on datacenter GPUs is planned under vLLM, on its own ladder (BF16, FP8, AWQ).
+    assert dep.runtime == "vllm"
+    assert dep.quantization in ("BF16", "FP8", "AWQ-4bit")
+    vllm = RunOptions(backend="vllm")
+    est = estimate(model, TWO_A100, quant=dep.quantization, context=65536, concurrency=20, options=vllm)
     # The KV cache is the estimator's for 20 sequences of 64k, and the aggregate speed is its batch speed.
     assert dep.kv_cache_gb == pytest.approx(est.kv_cache_gb, rel=1e-3)
-    single = estimate(model, TWO_A100, quant=dep.quantization, context=65536, concurrency=1)
+    single = estimate(model, TWO_A100, quant=dep.quantization, context=65536, concurrency=1, options=vllm)
     assert dep.kv_cache_gb == pytest.approx(20 * single.kv_cache_gb, rel=1e-3)
     assert est.aggregate_tokens_per_s is not None
     assert dep.aggregate_tokens_per_s == pytest.approx(est.aggregate_tokens_per_s.expected, rel=1e-3)
@@ -226,3 +231,27 @@ def test_break_even_compares_with_the_other_kind_even_when_only_one_is_ranked(de
     # Data that must stay local has no API side to compare with.
     private = c.model_copy(update={"deployment": Deployment.LOCAL, "data_must_stay_local": True})
     assert recommend(CATALOG, private, with_counterfactuals=False).break_even is None
+
+
+def test_a_team_on_datacenter_gpus_is_planned_under_vllm_and_one_user_or_a_consumer_card_under_llama_cpp() -> None:
+    eight_h100 = profile_from_preset(CATALOG.hardware["h100-sxm"], gpu_count=8)
+    team = Constraints(hardware=eight_h100, deployment=Deployment.LOCAL, concurrency=200,
+                       tokens_per_month=3_000_000_000, tasks={Task.CODING: 1.0}, top_n=40)
+    result = recommend(CATALOG, team, with_counterfactuals=False)
+    deps = [r.deployment for r in result.recommendations]
+    assert {d.runtime for d in deps} == {"vllm"}
+    assert all(d.quantization in ("BF16", "FP8", "AWQ-4bit") for d in deps)
+    # A 397B MoE served to 200 people by tensor parallelism streams at a usable speed; the same
+    # machine run as llama.cpp in turn over its GPUs gave about 2 tokens/s each.
+    big = next(r for r in result.recommendations if r.model_id == "qwen/qwen3.5-397b-a17b")
+    assert big.deployment.decode_tokens_per_s is not None
+    assert big.deployment.decode_tokens_per_s > 10
+    js = add_actions(result.to_json(), result, CATALOG)["recommendations"][0]["deployment"]
+    assert js["runtime"] == "vllm"
+    assert js["run_commands"]["vllm"].startswith("vllm serve ")
+    assert "--tensor-parallel-size 8" in js["run_commands"]["vllm"]
+    assert js["run_commands"]["llama_cpp"] is None
+    for hw, streams in ((eight_h100, 1), (RTX_4090, 20)):
+        alone = recommend(CATALOG, team.model_copy(update={"hardware": hw, "concurrency": streams}),
+                          with_counterfactuals=False)
+        assert {r.deployment.runtime for r in alone.recommendations} == {"llama.cpp"}
