@@ -83,14 +83,17 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
     print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
     print("  BANDWIDTH_EFFICIENCY", {k: round(v, 3) for k, v in physics.BANDWIDTH_EFFICIENCY.items()})
-    print("  MOE_EXPERT_EFFICIENCY", round(physics.MOE_EXPERT_EFFICIENCY, 3))
-    print("  SAMPLING_NS_PER_VOCAB", round(physics.SAMPLING_NS_PER_VOCAB, 2))
-    print("  COMPUTE_EFFICIENCY", round(physics.COMPUTE_EFFICIENCY, 3))
-    print("  ULTRA_FABRIC_SHARE", round(physics.ULTRA_FABRIC_SHARE, 3))
-    print("  VLLM_BANDWIDTH_SHARE", round(physics.VLLM_BANDWIDTH_SHARE, 3))
+    for param in _parameters():
+        if param.table is None:
+            print(f"  {param.key}", round(param.get(), 3))
     groups: dict[str, list[float]] = {}
     for c in cases:
         groups.setdefault(_group(c.regime), []).append(c.measured / c.expected)
+    _print_spread(groups)
+
+
+def _print_spread(groups: dict[str, list[float]]) -> None:
+    """5th and 95th percentile of measured / predicted per group (the low-high range)."""
     for name, ratios in sorted(groups.items()):
         if len(ratios) >= 5:
             qs = statistics.quantiles(ratios, n=20)
@@ -126,9 +129,4 @@ def cross_source(cases_of: Callable[[], Sequence[_Case]], rounds: int = 3, min_c
         for p, value in zip(params, saved, strict=True):
             p.set(value)
     print("== low-high range from sources never fitted on (copy SPREAD into physics.py) ==")
-    for name, rs in sorted(ratios.items()):
-        if len(rs) >= 5:
-            qs = statistics.quantiles(rs, n=20)
-            print(f"  SPREAD {name:8} n={len(rs):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
-        else:
-            print(f"  SPREAD {name:8} n={len(rs):3} (too few to set a range)")
+    _print_spread(ratios)
