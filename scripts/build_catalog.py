@@ -1,7 +1,9 @@
 """Build the bundled catalog (resources/catalog/) from curated TOML files and shared raw data.
 
 Inputs: curated/meta.toml, curated/licenses/*.toml, curated/hardware.toml (`[[preset]]`; absent means
-no presets yet), curated/models/*.toml (one file per family; `[defaults]` shallow-merged into each
+no presets yet), curated/providers.toml (optional: `[<provider>]` Offering fields that hold for every
+offering of that provider, `[<provider>.free]` those for its $0 offerings only, e.g. a trial tier;
+an entry's own keys win), curated/models/*.toml (one file per family; `[defaults]` shallow-merged into each
 `[[model]]`, model keys win), plus the models.dev snapshot in the shared data for three directives:
 
   models_dev = "lab/id"
@@ -38,7 +40,7 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -236,6 +238,7 @@ class Feeds:
     db: ModelsDevDb | None = None
     litellm: LiteLLMFeed | None = None
     today: date = MODELS_DEV_AS_OF
+    terms: dict[str, dict[str, Any]] = field(default_factory=dict)  # curated/providers.toml
 
     @classmethod
     def open(cls, shared: Path | None, today: date, problems: list[Problem]) -> Feeds:
@@ -332,11 +335,9 @@ def offering(feeds: Feeds, spec: Mapping[str, Any], notes: list[str]) -> dict[st
     (model-prices' first-party timeline, then the models.dev database, then the snapshot), limits
     from the models.dev data, lifecycle from every source; the curated extras merged in and
     disagreements between sources appended to `notes`."""
-    extra = dict(spec)
-    provider, model = extra.pop("provider", None), extra.pop("model", None)
+    provider, model = spec.get("provider"), spec.get("model")
     if not isinstance(provider, str) or not isinstance(model, str):
         raise DirectiveError("offerings_from: every entry needs provider = \"...\" and model = \"...\"")
-    terms_source = extra.pop("terms_source", None)
     fp = feeds.prices.price(provider, model, feeds.today) if feeds.prices else None
     dbp = feeds.db.price(provider, model) if feeds.db else None
     snap, snap_limits = _snapshot_offer(feeds.dev, provider, model)
@@ -344,6 +345,15 @@ def offering(feeds: Feeds, spec: Mapping[str, Any], notes: list[str]) -> dict[st
     if chosen is None:
         raise DirectiveError(f"offerings_from: no pinned source prices {provider}/{model} (model-prices, "
                              "models.dev database, models.dev snapshot)")
+    # The provider's terms (curated/providers.toml; its `free` table only for a $0 offering), then
+    # the entry's own keys, which win.
+    terms = dict(feeds.terms.get(provider, {}))
+    free = terms.pop("free", {})
+    if chosen.input_usd_per_mtok == 0 and chosen.output_usd_per_mtok == 0:
+        terms.update(free)
+    extra = {**terms, **spec}
+    del extra["provider"], extra["model"]
+    terms_source = extra.pop("terms_source", None)
     others = [(p.source.split(" (")[0] if p.source.startswith("model-prices") else p.source,
                p.input_usd_per_mtok, p.output_usd_per_mtok)
               for p in (fp, dbp, snap) if p is not None and p is not chosen]
@@ -530,6 +540,9 @@ def build(curated: Path, shared: Path | None) -> tuple[Catalog | None, list[Prob
     except (OSError, tomllib.TOMLDecodeError) as exc:
         return None, [Problem(str(meta_path), None, None, f"cannot be read: {exc}")]
     feeds = Feeds.open(shared, meta.as_of, problems)
+    providers = curated / "providers.toml"
+    if providers.is_file():
+        feeds.terms = {name: dict(terms) for name, terms in read_toml(providers).items()}
     licenses = _licenses(curated, problems)
     hardware = _hardware(curated, problems)
     models = _models(curated, feeds, problems)

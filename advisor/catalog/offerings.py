@@ -95,6 +95,12 @@ class Offering(Sourced):
         default=None, ge=0, le=MAX_PRICE_USD_PER_MTOK,
         description="Batch-API price per 1M output tokens in USD, if offered."
     )
+    trial_only: bool = Field(
+        default=False,
+        description="A free trial or prototyping tier, not a service to deploy on (NVIDIA's API catalog "
+        "at build.nvidia.com: free credits for a limited number of requests; its $0 is no price). Never "
+        "ranked; the model's other offerings are.",
+    )
     output_tokens_per_s: float | None = Field(
         default=None, gt=0, le=100_000,
         description="Typical published output speed of this offering (tokens/s), if measured.",
@@ -102,6 +108,11 @@ class Offering(Sourced):
     speed_source: str | None = Field(
         default=None, max_length=2000, description="Where output_tokens_per_s was read, and when."
     )
+
+    @property
+    def servable(self) -> bool:
+        """Served, and as a service to build on: not retired, not a free trial."""
+        return self.status is not OfferingStatus.RETIRED and not self.trial_only
 
     @field_validator("regions")
     @classmethod

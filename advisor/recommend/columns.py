@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advisor.catalog.quant import MIXES
-from advisor.catalog.schema import License, Model, OfferingStatus, SupportLevel
+from advisor.catalog.schema import License, Model, SupportLevel
 from advisor.catalog.store import Catalog
 from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
@@ -264,9 +264,9 @@ def _ladder(models: list[Model], fps: list[tuple[Footprint | None, str]],
 
 
 def _offerings(models: list[Model]) -> Offerings:
-    # A retired offering is no longer served: it never reaches the ranking.
-    rows = [(i, j, m, o) for i, m in enumerate(models) for j, o in enumerate(m.offerings)
-            if o.status is not OfferingStatus.RETIRED]
+    # A retired offering is no longer served, a free trial is no service to deploy on: neither
+    # reaches the ranking.
+    rows = [(i, j, m, o) for i, m in enumerate(models) for j, o in enumerate(m.offerings) if o.servable]
     providers = [o.provider for _, _, _, o in rows]
     order = {p: r for r, p in enumerate(sorted(set(providers)))}
     region_sets = list(dict.fromkeys(frozenset(o.regions) for *_, o in rows))

@@ -217,8 +217,13 @@ def _outcomes(ev: Evaluation, at: int) -> list[tuple[DeploymentPlan | None, tupl
         out.append((plan, tuple(api_failures(ev, r, plan))))
     if c.api_allowed and not c.local_allowed:
         live = [o for o in model.offerings if o.status is not OfferingStatus.RETIRED]
+        trials = [o for o in live if o.trial_only]
         if not model.offerings:
             out.append((None, (Failure("deployment", "no hosted API serves it in the catalog"),)))
+        elif trials and len(trials) == len(live):
+            named = ", ".join(offering_name(o) for o in trials)
+            out.append((None, (Failure("deployment", f"only a free trial serves it ({named}): prototyping "
+                                       "credits, not a service to deploy on"),)))
         elif not live:
             gone = ", ".join(f"{o.provider} ({o.shutdown_date.isoformat() if o.shutdown_date else 'retired'})"
                              for o in model.offerings)

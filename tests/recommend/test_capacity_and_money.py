@@ -233,7 +233,7 @@ def test_break_even_compares_with_the_other_kind_even_when_only_one_is_ranked(de
     assert recommend(CATALOG, private, with_counterfactuals=False).break_even is None
 
 
-def test_a_team_on_datacenter_gpus_is_planned_under_vllm_and_one_user_or_a_consumer_card_under_llama_cpp() -> None:
+def test_a_team_on_datacenter_gpus_runs_vllm_and_one_user_or_a_consumer_card_llama_cpp() -> None:
     eight_h100 = profile_from_preset(CATALOG.hardware["h100-sxm"], gpu_count=8)
     team = Constraints(hardware=eight_h100, deployment=Deployment.LOCAL, concurrency=200,
                        tokens_per_month=3_000_000_000, tasks={Task.CODING: 1.0}, top_n=40)

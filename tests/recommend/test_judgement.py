@@ -368,3 +368,26 @@ def test_a_plan_documented_to_meet_a_stated_rule_ranks_before_an_unstated_one_th
     assert not rec_of(eu, weak.id).deployment.terms_unstated
     assert last.score > rec_of(eu, weak.id).score
     assert any("its provider's terms leave one of your rules unstated" in line for line in last.explanation)
+
+
+def test_a_free_trial_endpoint_is_never_a_plan_and_says_so_when_it_is_all_there_is() -> None:
+    trial = model("acme/trial", evidence=evidence(gpqa=80, mmlu_pro=80),
+                  offerings=(offering("nvidia", "acme/trial", 0, 0, trial_only=True),))
+    both = model("acme/both", evidence=evidence(gpqa=70, mmlu_pro=70),
+                 offerings=(offering("nvidia", "acme/both", 0, 0, trial_only=True),
+                            offering("paid", "both", 0.2, 0.6)))
+    result = run(catalog(trial, both), deployment=API, tokens_per_month=100_000_000)
+    assert [r.model_id for r in result.recommendations] == [both.id]
+    assert rec_of(result, both.id).deployment.provider == "paid"
+    assert reasons_of(result, trial.id) == (
+        "only a free trial serves it (nvidia (acme/trial)): prototyping credits, not a service to deploy on",)
+
+
+def test_the_bundled_nvidia_api_catalog_endpoints_at_no_price_are_trials_and_priced_ones_are_not() -> None:
+    cat = load_bundled()
+    nvidia = [o for m in cat.models.values() for o in m.offerings if o.provider == "nvidia"]
+    free = [o for o in nvidia if o.price_input_usd_per_mtok == 0 and o.price_output_usd_per_mtok == 0]
+    assert free
+    assert all(o.trial_only for o in free)
+    assert all(not o.trial_only for o in nvidia if o not in free)
+    assert all("GenerativeAIExamples" in o.source for o in free)
