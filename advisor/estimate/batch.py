@@ -250,7 +250,9 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     placement = np.full(n, NO_FIT, dtype=np.int64)
     gpu_cap = hw.gpu_memory_gb * GB * (1 - settings.headroom_share)
     ram_free = max(0.0, (hw.cpu_memory_gb - OS_RESERVE_GB) * GB) if hw.cpu_memory_gb else 0.0
-    can_offload = not hw.unified_memory and ram_free > 0
+    # On a unified pool the layers the GPU's share cannot hold run on the CPU from the rest of the
+    # same memory (llama.cpp -ngl N on a Mac or a Ryzen AI Max), read at the CPU's bandwidth.
+    can_offload = ram_free > 0
     # llama.cpp always keeps the input embedding in host memory ("there is very little benefit to
     # offloading the input layer", src/llama-model.cpp load_tensors); a tied one is the output.
     on_card = weights * (1 - fp.host_share)

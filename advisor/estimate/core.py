@@ -186,22 +186,28 @@ def estimate(model: Model, hardware: HardwareProfile, quant: str | None = None, 
 
 
 def _fits_if(sized: Sized, settings: EstimateSettings) -> tuple[dict[str, float | int | bool | str], ...]:
-    """Single changes that make a does-not-fit case fit, cheapest to make first."""
-    if sized.placement != "does_not_fit":
-        return ()
+    """Single changes that make a does-not-fit case fit, cheapest to make first; on a unified pool
+    also the raised GPU share that puts a partly CPU-run plan wholly on the GPU."""
     hw, opts = sized.hardware, sized.options
+    spilled = hw.unified_memory and sized.placement == "gpu+cpu"
+    if sized.placement != "does_not_fit" and not spilled:
+        return ()
     found: list[dict[str, float | int | bool | str]] = []
 
     def runs(q: str, ctx: int, kv: str, o: RunOptions) -> bool:
         return size(sized.model, hw, q, ctx, kv, sized.concurrency, settings, o).placement != "does_not_fit"
 
     if hw.unified_memory and hw.gpu is not None:
+        wanted = ("gpu",) if spilled else ("gpu", "gpu+cpu")
         for share in (0.85, 0.9, 0.95):
             raised = opts.model_copy(update={"unified_gpu_share": share})
-            if share > (hw.usable_gpu_share or 0.0) and runs(sized.quantization, sized.context,
-                                                             sized.kv_cache_type, raised):
+            placed = size(sized.model, hw, sized.quantization, sized.context, sized.kv_cache_type,
+                          sized.concurrency, settings, raised).placement
+            if share > (hw.usable_gpu_share or 0.0) and placed in wanted:
                 found.append({"unified_gpu_share": share})
                 break
+    if spilled:
+        return tuple(found)
     if sized.moe and hw.gpu is not None and not opts.experts_on_cpu and runs(
             sized.quantization, sized.context, sized.kv_cache_type,
             opts.model_copy(update={"experts_on_cpu": True, "gpu_layers": None})):

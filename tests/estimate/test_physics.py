@@ -176,12 +176,19 @@ def test_raised_unified_limit_is_offered_and_named() -> None:
                           ram_gb=32 * GIB / 1e9, unified_memory=True, usable_gpu_share=2 / 3)
     big = model(total_params_b=12.0, layers=40, hidden_size=5120, attention_heads=40, kv_heads=8,
                 head_dim=128, vocab_size=32000, tied_embeddings=False)
+    # By default the layers beyond the GPU's share run on the CPU from the rest of the pool (slower);
+    # raising the wired limit puts them all on the GPU, and the estimate says how.
     est = estimate(big, mac, quant="F16", context=4096)
-    assert est.placement == "does_not_fit"
+    assert est.placement == "gpu+cpu"
+    assert 0 < est.gpu_layers < 40
     assert {"unified_gpu_share": 0.85} in est.fits_if
     raised = estimate(big, mac, quant="F16", context=4096, options=RunOptions(unified_gpu_share=0.85))
     assert raised.placement == "gpu"
+    assert raised.fits_if == ()
     assert any("iogpu.wired_limit_mb" in a for a in raised.assumptions)
+    assert est.decode_tokens_per_s is not None
+    assert raised.decode_tokens_per_s is not None
+    assert raised.decode_tokens_per_s.expected > est.decode_tokens_per_s.expected
 
 
 def test_mxfp4_keeps_experts_in_mxfp4_and_the_rest_at_q8_0() -> None:
