@@ -19,11 +19,11 @@ from advisor.estimate.batch import (
     NO_FIT,
     OS_RESERVE_GB,
     PLACEMENTS,
-    FootprintColumns,
     choose,
     prefill_tokens_per_s,
     size_columns,
 )
+from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, EstimateError, footprint, weights_bytes
 from advisor.estimate.physics import BACKENDS, device
 from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions

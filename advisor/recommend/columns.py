@@ -17,8 +17,8 @@ import numpy.typing as npt
 from advisor.catalog.quant import MIXES
 from advisor.catalog.schema import License, Model, SupportLevel
 from advisor.catalog.store import Catalog
-from advisor.estimate.batch import FootprintColumns
 from advisor.estimate.core import candidate_quants
+from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS
 from advisor.recommend.quality import TASKS, QualityTable

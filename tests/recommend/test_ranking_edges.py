@@ -12,8 +12,9 @@ import numpy as np
 
 from advisor.catalog.store import load_bundled, no_gc
 from advisor.estimate import EstimateSettings, footprint, size
-from advisor.estimate.batch import PLACEMENTS, FootprintColumns, size_columns
+from advisor.estimate.batch import PLACEMENTS, size_columns
 from advisor.estimate.core import candidate_quants
+from advisor.estimate.footprints import FootprintColumns
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints
 from advisor.recommend.engine import recommend

@@ -1,0 +1,83 @@
+"""The model facts the estimator reads, as columns: one array per `Footprint` field over n models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor.estimate.memory import N_UBATCH, Footprint
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Triple = tuple[Floats, Floats, Floats]
+
+
+@dataclass(frozen=True)
+class FootprintColumns:
+    """`Footprint` fields of n models as arrays (zeros where a model has no footprint)."""
+
+    layers: Ints
+    full_kv: Floats  # full-attention layers x K+V (or MLA latent) elements per token
+    sliding_kv: Floats  # sliding-window layers x K+V elements per token (floats: no int64 overflow)
+    window: Ints
+    linear_state: Floats  # linear-attention layers x state bytes per sequence
+    linear_share: Floats  # linear-attention (recurrent) layers / all layers
+    vocab: Ints
+    hidden: Ints
+    read_fraction: Floats
+    active_params: Floats
+    moe: Bools
+    expert_share: Floats  # routed-expert parameters / all parameters (0 dense)
+    route_fraction: Floats  # routed experts used per token / routed experts (1 dense)
+    attn_flops: Floats  # FLOPs per token per context token: 4 x full layers x heads x head dim
+    host_share: Floats  # untied input embedding / all parameters: llama.cpp keeps it in host RAM
+
+    @classmethod
+    def of(cls, footprints: Sequence[Footprint | None], moe: Sequence[bool]) -> FootprintColumns:
+        """Columns for these footprints (None: the model cannot be estimated)."""
+        def col(get: Callable[[Footprint], float]) -> Floats:
+            return np.array([get(fp) if fp is not None else 0 for fp in footprints], dtype=np.float64)
+
+        def icol(get: Callable[[Footprint], int]) -> Ints:
+            return np.array([get(fp) if fp is not None else 0 for fp in footprints], dtype=np.int64)
+
+        return cls(
+            layers=np.maximum(icol(lambda f: f.layers), 1),  # 1 where no footprint
+            full_kv=col(lambda f: f.full_layers * (f.mla_elems if f.mla else f.full_kv_elems)),
+            sliding_kv=col(lambda f: f.sliding_layers * f.sliding_kv_elems),
+            window=icol(lambda f: f.window),
+            linear_state=col(lambda f: f.linear_layers * f.linear_state_bytes),
+            linear_share=col(lambda f: f.linear_layers / f.layers if f.layers else 0.0),
+            vocab=icol(lambda f: f.vocab),
+            hidden=icol(lambda f: f.hidden),
+            read_fraction=col(Footprint.read_fraction),
+            active_params=col(lambda f: f.active_params),
+            moe=np.array(moe, dtype=np.bool_),
+            expert_share=col(lambda f: f.expert_param_share),
+            route_fraction=col(lambda f: f.experts_active / f.experts_total
+                               if f.routed_params and f.experts_total else 1.0),
+            attn_flops=col(lambda f: 4.0 * f.full_layers * f.attn_width),
+            host_share=col(lambda f: 0.0 if f.tied else f.embed_in / f.total_params),
+        )
+
+    def take(self, idx: Ints) -> FootprintColumns:
+        """The columns of the models at `idx`."""
+        return FootprintColumns(*(getattr(self, name)[idx] for name in self.__dataclass_fields__))
+
+    def kv_bytes(self, tokens: int, kv_bytes_per_elem: float, sequences: int = 1) -> Floats:
+        """KV cache bytes for `tokens` of context in each of `sequences` parallel sequences."""
+        per_seq = 0.0 + self.full_kv * tokens * kv_bytes_per_elem
+        per_seq = per_seq + self.sliding_kv * np.minimum(self.window, tokens) * kv_bytes_per_elem
+        per_seq = per_seq + self.linear_state
+        result: Floats = per_seq * sequences
+        return result
+
+    def compute_buffer_bytes(self, tokens: int) -> Floats:
+        """llama.cpp's compute buffer for one ubatch: f32 logits (n_ubatch x vocab), the widest
+        activations (n_ubatch x 4 x hidden x 4 B) and f16 attention scores (n_ubatch x tokens x 2 B)."""
+        scores = N_UBATCH * min(tokens, 32768) * 2
+        return (N_UBATCH * self.vocab * 4 + N_UBATCH * 4 * self.hidden * 4 + scores).astype(np.float64)

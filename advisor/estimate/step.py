@@ -1,0 +1,96 @@
+"""Time per decode step: the fixed, memory and compute parts of physics.py over arrays of rows, for
+a given split of each row's bytes between GPU and CPU; and the low-high range around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.estimate import physics
+from advisor.estimate.footprints import Bools, Floats, FootprintColumns, Ints, Triple
+from advisor.estimate.physics import KERNELS_PER_DENSE_LAYER, KERNELS_PER_MOE_LAYER_EXTRA, SPREAD, Device
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where each row's bytes are read from per token."""
+
+    gpu_layers: Floats  # layers whose dense part runs on the GPU
+    cpu_layers: Floats
+    gpu_dense: Floats
+    cpu_dense: Floats
+    gpu_experts: Floats  # routed-expert bytes stored on the GPU
+    cpu_experts: Floats
+    gpu_kv_share: Floats  # share of the KV cache on the GPU
+    experts_on_cpu: Bools
+    cpu_expert_layers: Floats  # layers whose routed experts run on the CPU (llama.cpp --n-cpu-moe N)
+
+
+def take_split(split: Split, idx: Ints) -> Split:
+    return Split(*(getattr(split, f)[idx] for f in Split.__dataclass_fields__))
+
+
+def pick_split(mask: Bools, a: Split, b: Split) -> Split:
+    return Split(*(np.where(mask, getattr(a, f), getattr(b, f)) for f in Split.__dataclass_fields__))
+
+
+def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, streams: int,
+               context: int) -> Floats:
+    """Seconds for one decode step of `streams` sequences: fixed + memory + compute parts.
+    `kv_seq`: one sequence's KV cache filled so far (half the context on average over an answer)."""
+    # The recurrent state of linear-attention layers is read and written back every token.
+    kv_read = (kv_seq + fp.linear_state) * streams
+    # Distinct experts the step touches: E (1 - (1 - k/E)^N) of E for N tokens, uniform routing.
+    touched = 1.0 - (1.0 - fp.route_fraction) ** streams
+    kernels = (KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
+               + physics.KERNELS_PER_LINEAR_LAYER_EXTRA * fp.linear_share)
+    fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
+    # llama.cpp samples every sequence on the host; vLLM samples the whole batch on the GPU
+    # (vllm/v1/sample/sampler.py), which costs no host time per vocabulary entry.
+    if dev.backend != "vllm":
+        fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
+    # Experts in RAM: three mul_mat_id per such layer on the CPU, and the hand-over both ways.
+    fixed = fixed + np.where(split.experts_on_cpu, split.cpu_expert_layers * (3 * dev.cpu_kernel_s
+                                                                              + 2 * dev.gpu_kernel_s), 0.0)
+    dense_share = dense_read_share(fp)
+    # One token reads its experts as small matvecs (MOE_EXPERT_EFFICIENCY); several tokens group
+    # their rows per expert (mul_mat_id's batched path), which streams each touched expert like a
+    # dense matrix.
+    expert_eff = physics.MOE_EXPERT_EFFICIENCY if streams == 1 else 1.0
+    mem = 0.0 * kv_read
+    if dev.gpu_bandwidth:
+        mem = mem + (split.gpu_dense * dense_share + kv_read * split.gpu_kv_share) / dev.gpu_bandwidth
+        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * expert_eff)
+    if dev.cpu_bandwidth:
+        mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
+        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * expert_eff)
+    flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
+    compute = 0.0 * mem
+    gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)
+    if dev.gpu_flops:
+        compute = compute + flops * gpu_share / dev.gpu_flops
+    if dev.cpu_flops:
+        compute = compute + flops * (1 - gpu_share) / dev.cpu_flops
+    result: Floats = fixed + mem + compute
+    return result
+
+
+def dense_read_share(fp: FootprintColumns) -> Floats:
+    """Share of the non-expert bytes read per token: all of them but the embedding lookups (the
+    read fraction net of the active experts, over the dense share)."""
+    dense = 1.0 - fp.expert_share
+    read = fp.read_fraction - fp.expert_share * fp.route_fraction
+    result: Floats = np.clip(read / np.maximum(dense, 1e-9), 0.01, 1.0)
+    return result
+
+
+def spread(expected: Floats, regime: Ints, moe: Bools, unknown: Bools) -> Triple:
+    """Low / expected / high tokens/s: the expected figure times the measured spread of its regime."""
+    names = ("gpu", "offload", "cpu")
+    lo = np.array([SPREAD[k][0] for k in names])[regime]
+    hi = np.array([SPREAD[k][1] for k in names])[regime]
+    lo = np.where(moe, np.minimum(lo, SPREAD["moe"][0]), lo)
+    hi = np.where(moe, np.maximum(hi, SPREAD["moe"][1]), hi)
+    exp = np.where(unknown | ~np.isfinite(expected), np.nan, expected)
+    return exp * lo, exp, exp * hi
