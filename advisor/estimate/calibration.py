@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from advisor.errors import AdvisorError
 from advisor.storage.atomic import atomic_write_text
 from advisor.storage.backups import rotate_backup
+from advisor.storage.reading import FileReadError, read_capped
 
 if TYPE_CHECKING:
     from advisor.catalog.schema import Model
@@ -62,11 +63,13 @@ def profile_key(hardware: HardwareProfile) -> str:
 
 def read_calibrations(path: Path) -> list[Calibration]:
     """Every stored calibration; an absent file is none."""
-    if not path.exists():
-        return []
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        doc = json.loads(read_capped(path).decode("utf-8"))
+    except FileReadError as exc:
+        if exc.reason == "missing":
+            return []
+        raise CalibrationError(f"{path}: cannot be read ({exc})") from exc
+    except ValueError as exc:
         raise CalibrationError(f"{path}: cannot be read ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("kind") != CALIBRATION_KIND:
         raise CalibrationError(f"{path}: is not a Model Advisor calibration file")

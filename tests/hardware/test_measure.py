@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,3 +148,16 @@ def test_a_llama_cpp_measurement_matches_the_file_it_serves(llama: str,
     assert (stored["model_id"], stored["quantization"], stored["tokens_per_s"]) == (
         "microsoft/phi-4", "Q4_K_M", 61.25)
     assert stored["prompt_tokens_per_s"] == 850.5
+
+
+def test_a_calibration_file_is_read_through_the_capped_reader(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.estimate.calibration import CalibrationError, read_calibrations  # noqa: PLC0415
+    from advisor.storage import reading  # noqa: PLC0415
+
+    path = tmp_path / "calibrations.json"
+    assert read_calibrations(path) == []  # absent: none
+    path.write_text('{"kind": "x"}' + " " * 2000, encoding="utf-8")
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(CalibrationError, match="cannot be read"):
+        read_calibrations(path)
