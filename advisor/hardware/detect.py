@@ -1,6 +1,6 @@
 """Hardware detection: pre-fills a profile the user then edits. Never the truth, never a crash.
 
-The probes (probes.py, host_probes.py) read what this machine says about itself; every one has a
+The probes (gpu_probes.py, host_probes.py) read what this machine says about itself; every one has a
 time-out, and a missing tool, a hang, a non-zero exit or odd output becomes a probe record and a
 note. Detected values always win: a matched preset (matching.py, exact or none) only fills what no
 probe could read, such as an AMD card's or an Apple chip's bandwidth, and every such fill is listed
@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import Field
 
 from advisor.catalog.schema import Frozen, HardwareKind, HardwarePreset
+from advisor.hardware import gpu_probes
 from advisor.hardware import host_probes as host
-from advisor.hardware import probes
 from advisor.hardware.devices import box_gb_to_bytes, facts_for
 from advisor.hardware.matching import Match, box_gib, match_device
 from advisor.hardware.probes import GpuReading, ProbeEnv, ProbeRecord, Runner, run_command
@@ -89,12 +89,12 @@ def _run_probes(env: ProbeEnv) -> tuple[dict[str, Any], list[ProbeRecord]]:
         return value
 
     def nvidia() -> None:
-        if not probe("nvml", probes.probe_nvml):
-            probe("nvidia-smi", probes.probe_nvidia_smi)
+        if not probe("nvml", gpu_probes.probe_nvml):
+            probe("nvidia-smi", gpu_probes.probe_nvidia_smi)
 
     def amd() -> None:
-        if not probe("amdsmi", probes.probe_amdsmi):
-            probe("rocm-smi", probes.probe_rocm_smi)
+        if not probe("amdsmi", gpu_probes.probe_amdsmi):
+            probe("rocm-smi", gpu_probes.probe_rocm_smi)
 
     groups: list[Callable[[], None]] = [lambda: probe("psutil", host.probe_psutil),
                                         lambda: probe("cpu", host.probe_cpu_name)]
@@ -106,8 +106,8 @@ def _run_probes(env: ProbeEnv) -> tuple[dict[str, Any], list[ProbeRecord]]:
         groups += [lambda: probe("wmi-video", host.probe_wmi_video),
                    lambda: probe("wmi-memory", host.probe_wmi_memory)]
     elif env.system != "Darwin":
-        groups += [amd, lambda: probe("sysfs", probes.probe_sysfs),
-                   lambda: probe("xpu-smi", probes.probe_xpu_smi),
+        groups += [amd, lambda: probe("sysfs", gpu_probes.probe_sysfs),
+                   lambda: probe("xpu-smi", gpu_probes.probe_xpu_smi),
                    lambda: probe("dmidecode", host.probe_dmidecode)]
     threads = [threading.Thread(target=g, daemon=True, name="advisor-detect") for g in groups]
     for thread in threads:
