@@ -31,7 +31,8 @@ def overlay(home: Path, start: int) -> None:
 
 
 def scenario(folder: Path, start: int) -> None:
-    from advisor.recommend.constraints import Constraints, Scenario, save_scenario  # noqa: PLC0415
+    from advisor.recommend.constraints import Constraints  # noqa: PLC0415
+    from advisor.recommend.scenario import Scenario, save_scenario  # noqa: PLC0415
 
     path = folder / "team.json"
     i = start

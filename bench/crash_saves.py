@@ -27,7 +27,7 @@ CHILD = Path(__file__).resolve().with_name("crash_child.py")
 
 def scenarios(kills: int, rng: random.Random) -> int:
     """The same for scenario files; returns the number of bad files seen."""
-    from advisor.recommend.constraints import load_scenario  # noqa: PLC0415
+    from advisor.recommend.scenario import load_scenario  # noqa: PLC0415
 
     bad = 0
     last = -1

@@ -31,7 +31,7 @@ from advisor.catalog.store import (
     parse_json_bytes,
     to_document,
 )
-from advisor.recommend.constraints import parse_scenario
+from advisor.recommend.scenario import parse_scenario
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 

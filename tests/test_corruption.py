@@ -17,7 +17,7 @@ from advisor.catalog.errors import CatalogError
 from advisor.catalog.overlay import Overlay, load_catalog, write_overlay
 from advisor.catalog.store import load_bundled
 from advisor.cli import main
-from advisor.recommend.constraints import Scenario, load_scenario, save_scenario
+from advisor.recommend.scenario import Scenario, load_scenario, save_scenario
 from advisor.storage.paths import UserPaths
 
 

@@ -289,6 +289,6 @@ def scenario_base(path: str | None) -> Constraints | None:
     """Constraints from `--scenario FILE`, if given."""
     if not path:
         return None
-    from advisor.recommend.constraints import load_scenario  # noqa: PLC0415
+    from advisor.recommend.scenario import load_scenario  # noqa: PLC0415
 
     return load_scenario(Path(path)).constraints

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, Q
 from advisor import APP_NAME, __version__
 from advisor.catalog.store import Catalog
 from advisor.hardware.detect import DetectionResult, detect
-from advisor.recommend.constraints import Constraints, Scenario
+from advisor.recommend.constraints import Constraints
 from advisor.recommend.engine import recommend
 from advisor.recommend.ranking import warm_quality_table
 from advisor.recommend.result import Recommendation, RecommendationResult
+from advisor.recommend.scenario import Scenario
 from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background, Progress
 from advisor.ui.charts import MemoryChart, QualityCostChart

@@ -13,7 +13,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from advisor.catalog.errors import CatalogError
-from advisor.recommend.constraints import Constraints, Scenario, load_scenario, save_scenario
+from advisor.recommend.constraints import Constraints
+from advisor.recommend.scenario import Scenario, load_scenario, save_scenario
 from advisor.storage.paths import UserPaths
 from advisor.ui.inert import message
 from advisor.ui.settings import WindowSettings

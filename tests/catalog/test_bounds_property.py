@@ -16,7 +16,7 @@ from advisor.catalog.errors import CatalogError
 from advisor.catalog.store import dump_json, load_bundled, to_document
 from advisor.cli import main
 from advisor.cli.common import load_user_catalog
-from advisor.recommend.constraints import parse_scenario
+from advisor.recommend.scenario import parse_scenario
 
 CATALOG = load_bundled()
 MODEL = CATALOG.models["qwen/qwen3-8b"]

@@ -17,7 +17,7 @@ from advisor.catalog.importing import CSV_OPTIONAL, CSV_REQUIRED, parse_csv
 from advisor.catalog.overlay import parse_overlay
 from advisor.catalog.refresh import refresh_incoming
 from advisor.catalog.store import load_bundled, parse_document, parse_json_bytes, to_document
-from advisor.recommend.constraints import parse_scenario
+from advisor.recommend.scenario import parse_scenario
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

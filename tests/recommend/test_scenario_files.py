@@ -11,14 +11,8 @@ from advisor.catalog.benchmarks import Task
 from advisor.catalog.errors import CatalogError, ScenarioError
 from advisor.errors import AdvisorError
 from advisor.hardware.profile import Accelerator, HardwareProfile
-from advisor.recommend.constraints import (
-    SCENARIO_VERSION,
-    Constraints,
-    LanguageNeed,
-    Scenario,
-    load_scenario,
-    save_scenario,
-)
+from advisor.recommend.constraints import Constraints, LanguageNeed
+from advisor.recommend.scenario import SCENARIO_VERSION, Scenario, load_scenario, save_scenario
 
 
 def test_round_trip(tmp_path: Path) -> None:

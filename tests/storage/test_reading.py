@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog.errors import CatalogError
+from advisor.catalog.errors import CatalogError, ScenarioError
 from advisor.catalog.importing import read_incoming
 from advisor.catalog.overlay import OverlayReadError, read_overlay
 from advisor.catalog.refresh import load_models_dev
 from advisor.catalog.store import load_document, read_json_file
-from advisor.recommend.constraints import ScenarioError, load_scenario
+from advisor.recommend.scenario import load_scenario
 from advisor.storage import reading
 from advisor.storage.reading import FileReadError, read_capped
 

@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 from advisor.catalog.store import Catalog
 from advisor.cli import main
 from advisor.hardware.profile import HardwareProfile, profile_from_preset
-from advisor.recommend.constraints import Constraints, Deployment, Scenario, save_scenario
+from advisor.recommend.constraints import Constraints, Deployment
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import RecommendationResult
+from advisor.recommend.scenario import Scenario, save_scenario
 from advisor.report.chart import chart_points
 from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background

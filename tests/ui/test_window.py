@@ -12,8 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
 from advisor.hardware.detect import DetectionResult
-from advisor.recommend.constraints import Constraints, Deployment, LanguageNeed, Scenario, save_scenario
+from advisor.recommend.constraints import Constraints, Deployment, LanguageNeed
 from advisor.recommend.result import Recommendation
+from advisor.recommend.scenario import Scenario, save_scenario
 from advisor.storage.paths import UserPaths
 from advisor.ui.compare_dialog import CompareDialog
 from advisor.ui.hardware_box import HardwareMode
