@@ -71,6 +71,8 @@ def main(out: Path) -> int:
     _shot(review, out / "dialog-import-review.png")
     review.close()
     editor = window.edit_catalog()
+    if editor is None:  # the overlay cannot be edited; the window said why
+        return 1
     editor.resize(1200, 740)
     editor.select("qwen/qwen3-8b")
     _shot(editor, out / "dialog-catalog-editor.png")

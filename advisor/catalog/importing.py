@@ -286,6 +286,9 @@ def _cell(value: str | None) -> str:
 
 def parse_csv(text: str, name: str) -> Incoming:
     """Models from a spreadsheet (columns in the module docstring)."""
+    # The whole file is already within the reader's cap; the csv module's own 128 kB field limit would
+    # refuse a long note this program exported itself (csv.field_size_limit is process-wide).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         reader = csv.DictReader(io.StringIO(text))
         header = set(reader.fieldnames or [])

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self._action("&Catalog", "&Edit catalog…", self.edit_catalog, "Ctrl+Shift+E",
                      "Add, edit, hide and import models in your own catalog")
         self._action("&Catalog", "Refresh from &models.dev…",
-                     lambda: self.edit_catalog().refresh_models_dev(),
+                     self._refresh_from_models_dev,
                      tip="Download current prices and new hosted models; you review before anything changes")
         self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
         self._action("&Catalog", "Plan &hardware for a model…", self.plan_hardware, "Ctrl+H",
@@ -311,17 +311,36 @@ class MainWindow(QMainWindow):
         self.results.filter.setFocus()
         self.results.filter.selectAll()
 
-    def edit_catalog(self) -> CatalogEditor:
-        """Catalog → Edit catalog…: the editing dialog; the ranking reloads after a save."""
+    def edit_catalog(self) -> CatalogEditor | None:
+        """Catalog → Edit catalog…: the editing dialog; the ranking reloads after a save. An overlay that
+        cannot be edited (a newer version's, or one the system will not let us read) is named in a
+        message, with what to do, and no dialog opens."""
         from advisor.catalog.editing import OverlayEditor  # noqa: PLC0415
+        from advisor.catalog.overlay import OverlayReadError  # noqa: PLC0415
         from advisor.catalog.store import load_bundled  # noqa: PLC0415
         from advisor.ui.catalog_editor import CatalogEditor  # noqa: PLC0415
 
-        dialog = CatalogEditor(OverlayEditor.open(self.paths, load_bundled()), self.background, self)
+        try:
+            editor = OverlayEditor.open(self.paths, load_bundled())
+        except OverlayReadError as exc:
+            todo = ("update Model Advisor to edit it" if exc.kind == "newer" else
+                    "check that you may read and write it (and the disk), or move it elsewhere to start "
+                    "editing from the bundled catalog")
+            message(self, QMessageBox.Icon.Warning, "Edit catalog",
+                    f"Your catalog file {self.paths.overlay_file} cannot be edited: {exc.reason}. "
+                    f"It was left as it is. To edit the catalog, {todo}.")
+            return None
+        dialog = CatalogEditor(editor, self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.reload_catalog() if dialog.saved else None)
         dialog.open()
         return dialog
+
+    def _refresh_from_models_dev(self) -> None:
+        """Catalog → Refresh: the editing dialog, refreshing at once (nothing when it cannot open)."""
+        dialog = self.edit_catalog()
+        if dialog is not None:
+            dialog.refresh_models_dev()
 
     def plan_hardware(self) -> HardwarePlanDialog:
         """Catalog → Plan hardware: reverse planning for the selected (or a chosen) model."""

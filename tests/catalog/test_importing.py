@@ -191,7 +191,7 @@ HOSTILE_FILES: list[tuple[str, Callable[[], str | bytes], str]] = [
     ("deep.json", lambda: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ("bytes.json", lambda: b'{"kind": "\xff\xfe"}', "not UTF-8"),
     ("bytes.csv", lambda: b"id,name\n\xff\n", "not UTF-8"),
-    ("huge.csv", _huge_csv, "not valid CSV"),
+    ("huge.csv", _huge_csv, "name: String should have at most 200 characters"),
     ("other.json", lambda: json.dumps({"hello": "world"}), "not a file Model Advisor can import"),
     ("bad.toml", lambda: "this is = = not toml", "not valid TOML"),
 ]
@@ -475,3 +475,13 @@ def test_refresh_failures_are_clear_and_change_nothing(https_server: tuple[str, 
     assert plan.of(ChangeKind.ADD)
     assert editor.overlay == before
     assert not editor.paths.overlay_file.exists()
+
+
+def test_a_note_longer_than_the_csv_modules_default_field_limit_round_trips(editor: OverlayEditor,
+                                                                            tmp_path: Path) -> None:
+    note = "long " * 30_000  # 150,000 characters: Python's csv refuses fields over 131,072 by default
+    editor.set_field("qwen/qwen3-8b", "notes", [note])
+    src = tmp_path / "long.csv"
+    src.write_text(csv_rows([editor.model("qwen/qwen3-8b")]), encoding="utf-8")
+    (back,) = read_incoming(src).models
+    assert back.notes == (note.strip(),)

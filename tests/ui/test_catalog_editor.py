@@ -39,6 +39,7 @@ def save_and_wait(qtbot: QtBot, dialog: CatalogEditor) -> bool:
 @pytest.fixture
 def dialog(window: MainWindow) -> CatalogEditor:
     editor = window.edit_catalog()  # a child of the window, deleted when closed
+    assert editor is not None
     editor.select(MODEL)
     return editor
 

@@ -29,6 +29,7 @@ TICK_MS = 20
 @pytest.fixture
 def dialog(window: MainWindow) -> CatalogEditor:
     editor = window.edit_catalog()
+    assert editor is not None
     editor.select(MODEL)
     return editor
 

@@ -26,6 +26,7 @@ from advisor.storage import locks as files
 from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background
 from advisor.ui.catalog_editor import CatalogEditor
+from advisor.ui.main_window import MainWindow
 from advisor.ui.plan_dialog import PlanDialog
 
 MODEL = "openai/gpt-4o-mini"
@@ -277,3 +278,41 @@ def test_a_large_import_applies_only_after_yes(qtbot: QtBot, dialog: CatalogEdit
     qtbot.waitUntil(lambda: not dialog.busy and "bulk/m-5000" in dialog.editor.catalog().models,
                     timeout=30_000)
     assert sum(mid.startswith("bulk/") for mid in dialog.editor.catalog().models) == 5001
+
+
+def test_edit_catalog_on_a_newer_versions_overlay_says_so_and_opens_nothing(
+        window: MainWindow, paths: UserPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, the exception ended in the slot: Edit catalog… did nothing and said nothing."""
+    paths.overlay_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.overlay_file.write_text(json.dumps({"schema_version": 99, "kind": "model-advisor-overlay",
+                                              "models": [], "future": 1}), encoding="utf-8")
+    before = paths.overlay_file.read_bytes()
+    boxes = Boxes(monkeypatch)
+    assert window.edit_catalog() is None
+    title, text, _buttons = boxes.last()
+    assert title == "Edit catalog"
+    assert f"Your catalog file {paths.overlay_file} cannot be edited" in text
+    assert "update Model Advisor to edit it" in text
+    assert paths.overlay_file.read_bytes() == before
+
+
+def test_edit_catalog_on_an_overlay_the_system_will_not_let_us_read(
+        window: MainWindow, paths: UserPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths.overlay_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.overlay_file.write_text('{"schema_version": 1, "kind": "model-advisor-overlay", "models": []}',
+                                  encoding="utf-8")
+    real = Path.open
+
+    def opener(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if self == paths.overlay_file and "r" in mode:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, mode, *args, **kwargs)
+
+    boxes = Boxes(monkeypatch)
+    monkeypatch.setattr(Path, "open", opener)
+    assert window.edit_catalog() is None
+    monkeypatch.setattr(Path, "open", real)
+    _title, text, _buttons = boxes.last()
+    assert "Permission denied" in text
+    assert "check that you may read and write it" in text
+    assert paths.overlay_file.exists()  # never quarantined
