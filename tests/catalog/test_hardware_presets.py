@@ -165,3 +165,42 @@ def test_existing_ids_and_their_figures_are_unchanged() -> None:
     assert (m2_ultra.memory_gb, m2_ultra.bandwidth_gbs) == (192, 800)
     assert (PRESETS["a100-80gb-sxm"].memory_gb, PRESETS["a100-80gb-sxm"].bandwidth_gbs) == (80, 2039)
     assert (PRESETS["dgx-spark"].memory_gb, PRESETS["dgx-spark"].bandwidth_gbs) == (128, 273)
+
+
+def _power_source(preset: HardwarePreset) -> str:
+    """Where the load power comes from: its own source, else the preset's page when a note says so."""
+    if preset.power_source:
+        return preset.power_source.strip()
+    if preset.source.startswith("http") and _noted(preset, "from the preset's source"):
+        return preset.source.strip()
+    return ""
+
+
+# Issue #21 item 2: presets with a sourced load power and with a sourced price. These are the
+# counts reached on 2026-12-04; a preset losing its figure or its source makes them fall.
+POWER_SOURCED = 61
+PRICE_SOURCED = 34
+
+
+def test_counts_of_presets_with_sourced_power_and_price() -> None:
+    with_power = [p.id for p in ALL if p.power_watts is not None and _power_source(p)]
+    with_price = [p.id for p in ALL if p.price_usd is not None and (p.price_source or "").strip()
+                  and p.price_as_of is not None]
+    assert len(with_power) >= POWER_SOURCED, sorted(set(PRESETS) - set(with_power))
+    assert len(with_price) >= PRICE_SOURCED, sorted(set(PRESETS) - set(with_price))
+
+
+@pytest.mark.parametrize("preset", [p for p in ALL if p.power_watts is not None], ids=lambda p: p.id)
+def test_every_given_power_names_a_non_empty_source(preset: HardwarePreset) -> None:
+    assert _power_source(preset), "load power with no source (power_source, or the preset's page and a note)"
+    if preset.idle_power_watts is not None:
+        assert preset.power_source is not None
+        assert preset.power_source.strip()
+
+
+@pytest.mark.parametrize("preset", [p for p in ALL if p.price_usd is not None], ids=lambda p: p.id)
+def test_every_given_price_names_a_non_empty_source_and_kind(preset: HardwarePreset) -> None:
+    assert preset.price_source is not None
+    assert preset.price_source.strip().startswith("http")
+    assert preset.price_kind is not None
+    assert preset.price_as_of is not None
