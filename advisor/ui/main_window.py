@@ -186,8 +186,9 @@ class MainWindow(QMainWindow):
         self.files.loaded.connect(self._scenario_loaded)
         self.files.state_changed.connect(self._update_title)
         self.files.recent_changed.connect(self._update_recent)
-        self.constraints_panel.more.installed_only.toggled.connect(
-            lambda on: self.installed.set_active(on, self.catalog))
+        more = self.constraints_panel.more
+        more.installed_changed.connect(
+            lambda on: self.installed.set_active(on, self.catalog, more.gguf_folders()))
         self.installed.ready.connect(self.refresh)
 
     # -- ranking ---------------------------------------------------------------------------------
