@@ -71,6 +71,7 @@ def ask_server(parent: QWidget, suggested: MeasureRequest) -> MeasureRequest | N
     url.setToolTip("A server already running on this machine: Ollama, llama-server or another "
                    "OpenAI-compatible one. Model Advisor never starts or downloads a model.")
     model = QLineEdit(suggested.model or "")
+    model.setObjectName("model")
     model.setPlaceholderText("the loaded model (Ollama: its first)")
     model.setToolTip("The model's name on the server, e.g. an Ollama tag such as qwen3:8b.")
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -108,11 +109,13 @@ class MeasureBar(QWidget):
         self._rec: Recommendation | None = None
         self._hardware: HardwareProfile | None = None
         self.speed = plain_label()
+        self.speed.setWordWrap(True)
         self.note = plain_label()
-        self.note.setWordWrap(True)
         self.message = plain_label()
-        self.message.setWordWrap(True)
-        self.button = QPushButton("Mea&sure…")
+        for label in (self.note, self.message):
+            label.setWordWrap(True)
+            label.setContentsMargins(4, 0, 4, 0)  # aligned with the speed row's text
+        self.button = QPushButton("Measure…")
         self.button.setToolTip("Measure this model on a server you already run (Ollama, llama-server, "
                                "OpenAI-compatible) and correct this machine's estimates by it "
                                "(advisor measure).")
@@ -159,11 +162,11 @@ class MeasureBar(QWidget):
         quant = dep.quantization or ""
         found = ratio_for(rec.model_id, quant, hardware, self.calibrations, self._catalog().models)
         if found is None:
-            self.speed.setText(f"Speed: ~{est:.1f} tokens/s estimated ({quant}); not measured on this "
-                               "machine")
+            self.speed.setText(f"Speed: ~{est:.1f} tokens/s estimated at {quant}; not measured on "
+                               "this machine")
             return
         ratio, note = found
-        self.speed.setText(f"Speed on this machine: ~{est * ratio:.1f} tokens/s, corrected by "
+        self.speed.setText(f"Speed: ~{est * ratio:.1f} tokens/s on this machine, corrected by "
                            f"measurement (estimate {est:.1f})")
         self.note.setText(note)
         self.note.setVisible(True)
@@ -229,7 +232,7 @@ class MeasureBar(QWidget):
     def _set_busy(self, busy: bool, message: str) -> None:
         self.busy = busy
         self.button.setEnabled(not busy)
-        self.button.setText("Measuring…" if busy else "Mea&sure…")
+        self.button.setText("Measuring…" if busy else "Measure…")
         self.message.setText(message)
 
 

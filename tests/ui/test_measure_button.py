@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
@@ -26,7 +28,7 @@ from advisor.recommend.constraints import Constraints, Deployment
 from advisor.recommend.result import Recommendation
 from advisor.storage.paths import UserPaths
 from advisor.ui.main_window import MainWindow
-from advisor.ui.measure_bar import MeasureBar, MeasureRequest
+from advisor.ui.measure_bar import MeasureBar, MeasureRequest, ask_server
 
 from .conftest import wait_ranked
 
@@ -190,3 +192,30 @@ def test_the_bar_is_for_local_plans_only(qtbot: QtBot, window: MainWindow) -> No
     assert current is not None
     assert current.deployment.mode == "api"
     assert not window.measure.row.isVisibleTo(window)
+
+
+def test_the_server_dialog_offers_the_suggestion_and_both_defaults(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[list[str]] = []
+
+    def answer(accept: bool) -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible())
+        url = dialog.findChild(QComboBox)
+        model = dialog.findChild(QLineEdit, "model")
+        assert url is not None
+        assert model is not None
+        seen.append([url.itemText(i) for i in range(url.count())] + [model.text()])
+        if accept:
+            url.setEditText("http://127.0.0.1:9999")
+            dialog.accept()
+        else:
+            dialog.reject()
+
+    QTimer.singleShot(0, lambda: answer(True))
+    got = ask_server(parent, MeasureRequest(OLLAMA_URL, TAG))
+    assert got == MeasureRequest("http://127.0.0.1:9999", TAG)
+    assert seen == [[OLLAMA_URL, LLAMA_SERVER_URL, TAG]]
+    QTimer.singleShot(0, lambda: answer(False))
+    assert ask_server(parent, MeasureRequest(LLAMA_SERVER_URL, None)) is None
+    assert seen[1] == [LLAMA_SERVER_URL, OLLAMA_URL, ""]
