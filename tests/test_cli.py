@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,34 @@ def test_recommend_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
                                       "decode_tokens_per_s", "monthly_cost_usd"}
 
 
+def test_recommend_kv_cache_sizes_local_plans_and_the_json_says_how(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("recommend", "--hardware", "rtx-4090", "--deployment", "local", "--min-context", "65536",
+            "--top", "5", "--format", "json")
+    plans = {}
+    for kv in ("f16", "q8_0"):
+        code, out, _ = run(capsys, *args, "--kv-cache", kv)
+        assert code == 0
+        data = json.loads(out)
+        assert data["constraints"]["kv_cache_type"] == kv
+        plans[kv] = {r["model_id"]: r["deployment"] for r in data["recommendations"]}
+    for kv, deps in plans.items():
+        for dep in deps.values():
+            assert dep["weights_gb"] > 0, kv
+            assert dep["kv_cache_gb"] > 0, kv
+            assert dep["weights_gb"] + dep["kv_cache_gb"] <= dep["memory_gb"] + 0.02
+    same = [m for m in plans["f16"] if m in plans["q8_0"]
+            and plans["f16"][m]["quantization"] == plans["q8_0"][m]["quantization"]]
+    assert same
+    for m in same:  # q8_0 stores 8.5 bits an element (34 bytes per 32), f16 16: about half
+        f16, q8 = plans["f16"][m]["kv_cache_gb"], plans["q8_0"][m]["kv_cache_gb"]
+        assert 8.5 / 16 * f16 - 0.01 <= q8 <= 0.6 * f16
+    with pytest.raises(SystemExit) as info:
+        main(["recommend", "--kv-cache", "q2"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
 def test_recommend_bad_flag_values_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "recommend", "--hardware", "no-such-gpu")
     assert code == 1
@@ -174,12 +203,19 @@ def test_every_user_error_is_one_line_but_a_bug_is_a_traceback(capsys: pytest.Ca
 def test_flag_choices_match_the_core() -> None:
     from advisor.catalog.benchmarks import Task  # noqa: PLC0415
     from advisor.cli import flags as cli_flags  # noqa: PLC0415
-    from advisor.recommend.constraints import Deployment, LicensePolicy, Profile  # noqa: PLC0415
+    from advisor.recommend.constraints import (  # noqa: PLC0415
+        Constraints,
+        Deployment,
+        LicensePolicy,
+        Profile,
+    )
 
     assert [d.value for d in Deployment] == cli_flags.DEPLOYMENTS
     assert [p.value for p in LicensePolicy] == cli_flags.LICENSE_POLICIES
     assert [p.value for p in Profile] == cli_flags.PROFILES
     assert [t.value for t in Task] == cli_flags.TASKS
+    kv = Constraints.model_fields["kv_cache_type"].annotation
+    assert list(typing.get_args(kv)) == cli_flags.KV_CACHE_TYPES
 
 
 def test_version_does_not_import_the_core() -> None:

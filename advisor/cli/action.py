@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,12 +74,10 @@ def cmd_measure(args: argparse.Namespace) -> int:
 
     from advisor.cli.options import hardware_from_args  # noqa: PLC0415
     from advisor.estimate.calibration import (  # noqa: PLC0415
-        Calibration,
         CalibrationError,
         add_calibration,
-        profile_key,
+        calibration_from,
     )
-    from advisor.hardware.installed import Found, match, quant_from_name  # noqa: PLC0415
     from advisor.hardware.measure import MeasureError, measure  # noqa: PLC0415
     from advisor.storage.paths import user_paths  # noqa: PLC0415
 
@@ -98,19 +95,8 @@ def cmd_measure(args: argparse.Namespace) -> int:
     except MeasureError as exc:
         out(f"advisor: error: {exc}", sys.stderr)
         return MEASURE_FAILED
-    from advisor.catalog.quant import normalise  # noqa: PLC0415
-
-    quant = args.quant or m.quantization or quant_from_name(m.model)
-    try:
-        quant = normalise(quant) if quant else None
-    except KeyError:
-        quant = None
-    probe = Found("measure", m.model, Path(m.model), "gguf", 0.0, quant, None,
-                  m.model if m.server == "ollama" else None)
-    model_id = args.model_id or match(probe, catalog.models.values())
-    cal = Calibration(model=m.model, model_id=model_id, quantization=quant, tokens_per_s=m.tokens_per_s,
-                      prompt_tokens_per_s=m.prompt_tokens_per_s, hardware_profile=profile_key(hardware),
-                      date=datetime.now(UTC).date(), server=m.server, url=args.url)
+    cal = calibration_from(m, args.url, hardware, catalog.models.values(), args.model_id, args.quant)
+    model_id = cal.model_id
     paths = user_paths()
     try:
         add_calibration(paths.calibrations_file, cal, paths.backups_dir)

@@ -11,6 +11,7 @@ LICENSE_POLICIES = ["permissive", "open-weights", "any"]
 PROFILES = ["balanced", "cheapest", "fastest", "quality", "open"]
 TASKS = ["coding", "reasoning", "knowledge", "multilingual", "chat", "long_context", "agentic", "vision",
          "translation"]
+KV_CACHE_TYPES = ["f16", "q8_0", "q4_0"]
 
 
 def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +80,8 @@ def add_recommend_flags(parser: argparse.ArgumentParser) -> None:
     s = parser.add_argument_group("serving and cost of ownership")
     s.add_argument("--concurrency", type=int, metavar="N",
                    help="simultaneous users or requests (KV cache for each, aggregate throughput)")
+    s.add_argument("--kv-cache", choices=KV_CACHE_TYPES, dest="kv_cache_type",
+                   help="KV cache type of local plans (llama.cpp -ctk/-ctv; default f16)")
     s.add_argument("--hours-per-month", type=float, metavar="H",
                    help="hours a month the machine may serve (default 730: around the clock)")
     s.add_argument("--max-machines", type=int, metavar="N",

@@ -23,8 +23,11 @@ from advisor.storage.backups import rotate_backup
 from advisor.storage.reading import FileReadError, read_capped
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from advisor.catalog.schema import Model
     from advisor.estimate.result import Estimate
+    from advisor.hardware.measure import Measurement
     from advisor.hardware.profile import HardwareProfile
 
 CALIBRATION_VERSION = 1
@@ -98,6 +101,30 @@ def add_calibration(path: Path, calibration: Calibration, backups_dir: Path) -> 
     kept.append(calibration)
     write_calibrations(path, kept, backups_dir)
     return kept
+
+
+def calibration_from(m: Measurement, url: str, hardware: HardwareProfile, models: Iterable[Model],
+                     model_id: str | None = None, quantization: str | None = None,
+                     today: dt.date | None = None) -> Calibration:
+    """The calibration one measurement makes (`advisor measure` and the window's Measure button):
+    the quantization given, else the server's, else read from the model's name; the catalog model
+    given, else matched by name as `advisor installed` matches files."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from advisor.catalog.quant import normalise  # noqa: PLC0415
+    from advisor.hardware.installed import Found, match, quant_from_name  # noqa: PLC0415
+
+    quant = quantization or m.quantization or quant_from_name(m.model)
+    try:
+        quant = normalise(quant) if quant else None
+    except KeyError:
+        quant = None
+    probe = Found("measure", m.model, Path(m.model), "gguf", 0.0, quant, None,
+                  m.model if m.server == "ollama" else None)
+    return Calibration(model=m.model, model_id=model_id or match(probe, models), quantization=quant,
+                       tokens_per_s=m.tokens_per_s, prompt_tokens_per_s=m.prompt_tokens_per_s,
+                       hardware_profile=profile_key(hardware), date=today or dt.datetime.now(dt.UTC).date(),
+                       server=m.server, url=url)
 
 
 def _estimated(cal: Calibration, models: dict[str, Model], hardware: HardwareProfile) -> float | None:

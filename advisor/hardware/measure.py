@@ -26,6 +26,18 @@ NS = 1e9  # Ollama durations are in nanoseconds
 
 Server = Literal["ollama", "llama.cpp", "openai"]
 
+OLLAMA_URL = "http://127.0.0.1:11434"
+"""Where Ollama listens unless OLLAMA_HOST says otherwise (ollama/ollama envconfig/config.go Host():
+"Default is scheme http and host 127.0.0.1:11434", read 2026-12-04)."""
+LLAMA_SERVER_URL = "http://127.0.0.1:8080"
+"""Where llama-server listens without --host/--port (llama.cpp server_params: hostname 127.0.0.1,
+port 8080; common/arg.cpp "--port PORT: port to listen (default: %d)", read 2026-12-04)."""
+
+
+def suggested_url(in_ollama: bool) -> str:
+    """The server to measure first: Ollama's when the model is in Ollama's store, else llama-server's."""
+    return OLLAMA_URL if in_ollama else LLAMA_SERVER_URL
+
 
 class MeasureError(AdvisorError):
     """The server could not be measured; the message says why and what to do."""

@@ -350,6 +350,8 @@ def deployment_json(dep: DeploymentPlan) -> dict[str, Any]:
     if dep.self_hosted:
         out.update({
             "runtime": dep.runtime,
+            "weights_gb": _round(dep.weights_gb, 2),
+            "kv_cache_gb": _round(dep.kv_cache_gb, 2),
             "concurrency": dep.concurrency,
             "aggregate_tokens_per_s": _round(dep.aggregate_tokens_per_s),
             "busy_hours_per_month": _round(dep.busy_hours_per_month),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -78,7 +78,12 @@ def explanation_html(rec: Recommendation | None, result: RecommendationResult | 
 
 
 class ExplanationPane(QTextBrowser):
-    """Read-only rich text explaining the selected model; links are never followed."""
+    """Read-only rich text explaining the selected model; links are never followed.
+
+    Signals: shown(object, object) — the Recommendation (or None) and the result now explained.
+    """
+
+    shown = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +95,7 @@ class ExplanationPane(QTextBrowser):
     def show_recommendation(self, rec: Recommendation | None, result: RecommendationResult | None) -> None:
         """Explain `rec` within `result`."""
         self.setHtml(explanation_html(rec, result))
+        self.shown.emit(rec, result)
 
     def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
         # Nothing in the pane is ever fetched: no image, style sheet or file, whatever the HTML says.

@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
 
 from advisor.catalog.schema import HardwareKind, HardwarePreset
 from advisor.hardware.detect import DetectionResult
-from advisor.hardware.devices import GIB, box_gb_to_bytes, facts_for
-from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE, Accelerator, HardwareProfile
+from advisor.hardware.devices import GIB, box_gb_to_bytes
+from advisor.hardware.profile import (
+    DEFAULT_UNIFIED_GPU_SHARE,
+    Accelerator,
+    HardwareProfile,
+    profile_from_preset,
+)
 from advisor.ui.background import Background
 
 
@@ -189,37 +194,39 @@ class HardwareBox(QGroupBox):
         ram = _box_to_gb(self.ram.value()) or None
         ram_bw = self.ram_bandwidth.value() or None
         preset = self._preset if self._matches_preset() else None
+        if preset is not None:  # as `--hardware ID [--gpu-count N]`: its price and power come along
+            return self._preset_profile(preset, mode, ram, ram_bw)
+        # Named as the command line names a machine described by its numbers (cli/options.py).
         if mode is HardwareMode.CPU:
-            if ram is None:
-                return None
-            return HardwareProfile(name=preset.name if preset else "CPU and RAM", ram_gb=ram,
-                                   ram_bandwidth_gbs=ram_bw,
-                                   cpu_tflops=preset.fp16_tflops if preset else None,
-                                   power_watts=preset.power_watts if preset else None)
+            return None if ram is None else HardwareProfile(name="CPU only", ram_gb=ram,
+                                                            ram_bandwidth_gbs=ram_bw)
         vram, bw = _box_to_gb(self.vram.value()), self.bandwidth.value()
         if vram <= 0 or bw <= 0:
             return None
-        # A preset's backend, device class and measured bandwidth come with it (hardware/devices.py).
-        facts = facts_for(preset.id, preset.vendor, preset.kind.value) if preset else None
-        extras: dict[str, object] = ({"backend": facts.backend, "device_class": facts.device_class,
-                                      "achievable_bandwidth_gbs": facts.achievable_bandwidth_gbs}
-                                     if facts else {})
         if mode is HardwareMode.UNIFIED:
-            gpu = Accelerator(name=preset.name if preset else "Unified-memory GPU", memory_gb=vram,
-                              bandwidth_gbs=bw, fp16_tflops=preset.fp16_tflops if preset else None,
-                              preset_id=preset.id if preset else None).model_copy(update=extras)
-            share = self.gpu_share.value() / 100
-            return HardwareProfile(name=gpu.name, gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
-                                   unified_memory=True, usable_gpu_share=share,
-                                   power_watts=preset.power_watts if preset else None)
-        count = self.gpu_count.value()
-        gpu = Accelerator(name=preset.name if preset else "Custom GPU", memory_gb=vram, bandwidth_gbs=bw,
-                          fp16_tflops=preset.fp16_tflops if preset else None, count=count,
-                          preset_id=preset.id if preset else None).model_copy(update=extras)
-        power = preset.power_watts * count if preset and preset.power_watts else None
-        name = f"{count}x {gpu.name}" if count > 1 else gpu.name
-        return HardwareProfile(name=name, gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw,
-                               power_watts=power)
+            gpu = Accelerator(name="Integrated GPU", memory_gb=vram, bandwidth_gbs=bw)
+            return HardwareProfile(name="Unified-memory machine", gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
+                                   unified_memory=True, usable_gpu_share=self._share(None))
+        gpu = Accelerator(name="Custom GPU", memory_gb=vram, bandwidth_gbs=bw, count=self.gpu_count.value())
+        return HardwareProfile(name="Custom GPU", gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw)
+
+    def _share(self, preset_share: float | None) -> float | None:
+        """The GPU share field; None when it shows the default a profile without one implies."""
+        share = self.gpu_share.value() / 100
+        if preset_share is None and abs(share - DEFAULT_UNIFIED_GPU_SHARE) < 1e-9:
+            return None
+        return share
+
+    def _preset_profile(self, preset: HardwarePreset, mode: HardwareMode, ram: float | None,
+                        ram_bw: float | None) -> HardwareProfile:
+        """The preset's own profile (hardware/profile.py, as the command line builds it), with the
+        fields a preset leaves open: system RAM beside a GPU, RAM bandwidth of a CPU, the GPU share."""
+        profile = profile_from_preset(preset, gpu_count=self.gpu_count.value())
+        if mode is HardwareMode.CPU:
+            return profile.model_copy(update={"ram_bandwidth_gbs": ram_bw})
+        if mode is HardwareMode.UNIFIED:
+            return profile.model_copy(update={"usable_gpu_share": self._share(preset.usable_memory_share)})
+        return profile.model_copy(update={"ram_gb": ram, "ram_bandwidth_gbs": ram_bw})
 
     def _matches_preset(self) -> bool:
         p = self._preset

@@ -7,7 +7,9 @@ file headers are read (advisor/hardware/installed.py); nothing is run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -31,16 +33,22 @@ class InstalledFilter(QObject):
         self.scanning = False
         self.installed: frozenset[str] | None = None
         self.error: str | None = None
+        self.folders: tuple[Path, ...] = ()
 
-    def set_active(self, on: bool, catalog: Catalog) -> None:
-        """Turn the filter on (scanning the disk the first time) or off."""
+    def set_active(self, on: bool, catalog: Catalog, folders: Sequence[Path] = ()) -> None:
+        """Turn the filter on (scanning the disk the first time, or again when the user's GGUF
+        folders changed) or off."""
         self.active = on
+        if tuple(folders) != self.folders and not self.scanning:
+            self.folders = tuple(folders)
+            self.installed = None
         if on and self.installed is None and not self.scanning:
             self.scanning = True
             models = tuple(catalog.models.values())
+            where = self.folders
 
             def work(_progress: Progress) -> frozenset[str]:
-                return frozenset(f.model_id for f in scan(models=models) if f.model_id)
+                return frozenset(f.model_id for f in scan(models=models, folders=where) if f.model_id)
 
             self._background.run(work, self._done, self._failed)
         else:
@@ -50,7 +58,7 @@ class InstalledFilter(QObject):
         """Forget the last scan (the catalog was reloaded); scan again now if the filter is on."""
         self.installed = None
         if self.active:
-            self.set_active(True, catalog)
+            self.set_active(True, catalog, self.folders)
 
     def apply(self, catalog: Catalog) -> Catalog:
         """The catalog the ranking should use: only installed models while the filter is on."""

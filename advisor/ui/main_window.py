@@ -33,6 +33,7 @@ from advisor.ui.explanation_pane import ExplanationPane
 from advisor.ui.export import ReportExporter
 from advisor.ui.inert import escape, message, plain_label
 from advisor.ui.installed_filter import InstalledFilter
+from advisor.ui.measure_bar import MeasureBar
 from advisor.ui.results_panel import ResultsPanel
 from advisor.ui.scenario_files import ScenarioFiles
 from advisor.ui.settings import WindowSettings, save_settings
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             detector or (lambda: detect(catalog.hardware.values(), timeout_s=5.0)))
         self.results = ResultsPanel()
         self.explanation = ExplanationPane()
+        self.measure = MeasureBar(self.explanation, self.background, paths, lambda: self.catalog)
         self.quality_chart = QualityCostChart()
         self.memory_chart = MemoryChart()
         self.files = ScenarioFiles(paths, settings, self)
@@ -114,7 +116,7 @@ class MainWindow(QMainWindow):
         self.charts.addTab(self.quality_chart, "Quality vs cost")
         self.charts.addTab(self.memory_chart, "Memory")
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.explanation)
+        bottom.addWidget(self.measure)  # the Measure button's bar above the explanation pane
         bottom.addWidget(self.charts)
         bottom.setSizes([520, 420])
         right = QSplitter(Qt.Orientation.Vertical)
@@ -186,9 +188,11 @@ class MainWindow(QMainWindow):
         self.files.loaded.connect(self._scenario_loaded)
         self.files.state_changed.connect(self._update_title)
         self.files.recent_changed.connect(self._update_recent)
-        self.constraints_panel.more.installed_only.toggled.connect(
-            lambda on: self.installed.set_active(on, self.catalog))
+        more = self.constraints_panel.more
+        more.installed_changed.connect(
+            lambda on: self.installed.set_active(on, self.catalog, more.gguf_folders()))
         self.installed.ready.connect(self.refresh)
+        self.measure.calibrated.connect(self.refresh)
 
     # -- ranking ---------------------------------------------------------------------------------
     def _constraints_changed(self) -> None:

@@ -3,9 +3,12 @@ until asked for (#21 item 3). Each field's tooltip is the schema's own descripti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -21,6 +24,8 @@ from PySide6.QtWidgets import (
 from advisor.catalog.schema import Modality
 from advisor.recommend.constraints import Constraints
 
+KV_CACHE_TYPES = {"f16": "f16 (full size)", "q8_0": "q8_0 (about half)", "q4_0": "q4_0 (about a quarter)"}
+"""The KV cache types of `advisor recommend --kv-cache`, as llama.cpp names them (-ctk/-ctv)."""
 OTHER_MODALITIES: dict[Modality, str] = {"audio": "Audio", "video": "Video", "pdf": "PDF files"}
 """Input modalities besides images (the Requirements group has the image box)."""
 
@@ -44,12 +49,14 @@ def _line(placeholder: str, field: str) -> QLineEdit:
 
 class MoreGroup(QWidget):
     """Advanced constraints behind a "More" toggle: regions, licence lists, reasoning overhead,
-    other input modalities and the report length.
+    other input modalities, the KV cache type and the report length.
 
-    Signals: changed()
+    Signals: changed(); installed_changed(bool) — 'only installed models' ticked or unticked, or
+    its folders edited (the argument: whether it is ticked).
     """
 
     changed = Signal()
+    installed_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +83,7 @@ class MoreGroup(QWidget):
             label = QLabel(text)
             label.setBuddy(buddy)  # a row of several widgets: the mnemonic goes to the first
             form.addRow(label, row)
+        form.addRow("KV cache t&ype", self.kv_cache)
         form.addRow("Report to&p", self.top_n)
         self.installed_only = QCheckBox("Only models installed on this computer")
         self.installed_only.setToolTip("Rank only the catalog's models found in Ollama, LM Studio or the "
@@ -83,6 +91,11 @@ class MoreGroup(QWidget):
                                        "folders and file headers are read; nothing is run. Not saved "
                                        "in the scenario: it depends on this computer.")
         form.addRow(self.installed_only)
+        self.folders = QLineEdit()
+        self.folders.setPlaceholderText("GGUF folders, comma separated")
+        self.folders.setToolTip("Also look for GGUF files in these folders (advisor recommend --folder "
+                                "DIR). Only file headers are read. Not saved in the scenario.")
+        form.addRow("Also look &in", self.folders)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.toggle)
@@ -95,7 +108,10 @@ class MoreGroup(QWidget):
             check.toggled.connect(self.changed)
         self.overhead_set.toggled.connect(self.overhead.setEnabled)
         self.overhead.valueChanged.connect(self.changed)
+        self.kv_cache.currentIndexChanged.connect(self.changed)
         self.top_n.valueChanged.connect(self.changed)
+        self.installed_only.toggled.connect(self.installed_changed)
+        self.folders.editingFinished.connect(self._folders_edited)
 
     def _make_fields(self) -> tuple[QHBoxLayout, QGridLayout]:
         """Reasoning overhead (default or own), the other modalities and the report length."""
@@ -118,6 +134,11 @@ class MoreGroup(QWidget):
             check.setToolTip(describe("required_modalities"))
             grid.addWidget(check, 0, i)
             self.modalities[modality] = check
+        self.kv_cache = QComboBox()
+        for key, label in KV_CACHE_TYPES.items():
+            self.kv_cache.addItem(label, key)
+        self.kv_cache.setToolTip(describe("kv_cache_type") + " The run commands pass it as -ctk/-ctv "
+                                 "(llama.cpp) or OLLAMA_KV_CACHE_TYPE.")
         self.top_n = QSpinBox()
         self.top_n.setRange(1, 1000)
         self.top_n.setSuffix(" models")
@@ -138,8 +159,18 @@ class MoreGroup(QWidget):
             "allow_licenses": split_list(self.allow.text()),
             "deny_licenses": split_list(self.deny.text()),
             "reasoning_overhead": self.overhead.value() if self.overhead_set.isChecked() else None,
+            "kv_cache_type": self.kv_cache.currentData(),
             "top_n": self.top_n.value(),
         }
+
+    def gguf_folders(self) -> list[Path]:
+        """The folders the user named for GGUF files (advisor recommend --folder)."""
+        return [Path(f) for f in split_list(self.folders.text())]
+
+    def _folders_edited(self) -> None:
+        if self.folders.isModified():
+            self.folders.setModified(False)
+            self.installed_changed.emit(self.installed_only.isChecked())
 
     def other_modalities(self) -> set[Modality]:
         """The ticked input modalities besides images."""
@@ -156,12 +187,14 @@ class MoreGroup(QWidget):
         self.overhead.setValue(c.reasoning_overhead if c.reasoning_overhead is not None else 1.0)
         for modality, check in self.modalities.items():
             check.setChecked(modality in c.required_modalities)
+        self.kv_cache.setCurrentIndex(max(0, self.kv_cache.findData(c.kv_cache_type)))
         self.top_n.setValue(c.top_n)
         default = Constraints()
         if any(getattr(c, f) != getattr(default, f) for f in
-               ("allowed_regions", "allow_licenses", "deny_licenses", "reasoning_overhead")) or (
+               ("allowed_regions", "allow_licenses", "deny_licenses", "reasoning_overhead",
+                "kv_cache_type")) or (
                 self.other_modalities()):
             self.set_expanded(True)
 
 
-__all__ = ["OTHER_MODALITIES", "MoreGroup", "split_list"]
+__all__ = ["KV_CACHE_TYPES", "OTHER_MODALITIES", "MoreGroup", "split_list"]

@@ -56,3 +56,31 @@ def test_a_failed_scan_ranks_everything_and_says_so(
     qtbot.waitUntil(lambda: "could not be read" in window.status.text(), timeout=20_000)
     assert window.result is not None
     assert len(window.result.recommendations) > 1
+
+
+def test_the_gguf_folders_are_scanned_as_recommend_folder_scans_them(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    asked: list[tuple[Path, ...]] = []
+
+    def fake_scan(**kwargs: object) -> list[Found]:
+        folders = kwargs.get("folders", ())
+        assert isinstance(folders, tuple)
+        asked.append(folders)
+        return []
+
+    monkeypatch.setattr(installed_module, "scan", fake_scan)
+    more = window.constraints_panel.more
+    more.folders.setText(f"{tmp_path / 'a'}, {tmp_path / 'b'}")
+    more.installed_only.setChecked(True)
+    qtbot.waitUntil(lambda: len(asked) == 1 and not window.installed.scanning, timeout=20_000)
+    assert asked == [(tmp_path / "a", tmp_path / "b")]
+    more.folders.setText(str(tmp_path / "c"))  # as typed: modified, then Enter or focus out
+    more.folders.setModified(True)
+    more.folders.editingFinished.emit()
+    qtbot.waitUntil(lambda: len(asked) == 2 and not window.installed.scanning, timeout=20_000)
+    assert asked[1] == (tmp_path / "c",)
+    more.folders.editingFinished.emit()  # nothing changed: no new scan
+    more.installed_only.setChecked(False)
+    more.installed_only.setChecked(True)
+    wait_ranked(qtbot, window)
+    assert len(asked) == 2

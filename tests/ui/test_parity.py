@@ -4,13 +4,15 @@ field round-trips through ConstraintsPanel.constraints() / set_constraints()."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import Catalog
-from advisor.cli.flags import add_recommend_flags
+from advisor.cli.app import build_parser
+from advisor.cli.options import constraints_from_args
 from advisor.hardware.profile import HardwareProfile, profile_from_preset
 from advisor.recommend.constraints import (
     Constraints,
@@ -23,29 +25,76 @@ from advisor.ui.background import Background
 from advisor.ui.constraints_panel import ConstraintsPanel
 from advisor.ui.hardware_box import HardwareBox, HardwareMode
 
-HARDWARE_FLAGS = {"hardware", "gpu_count", "vram_gb", "bandwidth_gbs", "ram_gb", "ram_bandwidth_gbs",
-                  "unified_memory_gb", "cpu_only", "detect"}
-"""The hardware box's fields (kind, preset, count, memory, bandwidth, RAM, Detect)."""
-FLAG_FIELDS = {"tokens_month": "tokens_per_month", "language": "languages", "nice_language": "languages",
-               "license": "license_policy", "allow_license": "allow_licenses",
-               "deny_license": "deny_licenses", "commercial": "commercial_use_required", "task": "tasks",
-               "min_context": "min_context_tokens", "exclude_vendor": "exclude_vendors",
-               "exclude_country": "exclude_countries", "require_modality": "required_modalities",
-               "allowed_region": "allowed_regions", "no_training": "no_training_on_data", "top": "top_n"}
-"""Flags whose constraints field has another name."""
-NOT_CONSTRAINTS = {"scenario"}  # File → Open scenario…
+SAMPLES: dict[str, list[str]] = {
+    "hardware": ["--hardware", "rtx-4090"],
+    "gpu_count": ["--hardware", "rtx-4090", "--gpu-count", "2"],
+    "vram_gb": ["--vram-gb", "12", "--bandwidth-gbs", "360"],
+    "bandwidth_gbs": ["--vram-gb", "16", "--bandwidth-gbs", "448"],
+    "ram_gb": ["--vram-gb", "12", "--bandwidth-gbs", "360", "--ram-gb", "64"],
+    "ram_bandwidth_gbs": ["--vram-gb", "12", "--bandwidth-gbs", "360", "--ram-gb", "64",
+                          "--ram-bandwidth-gbs", "90"],
+    "unified_memory_gb": ["--unified-memory-gb", "64", "--bandwidth-gbs", "400"],
+    "cpu_only": ["--cpu-only", "--ram-gb", "64", "--ram-bandwidth-gbs", "90"],
+    "deployment": ["--deployment", "api"],
+    "data_must_stay_local": ["--data-must-stay-local"],
+    "budget_usd_month": ["--budget-usd-month", "250"],
+    "tokens_month": ["--tokens-month", "42000000"],
+    "output_share": ["--output-share", "0.4"],
+    "reasoning_overhead": ["--reasoning-overhead", "2.5"],
+    "cached_input_share": ["--cached-input-share", "0.3"],
+    "batch": ["--batch"],
+    "language": ["--language", "de"],
+    "nice_language": ["--nice-language", "de"],
+    "license": ["--license", "permissive"],
+    "allow_license": ["--allow-license", "llama3.1"],
+    "deny_license": ["--deny-license", "llama4"],
+    "commercial": ["--commercial"],
+    "task": ["--task", "coding=2", "--task", "reasoning=1.5"],
+    "min_context": ["--min-context", "65536"],
+    "min_tokens_per_s": ["--min-tokens-per-s", "20"],
+    "min_usable_tokens_per_s": ["--min-usable-tokens-per-s", "8"],
+    "exclude_vendor": ["--exclude-vendor", "meta"],
+    "exclude_country": ["--exclude-country", "CN"],
+    "require_modality": ["--require-modality", "audio", "--require-modality", "image"],
+    "allowed_region": ["--allowed-region", "EU"],
+    "no_training": ["--no-training"],
+    "documented_only": ["--documented-only"],
+    "profile": ["--profile", "quality"],
+    "concurrency": ["--concurrency", "4"],
+    "kv_cache_type": ["--kv-cache", "q8_0"],
+    "hours_per_month": ["--hours-per-month", "200"],
+    "max_machines": ["--max-machines", "2"],
+    "electricity_usd_kwh": ["--electricity-usd-kwh", "0.3"],
+    "electricity_region": ["--electricity-region", "DE"],
+    "amortize_months": ["--amortize-months", "24"],
+    "sensitive_share": ["--sensitive-share", "0.2"],
+    "top": ["--top", "25"],
+}
+"""For each `recommend` flag that sets a constraint: an example use, which the window must be able
+to show and read back from its fields alone."""
+ELSEWHERE = {
+    "detect": "the hardware box's Detect button (HardwareBox.detect)",
+    "scenario": "File > Open scenario… (ScenarioFiles.open)",
+    "format": "File > Export report…: the format follows the file name (ReportExporter)",
+    "output": "File > Export report… (ReportExporter)",
+    "paper": "File > Export report…: PDFs on the locale's paper (ReportExporter.export_to)",
+    "installed_only": "More > 'Only models installed on this computer' (MoreGroup.installed_only)",
+    "folder": "More > 'Also look in' GGUF folders (MoreGroup.folders)",
+}
+"""`recommend` flags that are not constraints, and where the window has them."""
+
 
 EVERYTHING = Constraints(
     deployment=Deployment.API, data_must_stay_local=False, allowed_regions=("EU", "US"),
     no_training_on_data=True, budget_usd_month=250.0, tokens_per_month=42_000_000, output_share=0.4,
     reasoning_overhead=2.5, languages=(LanguageNeed(code="en", required=False), LanguageNeed(code="de")),
-    license_policy=LicensePolicy.OPEN_WEIGHTS, allow_licenses=("llama3.1",), deny_licenses=("gpl-3.0",),
+    license_policy=LicensePolicy.OPEN_WEIGHTS, allow_licenses=("llama3.1",), deny_licenses=("llama4",),
     commercial_use_required=True, tasks={Task.CODING: 2.0, Task.REASONING: 1.5},
     min_context_tokens=65_536, min_tokens_per_s=20.0, min_usable_tokens_per_s=8.0, cached_input_share=0.3,
     batch=True, documented_only=True, exclude_vendors=("meta",), exclude_countries=("CN",),
     required_modalities=("audio", "image", "pdf"), profile=Profile.QUALITY, top_n=25, concurrency=4,
     hours_per_month=200.0, max_machines=2, electricity_usd_kwh=0.3, electricity_region="DE",
-    amortize_months=24,
+    amortize_months=24, kv_cache_type="q4_0",
     sensitive_share=0.2)
 
 
@@ -57,20 +106,47 @@ def panel(qtbot: QtBot, bundled: Catalog) -> ConstraintsPanel:
     return widget
 
 
-def _recommend_flags() -> set[str]:
-    parser = argparse.ArgumentParser()
-    add_recommend_flags(parser)
-    return {a.dest for a in parser._actions if a.dest != "help"}
+def _recommend_parser() -> argparse.ArgumentParser:
+    """The real `advisor recommend` parser, with every flag any module adds to it."""
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices["recommend"]
 
 
-def test_every_recommend_flag_has_a_field(panel: ConstraintsPanel) -> None:
-    fields = set(Constraints.model_fields)
-    for dest in _recommend_flags() - HARDWARE_FLAGS - NOT_CONSTRAINTS:
-        assert FLAG_FIELDS.get(dest, dest) in fields, f"--{dest.replace('_', '-')} has no constraints field"
-    # Every field a flag sets is shown and read back by the panel (the next test), so a new flag
-    # without a widget fails here.
-    covered = {FLAG_FIELDS.get(d, d) for d in _recommend_flags()} & fields
-    assert covered <= set(EVERYTHING.model_fields_set) | {"hardware", "data_must_stay_local"}
+def _from_fields(panel: ConstraintsPanel) -> Constraints:
+    """What the window's fields alone say: without the loaded scenario underneath, so a constraint
+    that no field shows comes back as its default."""
+    panel._base = Constraints()
+    return panel.constraints()
+
+
+def test_every_recommend_flag_is_in_the_window() -> None:
+    dests = {a.dest for a in _recommend_parser()._actions if a.dest != "help"}
+    missing = dests - set(SAMPLES) - set(ELSEWHERE)
+    assert not missing, f"recommend flags without a window field (or a test sample): {missing}"
+    assert set(SAMPLES) | set(ELSEWHERE) <= dests  # no stale entry
+
+
+@pytest.mark.parametrize("dest", sorted(SAMPLES))
+def test_a_flag_and_its_field_set_the_same_constraints(panel: ConstraintsPanel, bundled: Catalog,
+                                                       dest: str) -> None:
+    args = _recommend_parser().parse_args(SAMPLES[dest])
+    cli = constraints_from_args(args, bundled)
+    assert cli != Constraints(), f"the sample for --{dest} changes nothing"
+    panel.set_constraints(cli)
+    shown = _from_fields(panel)
+    assert shown.model_dump(exclude={"hardware"}) == cli.model_dump(exclude={"hardware"}), (
+        f"--{dest}: the window shows something else")
+    if cli.hardware is None:  # no hardware flag: the window's "Hosted APIs only", nothing local
+        assert not shown.local_allowed
+    else:
+        assert shown.hardware == cli.hardware, f"--{dest}: the window shows other hardware"
+
+
+def test_the_folders_field_is_what_folder_flags_name(panel: ConstraintsPanel, tmp_path: Path) -> None:
+    args = _recommend_parser().parse_args(["--folder", str(tmp_path), "--folder", "/srv/models"])
+    panel.more.folders.setText(f"{tmp_path}, /srv/models")
+    assert panel.more.gguf_folders() == [Path(f) for f in args.folder]
+    assert panel.more.installed_only.isChecked() is bool(args.installed_only)
 
 
 def test_every_field_round_trips(panel: ConstraintsPanel) -> None:

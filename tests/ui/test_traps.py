@@ -49,12 +49,14 @@ def test_the_wheel_scrolls_the_panel_and_changes_only_a_focused_field(qtbot: QtB
                              lambda: pytest.fail("no detection"))
     qtbot.addWidget(panel)
     panel.set_constraints(Constraints())
+    panel.more.set_expanded(True)  # its fields too (KV cache type, report length)
     panel.resize(380, 300)  # far shorter than its fields: it scrolls
     panel.show()
     qtbot.waitExposed(panel)
     bar = panel.verticalScrollBar()
     fields = [panel.tasks[next(iter(panel.tasks))], panel.profile, panel.serving.hours,
-              panel.hardware.vram, panel.hardware.mode, panel.context]
+              panel.hardware.vram, panel.hardware.mode, panel.context, panel.more.kv_cache,
+              panel.more.top_n]
     before = [_value(f) for f in fields]
     for field in fields:
         panel.ensureWidgetVisible(field)
