@@ -57,7 +57,7 @@ def _parameters() -> list[_Param]:
     efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
     scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
                _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0),
-               _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2)]
+               _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2), _Param(None, "M1_FABRIC_SHARE", 1.0)]
     return kernels + efficiency + scalars
 
 

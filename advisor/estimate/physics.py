@@ -83,6 +83,14 @@ ULTRA_FABRIC_SHARE = 0.85
 two Max dies joined by UltraFusion, and half of every weight matrix sits behind the other die's
 memory controllers (M2 Ultra F16 decode reaches ~640 of 800 GB/s where an M2 Max reaches ~360 of
 400). Fitted on the development data's Ultra runs."""
+M1_FABRIC_SHARE = 0.9
+"""Share of its nominal bandwidth the GPU of a first-generation M1 Max (and so of an M1 Ultra, two M1
+Max dies) reaches relative to later Max dies: AnandTech's M1 Max review ("Huge Memory Bandwidth,
+but not for every Block", anandtech.com/show/17024/apple-m1-max-performance-review/2) found that no
+single block of the chip draws the full 400 GB/s; llama.cpp discussion 4167 has the 32-core M1 Max
+at 23.0 t/s on Llama-2-7B F16 where a 38-core M2 Max of the same 400 GB/s reaches 24.7. The M1 and
+M1 Pro (68 and 200 GB/s) reach their figures and are not affected. Fitted on the development
+data's M1 Max runs."""
 MOE_EXPERT_EFFICIENCY = 0.789
 """Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
 matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
@@ -127,6 +135,11 @@ def is_ultra(name: str) -> bool:
     return re.search(r"\bM[1-9] Ultra\b", name, re.IGNORECASE) is not None
 
 
+def is_m1_max_die(name: str) -> bool:
+    """A chip built from first-generation M1 Max dies: "Apple M1 Max", "M1 Ultra 64-core GPU"."""
+    return re.search(r"\bM1 (Max|Ultra)\b", name, re.IGNORECASE) is not None
+
+
 def default_backend(hw: HardwareProfile) -> str:
     """The llama.cpp backend a machine runs by default."""
     if hw.gpu is None:
@@ -166,6 +179,8 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
         gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
         if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_ultra(hw.gpu.name):
             gpu_bw *= ULTRA_FABRIC_SHARE
+        if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_m1_max_die(hw.gpu.name):
+            gpu_bw *= M1_FABRIC_SHARE
         if hw.gpu.fp16_tflops:
             gpu_flops = hw.gpu.fp16_tflops * 1e12 * COMPUTE_EFFICIENCY
     if chosen == "vllm" and gpu_bw:
