@@ -17,13 +17,13 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from advisor.catalog.bundled_cache import load_bundled_cached
 from advisor.catalog.errors import CatalogError
 from advisor.catalog.schema import SCHEMA_VERSION, License, Model
 from advisor.catalog.store import (
     Catalog,
     Origin,
     dump_json,
-    load_bundled,
     no_gc,
     parse_json_bytes,
     validate_entries,
@@ -231,7 +231,7 @@ def load_catalog(paths: UserPaths) -> Catalog:
     says why. A damaged file is moved aside with a timestamp (the warning says where); a newer
     version's file or an unreadable one is left where it is.
     """
-    base = load_bundled()
+    base = load_bundled_cached(paths.catalog_cache_file)
     try:
         overlay = read_overlay(paths.overlay_file)
     except OverlayReadError as exc:

@@ -139,39 +139,46 @@ def _index(entries: Iterable[T], key: Callable[[T], str], kind: str, file: str,
     return out
 
 
-def load_bundled() -> Catalog:
-    """The catalog shipped with the program. Raises `CatalogError` if a bundled file is bad."""
+BundledFile = tuple[str, bytes]
+"""A bundled catalog file: its name below the program (`resources/catalog/...`) and its bytes."""
+
+
+def read_bundled_files() -> list[BundledFile]:
+    """Every file of the bundled catalog, in a stable order: meta, licences, hardware, then the
+    models by path."""
+    files = [(f"resources/catalog/{name}", bundled.read_bytes("catalog", name))
+             for name in ("meta.json", "licenses.json", "hardware.json")]
+    files += [(f"resources/{rel}", node.read_bytes())
+              for rel, node in bundled.walk_files("catalog", "models", suffix=".json")]
+    return files
+
+
+def load_bundled(files: list[BundledFile] | None = None) -> Catalog:
+    """The catalog shipped with the program (from `files` when they were read already, see
+    `read_bundled_files`). Raises `CatalogError` if a bundled file is bad."""
+    (meta_name, meta_bytes), (lic_name, lic_bytes), (hw_name, hw_bytes), *model_files = (
+        read_bundled_files() if files is None else files)
     problems: list[Problem] = []
-    base = "resources/catalog"
-    meta_raw = parse_json_bytes(bundled.read_bytes("catalog", "meta.json"), f"{base}/meta.json")
     try:
-        meta = CatalogMeta.model_validate(meta_raw)
+        meta = CatalogMeta.model_validate(parse_json_bytes(meta_bytes, meta_name))
     except ValidationError as exc:
-        raise CatalogError(problems_from_validation(exc, f"{base}/meta.json", None)) from exc
-    licenses = validate_entries(
-        _LICENSE, "licence",
-        parse_json_bytes(bundled.read_bytes("catalog", "licenses.json"), f"{base}/licenses.json"),
-        f"{base}/licenses.json", problems,
-    )
-    hardware = validate_entries(
-        _HARDWARE, "hardware",
-        parse_json_bytes(bundled.read_bytes("catalog", "hardware.json"), f"{base}/hardware.json"),
-        f"{base}/hardware.json", problems,
-    )
+        raise CatalogError(problems_from_validation(exc, meta_name, None)) from exc
+    licenses = validate_entries(_LICENSE, "licence", parse_json_bytes(lic_bytes, lic_name),
+                                lic_name, problems)
+    hardware = validate_entries(_HARDWARE, "hardware", parse_json_bytes(hw_bytes, hw_name),
+                                hw_name, problems)
     models: list[Model] = []
-    for rel, node in bundled.walk_files("catalog", "models", suffix=".json"):
-        name = f"resources/{rel}"
-        raw = parse_json_bytes(node.read_bytes(), name)
+    for name, data in model_files:
+        raw = parse_json_bytes(data, name)
         try:
             models.append(_MODEL.validate_python(raw))
         except ValidationError as exc:
             problems.extend(problems_from_validation(exc, name, _entry_label("model", raw, 0)))
     catalog = Catalog(
         meta=meta,
-        models=_index(models, lambda m: m.id, "model", f"{base}/models", problems),
-        licenses=_index(licenses, lambda lic: lic.id, "licence", f"{base}/licenses.json",
-                        problems),
-        hardware=_index(hardware, lambda h: h.id, "hardware", f"{base}/hardware.json", problems),
+        models=_index(models, lambda m: m.id, "model", "resources/catalog/models", problems),
+        licenses=_index(licenses, lambda lic: lic.id, "licence", lic_name, problems),
+        hardware=_index(hardware, lambda h: h.id, "hardware", hw_name, problems),
     )
     if problems:
         raise CatalogError(problems)

@@ -56,6 +56,11 @@ class UserPaths:
         return self.cache_dir / "quality-table.npz"
 
     @property
+    def catalog_cache_file(self) -> Path:
+        """The validated bundled catalog (rebuilt whenever the bundled files or the program change)."""
+        return self.cache_dir / "bundled-catalog.pickle"
+
+    @property
     def settings_file(self) -> Path:
         """Application settings (recent files, window state)."""
         return self.config_dir / "settings.json"
