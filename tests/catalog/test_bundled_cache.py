@@ -3,6 +3,7 @@ or foreign cache file is ignored and rebuilt."""
 
 from __future__ import annotations
 
+import inspect
 import pickle
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _same(a: Catalog, b: Catalog) -> None:
 def _validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the calls of the validating load made through the cache."""
     calls: list[int] = []
-    real = bundled_cache.load_bundled
+    real = load_bundled  # what bundled_cache calls
 
     def counting(files: object = None) -> Catalog:
         calls.append(1)
@@ -109,7 +110,7 @@ def test_without_sources_nothing_is_cached(tmp_path: Path, monkeypatch: pytest.M
     def no_source(module: object) -> str:
         raise OSError("frozen")
 
-    monkeypatch.setattr(bundled_cache.inspect, "getsource", no_source)
+    monkeypatch.setattr(inspect, "getsource", no_source)
     path = tmp_path / "bundled.pickle"
     _same(load_bundled_cached(path), FRESH)
     assert not path.exists()

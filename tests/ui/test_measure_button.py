@@ -152,7 +152,7 @@ def test_the_model_in_ollamas_store_suggests_ollama(qtbot: QtBot, local: tuple[M
                                                 "size": 13_780_000_000}]}))
     bar = window.measure
     suggestions: list[MeasureRequest] = []
-    bar.ask = lambda _parent, suggested: suggestions.append(suggested)  # type: ignore[func-returns-value]
+    bar.ask = lambda _parent, suggested: suggestions.append(suggested)
     bar.button.click()
     qtbot.waitUntil(lambda: bool(suggestions) and not bar.busy, timeout=20_000)
     assert suggestions == [MeasureRequest(OLLAMA_URL, TAG)]

@@ -109,7 +109,8 @@ def panel(qtbot: QtBot, bundled: Catalog) -> ConstraintsPanel:
 def _recommend_parser() -> argparse.ArgumentParser:
     """The real `advisor recommend` parser, with every flag any module adds to it."""
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.choices["recommend"]
+    parser: argparse.ArgumentParser = sub.choices["recommend"]
+    return parser
 
 
 def _from_fields(panel: ConstraintsPanel) -> Constraints:
