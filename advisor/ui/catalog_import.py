@@ -81,10 +81,8 @@ class CatalogImports:
 
     # -- review and apply ------------------------------------------------------------------------
 
-    def review(self, plan: object) -> None:
+    def review(self, plan: ImportPlan) -> None:
         """Show a plan; apply the ticked entries in the background as one undoable step."""
-        if not isinstance(plan, ImportPlan):
-            raise TypeError(f"not an import plan: {type(plan).__name__}")
         if not [c for c in plan.changes if c.kind is not ChangeKind.SAME] and not plan.licenses:
             message(self._parent, QMessageBox.Icon.Information, "Nothing to change",
                     f"{plan.source}: {plan.summary()}.")
@@ -103,8 +101,8 @@ class CatalogImports:
             finally:
                 editor.overlay = before  # the undo stack sets the result
 
-        def applied(after: object) -> None:
-            if isinstance(after, Overlay) and after != before:
+        def applied(after: Overlay) -> None:
+            if after != before:
                 self._commit(text, before, after)
 
         self._runner.run(f"Applying {len(ids):,} changes from {plan.source}…", work, applied,

@@ -97,7 +97,7 @@ class CatalogSaver:
             message(self._parent, QMessageBox.Icon.Critical, "Copy not written",
                     f"{chosen} could not be written ({why}). Your changes are still here, unsaved.")
 
-        def written(path: object) -> None:
+        def written(path: Path) -> None:
             message(self._parent, QMessageBox.Icon.Information, "Copy written",
                     f"Your catalog changes were written to {path}. They are still unsaved here; "
                     "Import… (or 'advisor catalog import') takes the copy back.")

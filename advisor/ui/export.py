@@ -63,7 +63,7 @@ class ReportExporter(QObject):
             dialog.setValue(round(fraction * 100))
             dialog.setLabelText(message)
 
-        def done(_value: object) -> None:
+        def done(_value: Path) -> None:
             dialog.reset()
             self.last_path = path
             box = QMessageBox(QMessageBox.Icon.Information, "Report exported",

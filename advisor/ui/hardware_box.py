@@ -366,10 +366,8 @@ class HardwareBox(QGroupBox):
         self.status.setText("Detecting hardware…")
         self._background.run(lambda _progress: self._detector(), self._detected, self._detect_failed)
 
-    def _detected(self, value: object) -> None:
+    def _detected(self, value: DetectionResult) -> None:
         self.detect_button.setEnabled(True)
-        if not isinstance(value, DetectionResult):
-            return
         notes = "; ".join(value.notes)
         if value.profile is None:
             self.status.setText("Detection found nothing usable" + (f": {notes}" if notes else "")

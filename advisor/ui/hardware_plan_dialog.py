@@ -132,11 +132,9 @@ class HardwarePlanDialog(QDialog):
         self._background.run(work, lambda value: self._show(value, model.name, quant, context, speed),
                              self._failed)
 
-    def _show(self, value: object, name: str, quant: str, context: int, speed: float) -> None:
+    def _show(self, value: PlanOutcome, name: str, quant: str, context: int, speed: float) -> None:
         self.busy = False
         self.find_button.setEnabled(True)
-        if not isinstance(value, PlanOutcome):
-            return
         self.outcome = value
         self.table.setRowCount(len(value.options))
         for row, opt in enumerate(value.options):

@@ -79,10 +79,10 @@ class InstalledFilter(QObject):
             return "No model on this disk matches the catalog (Ollama, LM Studio, Hugging Face cache)."
         return f"Only the {len(self.installed)} installed model(s) are ranked."
 
-    def _done(self, value: object) -> None:
+    def _done(self, value: frozenset[str]) -> None:
         self.scanning = False
         self.error = None
-        self.installed = value if isinstance(value, frozenset) else frozenset()
+        self.installed = value
         self.ready.emit()
 
     def _failed(self, exc: BaseException) -> None:

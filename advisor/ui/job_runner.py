@@ -9,7 +9,7 @@ Signals: busy_changed(bool)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 from advisor.ui.background import Background, Progress
 
 PERCENT = 100
+T = TypeVar("T")
 
 
 class JobRunner(QObject):
@@ -43,7 +44,7 @@ class JobRunner(QObject):
         """Whether a job is running."""
         return self._busy
 
-    def run(self, what: str, work: Callable[[Progress], Any], done: Callable[[Any], object],
+    def run(self, what: str, work: Callable[[Progress], T], done: Callable[[T], object],
             failed: Callable[[BaseException], object]) -> bool:
         """Start `work(progress)` unless a job is running (then False); `done(result)` or
         `failed(error)` is called here on the GUI thread once it ends."""
@@ -51,14 +52,21 @@ class JobRunner(QObject):
             return False
         self._set_busy(True, what)
 
-        def finish(callback: Callable[[Any], object], value: Any) -> None:
-            if not shiboken6.isValid(self):  # the dialog went away while the job ran
-                return
-            self._set_busy(False, "")
-            callback(value)
+        def succeeded(value: T) -> None:
+            if self._finish():
+                done(value)
 
-        self._background.run(work, lambda value: finish(done, value),
-                             lambda exc: finish(failed, exc), self._progress)
+        def errored(exc: BaseException) -> None:
+            if self._finish():
+                failed(exc)
+
+        self._background.run(work, succeeded, errored, self._progress)
+        return True
+
+    def _finish(self) -> bool:
+        if not shiboken6.isValid(self):  # the dialog went away while the job ran
+            return False
+        self._set_busy(False, "")
         return True
 
     def _progress(self, fraction: float, message: str) -> None:

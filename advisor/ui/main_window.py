@@ -217,9 +217,9 @@ class MainWindow(QMainWindow):
             warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
             return recommend(catalog, constraints)
 
-        def done(value: object) -> None:
+        def done(value: RecommendationResult) -> None:
             self._ranking_busy = False
-            if isinstance(value, RecommendationResult) and generation == self._generation:
+            if generation == self._generation:
                 self._show_result(value, time.perf_counter() - started)
             if self._pending:
                 self._pending = False

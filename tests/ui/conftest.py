@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 
@@ -17,6 +18,16 @@ from advisor.ui.settings import WindowSettings
 
 # Without a display, Qt aborts unless told to draw offscreen (CI sets this too).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """After each test (its widgets closed and deleted), free its cyclic garbage here. Left to
+    itself the collector runs on whichever thread allocates when it is due, a background job's
+    included, and a Qt object it frees there (a test's parentless `Background`, with its thread
+    pool) crashes the process."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
