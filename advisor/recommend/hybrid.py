@@ -46,9 +46,14 @@ def pair_recommendation(pair: Pair, catalog: Catalog, c: Constraints) -> Recomme
 
 
 def merge_pairs(singles: list[Recommendation], pairs: list[Recommendation]) -> list[Recommendation]:
-    """Single plans and pairs in one list by score (a tie keeps the single first), ranks renumbered."""
-    merged = sorted([*((r, 0) for r in singles), *((p, 1) for p in pairs)],
-                    key=lambda item: (-round(item[0].score, 6), item[1]))
+    """Single plans and pairs in one list, ordered as the singles are (usable plans first, then
+    documented terms, then score; a tie keeps the single first), ranks renumbered."""
+    def key(item: tuple[Recommendation, int]) -> tuple[bool, bool, float, int]:
+        rec, is_pair = item
+        plan = rec.deployment
+        return (plan.below_usable_floor, plan.terms_unstated, -round(rec.score, 6), is_pair)
+
+    merged = sorted([*((r, 0) for r in singles), *((p, 1) for p in pairs)], key=key)
     return [r.model_copy(update={"rank": i}) for i, (r, _) in enumerate(merged, start=1)]
 
 

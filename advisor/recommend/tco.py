@@ -193,7 +193,10 @@ def make_pair(local: Scored, api: Scored, share: float, reason: str, c: Constrai
                 cost_known=local.plan.cost_known and api.plan.cost_known,
                 cost_notes=(f"self-hosted part ${local.plan.monthly_cost_usd:,.2f} + API part "
                             f"${api.plan.monthly_cost_usd:,.2f}",),
-                context_tokens=c.min_context_tokens, model_id=local.model.id)
+                context_tokens=c.min_context_tokens, model_id=local.model.id,
+                # the people whose requests a slow part serves wait as long as on a single slow plan
+                below_usable_floor=local.plan.below_usable_floor or api.plan.below_usable_floor,
+                terms_unstated=api.plan.terms_unstated)
     return Pair(local, api, share, reason, sum(points.values()), points, values, plan)
 
 

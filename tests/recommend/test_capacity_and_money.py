@@ -15,9 +15,9 @@ from advisor.catalog.schema import RentalPrice
 from advisor.catalog.store import load_bundled
 from advisor.estimate import RunOptions, estimate
 from advisor.estimate.electricity import price_for
-from advisor.hardware.profile import profile_from_preset
+from advisor.hardware.profile import HardwareProfile, profile_from_preset
 from advisor.recommend.actions import add_actions
-from advisor.recommend.constraints import Constraints, Deployment, Profile
+from advisor.recommend.constraints import Constraints, Deployment, LicensePolicy, Profile
 from advisor.recommend.engine import recommend
 
 CATALOG = load_bundled()
@@ -255,3 +255,23 @@ def test_a_team_on_datacenter_gpus_runs_vllm_and_one_user_or_a_consumer_card_lla
         alone = recommend(CATALOG, team.model_copy(update={"hardware": hw, "concurrency": streams}),
                           with_counterfactuals=False)
         assert {r.deployment.runtime for r in alone.recommendations} == {"llama.cpp"}
+
+
+def test_a_pair_whose_local_part_is_too_slow_ranks_after_every_usable_plan() -> None:
+    """A CPU-only box serving 99 % of a coding volume at ~1 token/s: the pair says it is below the
+    usability floor, like the local plan alone would, and ranks after every usable plan (found by
+    the hard-constraints property test: the pair used to sort by score alone)."""
+    box = HardwareProfile(name="Desktop CPU, dual-channel DDR4-3200 (128 GB)", gpu=None,
+                          ram_gb=137.438953472, ram_bandwidth_gbs=51.2)
+    c = Constraints(hardware=box, deployment=Deployment.ANY, allowed_regions=("US",),
+                    tokens_per_month=7_153_425, output_share=0.5,
+                    license_policy=LicensePolicy.PERMISSIVE, tasks={Task.CODING: 1.0}, top_n=1000)
+    recs = recommend(CATALOG, c, with_counterfactuals=False).recommendations
+    pairs = [r for r in recs if r.deployment.mode == "hybrid"]
+    assert pairs
+    for pair in pairs:
+        slow_part = any(p.below_usable_floor for p in pair.deployment.parts)
+        assert pair.deployment.below_usable_floor == slow_part
+    flags = [r.deployment.below_usable_floor for r in recs]
+    assert flags == sorted(flags), "every usable plan, single or pair, ranks before any slow one"
+    assert any(p.deployment.below_usable_floor for p in pairs)

@@ -20,7 +20,7 @@ from advisor.recommend.constraints import (
     Profile,
 )
 from advisor.recommend.engine import recommend
-from advisor.recommend.result import DeploymentPlan
+from advisor.recommend.result import DeploymentPlan, Recommendation
 
 
 def _varied(cat: Catalog) -> Catalog:
@@ -113,15 +113,24 @@ def _api_terms_hold(m: Model, dep: DeploymentPlan, c: Constraints) -> Offering:
     return offering
 
 
+def _plans(rec: Recommendation) -> list[tuple[str, DeploymentPlan]]:
+    """The plans a recommendation runs on: its own, or each part of a hybrid (local part and API
+    part, each with its own model), every one of which must meet the hard constraints."""
+    dep = rec.deployment
+    if dep.mode == "hybrid":
+        assert dep.parts
+        return [(part.model_id or rec.model_id, part) for part in dep.parts]
+    return [(rec.model_id, dep)]
+
+
 @pytest.mark.slow  # a property test over 40 generated constraint sets
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(constraints())
 def test_every_recommendation_meets_every_hard_constraint(c: Constraints) -> None:
     result = recommend(CATALOG, c, with_counterfactuals=False)
-    for rec in result.recommendations:
-        m = CATALOG.models[rec.model_id]
+    for model_id, dep in (plan for rec in result.recommendations for plan in _plans(rec)):
+        m = CATALOG.models[model_id]
         lic = CATALOG.licenses[m.license]
-        dep = rec.deployment
         assert m.license not in c.deny_licenses
         if c.license_policy is LicensePolicy.PERMISSIVE:
             assert lic.license_class is LicenseClass.PERMISSIVE or m.license in c.allow_licenses
