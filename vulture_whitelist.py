@@ -25,6 +25,7 @@ _.new_button  # widgets the window keeps as attributes (advisor/ui/, the window 
 _.dup_button
 _.export_action
 client_address  # http.server's handle_error signature (tests/catalog/test_importing.py)
+_.daemon_threads  # socketserver reads it: handler threads do not keep the test process alive (tests/ui/test_measure_button.py)
 pytestmark  # pytest reads it (tests/catalog/test_loader_fuzz.py)
 # Called by the framework, not by name.
 https_open  # urllib.request handler method: the opener calls it for https:// URLs (advisor/catalog/download.py)
