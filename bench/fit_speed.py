@@ -57,7 +57,8 @@ def _parameters() -> list[_Param]:
     efficiency = [_Param(physics.BANDWIDTH_EFFICIENCY, k, 1.0) for k in classes]
     scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
                _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0),
-               _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2), _Param(None, "M1_FABRIC_SHARE", 1.0)]
+               _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2), _Param(None, "M1_FABRIC_SHARE", 1.0),
+               _Param(None, "CPU_EXPERT_EFFICIENCY", 1.0), _Param(None, "EXPERT_ROW_BYTES")]
     return kernels + efficiency + scalars
 
 
@@ -86,46 +87,71 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     for param in _parameters():
         if param.table is None:
             print(f"  {param.key}", round(param.get(), 3))
-    groups: dict[str, list[float]] = {}
-    for c in cases:
-        groups.setdefault(_group(c.regime), []).append(c.measured / c.expected)
-    _print_spread(groups)
+    _print_spread([(c.regime, c.measured / c.expected) for c in cases])
 
 
-def _print_spread(groups: dict[str, list[float]]) -> None:
-    """5th and 95th percentile of measured / predicted per group (the low-high range)."""
-    for name, ratios in sorted(groups.items()):
-        if len(ratios) >= 5:
-            qs = statistics.quantiles(ratios, n=20)
-            print(f"  SPREAD {name:8} n={len(ratios):3} p5 {qs[0]:.2f} p95 {qs[-1]:.2f}")
-        else:
-            print(f"  SPREAD {name:8} n={len(ratios):3} (too few to set a range)")
+WHERE = ("apple", "consumer", "datacenter", "igpu", "cpu", "offload")
 
 
-def _group(regime: str) -> str:
-    kind, where = regime.split("/")
-    if kind == "moe":
-        return "moe"
-    return where if where in ("offload", "cpu") else "gpu"
+def spread_table(pairs: Sequence[tuple[str, float]]) -> dict[str, tuple[float, float, str]]:
+    """The low-high multipliers per regime (physics.SPREAD's rule) from (regime, measured/predicted)
+    pairs: a regime with SPREAD_MIN_RUNS runs or more takes its own 5th/95th percentiles; one with
+    fewer takes the wider, at each end, of its own extremes and its pool's 5th/95th percentiles (the
+    runs in the same place, dense and MoE, when there are enough of them; else all of its kind)."""
+    least = physics.SPREAD_MIN_RUNS
+
+    def pct(values: list[float]) -> tuple[float, float]:
+        qs = statistics.quantiles(values, n=20, method="inclusive")
+        return qs[0], qs[-1]
+
+    table: dict[str, tuple[float, float, str]] = {}
+    for kind in ("dense", "moe"):
+        for where in WHERE:
+            key = f"{kind}/{where}"
+            own = [r for g, r in pairs if g == key]
+            if len(own) >= least:
+                lo, hi = pct(own)
+                table[key] = (lo, hi, f"own n={len(own)}")
+                continue
+            same_place = [r for g, r in pairs if g.endswith("/" + where)]
+            pool, name = ((same_place, f"{where} n={len(same_place)}") if len(same_place) >= least else
+                          ([r for g, r in pairs if g.startswith(kind + "/")], f"{kind} n="))
+            if name.endswith("n="):
+                name += str(len(pool))
+            lo, hi = pct(pool)
+            if own:
+                lo, hi = min(lo, *own), max(hi, *own)
+            table[key] = (lo, hi, f"own n={len(own)} + pool {name}")
+    return table
+
+
+def _print_spread(pairs: Sequence[tuple[str, float]]) -> None:
+    """The low-high range per regime, as SPREAD in physics.py."""
+    for key, (lo, hi, why) in spread_table(pairs).items():
+        print(f'    "{key}": ({lo:.2f}, {hi:.2f}),  # {why}')
 
 
 def cross_source(cases_of: Callable[[], Sequence[_Case]], rounds: int = 3, min_cases: int = 5) -> None:
     """Leave one source out: for every source with at least `min_cases` runs, fit the constants on
-    the other sources and predict this one. The pooled measured/predicted ratios are what a source
-    the fit has never seen (another runtime version, another setup) looks like, so their 5th/95th
-    percentiles per group are the honest low-high range. Constants are restored afterwards."""
+    the other sources and predict this one; the sources with fewer runs are held out together, as one
+    more fold. The pooled measured/predicted ratios are what a source the fit has never seen
+    (another runtime version, another setup) looks like, so their percentiles per regime are the
+    honest low-high range. Constants are restored afterwards."""
     params = _parameters()
     saved = [p.get() for p in params]
     every = cases_of()
-    sources = sorted({c.source for c in every if sum(d.source == c.source for d in every) >= min_cases})
-    ratios: dict[str, list[float]] = {}
-    for held in sources:
-        _descend(lambda held=held: [c for c in cases_of() if c.source != held], rounds)  # type: ignore[misc]
-        out = [c for c in cases_of() if c.source == held]
+    count = {s: sum(c.source == s for c in every) for s in {c.source for c in every}}
+    folds = [{s} for s in sorted(s for s, n in count.items() if n >= min_cases)]
+    folds.append({s for s, n in count.items() if n < min_cases})
+    ratios: list[tuple[str, float]] = []
+    for held in folds:
+        _descend(lambda held=held: [c for c in cases_of() if c.source not in held], rounds)  # type: ignore[misc]
+        out = [c for c in cases_of() if c.source in held]
         errs = sorted(abs(c.expected / c.measured - 1) for c in out)
-        print(f"  without {held[:70]:70} n={len(out):3} median |error| {statistics.median(errs):5.1%}")
-        for c in out:
-            ratios.setdefault(_group(c.regime), []).append(c.measured / c.expected)
+        name = next(iter(held)) if len(held) == 1 else f"{len(held)} sources of fewer than {min_cases} runs"
+        print(f"  without {name[:70]:70} n={len(out):3} median |error| {statistics.median(errs):5.1%}",
+              flush=True)
+        ratios.extend((c.regime, c.measured / c.expected) for c in out)
         for p, value in zip(params, saved, strict=True):
             p.set(value)
     print("== low-high range from sources never fitted on (copy SPREAD into physics.py) ==")

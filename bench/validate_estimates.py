@@ -36,6 +36,9 @@ GIB = 2**30
 DEV_CANDIDATES = (ROOT.parent / "shared" / "data" / "validation", Path("/work/shared/data/validation"))
 EXTRA = ROOT / "bench" / "data" / "measurements-extra.json"
 MORE = ROOT / "bench" / "data" / "measurements-more.json"
+DEFECTS = ROOT / "bench" / "data" / "runtime-defects.json"
+"""Development rows of the shared file measured on a build with a since-fixed runtime defect: matched
+by source, model and value, each with its sourced reason (our own rows carry `runtime_defect`)."""
 
 # Measurement model names -> catalog ids (the measured file is the same network).
 ALIASES = {
@@ -281,13 +284,25 @@ def regime_of(m: Model, machine: Machine, placement: str) -> str:
     return f"{kind}/{where}"
 
 
+ALL_EXPERTS_IN_RAM = re.compile(r"all \d+ expert layers on the CPU|all FFN/expert tensors on the CPU")
+"""A record's note that says every layer's routed experts ran from system RAM (-ot exps=CPU)."""
+
+
+def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
+    """The run configuration a record states: its backend, and every routed expert pinned to RAM
+    when the note says so (the planner would otherwise choose its own split and predict another
+    run than the one measured)."""
+    pinned = bool(ALL_EXPERTS_IN_RAM.search(str(r.get("note") or "")))
+    return RunOptions(backend=machine.backend, experts_on_cpu=True if pinned else None)
+
+
 def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: dict[str, float],
                  verbose: bool) -> tuple[list[Case], int]:
     """Predicted decode speed for every identifiable decode_tps row."""
     cases: list[Case] = []
     skipped = 0
     for r in rows:
-        if r["kind"] != "decode_tps":
+        if r["kind"] != "decode_tps" or r.get("runtime_defect"):
             continue
         m, q = model_for(r["model"], models), quant_of(r["quant"])
         machine = machine_for(r["hardware"], table)
@@ -297,7 +312,7 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         try:
             est = estimate(m.model_copy(update={"artifacts": ()}) if q.startswith("UD-") else m,
                            machine.profile, quant=q, context=context_of(r) if r.get("context") else 128,
-                           options=RunOptions(backend=machine.backend))
+                           options=options_of(r, machine))
         except (ValueError, KeyError):
             skipped += 1
             continue
@@ -306,6 +321,8 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
             skipped += 1
             continue
         label = f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}"
+        if est.experts_on_cpu:
+            label += f" cpu-moe {est.cpu_moe_layers}/{est.total_layers}"
         case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high,
                     str(r.get("source") or "").split(" ")[0])
         cases.append(case)
@@ -313,6 +330,35 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
             print(f"  {case.label} {case.regime:18} meas {case.measured:7.1f} pred {d.expected:7.1f} "
                   f"[{d.low:6.1f}-{d.high:6.1f}] {d.expected / case.measured - 1:+.0%}")
     return cases, skipped
+
+
+def report_defects(rows: list[dict[str, Any]], models: dict[str, Model], table: dict[str, float]) -> None:
+    """Rows measured on a build with a since-fixed runtime defect (`runtime_defect`, with its source):
+    neither fitted nor counted in the figures, printed here with today's prediction."""
+    marked = [r for r in rows if r["kind"] == "decode_tps" and r.get("runtime_defect")]
+    if not marked:
+        return
+    print(f"== decode rows of builds with a since-fixed runtime defect ({len(marked)}; "
+          "not fitted, not counted) ==")
+    for r in marked:
+        cases, _ = decode_cases([{**r, "runtime_defect": None}], models, table, verbose=False)
+        pred = f"pred {cases[0].expected:7.1f}" if cases else "not identifiable"
+        print(f"  {r['model'][:28]:28} {str(r['quant'])[:9]:9} {r['hardware'][:36]:36} "
+              f"meas {r['value']:7.1f} {pred}  ({str(r['runtime_defect'])[:60]}...)")
+
+
+def mark_defects(rows: list[dict[str, Any]], path: Path = DEFECTS) -> list[dict[str, Any]]:
+    """The rows with `runtime_defect` set where the defects file names them (source, model, value)."""
+    if not path.is_file():
+        return rows
+    found: dict[tuple[Any, Any, float | None], str] = {
+        (d["source"], d["model"], float(d["value"])): d["runtime_defect"] for d in load(path)}
+    out = []
+    for r in rows:
+        value = float(r["value"]) if isinstance(r.get("value"), int | float) else None
+        reason = found.get((r.get("source"), r.get("model"), value))
+        out.append({**r, "runtime_defect": reason} if reason else r)
+    return out
 
 
 def report_decode(cases: list[Case], skipped: int, title: str) -> dict[str, tuple[int, float, float, float]]:
@@ -457,6 +503,7 @@ def main() -> None:
     for path in args.more:
         if path.is_file():
             dev += load(path)
+    dev = mark_defects(dev)
     table = bandwidth_table(dev, presets)
     if args.fit:
         import sys  # noqa: PLC0415
@@ -477,6 +524,7 @@ def main() -> None:
     fit_section(dev, models, "development")
     cases, skipped = decode_cases(dev, models, table, args.verbose)
     report_decode(cases, skipped, "development (fitted on)")
+    report_defects(dev, models, table)
     for path in args.extra:
         if not path.is_file():
             continue

@@ -134,12 +134,13 @@ def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, co
     if split.gpu_dense.any() and dev.gpu_bandwidth is None:
         unknown = unknown | (split.gpu_dense > 0)
     regime = np.where(placement == CPU, 2, np.where(placement == OFFLOAD, 1, 0))
-    decode = spread(1.0 / step_time(dev, fp, split, kv_seq, 1, context), regime, fp.moe, unknown)
+    decode = spread(1.0 / step_time(dev, fp, split, kv_seq, 1, context), regime, fp.moe, unknown,
+                    dev.device_class)
     aggregate = None
     if concurrency > 1:
         t = step_time(dev, fp, split, kv_seq, concurrency, context)
-        decode = spread(1.0 / t, regime, fp.moe, unknown)
-        aggregate = spread(concurrency / t, regime, fp.moe, unknown)
+        decode = spread(1.0 / t, regime, fp.moe, unknown, dev.device_class)
+        aggregate = spread(concurrency / t, regime, fp.moe, unknown, dev.device_class)
     cpu_moe = np.where(on_gpu, np.rint(split.cpu_expert_layers), 0).astype(np.int64)
     return SizedColumns(weights, kv, overhead, placement, gpu_layers.astype(np.int64), available, decode,
                         on_gpu, aggregate, cpu_moe)

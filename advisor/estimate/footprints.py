@@ -16,6 +16,18 @@ Bools = npt.NDArray[np.bool_]
 Triple = tuple[Floats, Floats, Floats]
 
 
+def expert_rows_per_param(fp: Footprint) -> float:
+    """Rows of the matvecs per routed-expert weight. One expert is gate and up (f rows of h) and
+    down (h rows of f), f = its FFN width = the routed parameters / (layers x experts x 3 h):
+    (2 f + h) rows for 3 h f weights. 0 for a dense model or missing shapes."""
+    if not fp.routed_params or not fp.experts_total or not fp.hidden or not fp.layers:
+        return 0.0
+    f = fp.routed_params / (fp.layers * fp.experts_total * 3.0 * fp.hidden)
+    if f < 1.0:
+        return 0.0
+    return (2.0 * f + fp.hidden) / (3.0 * fp.hidden * f)
+
+
 @dataclass(frozen=True)
 class FootprintColumns:
     """`Footprint` fields of n models as arrays (zeros where a model has no footprint)."""
@@ -35,6 +47,9 @@ class FootprintColumns:
     route_fraction: Floats  # routed experts used per token / routed experts (1 dense)
     attn_flops: Floats  # FLOPs per token per context token: 4 x full layers x heads x head dim
     host_share: Floats  # untied input embedding / all parameters: llama.cpp keeps it in host RAM
+    routed_params: Floats  # routed-expert parameters (0 dense)
+    shared_ffn: Floats  # 1 where an MoE layer also runs a shared-expert FFN, else 0
+    expert_rows_per_param: Floats  # matvec rows per routed-expert weight: (2 f + h) / (3 h f)
 
     @classmethod
     def of(cls, footprints: Sequence[Footprint | None], moe: Sequence[bool]) -> FootprintColumns:
@@ -62,6 +77,9 @@ class FootprintColumns:
                                if f.routed_params and f.experts_total else 1.0),
             attn_flops=col(lambda f: 4.0 * f.full_layers * f.attn_width),
             host_share=col(lambda f: 0.0 if f.tied else f.embed_in / f.total_params),
+            routed_params=col(lambda f: f.routed_params),
+            shared_ffn=col(lambda f: 1.0 if f.routed_params and f.shared_experts else 0.0),
+            expert_rows_per_param=col(expert_rows_per_param),
         )
 
     def take(self, idx: Ints) -> FootprintColumns:

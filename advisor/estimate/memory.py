@@ -63,6 +63,7 @@ class Footprint:
     v_params: float = 0.0  # attn_v parameters over all layers
     o_params: float = 0.0  # attn_output parameters over all layers
     gqa_ge_4: bool = False  # query heads >= 4 x KV heads, or >= 4 experts (llama-quant.cpp's test)
+    shared_experts: int = 0  # always-active shared experts per MoE layer (0 when none or not known)
 
     @property
     def expert_param_share(self) -> float:
@@ -239,6 +240,7 @@ def _build(model: Model) -> Footprint:
         v_params=float(v_part * layers) if hidden else 0.0,
         o_params=float(hidden * heads * head_dim * layers) if hidden else 0.0,
         gqa_ge_4=bool(kv_heads and heads >= 4 * kv_heads) or (arch.experts_total or 0) >= 4,
+        shared_experts=arch.shared_experts or 0,
     )
 
 

@@ -30,6 +30,14 @@ KERNELS_PER_MOE_LAYER_EXTRA = 10
 """An MoE block adds the router matvec, its softmax/sigmoid, top-k (argsort + view), the weight
 normalisation, get_rows of the weights, three mul_mat_id and the weighted sum (build_moe_ffn)."""
 
+KERNELS_PER_SHARED_FFN = 8.0
+"""Graph nodes an MoE layer adds when it also runs shared (always-active) experts: llama.cpp builds
+them as one more FFN beside build_moe_ffn (gate, up and down matvecs, the activation, its product
+and the add to the routed sum: src/llama-graph.cpp build_ffn, 6 nodes; Qwen3.5/3.6 and Qwen3-Next
+gate it with a matvec, a sigmoid and a product, 9; ERNIE's two shared experts are one FFN of twice
+the width): about 8. Qwen3.5/3.6, Qwen3-Next, GLM-4.5/4.7, ERNIE 4.5, Nemotron 3, Llama 4 and
+DeepSeek have them; Qwen3-30B/235B and gpt-oss do not. Counted, not fitted."""
+
 KERNELS_PER_LINEAR_LAYER_EXTRA = 20.0
 """A recurrent (linear-attention) layer in place of attention adds graph nodes: Gated DeltaNet
 (Qwen3-Next, Qwen3.5/3.6) and Mamba-2 (Granite 4-H, Nemotron-H) run a short causal convolution,
@@ -91,9 +99,24 @@ single block of the chip draws the full 400 GB/s; llama.cpp discussion 4167 has 
 at 23.0 t/s on Llama-2-7B F16 where a 38-core M2 Max of the same 400 GB/s reaches 24.7. The M1 and
 M1 Pro (68 and 200 GB/s) reach their figures and are not affected. Fitted on the development
 data's M1 Max runs."""
-MOE_EXPERT_EFFICIENCY = 0.789
-"""Bandwidth share reached on routed-expert weights relative to dense weights (small per-expert
-matrices, gathered by mul_mat_id). Fitted on the MoE runs of the validation data."""
+MOE_EXPERT_EFFICIENCY = 0.95
+"""Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
+row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
+matrix is found through them). Fitted on the MoE runs of the development data."""
+EXPERT_ROW_BYTES = 200.0
+"""Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
+output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
+and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
+(row bytes + EXPERT_ROW_BYTES) / bandwidth: Hockney's half-performance length n_1/2 applied per row
+(R. W. Hockney, "The Parallel Computers 2", 1988, r_inf and n_1/2). Experts of 128-512-expert
+models are narrow (FFN width f of 512-768 for Qwen3-Next, Qwen3.5/3.6-35B, Qwen3-30B against 2880
+for gpt-oss), so their down-projection rows are short and reach a smaller share of the bandwidth
+than a dense model's. Fitted on the MoE runs of the development data."""
+CPU_EXPERT_EFFICIENCY = 0.789
+"""Share of the CPU's achievable RAM bandwidth reached on routed experts in RAM (llama.cpp
+--n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
+chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
+development data."""
 COMPUTE_EFFICIENCY = 0.664
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
@@ -102,17 +125,36 @@ PREFILL_EFFICIENCY = (0.15, 0.30, 0.50)
 """Share of peak FP16 throughput reached in prompt processing. An assumption (stated in every
 estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 kernels."""
 
+SPREAD_MIN_RUNS = 20
+"""A regime with fewer development runs than this does not set its range alone (see SPREAD)."""
 SPREAD: dict[str, tuple[float, float]] = {
-    # measured / predicted, 5th and 95th percentile per regime (the low-high range), from sources the
-    # fit never saw: each development source predicted by constants fitted on the others
-    # (bench/validate_estimates.py --cross-source), so the range covers another runtime version or
-    # setup, not only the scatter inside the fitted data. gpu: 161 dense runs, moe: 65 MoE runs.
-    # offload (5 runs) and cpu (7 runs) are too few for percentiles: assumed wider.
-    "gpu": (0.80, 1.23),
-    "offload": (0.65, 1.45),
-    "cpu": (0.60, 1.50),
-    "moe": (0.56, 1.31),
+    # measured / predicted per regime (dense or MoE x where it runs), the low-high range. From sources
+    # the fit never saw: each development source with 5 or more runs is predicted by constants
+    # fitted on the others (bench/validate_estimates.py --cross-source), so the range covers another
+    # runtime version or setup, not only the scatter inside the fitted data. A regime with
+    # SPREAD_MIN_RUNS runs or more takes its own 5th/95th percentiles; one with fewer takes the
+    # wider, at each end, of its own extremes and the 5th/95th percentiles of its pool (the runs
+    # in the same place, dense and MoE, when there are enough; else all runs of its kind).
+    "dense/apple": (0.80, 1.23),
+    "dense/consumer": (0.80, 1.23),
+    "dense/datacenter": (0.80, 1.23),
+    "dense/igpu": (0.80, 1.23),
+    "dense/cpu": (0.60, 1.50),
+    "dense/offload": (0.65, 1.45),
+    "moe/apple": (0.56, 1.31),
+    "moe/consumer": (0.56, 1.31),
+    "moe/datacenter": (0.56, 1.31),
+    "moe/igpu": (0.56, 1.31),
+    "moe/cpu": (0.56, 1.50),
+    "moe/offload": (0.56, 1.45),
 }
+SPREAD_FALLBACK = (0.56, 1.50)
+"""The range of a regime the table does not name (the widest of the table's ends)."""
+
+
+def spread_of(regime: str) -> tuple[float, float]:
+    """Low and high multipliers of the expected speed for a regime ("moe/igpu", "dense/offload")."""
+    return SPREAD.get(regime, SPREAD_FALLBACK)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import numpy as np
 
 from advisor.estimate import physics
 from advisor.estimate.footprints import Bools, Floats, FootprintColumns, Ints, Triple
-from advisor.estimate.physics import KERNELS_PER_DENSE_LAYER, KERNELS_PER_MOE_LAYER_EXTRA, SPREAD, Device
+from advisor.estimate.physics import KERNELS_PER_DENSE_LAYER, KERNELS_PER_MOE_LAYER_EXTRA, Device
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
     kv_read = (kv_seq + fp.linear_state) * streams
     # Distinct experts the step touches: E (1 - (1 - k/E)^N) of E for N tokens, uniform routing.
     touched = 1.0 - (1.0 - fp.route_fraction) ** streams
-    kernels = (KERNELS_PER_DENSE_LAYER + KERNELS_PER_MOE_LAYER_EXTRA * fp.moe
+    kernels = (KERNELS_PER_DENSE_LAYER
+               + (KERNELS_PER_MOE_LAYER_EXTRA + physics.KERNELS_PER_SHARED_FFN * fp.shared_ffn) * fp.moe
                + physics.KERNELS_PER_LINEAR_LAYER_EXTRA * fp.linear_share)
     fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
     # llama.cpp samples every sequence on the host; vLLM samples the whole batch on the GPU
@@ -57,14 +58,15 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
     # One token reads its experts as small matvecs (MOE_EXPERT_EFFICIENCY); several tokens group
     # their rows per expert (mul_mat_id's batched path), which streams each touched expert like a
     # dense matrix.
-    expert_eff = physics.MOE_EXPERT_EFFICIENCY if streams == 1 else 1.0
+    gpu_expert_eff = expert_efficiency(fp, split) if streams == 1 else 1.0
+    cpu_expert_eff = physics.CPU_EXPERT_EFFICIENCY if streams == 1 else 1.0
     mem = 0.0 * kv_read
     if dev.gpu_bandwidth:
         mem = mem + (split.gpu_dense * dense_share + kv_read * split.gpu_kv_share) / dev.gpu_bandwidth
-        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * expert_eff)
+        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * gpu_expert_eff)
     if dev.cpu_bandwidth:
         mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
-        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * expert_eff)
+        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * cpu_expert_eff)
     flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
     compute = 0.0 * mem
     gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)
@@ -73,6 +75,15 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
     if dev.cpu_flops:
         compute = compute + flops * (1 - gpu_share) / dev.cpu_flops
     result: Floats = fixed + mem + compute
+    return result
+
+
+def expert_efficiency(fp: FootprintColumns, split: Split) -> Floats:
+    """Bandwidth share of routed-expert matvecs on a GPU at batch 1: MOE_EXPERT_EFFICIENCY for the
+    gather, and each row's fixed cost EXPERT_ROW_BYTES against the row's bytes (physics.py)."""
+    bytes_per_param = (split.gpu_experts + split.cpu_experts) / np.maximum(fp.routed_params, 1.0)
+    row_cost = physics.EXPERT_ROW_BYTES * fp.expert_rows_per_param / np.maximum(bytes_per_param, 1e-3)
+    result: Floats = physics.MOE_EXPERT_EFFICIENCY / (1.0 + np.where(fp.routed_params > 0, row_cost, 0.0))
     return result
 
 
@@ -85,12 +96,12 @@ def dense_read_share(fp: FootprintColumns) -> Floats:
     return result
 
 
-def spread(expected: Floats, regime: Ints, moe: Bools, unknown: Bools) -> Triple:
-    """Low / expected / high tokens/s: the expected figure times the measured spread of its regime."""
-    names = ("gpu", "offload", "cpu")
-    lo = np.array([SPREAD[k][0] for k in names])[regime]
-    hi = np.array([SPREAD[k][1] for k in names])[regime]
-    lo = np.where(moe, np.minimum(lo, SPREAD["moe"][0]), lo)
-    hi = np.where(moe, np.maximum(hi, SPREAD["moe"][1]), hi)
+def spread(expected: Floats, regime: Ints, moe: Bools, unknown: Bools, device_class: str) -> Triple:
+    """Low / expected / high tokens/s: the expected figure times the measured spread of its regime
+    (dense or MoE x the device class, expert or layer offload, or CPU only: physics.SPREAD)."""
+    where = np.array([device_class, "offload", "cpu"])[regime]
+    keys = [f"{'moe' if m else 'dense'}/{w}" for m, w in zip(moe, where, strict=True)]
+    lo = np.array([physics.spread_of(k)[0] for k in keys], dtype=np.float64)
+    hi = np.array([physics.spread_of(k)[1] for k in keys], dtype=np.float64)
     exp = np.where(unknown | ~np.isfinite(expected), np.nan, expected)
     return exp * lo, exp, exp * hi

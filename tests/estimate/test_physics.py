@@ -49,7 +49,7 @@ def test_dense_decode_is_fixed_plus_memory_part() -> None:
     memory = (read + kv) / (1000e9 * ph.BANDWIDTH_EFFICIENCY["consumer"])
     assert est.decode_tokens_per_s is not None
     assert est.decode_tokens_per_s.expected == pytest.approx(1 / (fixed + memory), rel=1e-9)
-    lo, hi = ph.SPREAD["gpu"]
+    lo, hi = ph.spread_of("dense/consumer")  # the range of its regime: dense on a consumer GPU
     assert est.decode_tokens_per_s.low == pytest.approx(lo / (fixed + memory), rel=1e-9)
     assert est.decode_tokens_per_s.high == pytest.approx(hi / (fixed + memory), rel=1e-9)
 
@@ -89,7 +89,7 @@ def test_moe_experts_in_ram_when_only_the_dense_part_fits() -> None:
     assert est.gpu_layers == 48
     assert est.decode_tokens_per_s is not None
     # Each token reads 8/128 of the 57.6 GB of experts from RAM at the CPU's efficiency.
-    expert_time = 57.6e9 * 8 / 128 / (80e9 * ph.BANDWIDTH_EFFICIENCY["cpu"] * ph.MOE_EXPERT_EFFICIENCY)
+    expert_time = 57.6e9 * 8 / 128 / (80e9 * ph.BANDWIDTH_EFFICIENCY["cpu"] * ph.CPU_EXPERT_EFFICIENCY)
     assert est.decode_tokens_per_s.expected < 1 / expert_time
 
 
@@ -271,3 +271,98 @@ def test_several_streams_read_each_touched_expert_as_a_dense_matrix(monkeypatch:
     after = speeds()
     assert after[0] < before[0]  # batch 1 pays the small-matvec efficiency
     assert after[1] == pytest.approx(before[1], rel=1e-12)  # two streams do not
+
+
+# MoE models of the same total and active size, each token using 1/16 of the experts: 8 of 128
+# experts of FFN width ~768 (Qwen3-30B-A3B's shape), or 2 of 32 four-times-wider ones.
+def _moe_shape(experts: int, used: int = 8) -> Model:
+    return model(total_params_b=30.0, active_params_b=3.0, layers=48, hidden_size=2048, attention_heads=32,
+                 kv_heads=4, head_dim=128, vocab_size=151936, experts_total=experts, experts_per_token=used,
+                 tied_embeddings=True)
+
+
+def test_expert_rows_per_weight_follow_the_expert_shape() -> None:
+    from advisor.estimate.footprints import expert_rows_per_param  # noqa: PLC0415
+
+    fp = footprint(_moe_shape(128))
+    f = fp.routed_params / (48 * 128 * 3 * 2048)  # the FFN width the shapes imply
+    assert f == pytest.approx(28.8e9 / (48 * 128 * 3 * 2048))
+    # gate and up: f rows of 2048 weights; down: 2048 rows of f weights.
+    assert expert_rows_per_param(fp) == pytest.approx((2 * f + 2048) / (3 * 2048 * f))
+    assert expert_rows_per_param(footprint(DENSE)) == 0.0
+
+
+def test_narrow_experts_reach_less_bandwidth_than_wide_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Same bytes read per token; the narrow experts have more (and shorter) matvec rows, and each row
+    # costs EXPERT_ROW_BYTES of bandwidth-time beyond its own bytes. A slow card, so the memory part
+    # dominates: at 200 bytes a row the narrow experts reach 1/1.27 of their bandwidth, the wide 1/1.15.
+    big = HardwareProfile(gpu=Accelerator(name="card", memory_gb=200, bandwidth_gbs=100, backend="cuda",
+                                          device_class="consumer"))
+
+    def speeds() -> tuple[float, float]:
+        narrow = estimate(_moe_shape(128), big, quant="Q4_K_M", context=1024).decode_tokens_per_s
+        wide = estimate(_moe_shape(32, 2), big, quant="Q4_K_M", context=1024).decode_tokens_per_s
+        assert narrow is not None
+        assert wide is not None
+        return narrow.expected, wide.expected
+
+    monkeypatch.setattr(ph, "EXPERT_ROW_BYTES", 0.0)
+    narrow, wide = speeds()
+    assert narrow == pytest.approx(wide, rel=1e-9)  # without a row cost the shape does not matter
+    monkeypatch.setattr(ph, "EXPERT_ROW_BYTES", 200.0)
+    narrow, wide = speeds()
+    assert narrow < wide * 0.97  # 5-6 % here: the experts are 60 % of the bytes read
+
+
+def test_a_shared_expert_adds_its_ffn_nodes_to_each_moe_layer() -> None:
+    big = HardwareProfile(gpu=Accelerator(name="card", memory_gb=200, bandwidth_gbs=100_000, backend="cuda",
+                                          device_class="consumer"))
+    plain = _moe_shape(128)
+    arch = plain.architecture
+    assert arch is not None
+    shared = plain.model_copy(update={"architecture": arch.model_copy(update={"shared_experts": 1})})
+
+    def step_s(m: Model) -> float:
+        d = estimate(m, big, quant="Q4_K_M", context=16).decode_tokens_per_s
+        assert d is not None
+        return 1 / d.expected
+
+    # At (almost) unlimited bandwidth the step is the fixed part: the shared FFN's nodes in each of
+    # the 48 MoE layers (the same parameter counts, so the same bytes).
+    extra = step_s(shared) - step_s(plain)
+    assert extra == pytest.approx(48 * ph.KERNELS_PER_SHARED_FFN * ph.KERNEL_US["cuda"] * 1e-6, rel=0.02)
+
+
+def test_experts_in_ram_read_at_the_cpu_expert_efficiency(monkeypatch: pytest.MonkeyPatch) -> None:
+    hw = HardwareProfile(gpu=Accelerator(name="card", memory_gb=24 * GIB / 1e9, bandwidth_gbs=1000,
+                                         backend="cuda", device_class="consumer"),
+                         ram_gb=128 * GIB / 1e9, ram_bandwidth_gbs=80)
+    on_gpu = HardwareProfile(gpu=Accelerator(name="card", memory_gb=200, bandwidth_gbs=1000, backend="cuda",
+                                             device_class="consumer"))
+
+    def speeds() -> tuple[float, float]:
+        off = estimate(MOE, hw, quant="Q8_0", context=4096, options=RunOptions(experts_on_cpu=True))
+        gpu = estimate(MOE, on_gpu, quant="Q8_0", context=4096)
+        assert off.decode_tokens_per_s is not None
+        assert gpu.decode_tokens_per_s is not None
+        return off.decode_tokens_per_s.expected, gpu.decode_tokens_per_s.expected
+
+    before = speeds()
+    monkeypatch.setattr(ph, "CPU_EXPERT_EFFICIENCY", ph.CPU_EXPERT_EFFICIENCY / 2)
+    after = speeds()
+    assert after[0] < before[0] * 0.8  # the RAM-resident experts dominate the offload plan
+    assert after[1] == pytest.approx(before[1], rel=1e-12)  # an all-GPU plan does not read RAM
+
+
+def test_the_range_is_the_regimes_own() -> None:
+    hw = HardwareProfile(gpu=Accelerator(name="card", memory_gb=24 * GIB / 1e9, bandwidth_gbs=1000,
+                                         backend="cuda", device_class="consumer"),
+                         ram_gb=128 * GIB / 1e9, ram_bandwidth_gbs=80)
+    for m, options, regime in ((MOE, RunOptions(experts_on_cpu=True), "moe/offload"),
+                               (DENSE, RunOptions(), "dense/consumer")):
+        d = estimate(m, hw, quant="Q8_0", context=4096, options=options).decode_tokens_per_s
+        assert d is not None
+        lo, hi = ph.spread_of(regime)
+        assert d.low == pytest.approx(d.expected * lo, rel=1e-12)
+        assert d.high == pytest.approx(d.expected * hi, rel=1e-12)
+    assert ph.spread_of("moe/unknown-class") == ph.SPREAD_FALLBACK
