@@ -189,6 +189,9 @@ def default_backend(hw: HardwareProfile) -> str:
     if hw.gpu.backend:
         return hw.gpu.backend
     name = hw.gpu.name.lower()
+    # The GPU's own vendor first: a name may also name its host ("RTX A4000 (host Intel Core Ultra 7").
+    if re.search(r"nvidia|geforce|\brtx\b|quadro|tesla|\bgb10\b", name):
+        return "cuda"
     if "apple" in name or " m1" in name or " m2" in name or " m3" in name or " m4" in name:
         return "metal"
     if "radeon" in name or "amd" in name or "instinct" in name or "ryzen" in name:

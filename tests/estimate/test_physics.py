@@ -366,3 +366,15 @@ def test_the_range_is_the_regimes_own() -> None:
         assert d.low == pytest.approx(d.expected * lo, rel=1e-12)
         assert d.high == pytest.approx(d.expected * hi, rel=1e-12)
     assert ph.spread_of("moe/unknown-class") == ph.SPREAD_FALLBACK
+
+
+@pytest.mark.parametrize(("name", "backend"), [
+    ("NVIDIA RTX A4000 16GB (host Intel Core Ultra 7 265K)", "cuda"),
+    ("NVIDIA GeForce RTX 4090 (host AMD Ryzen 9 7950X)", "cuda"),
+    ("AMD Radeon RX 7900 XT 20GB (host Intel Core i9-10900X)", "rocm"),
+    ("Intel Arc B580 12GB", "sycl"),
+    ("Apple M4 Pro", "metal"),
+])
+def test_the_backend_follows_the_gpus_own_vendor_not_its_host(name: str, backend: str) -> None:
+    hw = HardwareProfile(gpu=Accelerator(name=name, memory_gb=16, bandwidth_gbs=500))
+    assert ph.default_backend(hw) == backend
