@@ -286,14 +286,20 @@ def regime_of(m: Model, machine: Machine, placement: str) -> str:
 
 ALL_EXPERTS_IN_RAM = re.compile(r"all \d+ expert layers on the CPU|all FFN/expert tensors on the CPU")
 """A record's note that says every layer's routed experts ran from system RAM (-ot exps=CPU)."""
+SOME_EXPERTS_IN_RAM = re.compile(r"(\d+) of \d+ expert layers on the CPU|--n-cpu-moe (\d+)")
+"""A record's note that names how many layers' routed experts ran from system RAM (--n-cpu-moe N)."""
 
 
 def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
-    """The run configuration a record states: its backend, and every routed expert pinned to RAM
-    when the note says so (the planner would otherwise choose its own split and predict another
-    run than the one measured)."""
-    pinned = bool(ALL_EXPERTS_IN_RAM.search(str(r.get("note") or "")))
-    return RunOptions(backend=machine.backend, experts_on_cpu=True if pinned else None)
+    """The run configuration a record states: its backend, and the routed experts pinned to RAM (all
+    of them, or the first N layers') when the note says so (the planner would otherwise choose its
+    own split and predict another run than the one measured)."""
+    note = str(r.get("note") or "")
+    if ALL_EXPERTS_IN_RAM.search(note):
+        return RunOptions(backend=machine.backend, experts_on_cpu=True)
+    some = SOME_EXPERTS_IN_RAM.search(note)
+    layers = int(some.group(1) or some.group(2)) if some else None
+    return RunOptions(backend=machine.backend, cpu_moe_layers=layers or None)
 
 
 def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: dict[str, float],

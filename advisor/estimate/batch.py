@@ -187,7 +187,7 @@ def _place_gpu(dev: Device, fp: FootprintColumns, hw: HardwareProfile, settings:
     expert_ok = expert_ok & can_offload
     if options.experts_on_cpu is False:
         expert_ok = no
-    if options.experts_on_cpu:
+    if options.experts_on_cpu or options.cpu_moe_layers is not None:
         use_experts = expert_ok
         layer_ok = layer_ok & ~moe_rows
         fits = fits & ~moe_rows
@@ -221,11 +221,14 @@ def _expert_split(fp: FootprintColumns, options: RunOptions, weights: Floats, ex
     spare = gpu_cap - (dense - weights * fp.host_share + resident)
     if options.experts_on_cpu:  # pinned: every layer's experts in RAM (-ot exps=CPU)
         cpu_moe = layers
+    elif options.cpu_moe_layers is not None:  # pinned: the first N layers' (--n-cpu-moe N)
+        cpu_moe = np.minimum(float(options.cpu_moe_layers), layers)
     else:
         per_layer = np.maximum(experts / layers, 1.0)
         cpu_moe = layers - np.floor(np.clip(np.nan_to_num(spare / per_layer), 0, layers - 1))
     in_ram = experts * cpu_moe / layers
-    ok = moe_rows & (spare >= 0) & (in_ram <= ram_free) & (options.gpu_layers is None)
+    ok = (moe_rows & (spare >= 0) & (experts - in_ram <= spare) & (in_ram <= ram_free)
+          & (options.gpu_layers is None))
     return Split(layers, zeros, dense, zeros, experts - in_ram, in_ram, ones, moe_rows, cpu_moe), ok
 
 

@@ -31,6 +31,9 @@ class RunOptions(BaseModel):
     experts_on_cpu: bool | None = Field(
         default=None, description="MoE routed experts in system RAM (llama.cpp --n-cpu-moe / "
         "-ot exps=CPU): True forces it, False forbids it, None lets the planner choose")
+    cpu_moe_layers: int | None = Field(
+        default=None, ge=1, description="MoE: the routed experts of the first N layers in system RAM "
+        "and the rest on the GPU (llama.cpp --n-cpu-moe N); None lets the planner choose N")
     unified_gpu_share: float | None = Field(
         default=None, gt=0, le=1, description="Share of unified memory the GPU may wire (raised "
         "with sysctl iogpu.wired_limit_mb on macOS)")

@@ -378,3 +378,25 @@ def test_the_range_is_the_regimes_own() -> None:
 def test_the_backend_follows_the_gpus_own_vendor_not_its_host(name: str, backend: str) -> None:
     hw = HardwareProfile(gpu=Accelerator(name=name, memory_gb=16, bandwidth_gbs=500))
     assert ph.default_backend(hw) == backend
+
+
+def test_a_stated_number_of_expert_layers_in_ram_is_the_plan() -> None:
+    # F16 on a 40 GiB card: the planner keeps what fits and puts the rest in RAM; --n-cpu-moe 36 pins
+    # 36 of 48 layers' experts to RAM: 36/48 of the 57.6 GB of experts, 8/128 of them read per token
+    # from RAM, the other 12 layers' from the card.
+    hw = HardwareProfile(gpu=Accelerator(name="card", memory_gb=40 * GIB / 1e9, bandwidth_gbs=1000,
+                                         backend="cuda", device_class="consumer"),
+                         ram_gb=128 * GIB / 1e9, ram_bandwidth_gbs=80)
+    chosen = estimate(MOE, hw, quant="F16", context=4096)
+    pinned = estimate(MOE, hw, quant="F16", context=4096, options=RunOptions(cpu_moe_layers=36))
+    assert chosen.cpu_moe_layers < 36
+    assert pinned.experts_on_cpu
+    assert pinned.cpu_moe_layers == 36
+    assert pinned.decode_tokens_per_s is not None
+    assert chosen.decode_tokens_per_s is not None
+    ram_time = 57.6e9 * 36 / 48 * 8 / 128 / (80e9 * ph.BANDWIDTH_EFFICIENCY["cpu"] * ph.CPU_EXPERT_EFFICIENCY)
+    assert pinned.decode_tokens_per_s.expected < 1 / ram_time
+    assert pinned.decode_tokens_per_s.expected < chosen.decode_tokens_per_s.expected  # more read from RAM
+    # Too few layers in RAM for the card to hold the rest: the plan does not run.
+    tight = estimate(MOE, hw, quant="F16", context=4096, options=RunOptions(cpu_moe_layers=2))
+    assert tight.placement == "does_not_fit"
