@@ -128,13 +128,14 @@ estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 
 SPREAD_MIN_RUNS = 20
 """A regime with fewer development runs than this does not set its range alone (see SPREAD)."""
 SPREAD: dict[str, tuple[float, float]] = {
-    # measured / predicted per regime (dense or MoE x where it runs), the low-high range. From sources
-    # the fit never saw: each development source with 5 or more runs is predicted by constants
-    # fitted on the others (bench/validate_estimates.py --cross-source), so the range covers another
-    # runtime version or setup, not only the scatter inside the fitted data. A regime with
-    # SPREAD_MIN_RUNS runs or more takes its own 5th/95th percentiles; one with fewer takes the
-    # wider, at each end, of its own extremes and the 5th/95th percentiles of its pool (the runs
-    # in the same place, dense and MoE, when there are enough; else all runs of its kind).
+    # measured / predicted per regime (dense or MoE x where it runs), the low-high range, keyed per
+    # regime. The values are still the pooled ones of the last full leave-one-source-out run
+    # (bench/validate_estimates.py --cross-source, three descent rounds per fold: each development
+    # source predicted by constants fitted on the others): dense on a GPU 0.80-1.23 (161 runs), MoE
+    # 0.56-1.31 (65 runs); dense offload and CPU-only too few runs, assumed wider. --cross-source now
+    # prints a per-regime table by the rule below (SPREAD_MIN_RUNS); a one-round run of it gave
+    # narrower ranges that held 72 % of the held-out runs against 79 % for these, so they were
+    # not adopted (docs/estimation.md, Known limits).
     "dense/apple": (0.80, 1.23),
     "dense/consumer": (0.80, 1.23),
     "dense/datacenter": (0.80, 1.23),
