@@ -2,6 +2,11 @@
 
 Layout: constraints on the left; on the right the ranking (with the pick on top) above the
 explanation and the charts. Every slow step (ranking, detection, export) runs in the background.
+
+The window opens in two steps (issue 21): `MainWindow.opening` is the frame the user sees at once
+(title, geometry, menu bar, "Loading your catalog…"), built from Qt alone; `assemble` then builds the
+panels into it. So this module imports no core module at its top: the panels, the core and their
+numpy, pydantic and jinja2 load in `assemble`, after the frame has painted (`advisor.ui.app`).
 """
 
 from __future__ import annotations
@@ -17,31 +22,26 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
-from advisor.catalog.store import Catalog
-from advisor.hardware.detect import DetectionResult, detect
-from advisor.recommend.constraints import Constraints
-from advisor.recommend.engine import recommend
-from advisor.recommend.ranking import warm_quality_table
-from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.recommend.scenario import Scenario
-from advisor.storage.paths import UserPaths
 from advisor.ui.background import Background, Progress
-from advisor.ui.charts import MemoryChart, QualityCostChart
-from advisor.ui.compare_dialog import CompareDialog
-from advisor.ui.constraints_panel import ConstraintsPanel
-from advisor.ui.explanation_pane import ExplanationPane
-from advisor.ui.export import ReportExporter
 from advisor.ui.inert import escape, message, plain_label
-from advisor.ui.installed_filter import InstalledFilter
-from advisor.ui.measure_bar import MeasureBar
-from advisor.ui.results_panel import ResultsPanel
-from advisor.ui.scenario_files import ScenarioFiles
-from advisor.ui.settings import WindowSettings, save_settings
+
+if TYPE_CHECKING:
+    from advisor.catalog.store import Catalog
+    from advisor.hardware.detect import DetectionResult
+    from advisor.recommend.result import RecommendationResult
+    from advisor.storage.paths import UserPaths
+    from advisor.ui.catalog_editor import CatalogEditor
+    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
+    from advisor.ui.settings import WindowSettings
 
 DEBOUNCE_MS = 0
 """Rank on the next pass of the event loop after a change: the changes of one pass (a scenario
 loaded, a preset applied) coalesce into one ranking, and changes made while a ranking runs into one
 more (`refresh`). The ranking takes ~20 ms on the bundled catalog, so no longer wait is needed."""
+
+DEFAULT_SIZE = (1280, 800)
+MENU_NAMES = ("&File", "&Edit", "&Catalog", "&View", "&Help")
+LOADING_TEXT = "Loading your catalog…"
 
 
 def _b64(data: QByteArray) -> str:
@@ -57,11 +57,6 @@ def _unb64(text: str | None) -> QByteArray | None:
         return None
 
 
-if TYPE_CHECKING:
-    from advisor.ui.catalog_editor import CatalogEditor
-    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
-
-
 class MainWindow(QMainWindow):
     """Model Advisor's window.
 
@@ -71,11 +66,60 @@ class MainWindow(QMainWindow):
     def __init__(self, catalog: Catalog, paths: UserPaths, settings: WindowSettings,
                  detector: Callable[[], DetectionResult] | None = None, persist: bool = True) -> None:
         super().__init__()
+        self._frame(paths, persist, settings.geometry_b64)
+        self.assemble(catalog, settings, detector)
+
+    @classmethod
+    def opening(cls, paths: UserPaths, persist: bool = True, geometry_b64: str | None = None) -> MainWindow:
+        """The window before its catalog is loaded: its title, saved geometry and menu bar, and
+        "Loading your catalog…" where the panels go; `assemble` fills it. Needs Qt alone."""
+        window = cls.__new__(cls)
+        QMainWindow.__init__(window)
+        window._frame(paths, persist, geometry_b64)
+        return window
+
+    def _frame(self, paths: UserPaths, persist: bool, geometry_b64: str | None) -> None:
         self.persist = persist  # False for screenshots: leave the user's settings alone
-        self.catalog = catalog
         self.paths = paths
+        self.ready = False
+        """Whether the panels are in (`assemble` ran)."""
         self.result: RecommendationResult | None = None
         self.background = Background(self)
+        self.setWindowTitle(APP_NAME)
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(name) for name in MENU_NAMES}
+        bar.setEnabled(False)  # the menus fill in with the panels
+        self.loading = plain_label(LOADING_TEXT)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self.status = plain_label()
+        self.statusBar().addWidget(self.status, 1)
+        self.resize(*DEFAULT_SIZE)
+        geometry = _unb64(geometry_b64)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def show_failure(self, text: str) -> None:
+        """Say in the window why it cannot be filled (a catalog that cannot be read)."""
+        self.loading.setText(text)
+        self.loading.setWordWrap(True)
+
+    def assemble(self, catalog: Catalog, settings: WindowSettings,
+                 detector: Callable[[], DetectionResult] | None = None) -> None:
+        """Build the panels into the frame, for `catalog` and the saved `settings`."""
+        # Here, not at the top of the module: these bring the core (numpy, pydantic, jinja2), which
+        # loads only after the frame has painted (issue 21).
+        from advisor.hardware.detect import detect  # noqa: PLC0415
+        from advisor.ui.charts import MemoryChart, QualityCostChart  # noqa: PLC0415
+        from advisor.ui.constraints_panel import ConstraintsPanel  # noqa: PLC0415
+        from advisor.ui.explanation_pane import ExplanationPane  # noqa: PLC0415
+        from advisor.ui.export import ReportExporter  # noqa: PLC0415
+        from advisor.ui.installed_filter import InstalledFilter  # noqa: PLC0415
+        from advisor.ui.measure_bar import MeasureBar  # noqa: PLC0415
+        from advisor.ui.results_panel import ResultsPanel  # noqa: PLC0415
+        from advisor.ui.scenario_files import ScenarioFiles  # noqa: PLC0415
+
+        self.catalog = catalog
         self._generation = 0
         self._ranking_busy = False
         self._pending = False
@@ -85,10 +129,10 @@ class MainWindow(QMainWindow):
             detector or (lambda: detect(catalog.hardware.values(), timeout_s=5.0)))
         self.results = ResultsPanel()
         self.explanation = ExplanationPane()
-        self.measure = MeasureBar(self.explanation, self.background, paths, lambda: self.catalog)
+        self.measure = MeasureBar(self.explanation, self.background, self.paths, lambda: self.catalog)
         self.quality_chart = QualityCostChart()
         self.memory_chart = MemoryChart()
-        self.files = ScenarioFiles(paths, settings, self)
+        self.files = ScenarioFiles(self.paths, settings, self)
         self.exporter = ReportExporter(self, self.background)
         self.installed = InstalledFilter(self.background, self)
         self._build_layout()
@@ -98,17 +142,13 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self._wire()
-        self.status = plain_label()
-        self.statusBar().addWidget(self.status, 1)
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
-        self.resize(1280, 800)
-        geometry = _unb64(settings.geometry_b64)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
         state = _unb64(settings.state_b64)
         if state is not None:
             self.splitter.restoreState(state)
+        self.menuBar().setEnabled(True)
+        self.ready = True
 
     # -- building --------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -128,8 +168,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([370, 910])
-        self.setCentralWidget(self.splitter)
-        self.setWindowTitle(APP_NAME)
+        self.setCentralWidget(self.splitter)  # the loading label goes (Qt deletes it)
         QWidget.setTabOrder(self.constraints_panel, self.results.filter)
         QWidget.setTabOrder(self.results.filter, self.results.compare_button)
         QWidget.setTabOrder(self.results.compare_button, self.results.tabs)
@@ -148,8 +187,6 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Catalog", "&View", "&Help")}
         keys = QKeySequence.StandardKey
         self._action("&File", "&New scenario", self.files.new, keys.New, "Start from the defaults")
         self._action("&File", "&Open scenario…", self.files.open, keys.Open)
@@ -213,6 +250,9 @@ class MainWindow(QMainWindow):
 
         cache_file = self.paths.quality_cache_file
 
+        from advisor.recommend.engine import recommend  # noqa: PLC0415
+        from advisor.recommend.ranking import warm_quality_table  # noqa: PLC0415
+
         def work(_progress: Progress) -> RecommendationResult:
             warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
             return recommend(catalog, constraints)
@@ -245,6 +285,8 @@ class MainWindow(QMainWindow):
                             + (f" · {note}" if (note := self.installed.note()) else ""))
 
     def _show_current(self, rec: object) -> None:
+        from advisor.recommend.result import Recommendation  # noqa: PLC0415
+
         current = rec if isinstance(rec, Recommendation) else None
         self.explanation.show_recommendation(current, self.result)
         self.memory_chart.set_recommendation(current)
@@ -256,6 +298,8 @@ class MainWindow(QMainWindow):
 
     # -- scenarios -------------------------------------------------------------------------------
     def _scenario_loaded(self, scenario: object) -> None:
+        from advisor.recommend.scenario import Scenario  # noqa: PLC0415
+
         if isinstance(scenario, Scenario):
             self.constraints_panel.set_constraints(scenario.constraints)
             self.files.settle(self.constraints_panel.constraints())
@@ -276,6 +320,8 @@ class MainWindow(QMainWindow):
 
     def reset_constraints(self) -> None:
         """Put every field back to its default."""
+        from advisor.recommend.constraints import Constraints  # noqa: PLC0415
+
         self.constraints_panel.set_constraints(Constraints())
         self._constraints_changed()
 
@@ -294,6 +340,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Compare models", "Select two to four models in the ranking "
                                     "(Ctrl+click or Shift+click), then compare them.")
             return
+        from advisor.ui.compare_dialog import CompareDialog  # noqa: PLC0415
+
         dialog = CompareDialog(recs, [self.catalog.models.get(r.model_id) for r in recs], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.compare_dialog = dialog
@@ -379,13 +427,15 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.persist:
+        if not self.persist or not self.ready:  # closed while loading: nothing to keep yet
             self.background.wait(10_000)
             event.accept()
             return
         if not self.files.confirm_discard():
             event.ignore()
             return
+        from advisor.ui.settings import save_settings  # noqa: PLC0415
+
         settings = self.files.settings.model_copy(update={
             "geometry_b64": _b64(self.saveGeometry()), "state_b64": _b64(self.splitter.saveState()),
             "last_scenario": str(self.files.path) if self.files.path else None})
