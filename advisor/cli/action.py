@@ -164,12 +164,12 @@ def recommend_hooks(args: argparse.Namespace, catalog: Catalog
         nonlocal found
         if found is None:
             found = _scan(catalog, folders)
-        return add_actions(data, result, catalog, found, _calibrations())
+        return add_actions(data, result, catalog, found, calibrations())
 
     return catalog, fill
 
 
-def _calibrations() -> list[Calibration]:
+def calibrations() -> list[Calibration]:
     """The user's stored calibrations; an unreadable file is a warning, not an error."""
     from advisor.estimate.calibration import CalibrationError, read_calibrations  # noqa: PLC0415
     from advisor.storage.paths import user_paths  # noqa: PLC0415
@@ -185,5 +185,5 @@ def calibrate(est: Estimate, hardware: HardwareProfile, catalog: Catalog) -> Est
     """`advisor estimate`: the estimate corrected by this machine's measured speed, if measured."""
     from advisor.estimate.calibration import calibrated  # noqa: PLC0415
 
-    calibrations = _calibrations()
-    return calibrated(est, hardware, calibrations, catalog.models) if calibrations else est
+    stored = calibrations()
+    return calibrated(est, hardware, stored, catalog.models) if stored else est

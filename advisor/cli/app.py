@@ -121,8 +121,9 @@ def _pdf_writer() -> PdfWriter:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from advisor.cli.action import recommend_hooks  # noqa: PLC0415
+    from advisor.cli.action import calibrations, recommend_hooks  # noqa: PLC0415
     from advisor.cli.options import constraints_from_args, scenario_base  # noqa: PLC0415
+    from advisor.recommend.deploy import PlanSettings  # noqa: PLC0415
     from advisor.recommend.engine import recommend  # noqa: PLC0415
 
     catalog, add_actions = recommend_hooks(args, load_user_catalog())  # --installed-only; #20 JSON keys
@@ -142,7 +143,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     # JSON and the table show the top N only: explain just those (reports and the other formats
     # list every ranked model).
     shown_only = args.output is None and fmt in ("json", "table")
-    result = recommend(catalog, constraints, explain_top=constraints.top_n if shown_only else None)
+    # This machine's measured speeds (advisor measure) correct the ranking's estimates, and say so.
+    settings = PlanSettings(calibrations=tuple(calibrations()))
+    result = recommend(catalog, constraints, settings=settings,
+                       explain_top=constraints.top_n if shown_only else None)
     if args.output:
         from advisor.report import ReportError, export_report, report_format  # noqa: PLC0415
 

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -142,27 +143,54 @@ def _estimated(cal: Calibration, models: dict[str, Model], hardware: HardwarePro
     return est.decode_tokens_per_s.expected if est.decode_tokens_per_s else None
 
 
+@dataclass(frozen=True)
+class SpeedCorrections:
+    """This machine's measured / estimated speed ratios: each measured (model, quantization) with its
+    date and sentence, and the median of them all for every other model."""
+
+    measured: dict[str, tuple[tuple[str | None, dt.date, float, str], ...]]
+    median: tuple[float, str] | None
+
+    def lookup(self, model_id: str, quantization: str) -> tuple[float, str] | None:
+        """The ratio for `model_id` at `quantization` and the sentence that says where it comes from:
+        its own newest measurement (at that quantization or an unknown one), else the median."""
+        same = [m for m in self.measured.get(model_id, ()) if m[0] in (None, quantization)]
+        if same:
+            _quant, _date, ratio, note = max(same, key=lambda m: m[1])
+            return ratio, note
+        return self.median
+
+
+def corrections(hardware: HardwareProfile, calibrations: Iterable[Calibration],
+                models: dict[str, Model]) -> SpeedCorrections:
+    """The ratios this hardware profile's usable calibrations give (one estimate per calibration)."""
+    key = profile_key(hardware)
+    measured: dict[str, list[tuple[str | None, dt.date, float, str]]] = {}
+    ratios: list[float] = []
+    for cal in calibrations:
+        if cal.hardware_profile != key:
+            continue
+        est = _estimated(cal, models, hardware)
+        if not est or not 1 / MAX_RATIO <= cal.tokens_per_s / est <= MAX_RATIO:
+            continue
+        ratio = cal.tokens_per_s / est
+        ratios.append(ratio)
+        note = (f"Speed corrected by x{ratio:.2f}: {cal.model} measured at {cal.tokens_per_s:.1f} "
+                f"tokens/s on this machine ({cal.server}, {cal.date.isoformat()}).")
+        measured.setdefault(cal.model_id or "", []).append((cal.quantization, cal.date, ratio, note))
+    median = None
+    if ratios:
+        mid = statistics.median(ratios)
+        median = (mid, f"Speed corrected by x{mid:.2f}, the median measured/estimated ratio of "
+                       f"{len(ratios)} model(s) measured on this machine (advisor measure).")
+    return SpeedCorrections({k: tuple(v) for k, v in measured.items()}, median)
+
+
 def ratio_for(model_id: str, quantization: str, hardware: HardwareProfile, calibrations: list[Calibration],
               models: dict[str, Model]) -> tuple[float, str] | None:
     """Measured / estimated speed to apply to `model_id` at `quantization` on `hardware`, with the
     sentence that says where it comes from; None without a usable calibration."""
-    key = profile_key(hardware)
-    mine = [c for c in calibrations if c.hardware_profile == key]
-    ratios: list[tuple[Calibration, float]] = []
-    for cal in mine:
-        est = _estimated(cal, models, hardware)
-        if est and 1 / MAX_RATIO <= cal.tokens_per_s / est <= MAX_RATIO:
-            ratios.append((cal, cal.tokens_per_s / est))
-    if not ratios:
-        return None
-    same = [(c, r) for c, r in ratios if c.model_id == model_id and c.quantization in (None, quantization)]
-    if same:
-        cal, ratio = max(same, key=lambda cr: cr[0].date)
-        return ratio, (f"Speed corrected by x{ratio:.2f}: {cal.model} measured at {cal.tokens_per_s:.1f} "
-                       f"tokens/s on this machine ({cal.server}, {cal.date.isoformat()}).")
-    ratio = statistics.median(r for _c, r in ratios)
-    return ratio, (f"Speed corrected by x{ratio:.2f}, the median measured/estimated ratio of "
-                   f"{len(ratios)} model(s) measured on this machine (advisor measure).")
+    return corrections(hardware, calibrations, models).lookup(model_id, quantization)
 
 
 def calibrated(est: Estimate, hardware: HardwareProfile, calibrations: list[Calibration],

@@ -135,7 +135,10 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
     if team is not None:
         out["run_commands"]["vllm"] = team.pop("command")
         out["vllm_plan"] = team
-    if calibrations and plan.decode_tokens_per_s is not None:
+    if plan.speed_note and plan.decode_tokens_per_s is not None:  # the ranking already corrected it
+        out["calibrated_tokens_per_s"] = round(plan.decode_tokens_per_s, 1)
+        out["calibration_note"] = plan.speed_note
+    elif calibrations and plan.decode_tokens_per_s is not None:
         from advisor.estimate.calibration import ratio_for  # noqa: PLC0415
 
         found_ratio = ratio_for(model.id, quant, hardware, calibrations, models or {model.id: model})

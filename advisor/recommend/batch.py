@@ -9,7 +9,7 @@ acceptable deployment, its score, and the best deployment. `engine.py` turns the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -27,6 +27,7 @@ from advisor.estimate.batch import (
     size_columns,
     time_to_first_token,
 )
+from advisor.estimate.calibration import SpeedCorrections, corrections
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
 from advisor.estimate.cost import CostSettings, Usage, generated_per_answer_token
 from advisor.estimate.memory import GB
@@ -92,6 +93,7 @@ class LocalOption:
     fail_speed: Bools
     fail_licence: Bools  # the weights licence does not allow the commercial self-hosting asked for
     fail_capacity: Bools  # needs more machines than allowed to serve the volume
+    speed_notes: tuple[str | None, ...] = ()  # per row: how this machine's measured speed corrected it
 
     @property
     def ok(self) -> Bools:
@@ -233,11 +235,18 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
     licence = _self_hosting_licence_fails(cols, c)[cols.license[idx]]
     yes = np.ones(n, dtype=np.bool_)
 
+    measured = (corrections(hw, settings.calibrations, {m.id: m for m in cols.models})
+                if settings.calibrations else None)
+
     def option(present: Bools, quant: Ints, sized: SizedColumns, think: Bools,
                preferred: Bools) -> LocalOption:
-        return _local_option(c, cost_settings=cost_settings, serving=serving, usage=usage, present=present,
-                             quant=quant, sized=sized, ttft=ttft, prefill=prefill, thinks=think,
-                             preferred=preferred, fail_licence=licence)
+        notes: tuple[str | None, ...] = ()
+        if measured is not None:
+            sized, notes = _measured_speed(sized, measured, [cols.models[i].id for i in idx.tolist()], quant)
+        opt = _local_option(c, cost_settings=cost_settings, serving=serving, usage=usage, present=present,
+                            quant=quant, sized=sized, ttft=ttft, prefill=prefill, thinks=think,
+                            preferred=preferred, fail_licence=licence)
+        return replace(opt, speed_notes=notes) if notes else opt
 
     options = [option(has_plan, best_quant, best_sized, thinks, yes)]
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
@@ -253,6 +262,21 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
         options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), alt, thinks, yes))
     options.append(option(has_plan & hybrid, best_quant, best_sized, ~thinks, ~yes))
     return block, tuple(options)
+
+
+def _measured_speed(sized: SizedColumns, measured: SpeedCorrections, ids: list[str],
+                    quant: Ints) -> tuple[SizedColumns, tuple[str | None, ...]]:
+    """The rows' speeds corrected by this machine's measured / estimated ratio (of the same model and
+    quantization, else the median of what was measured here), and the sentence saying so per row."""
+    found = [measured.lookup(mid, QUANT_NAMES[int(q)]) for mid, q in zip(ids, quant.tolist(), strict=True)]
+    if not any(found):
+        return sized, ()
+    ratio = np.array([f[0] if f else 1.0 for f in found])
+    low, mid, high = sized.decode
+    agg = None if sized.aggregate is None else (
+        sized.aggregate[0] * ratio, sized.aggregate[1] * ratio, sized.aggregate[2] * ratio)
+    return (replace(sized, decode=(low * ratio, mid * ratio, high * ratio), aggregate=agg),
+            tuple(f[1] if f else None for f in found))
 
 
 def _self_hosting_licence_fails(cols: Columns, c: Constraints) -> Bools:

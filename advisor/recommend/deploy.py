@@ -13,6 +13,7 @@ from advisor.estimate import CostSettings, EstimateSettings, finish, size
 from advisor.recommend.result import DeploymentPlan
 
 if TYPE_CHECKING:
+    from advisor.estimate.calibration import Calibration
     from advisor.recommend.serving import RentalChoice
 
 
@@ -23,6 +24,9 @@ class PlanSettings:
     estimate: EstimateSettings = field(default_factory=EstimateSettings)
     cost: CostSettings = field(default_factory=CostSettings)
     rental: RentalChoice | None = None  # rented hardware: the price it is costed at (engine picks it)
+    # This machine's measured speeds (`advisor measure`, the window's Measure button): every local
+    # speed on the hardware they were measured on is corrected by them, and says so.
+    calibrations: tuple[Calibration, ...] = ()
 
 
 def assumptions(plan: DeploymentPlan, settings: EstimateSettings | None = None) -> tuple[str, ...]:

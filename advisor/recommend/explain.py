@@ -66,7 +66,8 @@ def how_it_runs(plan: DeploymentPlan) -> str:
     place = "on rented GPUs" if plan.mode == "rented" else "locally"
     machines = f" on {plan.machines_needed} machines" if (plan.machines_needed or 1) > 1 else ""
     under = " under vLLM" if plan.runtime == "vllm" else ""
-    return f"Runs {place}{under} at {plan.quantization} {where}{machines}{mem}{speed}; {running}."
+    measured = f" {plan.speed_note}" if plan.speed_note else ""
+    return f"Runs {place}{under} at {plan.quantization} {where}{machines}{mem}{speed}; {running}.{measured}"
 
 
 def _cost_words(plan: DeploymentPlan) -> str:

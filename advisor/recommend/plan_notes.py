@@ -87,8 +87,9 @@ def thinking_sentence(plan: DeploymentPlan, alternatives: tuple[DeploymentPlan, 
     other = next((a for a in alternatives if a.thinking not in (None, plan.thinking, "always")
                   and a.mode == plan.mode and a.provider == plan.provider
                   and a.provider_model_id == plan.provider_model_id), None)
-    why = ("the tasks weight reasoning" if c.thinking_wanted
-           else "the tasks weight no reasoning (chat, translation, classification answer directly)")
+    named = ", ".join(sorted(t.value for t, w in c.tasks.items() if w > 0))
+    why = (f"your tasks ({named}) weight reasoning" if c.thinking_wanted
+           else f"your tasks ({named}) weight no reasoning, so it answers directly: cheaper and faster")
     if (plan.thinking == "on") != c.thinking_wanted:
         why = f"the other mode fails a constraint or the usability floor here, although {why}"
     if other is None:

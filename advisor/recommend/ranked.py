@@ -189,6 +189,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
         capacity_ok=bool(serve.capacity_ok),
         machines_needed=int(serve.machines) if serve.speed_known else None,
         cost_breakdown=cost_breakdown(serve, c.rented), model_id=model.id,
+        speed_note=opt.speed_notes[at] if opt.speed_notes and known else None,
         source=(model, hw))
 
 

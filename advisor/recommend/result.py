@@ -68,6 +68,10 @@ class DeploymentPlan(Frozen):
     api_tokens_per_s: float | None = Field(
         default=None, description="API: the offering's published output speed (None = not published)."
     )
+    speed_note: str | None = Field(
+        default=None,
+        description="Local/rented: how its speed was corrected by this machine's measured speed, if it was.",
+    )
     below_usable_floor: bool = Field(
         default=False,
         description="Its answer speed is below the usability floor, so it ranks after usable plans.",

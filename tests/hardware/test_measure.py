@@ -128,17 +128,41 @@ def test_the_measurement_is_stored_and_corrects_the_next_estimate(
     assert not any("Speed corrected" in a for a in other["assumptions"])
 
 
-def test_the_recommendation_json_carries_the_calibrated_speed(ollama: str,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def _local_speeds(capsys: pytest.CaptureFixture[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    assert main(["recommend", "--hardware", "rtx-4090", "--deployment", "local", "--top", "300",
+                 "--format", "json"]) == 0
+    recs = json.loads(capsys.readouterr().out)["recommendations"]
+    return {(r["model_id"], r["deployment"]["quantization"]): r for r in recs
+            if r["deployment"]["mode"] == "local"}
+
+
+def test_the_ranking_itself_uses_the_measured_speed(ollama: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """After `advisor measure`, every local plan on that machine is ranked at its corrected speed (the
+    measured model by its own ratio, the others by the median), and its explanation says so."""
+    before = _local_speeds(capsys)
+    assert not any("calibration_note" in r["deployment"] for r in before.values())
     assert main(["measure", "--url", ollama, "--hardware", "rtx-4090", "--format", "json"]) == 0
     capsys.readouterr()
-    assert main(["recommend", "--hardware", "rtx-4090", "--deployment", "local", "--format", "json"]) == 0
-    recs = json.loads(capsys.readouterr().out)["recommendations"]
-    local = [r["deployment"] for r in recs if r["deployment"]["mode"] == "local"]
-    assert local
-    assert all("calibration_note" in d for d in local)
-    for d in local:
-        assert d["calibrated_tokens_per_s"] != d["decode_tokens_per_s"]
+    after = _local_speeds(capsys)
+    common = [k for k in after if k in before and before[k]["deployment"]["decode_tokens_per_s"]]
+    assert len(common) >= 5
+    ratios = {after[k]["deployment"]["decode_tokens_per_s"] / before[k]["deployment"]["decode_tokens_per_s"]
+              for k in common}
+    # One measurement: the same ratio for every plan (the JSON rounds speeds to 0.1 tokens/s).
+    assert max(ratios) - min(ratios) < 0.02 * max(ratios)
+    assert abs(min(ratios) - 1.0) > 0.05
+    for k in common:
+        dep = after[k]["deployment"]
+        assert dep["calibrated_tokens_per_s"] == pytest.approx(dep["decode_tokens_per_s"], abs=0.1)
+        own = k == ("openai/gpt-oss-20b", "MXFP4")  # measured at MXFP4; at another quantization: the median
+        assert ("gpt-oss:20b measured at 200.0 tokens/s" if own else "median measured/estimated ratio of 1 "
+                ) in dep["calibration_note"]
+        assert "Speed corrected by x" in after[k]["explanation"][0] or any(
+            "Speed corrected by x" in line for line in after[k]["explanation"])
+    # Another machine keeps its estimates.
+    assert main(["recommend", "--hardware", "h100-sxm", "--deployment", "local", "--format", "json"]) == 0
+    other = json.loads(capsys.readouterr().out)["recommendations"]
+    assert not any("calibration_note" in r["deployment"] for r in other)
 
 
 def test_a_llama_cpp_measurement_matches_the_file_it_serves(llama: str,

@@ -189,7 +189,8 @@ def test_customer_service_on_haiku_is_billed_without_thinking() -> None:
     assert rec.deployment.monthly_cost_usd == pytest.approx(440.0)  # was $740: billed as thinking
     other = [a for a in rec.alternatives if a.thinking == "on"]
     assert [a.monthly_cost_usd for a in other] == [pytest.approx(740.0)]
-    assert any(line.startswith("Thinking off: a hybrid model, and the tasks weight no reasoning")
+    assert any(line.startswith("Thinking off: a hybrid model, and your tasks (chat) weight no reasoning, "
+                               "so it answers directly")
                and "With thinking on via anthropic: $740.00/month" in line for line in rec.explanation)
     payload = result.to_json()["recommendations"][0]["deployment"]
     assert payload["thinking"] == "off"
