@@ -250,12 +250,16 @@ class MainWindow(QMainWindow):
 
         cache_file = self.paths.quality_cache_file
 
+        from advisor.recommend.deploy import PlanSettings  # noqa: PLC0415
         from advisor.recommend.engine import recommend  # noqa: PLC0415
         from advisor.recommend.ranking import warm_quality_table  # noqa: PLC0415
 
+        # This machine's measured speeds correct the ranking's estimates, as `advisor recommend` does.
+        settings = PlanSettings(calibrations=tuple(self.measure.calibrations))
+
         def work(_progress: Progress) -> RecommendationResult:
             warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
-            return recommend(catalog, constraints)
+            return recommend(catalog, constraints, settings=settings)
 
         def done(value: RecommendationResult) -> None:
             self._ranking_busy = False
