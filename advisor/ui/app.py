@@ -150,7 +150,7 @@ def wait_for_ranking(window: MainWindow, timeout_ms: int = 20_000) -> bool:
     """Process events until the window shows a ranking (for screenshots and tests)."""
     clock = QElapsedTimer()
     clock.start()
-    while (window.result is None or window._ranking_busy) and clock.elapsed() < timeout_ms:
+    while (window.result is None or not window.ranking.idle) and clock.elapsed() < timeout_ms:
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     return window.result is not None
 

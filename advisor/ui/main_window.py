@@ -1,7 +1,9 @@
-"""The main window: assembles the panels, wires their signals, keeps the ranking live.
+"""The main window: assembles the panels and wires their signals.
 
 Layout: constraints on the left; on the right the ranking (with the pick on top) above the
-explanation and the charts. Every slow step (ranking, detection, export) runs in the background.
+explanation and the charts. Every slow step (ranking, detection, export) runs in the background;
+the ranking's scheduling is `RankingController`'s (advisor/ui/ranking_controller.py), the window
+hands it what is on screen and shows what it ranks.
 
 The window opens in two steps (issue 21): `MainWindow.opening` is the frame the user sees at once
 (title, geometry, menu bar, "Loading your catalog…"), built from Qt alone; `assemble` then builds the
@@ -12,17 +14,16 @@ numpy, pydantic and jinja2 load in `assemble`, after the frame has painted (`adv
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
-from advisor.ui.background import Background, Progress
+from advisor.ui.background import Background
 from advisor.ui.inert import escape, message, plain_label
 
 if TYPE_CHECKING:
@@ -32,12 +33,8 @@ if TYPE_CHECKING:
     from advisor.storage.paths import UserPaths
     from advisor.ui.catalog_editor import CatalogEditor
     from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
+    from advisor.ui.ranking_controller import RankingInput
     from advisor.ui.settings import WindowSettings
-
-DEBOUNCE_MS = 0
-"""Rank on the next pass of the event loop after a change: the changes of one pass (a scenario
-loaded, a preset applied) coalesce into one ranking, and changes made while a ranking runs into one
-more (`refresh`). The ranking takes ~20 ms on the bundled catalog, so no longer wait is needed."""
 
 DEFAULT_SIZE = (1280, 800)
 MENU_NAMES = ("&File", "&Edit", "&Catalog", "&View", "&Help")
@@ -116,13 +113,11 @@ class MainWindow(QMainWindow):
         from advisor.ui.export import ReportExporter  # noqa: PLC0415
         from advisor.ui.installed_filter import InstalledFilter  # noqa: PLC0415
         from advisor.ui.measure_bar import MeasureBar  # noqa: PLC0415
+        from advisor.ui.ranking_controller import RankingController  # noqa: PLC0415
         from advisor.ui.results_panel import ResultsPanel  # noqa: PLC0415
         from advisor.ui.scenario_files import ScenarioFiles  # noqa: PLC0415
 
         self.catalog = catalog
-        self._generation = 0
-        self._ranking_busy = False
-        self._pending = False
         codes = {lang.code for m in catalog.models.values() for lang in m.languages}
         self.constraints_panel = ConstraintsPanel(
             catalog.hardware.values(), codes, self.background,
@@ -135,12 +130,10 @@ class MainWindow(QMainWindow):
         self.files = ScenarioFiles(self.paths, settings, self)
         self.exporter = ReportExporter(self, self.background)
         self.installed = InstalledFilter(self.background, self)
+        self.ranking = RankingController(self.background, self._ranking_input, self.paths.quality_cache_file,
+                                         self)
         self._build_layout()
         self._build_menus()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh)
         self._wire()
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
@@ -228,55 +221,21 @@ class MainWindow(QMainWindow):
         more = self.constraints_panel.more
         more.installed_changed.connect(
             lambda on: self.installed.set_active(on, self.catalog, more.gguf_folders()))
-        self.installed.ready.connect(self.refresh)
-        self.measure.calibrated.connect(self.refresh)
+        self.installed.ready.connect(self.ranking.rank)
+        self.measure.calibrated.connect(self.ranking.rank)  # a new measurement: rank with it
+        self.ranking.ranked.connect(self._show_result)
+        self.ranking.failed.connect(lambda text: self.status.setText(f"Could not rank: {text}"))
 
     # -- ranking ---------------------------------------------------------------------------------
     def _constraints_changed(self) -> None:
         self.files.update_current(self.constraints_panel.constraints())
-        self._timer.start()
+        self.ranking.schedule()
 
-    def refresh(self) -> None:
-        """Rank in the background with the constraints on screen; newer requests win."""
-        if self._ranking_busy:
-            self._pending = True
-            return
-        constraints = self.constraints_panel.constraints()
-        self._generation += 1
-        generation = self._generation
-        self._ranking_busy = True
-        started = time.perf_counter()
-        catalog = self.installed.apply(self.catalog)
+    def _ranking_input(self) -> RankingInput:
+        from advisor.ui.ranking_controller import RankingInput  # noqa: PLC0415
 
-        cache_file = self.paths.quality_cache_file
-
-        from advisor.recommend.deploy import PlanSettings  # noqa: PLC0415
-        from advisor.recommend.engine import recommend  # noqa: PLC0415
-        from advisor.recommend.ranking import warm_quality_table  # noqa: PLC0415
-
-        # This machine's measured speeds correct the ranking's estimates, as `advisor recommend` does.
-        settings = PlanSettings(calibrations=tuple(self.measure.calibrations))
-
-        def work(_progress: Progress) -> RecommendationResult:
-            warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
-            return recommend(catalog, constraints, settings=settings)
-
-        def done(value: RecommendationResult) -> None:
-            self._ranking_busy = False
-            if generation == self._generation:
-                self._show_result(value, time.perf_counter() - started)
-            if self._pending:
-                self._pending = False
-                self.refresh()
-
-        def failed(exc: BaseException) -> None:
-            self._ranking_busy = False
-            self.status.setText(f"Could not rank: {exc}")
-            if self._pending:
-                self._pending = False
-                self.refresh()
-
-        self.background.run(work, done, failed)
+        return RankingInput(self.installed.apply(self.catalog), self.constraints_panel.constraints(),
+                            tuple(self.measure.calibrations))
 
     def _show_result(self, result: RecommendationResult, seconds: float) -> None:
         self.result = result
@@ -307,7 +266,7 @@ class MainWindow(QMainWindow):
         if isinstance(scenario, Scenario):
             self.constraints_panel.set_constraints(scenario.constraints)
             self.files.settle(self.constraints_panel.constraints())
-            self.refresh()
+            self.ranking.rank()
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.files.title()} — {APP_NAME}")
@@ -418,7 +377,7 @@ class MainWindow(QMainWindow):
         self.installed.rescan(self.catalog)
         for warning in self.catalog.warnings:
             message(self, QMessageBox.Icon.Warning, "Catalog", warning)
-        self.refresh()
+        self.ranking.rank()
 
     def about(self) -> None:
         """Help → About."""

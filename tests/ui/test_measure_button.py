@@ -85,7 +85,7 @@ def local(qtbot: QtBot, window: MainWindow, bundled: Catalog) -> tuple[MainWindo
     """The window ranking local plans on an RTX 4090, with gpt-oss-20b selected."""
     hardware = profile_from_preset(bundled.hardware["rtx-4090"])
     window.constraints_panel.set_constraints(Constraints(deployment=Deployment.LOCAL, hardware=hardware))
-    window.refresh()
+    window.ranking.rank()
     wait_ranked(qtbot, window)
     window.results.select_model(MODEL)
     current = window.results.current()
@@ -174,7 +174,7 @@ def test_a_window_ranks_with_the_measurements_already_stored(
     window = MainWindow(bundled, paths, WindowSettings(), detector=rtx_4090(bundled))
     qtbot.addWidget(window)
     window.constraints_panel.set_constraints(first.constraints_panel.constraints())
-    window.refresh()
+    window.ranking.rank()
     wait_ranked(qtbot, window)
     window.results.select_model(MODEL)
     current = window.results.current()
@@ -234,7 +234,7 @@ def test_a_dead_server_and_a_time_out_are_messages(qtbot: QtBot, local: tuple[Ma
 
 def test_the_bar_is_for_local_plans_only(qtbot: QtBot, window: MainWindow) -> None:
     window.constraints_panel.set_constraints(Constraints(deployment=Deployment.API))
-    window.refresh()
+    window.ranking.rank()
     wait_ranked(qtbot, window)
     current = window.results.current()
     assert current is not None
