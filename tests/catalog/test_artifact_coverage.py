@@ -120,3 +120,24 @@ def test_an_ollama_blob_size_is_shown_but_does_not_size_the_estimate() -> None:
     only_blob = CAT.models["qwen/qwen3.6-35b-a3b"]
     assert any(a.ollama_tag and a.quantization == "Q4_K_M" for a in only_blob.artifacts)
     assert artifact_bytes(only_blob, "Q4_K_M") is None
+
+
+def test_apple_plans_get_an_mlx_community_repository() -> None:
+    """MLX repositories (mlx-community 4-bit and 8-bit) for the MLX runtime: the plan picks one of
+    that quantization, and within a model the 8-bit repository is the larger."""
+    with_mlx = [m for m in CAT.models.values() if any(a.format is ArtifactFormat.MLX for a in m.artifacts)]
+    assert len(with_mlx) >= 30
+    for model in with_mlx:
+        sizes: dict[str, float] = {}
+        for art in model.artifacts:
+            if art.format is not ArtifactFormat.MLX:
+                continue
+            assert art.repo is not None
+            assert art.repo.startswith("mlx-community/"), (model.id, art.repo)
+            picked = pick_artifact(model, art.quantization, "mlx")
+            assert picked is not None
+            assert picked.format is ArtifactFormat.MLX
+            if art.file_size_gb:
+                sizes[normalise(art.quantization)] = art.file_size_gb
+        if len(sizes) == 2:
+            assert sizes["MLX-8bit"] > sizes["MLX-4bit"], (model.id, sizes)
