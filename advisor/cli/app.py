@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from advisor import APP_NAME, __version__
 from advisor.cli.common import UserError, load_user_catalog, model_or_error, out, unknown
+from advisor.errors import AdvisorError
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
@@ -284,6 +285,31 @@ def _strings(values: dict[str, object]) -> list[str]:
     return found
 
 
+def _report_failure(exc: Exception) -> int | None:
+    """Say what went wrong and return the exit code, or None for a bug. Imports pydantic and the
+    catalog's errors only now: `advisor gui` paints its window before either loads (issue 21)."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from advisor.catalog.errors import CatalogError, problems_from_validation  # noqa: PLC0415
+
+    if isinstance(exc, CatalogError):
+        for problem in exc.problems:
+            out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    if isinstance(exc, AdvisorError):
+        out(f"advisor: error: {exc}", sys.stderr)
+        return 1
+    if isinstance(exc, ValidationError):
+        for problem in problems_from_validation(exc, "options", None):
+            out(f"advisor: error: {problem}", sys.stderr)
+        return 1
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)
+        return 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     for name in BLAS_THREADS_ENV:
@@ -294,11 +320,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         args = parser.parse_args(["gui"])
         func = args.func
-    from pydantic import ValidationError  # noqa: PLC0415
-
-    from advisor.catalog.errors import CatalogError, problems_from_validation  # noqa: PLC0415
-    from advisor.errors import AdvisorError  # noqa: PLC0415
-
     # A file name or value with a NUL byte reaches the OS as a ValueError; say so before it does
     # (only an in-process call can pass one: a shell's arguments are C strings).
     if any("\x00" in v for v in _strings(vars(args))):
@@ -306,23 +327,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return func(args)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            out(f"advisor: error: {problem}", sys.stderr)
-        return 1
-    except AdvisorError as exc:  # a bug (any other ValueError, KeyError...) stays a traceback
-        out(f"advisor: error: {exc}", sys.stderr)
-        return 1
-    except ValidationError as exc:
-        for problem in problems_from_validation(exc, "options", None):
-            out(f"advisor: error: {problem}", sys.stderr)
-        return 1
     except BrokenPipeError:  # the reader (head, less) went away: not an error
         return 0
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        out(f"advisor: error: {where}{exc.strerror or exc}", sys.stderr)
-        return 1
+    except (AdvisorError, ValueError, OSError) as exc:
+        code = _report_failure(exc)
+        if code is None:
+            raise  # a bug (any other ValueError...) stays a traceback
+        return code
     except KeyboardInterrupt:
         out("advisor: interrupted", sys.stderr)
         return 130

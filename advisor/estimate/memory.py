@@ -254,8 +254,14 @@ def _routed_params(arch: Architecture, total: float, active: float) -> float:
 
 
 def artifact_bytes(model: Model, quant: str) -> float | None:
-    """Size of a published artifact in that quantization, if the catalog knows it."""
+    """Size of a published file in that quantization in a repository, if the catalog knows one.
+
+    An Ollama library blob (a tag without a repository) is not taken: it is Ollama's own packaging,
+    and a multimodal model's blob carries its vision encoder (gemma3:4b-it-q4_K_M 3.3 GB against
+    bartowski's 2.49 GB Q4_K_M of gemma-3-4b-it, both in the catalog)."""
     for art in model.artifacts:
+        if art.repo is None and art.ollama_tag:
+            continue
         if art.file_size_gb and art.quantization.upper().replace("-", "_") == quant.upper().replace("-", "_"):
             return art.file_size_gb * GB
     return None

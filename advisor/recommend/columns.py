@@ -164,6 +164,13 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
     quants, quant_weights, quant_experts = _ladder(models, fps, candidate_quants)
     _, alternative_weights, alternative_experts = _ladder(models, fps, lambda _m: ALTERNATIVE_QUANTS,
                                                              len(ALTERNATIVE_QUANTS))
+    # An alternative is a file of the model's own ladder: a model released in MXFP4 (gpt-oss) has no
+    # 5- or 4-bit GGUF re-quantization to trade for speed unless one is published.
+    for i, m in enumerate(models):
+        own = set(candidate_quants(m))
+        for j, name in enumerate(ALTERNATIVE_QUANTS):
+            if name not in own:
+                alternative_weights[i, j] = math.inf
     vllm_quants, vllm_weights, vllm_experts = _ladder(models, fps, lambda m: candidate_quants(m, "vllm"))
     return Columns(
         models=models,

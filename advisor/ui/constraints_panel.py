@@ -30,6 +30,7 @@ from advisor.catalog.schema import HardwarePreset, Modality
 from advisor.hardware.detect import DetectionResult
 from advisor.recommend.constraints import Constraints, Deployment, LicensePolicy, Profile
 from advisor.ui.background import Background
+from advisor.ui.form_fields import check_row, describe
 from advisor.ui.hardware_box import HardwareBox
 from advisor.ui.language_picker import LanguagePicker
 from advisor.ui.more_group import OTHER_MODALITIES, MoreGroup, split_list
@@ -48,12 +49,6 @@ POLICIES = {LicensePolicy.ANY: "Anything, incl. proprietary APIs",
             LicensePolicy.PERMISSIVE: "Permissive only (Apache-2.0, MIT…)"}
 PROFILES = {Profile.BALANCED: "Balanced", Profile.CHEAPEST: "Cheapest", Profile.FASTEST: "Fastest",
             Profile.QUALITY: "Best quality", Profile.OPEN: "Most open"}
-
-
-def describe(field: str) -> str:
-    """The schema's own description of a constraints field, for tooltips."""
-    info = Constraints.model_fields[field]
-    return info.description or ""
 
 
 _split = split_list
@@ -136,10 +131,7 @@ class ConstraintsPanel(QScrollArea):
         self.budget.setToolTip(describe("budget_usd_month") + " Models costing more are excluded; "
                                "cheaper ones score higher on cost.")
         self.budget_limited.setToolTip("Untick for no budget limit.")
-        budget_row = QGridLayout()
-        budget_row.addWidget(self.budget_limited, 0, 0)
-        budget_row.addWidget(self.budget, 0, 1)
-        budget_row.setColumnStretch(1, 1)
+        budget_row = check_row(self.budget_limited, self.budget)
         self.tokens = QDoubleSpinBox()
         self.tokens.setRange(0, 1_000_000)
         self.tokens.setDecimals(1)

@@ -1,47 +1,44 @@
-"""The main window: assembles the panels, wires their signals, keeps the ranking live.
+"""The main window: assembles the panels and wires their signals.
 
 Layout: constraints on the left; on the right the ranking (with the pick on top) above the
-explanation and the charts. Every slow step (ranking, detection, export) runs in the background.
+explanation and the charts. Every slow step (ranking, detection, export) runs in the background;
+the ranking's scheduling is `RankingController`'s (advisor/ui/ranking_controller.py), the window
+hands it what is on screen and shows what it ranks.
+
+The window opens in two steps (issue 21): `MainWindow.opening` is the frame the user sees at once
+(title, geometry, menu bar, "Loading your catalog…"), built from Qt alone; `assemble` then builds the
+panels into it. So this module imports no core module at its top: the panels, the core and their
+numpy, pydantic and jinja2 load in `assemble`, after the frame has painted (`advisor.ui.app`).
 """
 
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
-from advisor.catalog.store import Catalog
-from advisor.hardware.detect import DetectionResult, detect
-from advisor.recommend.constraints import Constraints
-from advisor.recommend.engine import recommend
-from advisor.recommend.ranking import warm_quality_table
-from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.recommend.scenario import Scenario
-from advisor.storage.paths import UserPaths
-from advisor.ui.background import Background, Progress
-from advisor.ui.charts import MemoryChart, QualityCostChart
-from advisor.ui.compare_dialog import CompareDialog
-from advisor.ui.constraints_panel import ConstraintsPanel
-from advisor.ui.explanation_pane import ExplanationPane
-from advisor.ui.export import ReportExporter
+from advisor.ui.background import Background
 from advisor.ui.inert import escape, message, plain_label
-from advisor.ui.installed_filter import InstalledFilter
-from advisor.ui.measure_bar import MeasureBar
-from advisor.ui.results_panel import ResultsPanel
-from advisor.ui.scenario_files import ScenarioFiles
-from advisor.ui.settings import WindowSettings, save_settings
 
-DEBOUNCE_MS = 0
-"""Rank on the next pass of the event loop after a change: the changes of one pass (a scenario
-loaded, a preset applied) coalesce into one ranking, and changes made while a ranking runs into one
-more (`refresh`). The ranking takes ~20 ms on the bundled catalog, so no longer wait is needed."""
+if TYPE_CHECKING:
+    from advisor.catalog.store import Catalog
+    from advisor.hardware.detect import DetectionResult
+    from advisor.recommend.result import RecommendationResult
+    from advisor.storage.paths import UserPaths
+    from advisor.ui.catalog_editor import CatalogEditor
+    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
+    from advisor.ui.ranking_controller import RankingInput
+    from advisor.ui.settings import WindowSettings
+
+DEFAULT_SIZE = (1280, 800)
+MENU_NAMES = ("&File", "&Edit", "&Catalog", "&View", "&Help")
+LOADING_TEXT = "Loading your catalog…"
 
 
 def _b64(data: QByteArray) -> str:
@@ -57,11 +54,6 @@ def _unb64(text: str | None) -> QByteArray | None:
         return None
 
 
-if TYPE_CHECKING:
-    from advisor.ui.catalog_editor import CatalogEditor
-    from advisor.ui.hardware_plan_dialog import HardwarePlanDialog
-
-
 class MainWindow(QMainWindow):
     """Model Advisor's window.
 
@@ -71,44 +63,85 @@ class MainWindow(QMainWindow):
     def __init__(self, catalog: Catalog, paths: UserPaths, settings: WindowSettings,
                  detector: Callable[[], DetectionResult] | None = None, persist: bool = True) -> None:
         super().__init__()
+        self._frame(paths, persist, settings.geometry_b64)
+        self.assemble(catalog, settings, detector)
+
+    @classmethod
+    def opening(cls, paths: UserPaths, persist: bool = True, geometry_b64: str | None = None) -> MainWindow:
+        """The window before its catalog is loaded: its title, saved geometry and menu bar, and
+        "Loading your catalog…" where the panels go; `assemble` fills it. Needs Qt alone."""
+        window = cls.__new__(cls)
+        QMainWindow.__init__(window)
+        window._frame(paths, persist, geometry_b64)
+        return window
+
+    def _frame(self, paths: UserPaths, persist: bool, geometry_b64: str | None) -> None:
         self.persist = persist  # False for screenshots: leave the user's settings alone
-        self.catalog = catalog
         self.paths = paths
+        self.ready = False
+        """Whether the panels are in (`assemble` ran)."""
         self.result: RecommendationResult | None = None
         self.background = Background(self)
-        self._generation = 0
-        self._ranking_busy = False
-        self._pending = False
+        self.setWindowTitle(APP_NAME)
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(name) for name in MENU_NAMES}
+        bar.setEnabled(False)  # the menus fill in with the panels
+        self.loading = plain_label(LOADING_TEXT)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self.status = plain_label()
+        self.statusBar().addWidget(self.status, 1)
+        self.resize(*DEFAULT_SIZE)
+        geometry = _unb64(geometry_b64)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def show_failure(self, text: str) -> None:
+        """Say in the window why it cannot be filled (a catalog that cannot be read)."""
+        self.loading.setText(text)
+        self.loading.setWordWrap(True)
+
+    def assemble(self, catalog: Catalog, settings: WindowSettings,
+                 detector: Callable[[], DetectionResult] | None = None) -> None:
+        """Build the panels into the frame, for `catalog` and the saved `settings`."""
+        # Here, not at the top of the module: these bring the core (numpy, pydantic, jinja2), which
+        # loads only after the frame has painted (issue 21).
+        from advisor.hardware.detect import detect  # noqa: PLC0415
+        from advisor.ui.charts import MemoryChart, QualityCostChart  # noqa: PLC0415
+        from advisor.ui.constraints_panel import ConstraintsPanel  # noqa: PLC0415
+        from advisor.ui.explanation_pane import ExplanationPane  # noqa: PLC0415
+        from advisor.ui.export import ReportExporter  # noqa: PLC0415
+        from advisor.ui.installed_filter import InstalledFilter  # noqa: PLC0415
+        from advisor.ui.measure_bar import MeasureBar  # noqa: PLC0415
+        from advisor.ui.ranking_controller import RankingController  # noqa: PLC0415
+        from advisor.ui.results_panel import ResultsPanel  # noqa: PLC0415
+        from advisor.ui.scenario_files import ScenarioFiles  # noqa: PLC0415
+
+        self.catalog = catalog
         codes = {lang.code for m in catalog.models.values() for lang in m.languages}
         self.constraints_panel = ConstraintsPanel(
             catalog.hardware.values(), codes, self.background,
             detector or (lambda: detect(catalog.hardware.values(), timeout_s=5.0)))
         self.results = ResultsPanel()
         self.explanation = ExplanationPane()
-        self.measure = MeasureBar(self.explanation, self.background, paths, lambda: self.catalog)
+        self.measure = MeasureBar(self.explanation, self.background, self.paths, lambda: self.catalog)
         self.quality_chart = QualityCostChart()
         self.memory_chart = MemoryChart()
-        self.files = ScenarioFiles(paths, settings, self)
+        self.files = ScenarioFiles(self.paths, settings, self)
         self.exporter = ReportExporter(self, self.background)
         self.installed = InstalledFilter(self.background, self)
+        self.ranking = RankingController(self.background, self._ranking_input, self.paths.quality_cache_file,
+                                         self)
         self._build_layout()
         self._build_menus()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh)
         self._wire()
-        self.status = plain_label()
-        self.statusBar().addWidget(self.status, 1)
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
-        self.resize(1280, 800)
-        geometry = _unb64(settings.geometry_b64)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
         state = _unb64(settings.state_b64)
         if state is not None:
             self.splitter.restoreState(state)
+        self.menuBar().setEnabled(True)
+        self.ready = True
 
     # -- building --------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -128,8 +161,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([370, 910])
-        self.setCentralWidget(self.splitter)
-        self.setWindowTitle(APP_NAME)
+        self.setCentralWidget(self.splitter)  # the loading label goes (Qt deletes it)
         QWidget.setTabOrder(self.constraints_panel, self.results.filter)
         QWidget.setTabOrder(self.results.filter, self.results.compare_button)
         QWidget.setTabOrder(self.results.compare_button, self.results.tabs)
@@ -148,8 +180,6 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Catalog", "&View", "&Help")}
         keys = QKeySequence.StandardKey
         self._action("&File", "&New scenario", self.files.new, keys.New, "Start from the defaults")
         self._action("&File", "&Open scenario…", self.files.open, keys.Open)
@@ -191,48 +221,21 @@ class MainWindow(QMainWindow):
         more = self.constraints_panel.more
         more.installed_changed.connect(
             lambda on: self.installed.set_active(on, self.catalog, more.gguf_folders()))
-        self.installed.ready.connect(self.refresh)
-        self.measure.calibrated.connect(self.refresh)
+        self.installed.ready.connect(self.ranking.rank)
+        self.measure.calibrated.connect(self.ranking.rank)  # a new measurement: rank with it
+        self.ranking.ranked.connect(self._show_result)
+        self.ranking.failed.connect(lambda text: self.status.setText(f"Could not rank: {text}"))
 
     # -- ranking ---------------------------------------------------------------------------------
     def _constraints_changed(self) -> None:
         self.files.update_current(self.constraints_panel.constraints())
-        self._timer.start()
+        self.ranking.schedule()
 
-    def refresh(self) -> None:
-        """Rank in the background with the constraints on screen; newer requests win."""
-        if self._ranking_busy:
-            self._pending = True
-            return
-        constraints = self.constraints_panel.constraints()
-        self._generation += 1
-        generation = self._generation
-        self._ranking_busy = True
-        started = time.perf_counter()
-        catalog = self.installed.apply(self.catalog)
+    def _ranking_input(self) -> RankingInput:
+        from advisor.ui.ranking_controller import RankingInput  # noqa: PLC0415
 
-        cache_file = self.paths.quality_cache_file
-
-        def work(_progress: Progress) -> RecommendationResult:
-            warm_quality_table(catalog, cache_file)  # an unchanged catalog is not refitted at start
-            return recommend(catalog, constraints)
-
-        def done(value: RecommendationResult) -> None:
-            self._ranking_busy = False
-            if generation == self._generation:
-                self._show_result(value, time.perf_counter() - started)
-            if self._pending:
-                self._pending = False
-                self.refresh()
-
-        def failed(exc: BaseException) -> None:
-            self._ranking_busy = False
-            self.status.setText(f"Could not rank: {exc}")
-            if self._pending:
-                self._pending = False
-                self.refresh()
-
-        self.background.run(work, done, failed)
+        return RankingInput(self.installed.apply(self.catalog), self.constraints_panel.constraints(),
+                            tuple(self.measure.calibrations))
 
     def _show_result(self, result: RecommendationResult, seconds: float) -> None:
         self.result = result
@@ -245,6 +248,8 @@ class MainWindow(QMainWindow):
                             + (f" · {note}" if (note := self.installed.note()) else ""))
 
     def _show_current(self, rec: object) -> None:
+        from advisor.recommend.result import Recommendation  # noqa: PLC0415
+
         current = rec if isinstance(rec, Recommendation) else None
         self.explanation.show_recommendation(current, self.result)
         self.memory_chart.set_recommendation(current)
@@ -256,10 +261,12 @@ class MainWindow(QMainWindow):
 
     # -- scenarios -------------------------------------------------------------------------------
     def _scenario_loaded(self, scenario: object) -> None:
+        from advisor.recommend.scenario import Scenario  # noqa: PLC0415
+
         if isinstance(scenario, Scenario):
             self.constraints_panel.set_constraints(scenario.constraints)
             self.files.settle(self.constraints_panel.constraints())
-            self.refresh()
+            self.ranking.rank()
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.files.title()} — {APP_NAME}")
@@ -276,6 +283,8 @@ class MainWindow(QMainWindow):
 
     def reset_constraints(self) -> None:
         """Put every field back to its default."""
+        from advisor.recommend.constraints import Constraints  # noqa: PLC0415
+
         self.constraints_panel.set_constraints(Constraints())
         self._constraints_changed()
 
@@ -294,6 +303,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Compare models", "Select two to four models in the ranking "
                                     "(Ctrl+click or Shift+click), then compare them.")
             return
+        from advisor.ui.compare_dialog import CompareDialog  # noqa: PLC0415
+
         dialog = CompareDialog(recs, [self.catalog.models.get(r.model_id) for r in recs], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.compare_dialog = dialog
@@ -366,7 +377,7 @@ class MainWindow(QMainWindow):
         self.installed.rescan(self.catalog)
         for warning in self.catalog.warnings:
             message(self, QMessageBox.Icon.Warning, "Catalog", warning)
-        self.refresh()
+        self.ranking.rank()
 
     def about(self) -> None:
         """Help → About."""
@@ -379,13 +390,15 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.persist:
+        if not self.persist or not self.ready:  # closed while loading: nothing to keep yet
             self.background.wait(10_000)
             event.accept()
             return
         if not self.files.confirm_discard():
             event.ignore()
             return
+        from advisor.ui.settings import save_settings  # noqa: PLC0415
+
         settings = self.files.settings.model_copy(update={
             "geometry_b64": _b64(self.saveGeometry()), "state_b64": _b64(self.splitter.saveState()),
             "last_scenario": str(self.files.path) if self.files.path else None})

@@ -1,7 +1,10 @@
 """The Measure button beside the speed of a local plan: `advisor measure` from the window (#20 item 4).
 
 The bar above the explanation shows the selected local plan's speed, corrected by this machine's
-stored measurements when there are any (with the sentence that says from which). "Measure…" asks
+stored measurements when there are any (with the sentence that says from which). The window ranks
+with those measurements (`calibrations`, passed to the ranking as `advisor recommend` passes them), so
+a plan that carries a `speed_note` is shown as it is; only a plan ranked before the latest
+measurement is corrected here, until the new ranking arrives. "Measure…" asks
 for a server the user already runs (Ollama's address when the model is in Ollama's store, else
 llama-server's), measures it in the background with the command line's core
 (advisor/hardware/measure.py), stores the calibration as `advisor measure` does and asks for a new
@@ -160,6 +163,12 @@ class MeasureBar(QWidget):
             return
         est = dep.decode_tokens_per_s or 0.0
         quant = dep.quantization or ""
+        if dep.speed_note:  # the ranking already used this machine's measurement: show its figure
+            self.speed.setText(f"Speed: ~{est:.1f} tokens/s on this machine, corrected by measurement")
+            self.note.setText(dep.speed_note)
+            self.note.setVisible(True)
+            return
+        # Ranked before the measurement it has now (the new ranking is on its way): correct it here.
         found = ratio_for(rec.model_id, quant, hardware, self.calibrations, self._catalog().models)
         if found is None:
             self.speed.setText(f"Speed: ~{est:.1f} tokens/s estimated at {quant}; not measured on "

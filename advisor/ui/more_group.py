@@ -23,16 +23,12 @@ from PySide6.QtWidgets import (
 
 from advisor.catalog.schema import Modality
 from advisor.recommend.constraints import Constraints
+from advisor.ui.form_fields import describe
 
 KV_CACHE_TYPES = {"f16": "f16 (full size)", "q8_0": "q8_0 (about half)", "q4_0": "q4_0 (about a quarter)"}
 """The KV cache types of `advisor recommend --kv-cache`, as llama.cpp names them (-ctk/-ctv)."""
 OTHER_MODALITIES: dict[Modality, str] = {"audio": "Audio", "video": "Video", "pdf": "PDF files"}
 """Input modalities besides images (the Requirements group has the image box)."""
-
-
-def describe(field: str) -> str:
-    """The schema's description of a constraints field."""
-    return Constraints.model_fields[field].description or ""
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QLabel,
     QSpinBox,
@@ -19,10 +18,7 @@ from PySide6.QtWidgets import (
 from advisor.estimate.cost import EIA_RESIDENTIAL_USD_PER_KWH
 from advisor.estimate.electricity import PRICES as ELECTRICITY_PRICES
 from advisor.recommend.constraints import Constraints
-
-
-def _describe(field: str) -> str:
-    return Constraints.model_fields[field].description or ""
+from advisor.ui.form_fields import check_row, describe
 
 
 class ServingGroup(QGroupBox):
@@ -39,22 +35,22 @@ class ServingGroup(QGroupBox):
         self.concurrency = QSpinBox()
         self.concurrency.setRange(1, 4096)
         self.concurrency.setSuffix(" at once")
-        self.concurrency.setToolTip(_describe("concurrency") + " Default 1 (one person).")
+        self.concurrency.setToolTip(describe("concurrency") + " Default 1 (one person).")
         self.hours = QDoubleSpinBox()
         self.hours.setRange(1, 744)
         self.hours.setDecimals(0)
         self.hours.setSuffix(" h / month")
-        self.hours.setToolTip(_describe("hours_per_month") + " Default 730 = 8,760 h a year / 12.")
+        self.hours.setToolTip(describe("hours_per_month") + " Default 730 = 8,760 h a year / 12.")
         self.machines = QSpinBox()
         self.machines.setRange(1, 1000)
         self.machines.setSuffix(" machine(s)")
-        self.machines.setToolTip(_describe("max_machines") + " Default 1.")
+        self.machines.setToolTip(describe("max_machines") + " Default 1.")
         self._cost_widgets()
         self.sensitive = QDoubleSpinBox()
         self.sensitive.setRange(0, 100)
         self.sensitive.setDecimals(0)
         self.sensitive.setSuffix(" % sensitive")
-        self.sensitive.setToolTip(_describe("sensitive_share") + " Default 0 %.")
+        self.sensitive.setToolTip(describe("sensitive_share") + " Default 0 %.")
         form.addRow("&Users at once", self.concurrency)
         form.addRow("Serving &hours", self.hours)
         form.addRow("&Machines", self.machines)
@@ -63,7 +59,7 @@ class ServingGroup(QGroupBox):
                                   ("&Write-off", self.amortize_set, self.amortize)):
             label = QLabel(text)
             label.setBuddy(check)  # a row of two widgets: the mnemonic goes to its check box
-            form.addRow(label, self._row(check, spin))
+            form.addRow(label, check_row(check, spin))
         form.addRow("&Sensitive share", self.sensitive)
         for spin in (self.concurrency, self.hours, self.machines, self.electricity, self.amortize,
                      self.sensitive):
@@ -83,7 +79,7 @@ class ServingGroup(QGroupBox):
         self.electricity.setSuffix(" / kWh")
         self.electricity.setSingleStep(0.01)
         self.electricity.setToolTip(
-            f"{_describe('electricity_usd_kwh')} The default, ${EIA_RESIDENTIAL_USD_PER_KWH:g}/kWh, is the "
+            f"{describe('electricity_usd_kwh')} The default, ${EIA_RESIDENTIAL_USD_PER_KWH:g}/kWh, is the "
             "U.S. average residential price of January 2024 (EIA Electric Power Monthly, "
             "https://www.eia.gov/electricity/monthly/update/end-use.php).")
         self.electricity_set.setToolTip("Untick to use the default price.")
@@ -92,23 +88,15 @@ class ServingGroup(QGroupBox):
         for (region, kind), price in sorted(ELECTRICITY_PRICES.items()):
             if kind == "residential":
                 self.region.addItem(f"{region}: ${price.usd_per_kwh:.3f}/kWh ({price.as_of})", region)
-        self.region.setToolTip(_describe("electricity_region") + " Each price names its source in the "
+        self.region.setToolTip(describe("electricity_region") + " Each price names its source in the "
                                "result's assumptions (EIA, Eurostat, Ofgem).")
         self.amortize_set = QCheckBox("Write off")
         self.amortize = QSpinBox()
         self.amortize.setRange(1, 240)
         self.amortize.setSuffix(" months")
-        self.amortize.setToolTip(_describe("amortize_months") + " Off by default: many people already "
+        self.amortize.setToolTip(describe("amortize_months") + " Off by default: many people already "
                                  "own the machine. Prices come from each hardware preset's source.")
         self.amortize_set.setToolTip("Tick to add the hardware's price, written off monthly.")
-
-    @staticmethod
-    def _row(check: QCheckBox, spin: QWidget) -> QGridLayout:
-        row = QGridLayout()
-        row.addWidget(check, 0, 0)
-        row.addWidget(spin, 0, 1)
-        row.setColumnStretch(1, 1)
-        return row
 
     def values(self) -> dict[str, object]:
         """The constraints fields these widgets describe."""

@@ -81,3 +81,16 @@ def test_overlapping_collector_pauses_switch_it_back_on_once_all_are_done() -> N
     release.set()
     worker.join(5)
     assert gc.isenabled()
+
+
+def test_a_native_mxfp4_model_is_planned_at_mxfp4_not_at_an_unpublished_requantization() -> None:
+    """gpt-oss ships MXFP4; its Q5_K_M/Q4_K_M alternatives are files of its own ladder only when
+    published (an unpublished 'Q5_K_M' has no artifact, and the estimator would not offer it)."""
+    gpt = CAT.models["openai/gpt-oss-20b"]
+    only_native = gpt.model_copy(update={"artifacts": tuple(a for a in gpt.artifacts
+                                                             if a.quantization == "MXFP4")})
+    catalog = replace(CAT, models={only_native.id: only_native})
+    result = recommend(catalog, Constraints(hardware=HW), today=TODAY)
+    rec = result.recommendations[0]
+    assert rec.deployment.quantization == "MXFP4"
+    assert {a.quantization for a in rec.alternatives if a.mode == "local"} <= {"MXFP4"}

@@ -45,8 +45,7 @@ def rtx_4090(catalog: Catalog) -> Callable[[], DetectionResult]:
 
 def wait_ranked(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the window shows a ranking for the constraints on screen."""
-    qtbot.waitUntil(lambda: window.result is not None and not window._ranking_busy
-                    and not window._timer.isActive(), timeout=20_000)
+    qtbot.waitUntil(lambda: window.result is not None and window.ranking.idle, timeout=20_000)
 
 
 Waiter = Callable[[MainWindow], None]

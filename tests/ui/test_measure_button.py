@@ -4,6 +4,7 @@ is stored as `advisor measure` stores it, and the next estimate shown is correct
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import socket
 import threading
@@ -20,17 +21,18 @@ from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
 from advisor.estimate import estimate
-from advisor.estimate.calibration import profile_key, read_calibrations
+from advisor.estimate.calibration import Calibration, add_calibration, profile_key, read_calibrations
 from advisor.hardware.installed import OLLAMA_MODEL_LAYER
 from advisor.hardware.measure import LLAMA_SERVER_URL, OLLAMA_URL
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints, Deployment
-from advisor.recommend.result import Recommendation
+from advisor.recommend.result import DeploymentPlan, Recommendation
 from advisor.storage.paths import UserPaths
 from advisor.ui.main_window import MainWindow
 from advisor.ui.measure_bar import MeasureBar, MeasureRequest, ask_server
+from advisor.ui.settings import WindowSettings
 
-from .conftest import wait_ranked
+from .conftest import rtx_4090, wait_ranked
 
 MODEL = "openai/gpt-oss-20b"
 TAG = "gpt-oss:20b"  # the catalog's Ollama tag of MODEL
@@ -83,7 +85,7 @@ def local(qtbot: QtBot, window: MainWindow, bundled: Catalog) -> tuple[MainWindo
     """The window ranking local plans on an RTX 4090, with gpt-oss-20b selected."""
     hardware = profile_from_preset(bundled.hardware["rtx-4090"])
     window.constraints_panel.set_constraints(Constraints(deployment=Deployment.LOCAL, hardware=hardware))
-    window.refresh()
+    window.ranking.rank()
     wait_ranked(qtbot, window)
     window.results.select_model(MODEL)
     current = window.results.current()
@@ -129,17 +131,63 @@ def test_measuring_corrects_the_next_estimate_shown(qtbot: QtBot, local: tuple[M
     assert (cal.model, cal.model_id, cal.quantization, cal.server) == (TAG, MODEL, quant, "ollama")
     assert cal.tokens_per_s == pytest.approx(model_speed.expected / 2, rel=1e-6)
     assert cal.hardware_profile == profile_key(hardware)
+    # The measurement asked for a new ranking, and that ranking used it (as `advisor recommend` does).
+    qtbot.waitUntil(lambda: _measured_plan(window) is not None, timeout=20_000)
     wait_ranked(qtbot, window)
-    qtbot.waitUntil(lambda: "corrected" in bar.speed.text(), timeout=20_000)
+    plan = _measured_plan(window)
+    assert plan is not None
+    assert plan.quantization == quant
+    assert plan.decode_tokens_per_s == pytest.approx(shown * 0.5, rel=1e-6)
+    assert plan.speed_note is not None
+    assert "Speed corrected by x0.50" in plan.speed_note
+    assert f"{TAG} measured at" in plan.speed_note  # this model at this quantization
+    # The bar shows the ranking's corrected figure and its sentence; it does not correct it twice.
+    assert f"~{plan.decode_tokens_per_s:.1f} tokens/s on this machine" in bar.speed.text()
+    assert bar.note.isVisibleTo(window)
+    assert bar.note.text() == plan.speed_note
+
+
+def _measured_plan(window: MainWindow) -> DeploymentPlan | None:
+    """The selected plan of MODEL, once a ranking has corrected it by a measurement."""
+    current = window.results.current()
+    if current is None or current.model_id != MODEL or current.deployment.speed_note is None:
+        return None
+    return current.deployment
+
+
+def test_a_window_ranks_with_the_measurements_already_stored(
+        qtbot: QtBot, local: tuple[MainWindow, Recommendation], bundled: Catalog, paths: UserPaths) -> None:
+    first, plain = local  # ranked before anything was measured
+    hardware = first.result.constraints.hardware if first.result else None
+    assert hardware is not None
+    quant = plain.deployment.quantization
+    speed = plain.deployment.decode_tokens_per_s
+    assert quant is not None
+    assert speed is not None
+    assert plain.deployment.speed_note is None
+    model_speed = estimate(bundled.models[MODEL], hardware, quant=quant).decode_tokens_per_s
+    assert model_speed is not None
+    add_calibration(paths.calibrations_file, Calibration(
+        model=TAG, model_id=MODEL, quantization=quant, tokens_per_s=model_speed.expected * 0.8,
+        hardware_profile=profile_key(hardware), date=dt.date(2026, 12, 1), server="ollama",
+        url=OLLAMA_URL), paths.backups_dir)
+    window = MainWindow(bundled, paths, WindowSettings(), detector=rtx_4090(bundled))
+    qtbot.addWidget(window)
+    window.constraints_panel.set_constraints(first.constraints_panel.constraints())
+    window.ranking.rank()
+    wait_ranked(qtbot, window)
+    window.results.select_model(MODEL)
     current = window.results.current()
     assert current is not None
     assert current.model_id == MODEL
-    speed = current.deployment.decode_tokens_per_s
-    assert speed is not None
-    assert f"~{speed * 0.5:.1f} tokens/s" in bar.speed.text()
-    assert bar.note.isVisibleTo(window)
-    assert "Speed corrected by x0.50" in bar.note.text()
-    assert f"{TAG} measured at" in bar.note.text()  # this model at this quantization
+    plan = current.deployment
+    assert plan.quantization == quant
+    assert plan.decode_tokens_per_s == pytest.approx(speed * 0.8, rel=1e-6)
+    assert plan.speed_note is not None
+    assert "Speed corrected by x0.80" in plan.speed_note
+    assert f"~{plan.decode_tokens_per_s:.1f} tokens/s on this machine" in window.measure.speed.text()
+    assert window.measure.note.text() == plan.speed_note
+    window.background.wait()
 
 
 def test_the_model_in_ollamas_store_suggests_ollama(qtbot: QtBot, local: tuple[MainWindow, Recommendation],
@@ -186,7 +234,7 @@ def test_a_dead_server_and_a_time_out_are_messages(qtbot: QtBot, local: tuple[Ma
 
 def test_the_bar_is_for_local_plans_only(qtbot: QtBot, window: MainWindow) -> None:
     window.constraints_panel.set_constraints(Constraints(deployment=Deployment.API))
-    window.refresh()
+    window.ranking.rank()
     wait_ranked(qtbot, window)
     current = window.results.current()
     assert current is not None

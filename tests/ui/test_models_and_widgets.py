@@ -202,15 +202,15 @@ def test_screenshot_from_the_command_line(tmp_path: Path, qtbot: QtBot, paths: U
 def test_window_keeps_running_when_ranking_fails(qtbot: QtBot, paths: UserPaths, bundled: Catalog,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  detector: Callable[[], object]) -> None:
-    import advisor.ui.main_window as mw  # noqa: PLC0415
+    from advisor.ui import ranking_controller  # noqa: PLC0415
 
     def boom(*_a: object, **_k: object) -> RecommendationResult:
         raise RuntimeError("engine broke")
 
-    monkeypatch.setattr(mw, "recommend", boom)
+    monkeypatch.setattr(ranking_controller, "recommend", boom)
     win = MainWindow(bundled, paths, WindowSettings(), detector=detector)  # type: ignore[arg-type]
     qtbot.addWidget(win)
-    win.refresh()
+    win.ranking.rank()
     qtbot.waitUntil(lambda: "engine broke" in win.status.text(), timeout=5000)
     assert win.result is None
 
