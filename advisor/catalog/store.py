@@ -71,7 +71,8 @@ class Catalog:
     origins: dict[str, Origin] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
-    bundled: BundledOrigin | None = None  # set when the models came through the bundled cache
+    # Set when the models came through the bundled cache; provenance, not content: not compared.
+    bundled: BundledOrigin | None = field(default=None, compare=False, repr=False)
 
     def visible_models(self) -> list[Model]:
         """Models not hidden by the user, in id order."""
