@@ -292,3 +292,17 @@ def test_blas_runs_single_threaded_unless_the_user_says_otherwise(
     capsys.readouterr()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     assert os.environ["OMP_NUM_THREADS"] == "4"
+
+
+def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os  # noqa: PLC0415
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    assert main(["hardware", "list", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
+    assert main(["hardware", "list", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"

@@ -48,6 +48,16 @@ def test_xml_text_is_always_valid_xml_character_data(text: str) -> None:
     assert root[0].text is None or "<" not in xml_text(root[0].text)
 
 
+@given(st.text(alphabet=st.sampled_from("a&<>\"' ;#x")))
+def test_xml_text_escapes_as_saxutils_does(text: str) -> None:
+    from xml.sax.saxutils import escape  # noqa: PLC0415 - the reference, imported only here
+
+    assert xml_text(text) == escape(text, {'"': "&quot;"})
+    root = ET.fromstring(f'<t a="{xml_text(text)}">{xml_text(text)}</t>')  # noqa: S314
+    assert root.text in (None, text)
+    assert root.get("a") == text
+
+
 def test_terminal_safe_shows_what_was_there() -> None:
     assert terminal_safe("a\x1b[2Kb\rc\u202ed") == "a\\u001b[2Kb\\u000dc\\u202ed"
     assert terminal_safe("tab\tand\nnewline") == "tab\tand\nnewline"

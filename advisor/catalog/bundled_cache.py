@@ -22,7 +22,14 @@ import pydantic
 
 from advisor import __version__
 from advisor.catalog import architecture, offerings, presets, schema, sources
-from advisor.catalog.store import BundledFile, Catalog, load_bundled, no_gc, read_bundled_files
+from advisor.catalog.store import (
+    BundledFile,
+    BundledOrigin,
+    Catalog,
+    load_bundled,
+    no_gc,
+    read_bundled_files,
+)
 from advisor.storage.atomic import atomic_write_bytes
 
 CACHE_FORMAT = 1
@@ -70,16 +77,20 @@ def _write(path: Path, digest: str, catalog: Catalog) -> None:
 
 def load_bundled_cached(path: Path) -> Catalog:
     """The bundled catalog: read from `path` when it was validated from the same files by the same
-    program, else validated (`load_bundled`) and written there."""
+    program, else validated (`load_bundled`) and written there. Its `bundled` names the digest and
+    the models it covers."""
     files = read_bundled_files()
     digest = bundled_digest(files)
     if digest is not None:
         found = _read(path, digest)
         if found is not None:
+            found.bundled = BundledOrigin(digest, dict(found.models))
             return found
     catalog = load_bundled(files)
-    if digest is not None and not catalog.warnings:
-        _write(path, digest, catalog)
+    if digest is not None:
+        if not catalog.warnings:
+            _write(path, digest, catalog)
+        catalog.bundled = BundledOrigin(digest, dict(catalog.models))
     return catalog
 
 

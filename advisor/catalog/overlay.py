@@ -221,6 +221,7 @@ def apply_overlay(base: Catalog, overlay: Overlay) -> Catalog:
         origins=origins,
         hidden=frozenset(overlay.hidden) & frozenset(models),
         warnings=list(base.warnings),
+        bundled=base.bundled,
     )
 
 

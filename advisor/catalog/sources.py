@@ -10,9 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Frozen(BaseModel):
     """Base of every catalog type: immutable, unknown keys rejected, numbers finite (a NaN or an
-    infinity in a user's file is an error naming the field, never a value the ranking computes on)."""
+    infinity in a user's file is an error naming the field, never a value the ranking computes on).
+    Validators are built on first use (`defer_build`): the bundled catalog comes from the cache
+    unvalidated, so a command that validates no catalog entry never pays for building them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
+                              defer_build=True)
 
 
 SourceText = Annotated[

@@ -46,6 +46,20 @@ class Origin(StrEnum):
     OVERRIDE = "override"  # a bundled entry the user changed
 
 
+@dataclass(frozen=True)
+class BundledOrigin:
+    """The models as validated from the bundled files whose SHA-256 is `digest` (bundled_cache.py):
+    a model that *is* one of these objects has exactly the content those files give it, so a cache
+    keyed on the models can hash the digest and the id instead of the whole model."""
+
+    digest: str
+    models: Mapping[str, Model]
+
+    def holds(self, model: Model) -> bool:
+        """Whether `model` is the very object validated from the bundled files (not an edit)."""
+        return self.models.get(model.id) is model
+
+
 @dataclass
 class Catalog:
     """Models, licences and hardware presets by id, with where each model came from."""
@@ -57,6 +71,8 @@ class Catalog:
     origins: dict[str, Origin] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
+    # Set when the models came through the bundled cache; provenance, not content: not compared.
+    bundled: BundledOrigin | None = field(default=None, compare=False, repr=False)
 
     def visible_models(self) -> list[Model]:
         """Models not hidden by the user, in id order."""

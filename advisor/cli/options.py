@@ -6,7 +6,6 @@ Kept apart from `app.py` so the flag-to-constraint rules are plain functions wit
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -27,6 +26,13 @@ class OptionError(AdvisorError):
     """A flag value the user can fix; shown as one `advisor: error:` line."""
 
 
+def _close_matches(word: str, choices: list[str], cutoff: float) -> list[str]:
+    """The three choices most like `word` (difflib), for a hint after a typo."""
+    import difflib  # noqa: PLC0415 - only a typo needs it: not loaded on every start
+
+    return difflib.get_close_matches(word, choices, n=3, cutoff=cutoff)
+
+
 def unknown_id(kind: str, wanted: str, known: Iterable[str], listing: str) -> str:
     """'no model with id X. Did you mean: ...?' (names containing it, else the nearest spellings)
     or a pointer to the listing command."""
@@ -34,7 +40,7 @@ def unknown_id(kind: str, wanted: str, known: Iterable[str], listing: str) -> st
     close = [k for k in names if wanted.lower() in k.lower()][:5]
     if not close:
         lowered = {k.lower(): k for k in names}
-        near = difflib.get_close_matches(wanted.lower(), list(lowered), n=3, cutoff=0.5)
+        near = _close_matches(wanted.lower(), list(lowered), 0.5)
         close = [lowered[k] for k in near]
     hint = f" Did you mean: {', '.join(close)}?" if close else f" Run '{listing}' to see them."
     return f"no {kind} '{wanted}'.{hint}"
@@ -46,7 +52,7 @@ def _codes(values: Iterable[str], known: Mapping[str, str], kind: str, upper: bo
     for raw in values:
         code = raw.strip().upper() if upper else raw.strip().lower()
         if code not in known:
-            near = difflib.get_close_matches(code, list(known), n=3, cutoff=0.5)
+            near = _close_matches(code, list(known), 0.5)
             by_name = [k for k, name in known.items() if raw.strip().lower() == name.lower()]
             hint = by_name or near
             raise OptionError(f"'{raw}' is not an {kind}" + (
@@ -76,7 +82,7 @@ def _license_ids(values: Iterable[str], catalog: Catalog) -> tuple[str, ...]:
     for raw in values:
         found = by_lower.get(raw.strip().lower())
         if found is None:
-            near = difflib.get_close_matches(raw.strip().lower(), list(by_lower), n=3, cutoff=0.4)
+            near = _close_matches(raw.strip().lower(), list(by_lower), 0.4)
             hint = (f"did you mean {', '.join(by_lower[k] for k in near)}? " if near else "")
             raise OptionError(f"no licence '{raw}' in the catalog; {hint}known: "
                               f"{', '.join(sorted(catalog.licenses, key=str.lower))}")

@@ -45,7 +45,7 @@ class CalibrationError(AdvisorError):
 class Calibration(BaseModel):
     """One measurement of a model running on this machine."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model: str = Field(description="The model name the server reported (Ollama tag, file, id).")
     model_id: str | None = Field(default=None, description="The catalog model it matched, if any.")

@@ -25,7 +25,7 @@ Monthly Update; `electricity.DEFAULT` holds it with its source, beside the other
 class Usage(BaseModel):
     """How many tokens a month, and how they split."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     tokens_per_month: int = Field(ge=0, description="Input + output tokens per month")
     output_share: float = Field(default=0.25, ge=0, le=1,
@@ -40,7 +40,7 @@ class Usage(BaseModel):
 class CostSettings(BaseModel):
     """Overridable cost defaults (shown in the assumptions of every result)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     power_price_usd_per_kwh: float = Field(
         default=EIA_RESIDENTIAL_USD_PER_KWH, ge=0,

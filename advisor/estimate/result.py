@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class EstimateSettings(BaseModel):
     """Overridable estimator defaults (shown in the assumptions of every result)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     headroom_share: float = Field(
         default=0.01, ge=0, le=0.5,
@@ -24,7 +24,7 @@ class EstimateSettings(BaseModel):
 class RunOptions(BaseModel):
     """How the user runs it, when they pin it (None: the planner chooses)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     gpu_layers: int | None = Field(
         default=None, ge=0, description="Layers on the GPU (llama.cpp -ngl); the rest in system RAM")
@@ -45,7 +45,7 @@ class RunOptions(BaseModel):
 class Range(BaseModel):
     """A low / expected / high estimate."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     low: float
     expected: float
@@ -59,7 +59,7 @@ class Range(BaseModel):
 class Estimate(BaseModel):
     """How a model runs on given hardware at a given quantization and context."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     model_id: str
     quantization: str

@@ -3,9 +3,12 @@ informative prior, by EM) is most of a command-line answer's time, and its input
 the catalog or this program does.
 
 The file is a NumPy archive read with `allow_pickle=False` (plain arrays and strings, no code), keyed
-by a SHA-256 of everything the fit reads: every model as JSON, in order, and the source of the
-fitting modules. A different key, a damaged file or a program without its sources (a frozen bundle)
-means the table is fitted again; the cache is never the only copy of anything.
+by a SHA-256 of everything the fit reads: every model, in order, and the source of the fitting
+modules. A model is hashed as JSON, or, when it is the very object validated from the bundled files
+(`BundledOrigin`), as its id after the bundled files' digest: serializing every model costs each
+start more than reading the table. A different key, a damaged file or a program without its
+sources (a frozen bundle) means the table is fitted again; the cache is never the only copy of
+anything.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 
 from advisor import __version__
 from advisor.catalog.schema import Model
+from advisor.catalog.store import BundledOrigin
 from advisor.recommend import quality, quality_prior
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.quality_prior import PriorFit
@@ -42,14 +46,19 @@ def _code_digest() -> bytes | None:
     return h.digest()
 
 
-def inputs_digest(models: list[Model]) -> str | None:
+def inputs_digest(models: list[Model], bundled: BundledOrigin | None = None) -> str | None:
     """SHA-256 of the fit's inputs, or None when the table should not be cached."""
     code = _code_digest()
     if code is None:
         return None
     h = hashlib.sha256(code)
+    if bundled is not None:
+        h.update(f"bundled:{bundled.digest}\0".encode())
     for m in models:
-        h.update(m.model_dump_json().encode("utf-8"))
+        if bundled is not None and bundled.holds(m):
+            h.update(f"={m.id}".encode())  # its content is in the digest; JSON never starts with '='
+        else:
+            h.update(m.model_dump_json().encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -82,11 +91,13 @@ def _write(path: Path, digest: str, table: QualityTable) -> None:
         atomic_write_bytes(path, buf.getvalue())
 
 
-def cached_quality(models: Iterable[Model], path: Path) -> QualityTable:
+def cached_quality(models: Iterable[Model], path: Path,
+                   bundled: BundledOrigin | None = None) -> QualityTable:
     """The table for `models`: read from `path` when it was fitted on the same inputs by the same
-    code, else fitted and written there."""
+    code, else fitted and written there. `bundled`: the catalog's, when its models came through the
+    bundled cache."""
     listed = list(models)
-    digest = inputs_digest(listed)
+    digest = inputs_digest(listed, bundled)
     if digest is not None:
         found = _read(path, digest)
         if found is not None and found.ids == tuple(m.id for m in listed):

@@ -51,7 +51,7 @@ def warm_quality_table(catalog: Catalog, cache_file: Path) -> None:
         return
     from advisor.recommend.quality_cache import cached_quality  # noqa: PLC0415
 
-    prime_quality_table(catalog, cached_quality(catalog.models.values(), cache_file))
+    prime_quality_table(catalog, cached_quality(catalog.models.values(), cache_file, catalog.bundled))
 
 
 def columns(catalog: Catalog) -> Columns:

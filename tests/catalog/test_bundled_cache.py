@@ -48,6 +48,11 @@ def test_cache_is_written_then_read_and_equals_validation(tmp_path: Path,
     assert calls == [1]  # read from the file, not validated again
     _same(first, FRESH)
     _same(second, FRESH)
+    for loaded in (first, second):  # the models it covers are the very objects loaded
+        assert loaded.bundled is not None
+        assert loaded.bundled.digest == bundled_digest(read_bundled_files())
+        assert all(loaded.bundled.holds(m) for m in loaded.models.values())
+        assert not loaded.bundled.holds(next(iter(FRESH.models.values())))  # equal, not the same
     second.warnings.append("changed")  # a caller's change does not reach the next load
     assert load_bundled_cached(path).warnings == []
 

@@ -79,6 +79,9 @@ def test_overlay_adds_overrides_and_hides(paths: UserPaths) -> None:
     assert catalog.origin("team/our-finetune").value == "user"
     assert second not in {m.id for m in catalog.visible_models()}
     assert read_overlay(paths.overlay_file).hidden == frozenset({second})
+    assert catalog.bundled is not None  # the bundled models are still known as such, the edit is not
+    assert not catalog.bundled.holds(catalog.models[first.id])
+    assert catalog.bundled.holds(catalog.models[second])
 
 
 def test_corrupt_overlay_is_quarantined_and_bundled_catalog_used(paths: UserPaths) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from advisor.catalog.schema import Model
-from advisor.catalog.store import load_bundled
+from advisor.catalog.store import BundledOrigin, load_bundled
 from advisor.recommend import quality_cache
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.quality_cache import cached_quality
@@ -54,3 +54,30 @@ def test_a_changed_model_or_a_damaged_file_is_fitted_again(tmp_path: Path,
     path.write_bytes(b"not an archive")
     cached_quality(edited, path)
     assert calls == [1, 1]
+
+
+def test_bundled_models_are_keyed_by_the_bundled_digest_and_edits_by_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "q.npz"
+    origin = BundledOrigin("a" * 64, dict(CATALOG.models))
+    cached_quality(MODELS, path, origin)
+    assert quality_cache.inputs_digest(MODELS, origin) != quality_cache.inputs_digest(MODELS)
+    other = BundledOrigin("b" * 64, dict(CATALOG.models))  # other bundled files: other key
+    assert quality_cache.inputs_digest(MODELS, other) != quality_cache.inputs_digest(MODELS, origin)
+    calls: list[int] = []
+    def counting(models: list[Model]) -> QualityTable:
+        calls.append(1)
+        return fit_quality(models)
+
+    monkeypatch.setattr(quality_cache, "fit_quality", counting)
+    cached_quality(MODELS, path, origin)
+    assert calls == []  # the same bundled objects: read
+    model = next(m for m in MODELS if m.evidence)
+    changed = model.model_copy(update={"evidence": model.evidence[1:]})  # an edit keeps the id
+    edited = [changed if m.id == model.id else m for m in MODELS]
+    table = cached_quality(edited, path, origin)
+    assert calls == [1]  # the edit is hashed by its content, not taken for the bundled model
+    assert table.evidence[table.index[model.id]] == len(model.evidence) - 1
+    equal_copy = [model.model_copy() if m.id == model.id else m for m in MODELS]
+    assert (quality_cache.inputs_digest(equal_copy, origin)
+            != quality_cache.inputs_digest(MODELS, origin))  # not the bundled object: by content
