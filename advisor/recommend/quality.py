@@ -8,9 +8,15 @@ catalog by alternating two steps:
 
 * **Benchmarks** (`_calibrate`): score_mb = a_b + s_b * ability_m,task(b) + noise_b, each benchmark's
   intercept, slope and noise fitted against the current abilities. Models that report several
-  benchmarks link them.
+  benchmarks link them. The slopes of the 0-100 benchmarks share one distribution, fitted across
+  them, and each is shrunk towards it as far as its own results leave it uncertain (a leaderboard of
+  a handful of frontier models in a ten-point band cannot pin its slope; left alone, EM drove such a
+  slope to its floor and the item's noise to 34 ability units^2). A benchmark's noise is shrunk
+  towards the median benchmark's, so one bad item cannot widen every other one.
 * **Models** (`_posterior`): ability_m,t = g_m + d_m,t, a general ability plus a task deviation
-  (d ~ N(0, tau^2), tau fitted from models with evidence on several tasks). g_m has an informative
+  (d ~ N(0, tau^2), tau fitted from models with evidence on several tasks, each (model, task) weighted
+  by its precision, so a task measured only by a noisy item does not pass its noise off as a
+  deviation). g_m has an informative
   prior from what the catalog knows without benchmarks (`advisor.recommend.quality_prior`): its
   family's and vendor's measured models, release date, size, price band, open weights, thinking mode.
   The posterior combines that prior with the model's own results (exact Gaussian algebra).
@@ -49,8 +55,9 @@ MIN_ITEM_MODELS = 3
 the two to be calibrated apart: with fewer, an item's level and slope cannot be fitted."""
 _MIN_SLOPE = 0.05  # share of a benchmark's observed range: a benchmark always rises with ability
 _MIN_NOISE = 0.05  # ability units^2: no single result pins a model more tightly than SD 0.22
-_POOL_DF = 3.0  # a benchmark's noise is shrunk towards the pooled noise as if by 3 extra results
+_POOL_DF = 3.0  # a benchmark's noise is shrunk towards the median one as if by 3 extra results
 _MIN_TAU2 = 0.02  # task deviations are never assumed away entirely
+_SLOPE_ROUNDS = 20  # fixed-point iterations of the slopes' common distribution
 _START_HOUSE_VAR = _MIN_TAU2  # vendor-table offset variance until independent results identify it
 _VAGUE_VAR = 1e6  # a prior that says nothing (a model's own-results-only general ability)
 _POPULATION_VAR = 1.0  # stage 1's prior on general ability: the standardised population (IRT's N(0, 1))
@@ -173,9 +180,13 @@ def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
                old_noise: Floats | None) -> tuple[Floats, Floats, Floats]:
     """Each benchmark's intercept, slope and noise variance (in ability units^2) against the current
     evidence-only abilities `theta` (posterior variances `post_var`): least squares where a benchmark
-    has 3+ results, z-scores otherwise. The noise is read from leave-one-out residuals
+    has 3+ results (the 0-100 benchmarks' slopes shrunk towards their common distribution,
+    `_shrunk_slopes`), z-scores otherwise. The noise is read from leave-one-out residuals
     (e / (1 - leverage)), so a model whose only result fits itself exactly does not make the
-    benchmark look precise; it is shrunk towards the pooled noise of all benchmarks."""
+    benchmark look precise; it is shrunk towards the median benchmark's noise. The leverages come
+    from `old_noise`, and that fixed point overshoots (iterated plainly, every noise alternated
+    between its floor and about ten times it, round after round), so each round moves halfway, on
+    the log scale, from `old_noise` to the new estimate: the same fixed point, reached."""
     nb = obs.n_bench
     x = theta[obs.model, obs.task]
     n = np.bincount(obs.bench, minlength=nb).astype(np.float64)
@@ -193,8 +204,14 @@ def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
     np.minimum.at(y_min, obs.bench, obs.y)
     y_range = np.where(n > 0, y_max - y_min, 0.0)
     fallback = np.where(y_sd > 0, y_sd, 1.0)
+    fitted = (n >= 3) & (var_x > 1e-9)
     with np.errstate(divide="ignore", invalid="ignore"):
-        slope = np.where((n >= 3) & (var_x > 1e-9), cov / var_x, fallback)
+        ols = np.where(fitted, cov / var_x, 0.0)
+        resid_y = np.bincount(obs.bench, (dy - ols[obs.bench] * dx) ** 2, nb) / np.maximum(n - 2.0, 1.0)
+        ols_var = np.where(fitted, resid_y / var_x, np.inf)
+    percent = np.array([BENCHMARKS[name].max_score is not None for name in sorted(BENCHMARKS)
+                        for _ in range(2)], dtype=np.bool_)
+    slope = np.where(fitted, _shrunk_slopes(ols, ols_var, fitted & percent), fallback)
     slope = np.maximum(slope, _MIN_SLOPE * np.where(y_range > 0, y_range, 1.0))
     intercept = my - slope * mx
     resid = (obs.y - intercept[obs.bench] - slope[obs.bench] * x) / slope[obs.bench]
@@ -208,10 +225,34 @@ def _calibrate(obs: _Obs, theta: Floats, post_var: Floats,
     parts = np.where(usable, loo * loo - loo_var, 0.0)
     count = np.bincount(obs.bench, usable.astype(np.float64), nb)
     total = np.bincount(obs.bench, parts, nb)
-    pooled = float(total.sum() / count.sum()) if count.sum() > 0 else 0.25
+    rated = count >= MIN_ITEM_MODELS  # the typical benchmark's noise: one bad item cannot move it
+    pooled = float(np.median(total[rated] / count[rated])) if rated.any() else 0.25
     pooled = max(pooled, _MIN_NOISE)
-    noise = (total + _POOL_DF * pooled) / (count + _POOL_DF)
-    return intercept, slope, np.maximum(noise, _MIN_NOISE)
+    noise = np.maximum((total + _POOL_DF * pooled) / (count + _POOL_DF), _MIN_NOISE)
+    if old_noise is not None:  # the relaxed fixed point (see above)
+        noise = np.sqrt(noise * old_noise)
+    return intercept, slope, noise
+
+
+def _shrunk_slopes(ols: Floats, ols_var: Floats, pooled: npt.NDArray[np.bool_]) -> Floats:
+    """The slopes of the `pooled` items (benchmarks on one 0-100 scale) shrunk towards their common
+    distribution N(s0, v0), fitted from those items by the random-effects fixed point (each item's
+    least-squares slope weighted by 1 / (v0 + its sampling variance)): a benchmark with few results on
+    a narrow band of abilities (a leaderboard of a handful of frontier models) cannot pin its own slope,
+    and left alone EM drives such a slope to zero (its results then look like noise, which makes its
+    models' abilities vaguer, which flattens the slope further). Other items keep their own slope."""
+    if pooled.sum() < MIN_ITEM_MODELS:
+        return ols
+    b, se2 = ols[pooled], np.maximum(ols_var[pooled], 1e-12)
+    v0 = float(b.var())
+    s0 = float(b.mean())
+    for _ in range(_SLOPE_ROUNDS):
+        w = 1.0 / (v0 + se2)
+        s0 = float((w * b).sum() / w.sum())
+        v0 = max(float((w * w * ((b - s0) ** 2 - se2)).sum() / (w * w).sum()), 1e-6 * s0 * s0)
+    out = ols.copy()
+    out[pooled] = (b / se2 + s0 / v0) / (1.0 / se2 + 1.0 / v0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -253,8 +294,11 @@ def _task_stats(obs: _Obs, n_models: int, intercept: Floats, slope: Floats, nois
 
 
 def _tau2(s: Floats, su: Floats, tau2: float) -> float:
-    """Method-of-moments variance of task deviations: for every (model, task) with results and other
-    tasks also measured, (task mean - general ability from the other tasks)^2 minus both noises."""
+    """Variance of task deviations: for every (model, task) with results and other tasks also
+    measured, (task mean - general ability from the other tasks)^2 minus both noises, averaged with
+    weights 1 / (tau^2 + both noises)^2 (the random-effects likelihood's fixed point, as in
+    meta-analysis): a cell whose task is known only to +-6 says next to nothing about tau, where a
+    plain mean let one such cell outweigh four hundred."""
     has = s > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         task_mean = np.where(has, su / np.where(has, s, 1.0), 0.0)
@@ -266,8 +310,10 @@ def _tau2(s: Floats, su: Floats, tau2: float) -> float:
         return max(tau2, _MIN_TAU2)
     safe = np.where(cells, rest_w, 1.0)
     g_other = rest_wm / safe
-    parts = (task_mean - g_other) ** 2 - 1.0 / np.where(has, s, 1.0) - 1.0 / safe
-    return max(_MIN_TAU2, float(parts[cells].mean()))
+    noise_var = 1.0 / np.where(has, s, 1.0) + 1.0 / safe
+    parts = (task_mean - g_other) ** 2 - noise_var
+    weight = 1.0 / (tau2 + noise_var) ** 2
+    return max(_MIN_TAU2, float((weight * parts)[cells].sum() / weight[cells].sum()))
 
 
 @dataclass(frozen=True)
