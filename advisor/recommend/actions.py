@@ -110,7 +110,7 @@ def local_actions(plan: DeploymentPlan, model: Model, hardware: HardwareProfile,
 
     quant = plan.quantization or ""
     context = plan.context_tokens or 8192
-    options = RunOptions(backend="vllm") if plan.runtime == "vllm" else None
+    options = RunOptions(backend=plan.runtime) if plan.runtime in ("vllm", "mlx") else None
     est = finish(size(model, hardware, quant, context, kv_cache=kv_cache, concurrency=concurrency,
                       options=options))
     run = LocalRun.of(est, hardware)

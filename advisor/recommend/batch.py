@@ -30,8 +30,10 @@ from advisor.estimate.batch import (
 from advisor.estimate.calibration import SpeedCorrections, corrections
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
 from advisor.estimate.cost import CostSettings, Usage, generated_per_answer_token
+from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import GB
-from advisor.estimate.result import RunOptions
+from advisor.estimate.physics import default_backend
+from advisor.estimate.result import EstimateSettings, RunOptions
 from advisor.recommend.api_options import ApiOptions, api_options
 from advisor.recommend.columns import (
     ALWAYS_THINKING,
@@ -42,7 +44,7 @@ from advisor.recommend.columns import (
     Columns,
 )
 from advisor.recommend.constraints import Constraints, Factor
-from advisor.recommend.deploy import ALTERNATIVE_QUANTS, PlanSettings
+from advisor.recommend.deploy import ALTERNATIVE_QUANTS, MLX_QUANTS, PlanSettings
 from advisor.recommend.filters import ASSUMED_LANGUAGES, model_ok
 from advisor.recommend.quality import weight_vector, weighted_ability
 from advisor.recommend.scoring import (
@@ -68,9 +70,11 @@ Bools = npt.NDArray[np.bool_]
 CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE, NO_RENTAL = 1, 2, 3, 4
 """Why a model has no local plan at all (`Evaluation.local_block`; 0 = it has one)."""
 OTHER_MODE_KIND = len(ALTERNATIVE_QUANTS) + 1
-API_KIND = OTHER_MODE_KIND + 1
+MLX_KIND = OTHER_MODE_KIND + 1
+API_KIND = MLX_KIND + len(MLX_QUANTS)
 """Deployment kinds: 0 = best local quantization, 1.. = the alternatives, OTHER_MODE_KIND = the best
-quantization with a hybrid model's other thinking mode, API_KIND = an API offering."""
+quantization with a hybrid model's other thinking mode, MLX_KIND.. = the MLX conversions (Apple
+silicon only), API_KIND = an API offering."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class LocalOption:
     fail_licence: Bools  # the weights licence does not allow the commercial self-hosting asked for
     fail_capacity: Bools  # needs more machines than allowed to serve the volume
     speed_notes: tuple[str | None, ...] = ()  # per row: how this machine's measured speed corrected it
+    runtime: str = "llama.cpp"  # what serves it: llama.cpp (GGUF), vllm (team serving) or mlx (Apple)
 
     @property
     def ok(self) -> Bools:
@@ -239,14 +244,14 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
                 if settings.calibrations else None)
 
     def option(present: Bools, quant: Ints, sized: SizedColumns, think: Bools,
-               preferred: Bools) -> LocalOption:
+               preferred: Bools, runtime: str = team or "llama.cpp") -> LocalOption:
         notes: tuple[str | None, ...] = ()
         if measured is not None:
             sized, notes = _measured_speed(sized, measured, [cols.models[i].id for i in idx.tolist()], quant)
         opt = _local_option(c, cost_settings=cost_settings, serving=serving, usage=usage, present=present,
                             quant=quant, sized=sized, ttft=ttft, prefill=prefill, thinks=think,
                             preferred=preferred, fail_licence=licence)
-        return replace(opt, speed_notes=notes) if notes else opt
+        return replace(opt, speed_notes=notes, runtime=runtime)
 
     options = [option(has_plan, best_quant, best_sized, thinks, yes)]
     q_pos = {q: i for i, q in enumerate(QUANT_NAMES)}
@@ -261,7 +266,30 @@ def _local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage:
         present &= team is None
         options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), alt, thinks, yes))
     options.append(option(has_plan & hybrid, best_quant, best_sized, ~thinks, ~yes))
+    mlx_plans = _mlx_sized(cols, c, idx, fp, est, has_plan & (team is None), best_sized)
+    for name, (present, mlx) in zip(MLX_QUANTS, mlx_plans, strict=True):
+        options.append(option(present, np.full(n, q_pos[name], dtype=np.int64), mlx, thinks, yes, "mlx"))
     return block, tuple(options)
+
+
+def _mlx_sized(cols: Columns, c: Constraints, idx: Ints, fp: FootprintColumns, est: EstimateSettings,
+               has_plan: Bools, unused: SizedColumns) -> list[tuple[Bools, SizedColumns]]:
+    """Per MLX_QUANTS entry: where it is a plan (Apple silicon, a repository the catalog names, fully
+    in the GPU's share of memory) and its sizing; off Apple `unused` stands in, present nowhere."""
+    hw = c.hardware
+    assert hw is not None
+    apple = default_backend(hw) == "metal"
+    out = []
+    for j in range(len(MLX_QUANTS)):
+        published = cols.mlx_weights[idx, j] < np.inf
+        if not (apple and (published & has_plan).any()):
+            out.append((np.zeros(len(idx), dtype=np.bool_), unused))
+            continue
+        mlx = size_columns(fp, hw, cols.mlx_weights[idx, j], c.min_context_tokens, KV_TYPES[c.kv_cache_type],
+                           est, c.concurrency, RunOptions(backend="mlx"),
+                           expert_bytes=cols.mlx_experts[idx, j])
+        out.append((has_plan & published & (mlx.placement == GPU), mlx))
+    return out
 
 
 def _measured_speed(sized: SizedColumns, measured: SpeedCorrections, ids: list[str],
@@ -406,4 +434,4 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
 
 ASSUMED_LANGUAGE_VALUE = LEVEL_VALUE[SupportLevel.OFFICIAL]
 
-__all__ = ["API_KIND", "OTHER_MODE_KIND", "Evaluation", "evaluate", "usage_of"]
+__all__ = ["API_KIND", "MLX_KIND", "OTHER_MODE_KIND", "Evaluation", "evaluate", "usage_of"]

@@ -20,7 +20,7 @@ from advisor.catalog.store import Catalog
 from advisor.estimate.core import candidate_quants
 from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
-from advisor.recommend.deploy import ALTERNATIVE_QUANTS
+from advisor.recommend.deploy import ALTERNATIVE_QUANTS, MLX_QUANTS
 from advisor.recommend.quality import TASKS, QualityTable
 from advisor.recommend.scoring import LICENSE_VALUE, quantization_loss
 
@@ -110,6 +110,8 @@ class Columns:
     vllm_quants: Ints  # (models, k): vLLM's ladder (BF16, FP8, AWQ), as `quants`, for team serving
     vllm_weights: Floats
     vllm_experts: Floats
+    mlx_weights: Floats  # (models, len(MLX_QUANTS)): weight bytes of each MLX repository (+inf: none)
+    mlx_experts: Floats
     offerings: Offerings
     quality: QualityColumns
 
@@ -172,6 +174,12 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
             if name not in own:
                 alternative_weights[i, j] = math.inf
     vllm_quants, vllm_weights, vllm_experts = _ladder(models, fps, lambda m: candidate_quants(m, "vllm"))
+    _, mlx_weights, mlx_experts = _ladder(models, fps, lambda _m: MLX_QUANTS, len(MLX_QUANTS))
+    for i, m in enumerate(models):  # only the MLX conversions the catalog names a repository for
+        published = {a.quantization for a in m.artifacts if a.format.value == "mlx" and a.repo}
+        for j, name in enumerate(MLX_QUANTS):
+            if name not in published:
+                mlx_weights[i, j] = math.inf
     return Columns(
         models=models,
         position={mid: i for i, mid in enumerate(ids)},
@@ -205,6 +213,8 @@ def build_columns(catalog: Catalog, table: QualityTable) -> Columns:
         vllm_quants=vllm_quants,
         vllm_weights=vllm_weights,
         vllm_experts=vllm_experts,
+        mlx_weights=mlx_weights,
+        mlx_experts=mlx_experts,
         offerings=_offerings(models),
         quality=_quality(ids, table),
     )

@@ -41,6 +41,10 @@ def assumptions(plan: DeploymentPlan, settings: EstimateSettings | None = None) 
 ALTERNATIVE_QUANTS = ("Q5_K_M", "Q4_K_M")
 """Besides the highest-quality quantization that fits, these are scored too, so the ranking can
 trade a little quality for speed (the score, not the estimator, makes that call)."""
+MLX_QUANTS = ("MLX-8bit", "MLX-4bit")
+"""On Apple silicon, a model with an MLX repository in the catalog is also planned under mlx-lm at
+these (where that repository is published): MLX decodes faster than llama.cpp's Metal backend on the
+same chip (docs/estimation.md), and the score weighs it against the GGUF plans."""
 
 
 def tokens_text(n: int) -> str:

@@ -65,7 +65,7 @@ def how_it_runs(plan: DeploymentPlan) -> str:
         running = f"about ${plan.monthly_cost_usd:,.2f}/month {_cost_words(plan)}"
     place = "on rented GPUs" if plan.mode == "rented" else "locally"
     machines = f" on {plan.machines_needed} machines" if (plan.machines_needed or 1) > 1 else ""
-    under = " under vLLM" if plan.runtime == "vllm" else ""
+    under = {"vllm": " under vLLM", "mlx": " under MLX (mlx-lm)"}.get(plan.runtime or "", "")
     measured = f" {plan.speed_note}" if plan.speed_note else ""
     return f"Runs {place}{under} at {plan.quantization} {where}{machines}{mem}{speed}; {running}.{measured}"
 

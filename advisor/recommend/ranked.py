@@ -25,7 +25,6 @@ from advisor.recommend.plan_notes import offering_name
 from advisor.recommend.quality import QualityTable
 from advisor.recommend.result import DeploymentPlan, Thinking
 from advisor.recommend.scoring import QualityAssessment, assess_quality
-from advisor.recommend.serving import team_backend
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
     ttft = float(opt.ttft[at])
     return DeploymentPlan(
         mode="rented" if c.rented else "local", quantization=QUANT_NAMES[int(opt.quant[at])],
-        runtime=team_backend(hw, c.concurrency) or "llama.cpp",
+        runtime=opt.runtime,
         placement=PLACEMENTS[int(s.placement[at])], memory_gb=float(s.total[at]) / GB,
         available_gb=s.available / GB, weights_gb=float(s.weights[at]) / GB, kv_cache_gb=float(s.kv[at]) / GB,
         overhead_gb=float(s.overhead[at]) / GB, gpu_layers=int(s.gpu_layers[at]),
