@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it, on a fresh machine with Python 3.11+.
 # 1. lint (ruff), types (mypy --strict), layers (import-linter), dead code (vulture) 2. every test,
-# Qt ones offscreen (`pytest -m "not slow"` is the quick local run without kill loops and fuzzers)
+# Qt ones offscreen (`pytest -m "not slow" -n auto` is the quick local run: no kill loops or fuzzers,
+# spread over the cores by pytest-xdist; this script runs everything, serially)
 # 3. the core tests again in an environment where PySide6 is not installed at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
