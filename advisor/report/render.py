@@ -23,7 +23,7 @@ from advisor.recommend.constraints import FACTOR_LABELS
 from advisor.recommend.result import Recommendation, RecommendationResult
 from advisor.report.break_even_chart import break_even_svg
 from advisor.report.chart import chart_caption, quality_cost_svg
-from advisor.report.labels import license_label, money
+from advisor.report.labels import license_label, money, ranking_cells
 from advisor.storage.atomic import atomic_write_text
 
 PAPER_SIZES = ("a4", "letter")
@@ -79,14 +79,13 @@ def render_markdown(result: RecommendationResult) -> str:
             f"{md(', '.join(f'{t.value} x{w:g}' for t, w in c.tasks.items()))}",
             f"- Languages: {md(langs or 'any')}; "
             f"minimum context {c.min_context_tokens:,} tokens", ""]
-    out += ["## Ranking", "", "| # | Model | Score | Runs as | Memory | Tokens/s | Per month | Licence |",
-            "|---|---|---|---|---|---|---|---|"]
+    out += ["## Ranking", "",
+            "| # | Model | Score | Runs as | Memory | Tokens/s | Per month | Licence | Confidence |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for r in result.shown():
-        d = r.deployment
-        mem = f"{d.memory_gb:.1f} / {d.available_gb:.0f} GB" if d.memory_gb and d.available_gb else ""
-        tps = f"{d.tokens_per_s:.0f}" if d.tokens_per_s else ""
-        out.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {md(d.summary())} | {mem} | {tps} | "
-                   f"{md(d.cost_text(lambda v: f'${v:,.2f}'))} | {md(r.license_class)} |")
+        cells = ranking_cells(r)  # the window's ranking table shows the same cells
+        out.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {md(cells.runs)} | {md(cells.memory)} | "
+                   f"{md(cells.speed)} | {md(cells.cost)} | {md(cells.licence)} | {md(cells.confidence)} |")
     out.append("")
     out += _markdown_front(result)
     if result.break_even is not None:
@@ -206,7 +205,8 @@ def _render(result: RecommendationResult, *, pdf: bool, chart_marker: str = "") 
     return template.render(r=result, app=APP_NAME, css=css, pdf=pdf, chart=chart, chart_marker=chart_marker,
                            break_even_chart=be_chart, break_even_marker=BREAK_EVEN_MARKER if pdf else "",
                            chart_caption=chart_caption(result), front_names=_front_names(result),
-                           factor_labels=FACTOR_LABELS, money=money, license_label=license_label)
+                           factor_labels=FACTOR_LABELS, money=money, license_label=license_label,
+                           ranking_cells=ranking_cells)
 
 
 def render_html(result: RecommendationResult) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from advisor.recommend.result import Exclusion, Recommendation
 from advisor.report.labels import license_label as _license_label
-from advisor.report.labels import money
+from advisor.report.labels import ranking_cells
 from advisor.ui.inert import tip
 from advisor.ui.table_base import HeaderedTableModel, Index
 
@@ -87,18 +87,17 @@ class RankingModel(HeaderedTableModel):
         return None
 
     def _display(self, rec: Recommendation, col: int) -> str | None:
-        dep = rec.deployment
+        cells = ranking_cells(rec)  # the same cells as the reports' ranking tables
         values: dict[int, str | None] = {
             self.RANK: str(rec.rank),
             self.MODEL: rec.name,
             self.SCORE: f"{rec.score:.1f}",
-            self.RUNS: dep.summary(),
-            self.MEMORY: (f"{dep.memory_gb:.1f} / {dep.available_gb:.0f} GB"
-                          if dep.memory_gb is not None and dep.available_gb else "—"),
-            self.SPEED: f"{dep.tokens_per_s:.0f}" if dep.tokens_per_s else "—",
-            self.COST: dep.cost_text(money),
-            self.LICENSE: license_label(rec.license_class),
-            self.CONFIDENCE: rec.confidence.label(),
+            self.RUNS: cells.runs,
+            self.MEMORY: cells.memory,
+            self.SPEED: cells.speed,
+            self.COST: cells.cost,
+            self.LICENSE: cells.licence,
+            self.CONFIDENCE: cells.confidence,
         }
         return values.get(col)
 
