@@ -16,11 +16,12 @@ from advisor.estimate.batch import PLACEMENTS
 from advisor.estimate.capacity import cost_breakdown, self_host_notes
 from advisor.estimate.cost import api_cost_notes
 from advisor.estimate.memory import GB
-from advisor.recommend.batch import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, NO_RENTAL, Evaluation
+from advisor.recommend.batch import Evaluation
 from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, NO_THINKING, QUANT_NAMES
 from advisor.recommend.constraints import Deployment, Factor
 from advisor.recommend.deploy import tokens_text
 from advisor.recommend.filters import Failure, language_notes, model_failures
+from advisor.recommend.local_options import API_KIND, CLOSED_WEIGHTS, LOCAL_CONTEXT, NO_RENTAL
 from advisor.recommend.plan_notes import offering_name
 from advisor.recommend.quality import QualityTable
 from advisor.recommend.result import DeploymentPlan, Thinking
