@@ -21,7 +21,8 @@ from advisor.estimate.core import candidate_quants
 from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import EstimateError, Footprint, footprint, model_weights_bytes
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS, MLX_QUANTS
-from advisor.recommend.quality import TASKS, QualityTable
+from advisor.recommend.quality import QualityTable
+from advisor.recommend.quality_items import TASKS
 from advisor.recommend.scoring import LICENSE_VALUE, quantization_loss
 
 Floats = npt.NDArray[np.float64]
