@@ -3,7 +3,7 @@
 Layout: constraints on the left; on the right the ranking (with the pick on top) above the
 explanation and the charts. Every slow step (ranking, detection, export) runs in the background;
 the ranking's scheduling is `RankingController`'s (advisor/ui/ranking_controller.py), the window
-hands it what is on screen and shows what it ranks.
+hands it what is on screen and shows what it ranks; the menus are `window_menus.py`'s.
 
 The window opens in two steps (issue 21): `MainWindow.opening` is the frame the user sees at once
 (title, geometry, menu bar, "Loading your catalog…"), built from Qt alone; `assemble` then builds the
@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from advisor import APP_NAME, __version__
 from advisor.ui.background import Background
 from advisor.ui.inert import escape, message, plain_label
+from advisor.ui.window_menus import build_menus
 
 if TYPE_CHECKING:
     from advisor.catalog.store import Catalog
@@ -133,7 +134,8 @@ class MainWindow(QMainWindow):
         self.ranking = RankingController(self.background, self._ranking_input, self.paths.quality_cache_file,
                                          self)
         self._build_layout()
-        self._build_menus()
+        self.recent_menu, self.export_action = build_menus(self, self._menus)
+        self._update_recent()
         self._wire()
         for warning in catalog.warnings:
             self.statusBar().showMessage(warning)
@@ -167,48 +169,6 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.results.compare_button, self.results.tabs)
         QWidget.setTabOrder(self.results.tabs, self.results.table)
         QWidget.setTabOrder(self.results.table, self.explanation)
-
-    def _action(self, menu_name: str, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self._menus[menu_name].addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        self._action("&File", "&New scenario", self.files.new, keys.New, "Start from the defaults")
-        self._action("&File", "&Open scenario…", self.files.open, keys.Open)
-        self.recent_menu = self._menus["&File"].addMenu("Open &recent")
-        self._action("&File", "&Save scenario", self.files.save, keys.Save)
-        self._action("&File", "Save scenario &as…", self.files.save_as, keys.SaveAs)
-        self._menus["&File"].addSeparator()
-        self.export_action = self._action("&File", "&Export report…", self.export_report, "Ctrl+E",
-                                          "HTML, PDF, Markdown, JSON or CSV")
-        self._menus["&File"].addSeparator()
-        self._action("&File", "&Quit", self.close, keys.Quit)
-        self._action("&Edit", "&Copy ranking as text", self.copy_ranking, keys.Copy)
-        self._action("&Edit", "&Find model…", self.focus_filter, keys.Find)
-        self._action("&Edit", "&Reset constraints", self.reset_constraints, None,
-                     "Back to the defaults (keeps the file name)")
-        self._action("&Catalog", "&Edit catalog…", self.edit_catalog, "Ctrl+Shift+E",
-                     "Add, edit, hide and import models in your own catalog")
-        self._action("&Catalog", "Refresh from &models.dev…",
-                     self._refresh_from_models_dev,
-                     tip="Download current prices and new hosted models; you review before anything changes")
-        self._action("&Catalog", "&Reload catalog", self.reload_catalog, "F5")
-        self._action("&Catalog", "Plan &hardware for a model…", self.plan_hardware, "Ctrl+H",
-                     "Which hardware runs a model fast enough (advisor estimate --plan-hardware)")
-        self._action("&View", "&Ranking", lambda: self.results.tabs.setCurrentIndex(0), "Ctrl+1")
-        self._action("&View", "E&xcluded models", lambda: self.results.tabs.setCurrentIndex(1), "Ctrl+2")
-        self._action("&View", "Co&mpare selected…", self.compare, "Ctrl+D")
-        self._action("&View", "&Constraints", self.constraints_panel.setFocus, "Ctrl+L")
-        self._action("&Help", "&About Model Advisor", self.about)
-        self._update_recent()
 
     def _wire(self) -> None:
         self.constraints_panel.changed.connect(self._constraints_changed)
@@ -351,7 +311,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _refresh_from_models_dev(self) -> None:
+    def refresh_from_models_dev(self) -> None:
         """Catalog → Refresh: the editing dialog, refreshing at once (nothing when it cannot open)."""
         dialog = self.edit_catalog()
         if dialog is not None:

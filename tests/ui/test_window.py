@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from advisor.catalog.store import Catalog
@@ -307,3 +307,18 @@ def test_the_break_even_tab_shows_the_results_break_even(qtbot: QtBot, window: M
     assert window.result is not None
     assert window.result.break_even is None
     assert "No break-even" in view.note.text()
+
+
+def test_every_menu_action_has_its_shortcut_and_the_keys_reach_it(qtbot: QtBot, window: MainWindow) -> None:
+    """The menus (window_menus.py) give each command its key, and a key press runs it."""
+    actions = {a.text(): a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()}
+    assert actions["&Export report…"].shortcut().toString() == "Ctrl+E"
+    assert actions["&Reload catalog"].shortcut().toString() == "F5"
+    assert actions["E&xcluded models"].shortcut().toString() == "Ctrl+2"
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.results.tabs.currentIndex() == 1
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.results.tabs.currentIndex() == 0
