@@ -31,43 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from bench_cli import compile_bytecode
 
-CHILD = r"""
-import os, sys, time
-t_start = float(sys.argv[1])
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMainWindow
-import advisor.ui.app as ui
-from advisor.cli.app import main
-
-class Spy(QObject):
-    marks = {}
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and obj.isWidgetType():
-            win = obj.window()
-            if isinstance(win, QMainWindow):
-                now = time.time() - t_start
-                if obj is win:
-                    self.marks.setdefault("paint", now)
-                if win.ready:
-                    self.marks.setdefault("built", now)
-                if win.result is not None:
-                    self.marks.setdefault("ranked", now)
-                    print(self.marks["paint"], self.marks["built"], self.marks["ranked"], flush=True)
-                    os._exit(0)
-        return False
-
-spy = Spy()
-make = ui.application
-def application():
-    app = make()
-    app.installEventFilter(spy)
-    return app
-ui.application = application
-sys.exit(main(["gui"]))
-"""
+PROBE = Path(__file__).with_name("gui_probe.py")
+"""The measured child: `advisor gui` with a Paint-watching event filter (`gui_probe.py marks`)."""
 
 
 BARE = r"""
@@ -94,10 +63,11 @@ app.exec()
 """The same first paint for a bare PySide6 main window (the floor any Qt program pays)."""
 
 
-def _marks(child: str, env: dict[str, str]) -> tuple[float, ...]:
-    """The seconds from process start to each mark one run of `child` prints."""
+def _marks(child: list[str], env: dict[str, str]) -> tuple[float, ...]:
+    """The seconds from process start to each mark one run of `child` (its command line, to which the
+    start time is appended) prints."""
     start = time.time()
-    done = subprocess.run([sys.executable, "-c", child, repr(start)], env=env, check=False,
+    done = subprocess.run([sys.executable, *child, repr(start)], env=env, check=False,
                           capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         sys.exit(f"the measured window failed (exit {done.returncode}):\n{done.stderr}")
@@ -112,8 +82,8 @@ def first_paint(runs: int) -> tuple[list[tuple[float, ...]], list[float]]:
         env = {**os.environ, "ADVISOR_HOME": home, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM",
                                                                                       "offscreen")}
         for _ in range(runs):
-            window.append(_marks(CHILD, env))
-            bare.append(_marks(BARE, env)[0])
+            window.append(_marks([str(PROBE), "marks"], env))
+            bare.append(_marks(["-c", BARE], env)[0])
     return window, bare
 
 

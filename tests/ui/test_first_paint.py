@@ -25,36 +25,14 @@ from .conftest import Waiter
 HEAVY = ("numpy", "pydantic", "jinja2", "advisor.catalog", "advisor.recommend", "advisor.estimate",
          "advisor.report")
 
-PROBE = r"""
-import os, sys
-from PySide6.QtCore import QEvent, QObject
-import advisor.ui.app as ui
-from advisor.cli.app import main
-
-class AtFirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj is obj.window():
-            heavy = sorted({m.split(".")[0] if not m.startswith("advisor.") else ".".join(m.split(".")[:2])
-                            for m in sys.modules if m.startswith(tuple(sys.argv[1].split(",")))})
-            print("loaded:", ",".join(heavy), "ready:", obj.ready, flush=True)
-            os._exit(0)
-        return False
-
-spy = AtFirstPaint()
-make = ui.application
-def application():
-    app = make()
-    app.installEventFilter(spy)
-    return app
-ui.application = application
-sys.exit(main(["gui"]))
-"""
+PROBE = Path(__file__).parents[2] / "bench" / "gui_probe.py"
+"""`advisor gui` with a Paint-watching event filter, shared with bench/bench_gui.py."""
 
 
 def test_advisor_gui_paints_its_window_before_the_core_loads(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ADVISOR_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", PROBE, ",".join(HEAVY)], capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
+    done = subprocess.run([sys.executable, str(PROBE), "loaded", ",".join(HEAVY)], capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "loaded:  ready: False"  # nothing heavy; the panels come after
 
