@@ -127,6 +127,7 @@ estimate): llama.cpp prompt processing on quantized weights mixes int8 and fp16 
 
 SPREAD_MIN_RUNS = 20
 """A regime with fewer development runs than this does not set its range alone (see SPREAD)."""
+_ON_A_GPU = ("apple", "consumer", "datacenter", "igpu")  # device classes whose runs are fully on a GPU
 SPREAD: dict[str, tuple[float, float]] = {
     # measured / predicted per regime (dense or MoE x where it runs), the low-high range, keyed per
     # regime. The values are still the pooled ones of the last full leave-one-source-out run
@@ -136,16 +137,10 @@ SPREAD: dict[str, tuple[float, float]] = {
     # prints a per-regime table by the rule below (SPREAD_MIN_RUNS); a one-round run of it gave
     # narrower ranges that held 72 % of the held-out runs against 79 % for these, so they were
     # not adopted (docs/estimation.md, Known limits).
-    "dense/apple": (0.80, 1.23),
-    "dense/consumer": (0.80, 1.23),
-    "dense/datacenter": (0.80, 1.23),
-    "dense/igpu": (0.80, 1.23),
+    **{f"dense/{where}": (0.80, 1.23) for where in _ON_A_GPU},
     "dense/cpu": (0.60, 1.50),
     "dense/offload": (0.65, 1.45),
-    "moe/apple": (0.56, 1.31),
-    "moe/consumer": (0.56, 1.31),
-    "moe/datacenter": (0.56, 1.31),
-    "moe/igpu": (0.56, 1.31),
+    **{f"moe/{where}": (0.56, 1.31) for where in _ON_A_GPU},
     "moe/cpu": (0.56, 1.50),
     "moe/offload": (0.56, 1.45),
 }
