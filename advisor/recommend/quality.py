@@ -20,6 +20,10 @@ catalog by alternating two steps:
   prior from what the catalog knows without benchmarks (`advisor.recommend.quality_prior`): its
   family's and vendor's measured models, release date, size, price band, open weights, thinking mode.
   The posterior combines that prior with the model's own results (exact Gaussian algebra).
+* **Specialists** (`_specialty`): a model built for one task (`Model.built_for`: a translation
+  model) stands apart from its general facts on that task, so there its deviation has the lead and
+  spread of the measured specialists instead of N(0, tau^2) (with too few measured, a lead of 0 and
+  the population's variance), and its results do not enter the general prior's fit.
 
 A task without evidence is then estimated from the model's other tasks (through g) and from the prior,
 with an interval as wide as that information is thin; a model without any result gets the prior
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -191,24 +195,26 @@ class _Posterior:
     house_var: Floats
 
 
-def _posterior(prior_mean: Floats, prior_var: Floats, st: _Stats, tau2: float,
-               house_var: float, full_cov: bool = True) -> _Posterior:
-    """The posterior, exactly: parameters z = (g, d_1..d_T, h) with prior N((mu0, 0.., 0),
-    diag(v0, tau^2.., house_var)); an independent result for task t observes g + d_t, a vendor's own
-    result g + d_t + h, so one vendor table's results share one error and do not count as
-    independent confirmations of each other.
+def _posterior(prior_mean: Floats, prior_var: Floats, st: _Stats, dev_var: float | Floats,
+               house_var: float, full_cov: bool = True, dev_mean: float | Floats = 0.0) -> _Posterior:
+    """The posterior, exactly: parameters z = (g, d_1..d_T, h) with prior N((mu0, m_1..m_T),
+    diag(v0, v_1..v_T, house_var)); the task deviations' prior is N(0, tau^2) except where a
+    specialist meets its own task (`_Specialty`), given per model and task by `dev_mean` and
+    `dev_var`. An independent result for task t observes g + d_t, a vendor's own result g + d_t + h,
+    so one vendor table's results share one error and do not count as independent confirmations of
+    each other.
 
     The precision matrix is an arrow (the task deviations touch only g and h), so the d's are
     eliminated in closed form (Schur complement) and only a 2x2 system in (g, h) is solved per model:
     no matrix inverse over the whole catalog."""
     s_all, su_all = st.s, st.su
-    d = 1.0 / tau2 + s_all  # (n, T): diagonal of the deviations' block
+    d = 1.0 / dev_var + s_all  # (n, T): diagonal of the deviations' block
     b, e = s_all, st.s_vendor  # couplings of each d_t to g and to h
     # Schur complement on (g, h): M = [[m_gg, m_gh], [m_gh, m_hh]], right-hand side (r_g, r_h).
     m_gg = 1.0 / prior_var + s_all.sum(axis=1) - (b * b / d).sum(axis=1)
     m_gh = st.s_vendor.sum(axis=1) - (b * e / d).sum(axis=1)
     m_hh = 1.0 / house_var + st.s_vendor.sum(axis=1) - (e * e / d).sum(axis=1)
-    r_d = su_all
+    r_d = su_all + dev_mean / dev_var
     r_g = prior_mean / prior_var + su_all.sum(axis=1) - (b * r_d / d).sum(axis=1)
     r_h = st.su_vendor.sum(axis=1) - (e * r_d / d).sum(axis=1)
     det = m_gg * m_hh - m_gh * m_gh
@@ -247,6 +253,51 @@ def _pin_scale(post: _Posterior, measured: npt.NDArray[np.bool_]) -> tuple[float
     g, v = post.g_mean[measured], post.g_var[measured]
     spread = math.sqrt(float(g.var() + v.mean()))
     return float(g.mean()), spread if spread > 1e-9 else 1.0
+
+
+def _own_tasks(models: list[Model]) -> npt.NDArray[np.bool_]:
+    """(models, tasks): True where a purpose-built model meets a task it is built for."""
+    own = np.zeros((len(models), len(TASKS)), dtype=np.bool_)
+    for i, m in enumerate(models):
+        for t in m.built_for:
+            own[i, TASKS.index(t)] = True
+    return own
+
+
+def _specialty(own_task: npt.NDArray[np.bool_], st: _Stats, prior: PriorFit, tau2: float,
+               house_var: float) -> tuple[Floats, Floats, int]:
+    """Prior mean and variance of every task deviation, and how many specialists were measured.
+
+    A general model's deviations are N(0, tau^2). A model built for one task (a translation model)
+    is not: its training bought ability on that task that its size, price and vendor do not predict,
+    so on its own task its deviation is N(lead, spread), fitted on the measured specialists' leads
+    (own-task ability from their results less their general prior) by the random-effects fixed
+    point (as `_tau2`), each specialist left out of its own lead. With fewer than MIN_ITEM_MODELS
+    measured specialists the lead is unknown: mean 0 and the population's variance, a wide interval."""
+    dev_mean: Floats = np.zeros(own_task.shape)
+    dev_var: Floats = np.full(own_task.shape, tau2)
+    cells = own_task & (st.s > 0)
+    rows, cols = np.nonzero(cells)
+    if len(rows) < MIN_ITEM_MODELS:
+        dev_var[own_task] = _POPULATION_VAR
+        return dev_mean, dev_var, len(rows)
+    s = st.s[rows, cols]
+    lead = st.su[rows, cols] / s - prior.mean[rows]
+    noise = 1.0 / s + np.where(st.s_vendor[rows, cols] > 0, house_var, 0.0) + prior.var[rows]
+    spread = max(_MIN_TAU2, float(lead.var()))
+    w = 1.0 / (spread + noise)
+    for _ in range(_ROUNDS):
+        w = 1.0 / (spread + noise)
+        centre = float((w * lead).sum() / w.sum())
+        spread = max(_MIN_TAU2, float((w * w * ((lead - centre) ** 2 - noise)).sum() / (w * w).sum()))
+    w = 1.0 / (spread + noise)
+    total_w, total_wl = float(w.sum()), float((w * lead).sum())
+    dev_mean[own_task] = total_wl / total_w
+    dev_var[own_task] = spread + 1.0 / total_w  # the lead's own uncertainty added
+    others = total_w - w  # leave-one-out: a measured specialist's results do not set its own lead
+    dev_mean[rows, cols] = (total_wl - w * lead) / others
+    dev_var[rows, cols] = spread + 1.0 / others
+    return dev_mean, dev_var, len(rows)
 
 
 def fit_quality(models: Iterable[Model]) -> QualityTable:
@@ -290,10 +341,20 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
         intercept, slope, noise = calibrate(obs, theta, post_var, noise)
         st = _task_stats(obs, n, intercept, slope, noise)
     # A model's general ability from its own results alone (a vanishing prior), for the prior's fit.
+    # A specialist's results measure its own task, where it stands apart from its general ability
+    # by an unknown lead, so they do not teach the prior what general facts predict.
+    own_task = _own_tasks(model_list)
     own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house, full_cov=False)
-    g_var = np.where(measured, own.g_var, np.inf)
+    g_var = np.where(measured & ~own_task.any(axis=1), own.g_var, np.inf)
     prior = fit_prior(covariates(model_list), own.g_mean, g_var, None)
-    final = _posterior(prior.mean, prior.var, st, tau2, house)
+    dev_mean, dev_var, specialists = _specialty(own_task, st, prior, tau2, house)
+    if own_task.any():
+        prior = replace(prior, basis=tuple(
+            b + (f", and the lead of {specialists} measured specialist(s) on their own task"
+                 if specialists >= MIN_ITEM_MODELS else
+                 ", and its specialty (too few measured specialists to tell its lead)") if spec else b
+            for b, spec in zip(prior.basis, own_task.any(axis=1).tolist(), strict=True)))
+    final = _posterior(prior.mean, prior.var, st, dev_var, house, dev_mean=dev_mean)
     mean, cov = final.mean, final.cov
     independent_count = np.bincount(obs.model[obs.independent], minlength=n).astype(np.int64)
     ids = tuple(m.id for m in model_list)
