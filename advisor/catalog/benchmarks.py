@@ -59,7 +59,14 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("MMMLU", Task.MULTILINGUAL, 100, "MMLU translated into 14 languages (%)."),
         Benchmark("MGSM", Task.MULTILINGUAL, 100, "GSM8K in 10 languages (%)."),
         Benchmark("WMT24++", Task.TRANSLATION, 100,
-                  "Machine translation from English into 55 languages (ChrF or the metric stated)."),
+                  "Machine translation from English into 55 languages (ChrF; other metrics are their own "
+                  "entries, for a score is only comparable within one metric)."),
+        Benchmark("WMT24++ XCOMET-XXL", Task.TRANSLATION, 100,
+                  "English-to-XX translation on WMT24++ (the WMT25 development set) scored by the "
+                  "XCOMET-XXL neural metric (0-1, recorded x100)."),
+        Benchmark("WMT24++ XCOMET-XL", Task.TRANSLATION, 100,
+                  "English-to-XX translation on WMT24++ (the WMT25 development set) scored by the "
+                  "XCOMET-XL neural metric (0-1, recorded x100)."),
         Benchmark("FLORES-200", Task.TRANSLATION, 100,
                   "Machine translation across 200 languages (ChrF++ or the metric stated)."),
         Benchmark("IFEval", Task.CHAT, 100, "Instruction-following strict accuracy (%)."),

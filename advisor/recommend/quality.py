@@ -22,8 +22,8 @@ catalog by alternating two steps:
   The posterior combines that prior with the model's own results (exact Gaussian algebra).
 * **Specialists** (`_specialty`): a model built for one task (`Model.built_for`: a translation
   model) stands apart from its general facts on that task, so there its deviation has the lead and
-  spread of the measured specialists instead of N(0, tau^2) (with too few measured, a lead of 0 and
-  the population's variance), and its results do not enter the general prior's fit.
+  spread of the measured specialists instead of N(0, tau^2) (with too few measured, its ability there
+  is the catalog's population: median, wide), and its results do not enter the general prior's fit.
 
 A task without evidence is then estimated from the model's other tasks (through g) and from the prior,
 with an interval as wide as that information is thin; a model without any result gets the prior
@@ -264,6 +264,11 @@ def _own_tasks(models: list[Model]) -> npt.NDArray[np.bool_]:
     return own
 
 
+def _is_specialist(own_task: npt.NDArray[np.bool_]) -> list[bool]:
+    """Per model: built for some task."""
+    return [bool(row.any()) for row in own_task]
+
+
 def _specialty(own_task: npt.NDArray[np.bool_], st: _Stats, prior: PriorFit, tau2: float,
                house_var: float) -> tuple[Floats, Floats, int]:
     """Prior mean and variance of every task deviation, and how many specialists were measured.
@@ -273,12 +278,14 @@ def _specialty(own_task: npt.NDArray[np.bool_], st: _Stats, prior: PriorFit, tau
     so on its own task its deviation is N(lead, spread), fitted on the measured specialists' leads
     (own-task ability from their results less their general prior) by the random-effects fixed
     point (as `_tau2`), each specialist left out of its own lead. With fewer than MIN_ITEM_MODELS
-    measured specialists the lead is unknown: mean 0 and the population's variance, a wide interval."""
+    measured specialists the lead is unknown and its general facts say nothing of its own task: there
+    its ability is the catalog's population, N(0, 1), plus its general prior's own uncertainty."""
     dev_mean: Floats = np.zeros(own_task.shape)
     dev_var: Floats = np.full(own_task.shape, tau2)
     cells = own_task & (st.s > 0)
     rows, cols = np.nonzero(cells)
     if len(rows) < MIN_ITEM_MODELS:
+        dev_mean = np.where(own_task, -prior.mean[:, None], 0.0)
         dev_var[own_task] = _POPULATION_VAR
         return dev_mean, dev_var, len(rows)
     s = st.s[rows, cols]
@@ -345,15 +352,16 @@ def fit_quality(models: Iterable[Model]) -> QualityTable:
     # by an unknown lead, so they do not teach the prior what general facts predict.
     own_task = _own_tasks(model_list)
     own = _posterior(pop_mean, np.full(n, _VAGUE_VAR), st, tau2, house, full_cov=False)
-    g_var = np.where(measured & ~own_task.any(axis=1), own.g_var, np.inf)
+    g_var = np.where(measured & ~np.array(_is_specialist(own_task), dtype=np.bool_), own.g_var, np.inf)
     prior = fit_prior(covariates(model_list), own.g_mean, g_var, None)
     dev_mean, dev_var, specialists = _specialty(own_task, st, prior, tau2, house)
     if own_task.any():
         prior = replace(prior, basis=tuple(
-            b + (f", and the lead of {specialists} measured specialist(s) on their own task"
-                 if specialists >= MIN_ITEM_MODELS else
-                 ", and its specialty (too few measured specialists to tell its lead)") if spec else b
-            for b, spec in zip(prior.basis, own_task.any(axis=1).tolist(), strict=True)))
+            (b + f", and the lead of {specialists} measured specialist(s) on their own task"
+             if specialists >= MIN_ITEM_MODELS else
+             "the catalog's spread alone (a specialist, and too few measured specialists to tell how "
+             "such models do their task)") if spec else b
+            for b, spec in zip(prior.basis, _is_specialist(own_task), strict=True)))
     final = _posterior(prior.mean, prior.var, st, dev_var, house, dev_mean=dev_mean)
     mean, cov = final.mean, final.cov
     independent_count = np.bincount(obs.model[obs.independent], minlength=n).astype(np.int64)
