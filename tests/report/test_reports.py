@@ -29,7 +29,7 @@ def hostile_result() -> RecommendationResult:
         m = src.model_copy(update={"id": f"evil/model-{i}", "name": name})
         models[m.id] = m
     cat = Catalog(meta=base.meta, models=models, licenses=base.licenses, hardware=base.hardware)
-    return recommend(cat, Constraints(top_n=200))
+    return recommend(cat, Constraints(top_n=1000))  # every model shown: the copies' rank is not the point
 
 
 def test_json_report_carries_the_ranking_and_the_catalog_text_verbatim(
