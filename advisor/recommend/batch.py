@@ -40,6 +40,7 @@ from advisor.recommend.scoring import (
     UNKNOWN_LANGUAGE,
     combine,
     context_value,
+    cost_reference,
     cost_value,
     factor_shares,
     fit_value,
@@ -88,6 +89,7 @@ class Evaluation:
     api: ApiOptions
     quality: Floats  # task quality before the quantization discount
     shares: dict[Factor, float]
+    cost_reference: float  # monthly USD at which the cost value is 0.5 (scoring.cost_reference)
     options: Options
     best: Ints  # per model: index into options of its best deployment; -1 = rejected
     order: Ints  # positions (into idx) of the passing models, best first
@@ -117,7 +119,8 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
     api = api_options(cols, c, usage, idx, thinks, hybrid)
     quality = _quality(cols, c, idx)
     shares = factor_shares(c.factor_weights())
-    options = _score(cols, c, today, idx, passes, local, api, quality, shares)
+    reference = cost_reference(c, cols.offerings.price_in, cols.offerings.price_out)
+    options = _score(cols, c, today, idx, passes, local, api, quality, shares, reference)
     best = np.full(len(idx), -1, dtype=np.int64)
     if len(options.at):
         first = np.ones(len(options.at), dtype=np.bool_)
@@ -130,7 +133,7 @@ def evaluate(cols: Columns, c: Constraints, settings: PlanSettings, today: date,
             options.unstated[chosen], options.slow[chosen])
     order = passed[np.lexsort(keys)] if len(passed) else passed
     return Evaluation(cols, c, settings, usage, cost_settings, serving, idx, passes, local_block, local,
-                      api, quality, shares, options, best, order)
+                      api, quality, shares, reference, options, best, order)
 
 
 def _quality(cols: Columns, c: Constraints, idx: Ints) -> Floats:
@@ -163,7 +166,7 @@ def _language(cols: Columns, c: Constraints, idx: Ints) -> Floats:
 
 def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bools,
            local: tuple[LocalOption, ...], api: ApiOptions, quality: Floats,
-           shares: dict[Factor, float]) -> Options:
+           shares: dict[Factor, float], reference: float) -> Options:
     """Factor values and scores of every acceptable deployment of the models that pass."""
     parts_at: list[Ints] = []
     parts_kind: list[Ints] = []
@@ -206,7 +209,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     ctx = np.where(ctx > 0, ctx, cols.context[model_pos])
     values = {
         Factor.QUALITY: quality[at] * q_mult,
-        Factor.COST: np.where(known, cost_value(cost, c), UNKNOWN_COST),
+        Factor.COST: np.where(known, cost_value(cost, reference), UNKNOWN_COST),
         Factor.SPEED: speed_value(speed, c),
         Factor.FIT: fit_value(memory, np.full(len(at), available), offload),
         Factor.CONTEXT: context_value(ctx, c),

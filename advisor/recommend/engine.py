@@ -89,7 +89,8 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
         excluded=tuple(excluded),
         counterfactuals=tuple(counterfactuals),
         pareto_front=tuple(pareto_front(ranking.scored)),
-        assumptions=tuple(assumptions_for(constraints, settings, ranking.scored)),
+        assumptions=tuple(assumptions_for(constraints, settings, ranking.scored,
+                                              ranking.evaluation.cost_reference)),
         warnings=tuple(warnings + list(catalog.warnings)),
         break_even=_break_even(catalog, constraints, ranking, today),
     )
@@ -125,7 +126,7 @@ def hybrid_pairs(catalog: Catalog, c: Constraints, settings: PlanSettings, ranki
         local = rank(catalog, part_constraints(c, share, True), settings, today=today).scored
         api = rank(catalog, part_constraints(c, share, False), settings, today=today).scored
         if local and api:
-            pair = make_pair(local[0], api[0], share, "sensitive", c)
+            pair = make_pair(local[0], api[0], share, "sensitive", c, ranking.evaluation.cost_reference)
             if pair is not None:
                 pairs.append(pair)
     if c.api_allowed and c.local_allowed and c.tokens_per_month > 0:
@@ -173,7 +174,7 @@ def _overflow_pair(catalog: Catalog, c: Constraints, settings: PlanSettings, ran
     api = rank(catalog, part_constraints(c, share, False), settings, today=today).scored
     if not local or not api:
         return None
-    return make_pair(local[0], api[0], share, "overflow", c)
+    return make_pair(local[0], api[0], share, "overflow", c, ev.cost_reference)
 
 
 __all__ = ["pareto_front", "recommend"]

@@ -328,7 +328,8 @@ def serving_assumptions(c: Constraints, settings: PlanSettings) -> list[str]:
     return lines
 
 
-def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored]) -> list[str]:
+def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored],
+                    cost_reference: float) -> list[str]:
     """The defaults and assumptions behind every number in the result."""
     out_share = c.output_share
     ratio = (1 - out_share) / out_share if out_share > 0 else float("inf")
@@ -338,6 +339,10 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
         f"Local memory and speed are estimated at {c.min_context_tokens:,} tokens of context.",
         "Budget limits hosted API bills; running on your own hardware is costed as electricity "
         "and scored under cost, not excluded by the budget.",
+        (f"Cost scores half its points at the budget, ${cost_reference:,.0f} a month." if c.budget_usd_month
+         else f"Cost scores half its points at ${cost_reference:,.0f} a month: what this volume costs at the "
+              "median price of the catalog's hosted offerings (at least $50), so a price difference counts "
+              "at any volume."),
     ]
     overhead = (c.reasoning_overhead if c.reasoning_overhead is not None
                 else Usage.model_fields["reasoning_overhead"].default)

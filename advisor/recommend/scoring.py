@@ -58,7 +58,8 @@ MIN_RESULTS_FOR_HIGH = 2
 HIGH_SD = 0.25
 """Posterior SD (ability units, catalog SD = 1) at or below which confidence can be high."""
 COST_REFERENCE_USD = 50.0
-"""Monthly cost at which the cost value is 0.5 when the user gives no budget."""
+"""Monthly cost at which the cost value is 0.5 when the user gives no budget, at small volumes (see
+`cost_reference`)."""
 
 FACTORS = tuple(Factor)
 
@@ -156,10 +157,25 @@ def task_weights(c: Constraints) -> tuple[dict[Task, float], float]:
     return dict(sorted(weights.items())), sum(weights.values()) or 1.0
 
 
-def cost_value(monthly_usd: F, c: Constraints) -> F:
-    """1 when free, falling with cost: half at the budget (or $50 without one)."""
-    ref = c.budget_usd_month if c.budget_usd_month else COST_REFERENCE_USD
-    return 1.0 / (1.0 + np.maximum(0.0, monthly_usd) / max(ref, 0.01))  # type: ignore[no-any-return]
+def cost_reference(c: Constraints, price_in: Floats, price_out: Floats) -> float:
+    """The monthly cost at which the cost value is 0.5: the budget; without one, what the volume costs
+    at the median price of the catalog's hosted offerings, and never less than COST_REFERENCE_USD.
+
+    A fixed reference saturates at large volumes: at 2B tokens a month every hosted plan costs far
+    more than $50, so $20,000 and $65,000 a month both score about 0 and the price difference no
+    longer counts, exactly where it matters most. Judged against the going price of the volume, a
+    plan three times dearer than another still scores visibly lower at any volume."""
+    if c.budget_usd_month:
+        return float(c.budget_usd_month)
+    blend = price_in * (1.0 - c.output_share) + price_out * c.output_share
+    priced = blend[np.isfinite(blend) & (blend > 0)]
+    typical = float(np.median(priced)) * c.tokens_per_month / 1e6 if len(priced) else 0.0
+    return max(COST_REFERENCE_USD, typical)
+
+
+def cost_value(monthly_usd: F, reference_usd: float) -> F:
+    """1 when free, falling with cost: half at the reference (`cost_reference`)."""
+    return 1.0 / (1.0 + np.maximum(0.0, monthly_usd) / max(reference_usd, 0.01))  # type: ignore[no-any-return]
 
 
 def speed_value(tokens_per_s: F, c: Constraints) -> F:

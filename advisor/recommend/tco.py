@@ -171,14 +171,16 @@ def part_constraints(c: Constraints, share: float, self_hosted: bool) -> Constra
     return c.model_copy(update=update)
 
 
-def make_pair(local: Scored, api: Scored, share: float, reason: str, c: Constraints) -> Pair | None:
+def make_pair(local: Scored, api: Scored, share: float, reason: str, c: Constraints,
+              cost_reference: float) -> Pair | None:
     """The pair's plan and score: each factor share-weighted over the parts, except cost, which is
     judged on the pair's total bill; None when the total exceeds the budget."""
     total = local.plan.monthly_cost_usd + api.plan.monthly_cost_usd
     if c.budget_usd_month is not None and total > c.budget_usd_month + 1e-9:
         return None
     values = {f: share * local.values.get(f, 0.0) + (1 - share) * api.values.get(f, 0.0) for f in Factor}
-    values[Factor.COST] = float(cost_value(total, c)) if local.plan.cost_known else local.values[Factor.COST]
+    values[Factor.COST] = (float(cost_value(total, cost_reference)) if local.plan.cost_known
+                           else local.values[Factor.COST])
     shares = local.shares
     points = {f: 100 * shares.get(f, 0.0) * values[f] for f in Factor}
     rationale = (f"{share:.0%} of the tokens are sensitive and stay on your hardware with "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from advisor.catalog.benchmarks import Task
@@ -15,7 +16,7 @@ from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment, Factor, LanguageNeed
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.recommend.scoring import UNKNOWN_LANGUAGE, UNMEASURED_SPEED
+from advisor.recommend.scoring import COST_REFERENCE_USD, UNKNOWN_LANGUAGE, UNMEASURED_SPEED, cost_reference
 from tests.recommend.judgement_fixtures import (
     ALWAYS,
     HYBRID,
@@ -392,3 +393,36 @@ def test_the_bundled_nvidia_api_catalog_endpoints_at_no_price_are_trials_and_pri
     assert all(o.trial_only for o in free)
     assert all(not o.trial_only for o in nvidia if o not in free)
     assert all("GenerativeAIExamples" in o.source for o in free)
+
+
+# -- price at large volumes ---------------------------------------------------------------------------
+
+def test_a_price_difference_still_counts_at_a_large_volume_without_a_budget() -> None:
+    """Two models with the same evidence, one three times dearer. With a fixed $50 reference the cost
+    value of both fell to about 0 at 2B tokens a month, so the dearer one lost nothing for its price;
+    judged against the going price of the volume the gap stays as wide as at 20M tokens."""
+    cheap = model("acme/cheap", evidence=evidence(gpqa=70, mmlu_pro=75),
+                  offerings=(offering("acme", "cheap", 1, 2),))
+    dear = model("acme/dear", evidence=evidence(gpqa=70, mmlu_pro=75),
+                 offerings=(offering("acme", "dear", 3, 6),))
+    cat = catalog(cheap, dear)
+
+    def cost_gap(tokens: int) -> float:
+        result = run(cat, deployment=API, tokens_per_month=tokens)
+        assert [r.model_id for r in result.recommendations] == [cheap.id, dear.id]
+        values = {r.model_id: r.factor_values[Factor.COST] for r in result.recommendations}
+        return values[cheap.id] - values[dear.id]
+
+    small, large = cost_gap(20_000_000), cost_gap(2_000_000_000)
+    assert small > 0.2
+    assert large >= 0.5 * small
+
+
+def test_the_cost_reference_is_the_budget_else_the_volume_at_the_median_price() -> None:
+    p_in, p_out = np.array([1.0, 3.0, 10.0, np.nan]), np.array([2.0, 6.0, 30.0, np.nan])
+    # blends at 25 % output: 1.25, 3.75, 15.0 $/M tokens (NaN unpriced left out): median 3.75
+    big = Constraints(tokens_per_month=2_000_000_000, output_share=0.25)
+    assert cost_reference(big, p_in, p_out) == pytest.approx(3.75 * 2000)
+    assert cost_reference(big.model_copy(update={"budget_usd_month": 900.0}), p_in, p_out) == 900.0
+    small = Constraints(tokens_per_month=1_000_000, output_share=0.25)
+    assert cost_reference(small, p_in, p_out) == COST_REFERENCE_USD

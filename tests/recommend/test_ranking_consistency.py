@@ -33,7 +33,7 @@ from tests.recommend.test_hard_constraints_property import CATALOG, constraints
 TODAY = date(2026, 11, 25)
 
 
-def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
+def expected_values(s: Scored, c: Constraints, reference: float) -> dict[Factor, float]:
     """The deployment-dependent factor values, recomputed from the plan shown."""
     plan = s.plan
     local = plan.self_hosted  # owned or rented machines
@@ -44,7 +44,7 @@ def expected_values(s: Scored, c: Constraints) -> dict[Factor, float]:
     speed = math.nan if speed is None else speed
     return {
         Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],
-        Factor.COST: float(cost_value(plan.monthly_cost_usd, c)) if plan.cost_known else UNKNOWN_COST,
+        Factor.COST: float(cost_value(plan.monthly_cost_usd, reference)) if plan.cost_known else UNKNOWN_COST,
         Factor.SPEED: float(speed_value(np.array([speed]), c)[0]),
         Factor.FIT: float(fit_value(np.array([memory]), np.array([plan.available_gb or 0.0]),
                                     np.array([plan.placement == "gpu+cpu"]))[0]),
@@ -67,7 +67,7 @@ def test_ranked_objects_match_the_arrays(c: Constraints) -> None:
     for s in ranking.scored:
         assert math.isclose(s.score, sum(s.points.values()), abs_tol=1e-9)
         assert s.quality.value == assess_quality(s.model, table, c).value
-        for factor, value in expected_values(s, c).items():
+        for factor, value in expected_values(s, c, ranking.evaluation.cost_reference).items():
             assert math.isclose(s.values[factor], value, rel_tol=1e-9, abs_tol=1e-12), (s.model.id, factor)
         for factor, share in s.shares.items():
             assert math.isclose(s.points[factor], share * s.values[factor] * 100, abs_tol=1e-9)
