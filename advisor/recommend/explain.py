@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import License, Model
@@ -328,8 +328,10 @@ def serving_assumptions(c: Constraints, settings: PlanSettings) -> list[str]:
     return lines
 
 
-def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored]) -> list[str]:
-    """The defaults and assumptions behind every number in the result."""
+def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored],
+                    price_dates: Iterable[str]) -> list[str]:
+    """The defaults and assumptions behind every number in the result; `price_dates`: those of the
+    ranked models' best plans (`ranked.price_dates`)."""
     out_share = c.output_share
     ratio = (1 - out_share) / out_share if out_share > 0 else float("inf")
     lines = [
@@ -370,7 +372,7 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
         lines.append(f"{info.description or name}: {getattr(cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.estimate, name)}")
-    dates = sorted({s.plan.prices_as_of for s in scored if s.plan.prices_as_of})
+    dates = sorted(set(price_dates))
     if dates:
         lines.append(f"API prices as of {dates[0]}" + (f" to {dates[-1]}." if len(dates) > 1 else "."))
     seen: set[str] = set()
