@@ -4,6 +4,8 @@ Runs each command several times in a fresh process and prints the median and min
 `advisor --version`, `advisor catalog list`, `advisor recommend --format json` on the bundled
 catalog, and the same with 16,000 synthetic models in the user's catalog (bench/synthetic_catalog.py,
 written as the user's overlay file). Target (issue 10): recommend <= 0.4 s on 2 cores (bundled).
+Then the floor under those answers: the interpreter, numpy and pydantic, the schema, and every module
+the recommend command imports, each without the work (issue #16: where the time goes).
 
 Python files are compiled to bytecode first, as any installation has them (pip, pipx and the
 PyInstaller bundle compile at install; `uv sync` leaves it to the first import, and a machine with
@@ -41,10 +43,23 @@ COMMANDS = {
 }
 
 
+FLOOR = {
+    "floor: the interpreter (python -c pass)": "pass",
+    "floor: + numpy and pydantic imported": "import numpy, pydantic.main",
+    "floor: + the catalog's schema (pydantic classes)": "import numpy, advisor.catalog.store",
+    "floor: + every module recommend --format json loads": (
+        "import advisor.cli.app as a; a.build_parser(); import advisor.cli.options, "
+        "advisor.recommend.engine, advisor.cli.action, advisor.catalog.overlay, "
+        "advisor.recommend.actions, advisor.recommend.quality_cache, advisor.hardware.installed"),
+}
+"""What a command-line answer pays before it does any work, step by step: `python -c CODE`, with the
+environment `advisor` sets for itself (one BLAS thread, no pydantic plugin scan)."""
+
+
 def wall(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "advisor", *args], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, *(args if args[0] == "-c" else ["-m", "advisor", *args])], check=True,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -74,6 +89,9 @@ def main() -> None:
         print(f"{'command':<58}{'median s':>10}{'min s':>8}")
         for label, args in COMMANDS.items():
             report(label, args, env, opts.runs)
+        floor_env = {**env, "OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+        for label, code in FLOOR.items():
+            report(label, ["-c", code], floor_env, opts.runs)
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "ADVISOR_HOME": home}
         models = synthesize(16000).get("models", [])

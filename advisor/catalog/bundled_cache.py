@@ -21,7 +21,7 @@ from pathlib import Path
 import pydantic
 
 from advisor import __version__
-from advisor.catalog import architecture, offerings, presets, schema, sources
+from advisor.catalog import architecture, benchmarks, offerings, presets, schema, sources
 from advisor.catalog.store import (
     BundledFile,
     BundledOrigin,
@@ -35,8 +35,9 @@ from advisor.storage.atomic import atomic_write_bytes
 CACHE_FORMAT = 1
 """Version of the file's layout."""
 _MAGIC = b"model-advisor-bundled-catalog\n"
-_SCHEMA_MODULES = (schema, architecture, offerings, presets, sources)
-"""The modules that define the pickled types: a change to any of them invalidates the cache."""
+_SCHEMA_MODULES = (schema, architecture, benchmarks, offerings, presets, sources)
+"""The modules that define the pickled types and their validation, and every module of the program
+they import: a change to any of them invalidates the cache."""
 
 
 def bundled_digest(files: list[BundledFile]) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 from typing import Any
 
@@ -47,6 +46,8 @@ def cmd_hardware_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_hardware_doctor(args: argparse.Namespace) -> int:
+    import platform  # noqa: PLC0415 - only this report names the OS: not loaded on every start
+
     from advisor import __version__  # noqa: PLC0415
 
     result = _run_detection(args)

@@ -70,6 +70,7 @@ class Options:
     values: dict[Factor, Floats]
     points: dict[Factor, Floats]
     cost: Floats
+    cost_known: Bools  # False: a local plan whose electricity is unknown (cost is what was counted)
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     return Options(at[order], kind[order], api_index[order], slow[order], unstated[order], speed[order],
                    score[order],
                    {f: v[order] for f, v in values.items()}, {f: p[order] for f, p in points.items()},
-                   cost[order])
+                   cost[order], known[order])
 
 
 ASSUMED_LANGUAGE_VALUE = LEVEL_VALUE[SupportLevel.OFFICIAL]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 
 import numpy as np
 
@@ -14,18 +15,30 @@ from advisor.recommend.counterfactual import find_counterfactuals
 from advisor.recommend.deploy import PlanSettings
 from advisor.recommend.explain import assumptions_for, build_recommendations
 from advisor.recommend.hybrid import merge_pairs, pair_recommendation
-from advisor.recommend.ranked import Scored
+from advisor.recommend.quality import percentile, weight_vector, weighted_ability
+from advisor.recommend.ranked import first_of_kind, price_dates
 from advisor.recommend.ranking import Ranking, rank, rank_settings
 from advisor.recommend.result import BreakEven, Exclusion, RecommendationResult
+from advisor.recommend.scoring import task_weights
 from advisor.recommend.tco import LocalCostModel, Pair, break_even, make_pair, part_constraints
 
 Progress = Callable[[float, str], None]
 
 
-def pareto_front(scored: Sequence[Scored]) -> list[str]:
-    """Ids of models no other model beats on both quality (higher) and monthly cost (lower)."""
-    pts = sorted((s.plan.monthly_cost_usd, -(s.quality.display or 0.0), s.model.id)
-                  for s in scored if s.quality.display is not None and s.plan.cost_known)
+def pareto_front(ranking: Ranking) -> list[str]:
+    """Ids of the ranked models no other beats on both quality (higher) and monthly cost (lower):
+    each model's shown quality (`QualityAssessment.display`) against its best plan's cost, read from
+    the ranking's arrays, so the front does not build a plan for every ranked model."""
+    ev = ranking.evaluation
+    first = ev.best[ev.order]
+    rows = ev.idx[ev.order]
+    keep = ev.options.cost_known[first] & ev.cols.quality.known[rows]  # unfitted: no shown quality
+    weights, _ = task_weights(ev.c)
+    mean, _sd = weighted_ability(ev.cols.quality.mean[rows[keep]], ev.cols.quality.cov[rows[keep]],
+                                 weight_vector(weights))
+    shown = 100.0 * percentile(mean)
+    ids = [ev.cols.models[i].id for i in rows[keep].tolist()]
+    pts = sorted(zip(ev.options.cost[first[keep]].tolist(), (-shown).tolist(), ids, strict=True))
     front: list[str] = []
     best_q = -1.0
     for _cost, neg_q, mid in pts:
@@ -88,9 +101,10 @@ def _recommend(catalog: Catalog, constraints: Constraints, *, settings: PlanSett
         ranked_count=ranked if explain_top is not None else None,
         excluded=tuple(excluded),
         counterfactuals=tuple(counterfactuals),
-        pareto_front=tuple(pareto_front(ranking.scored)),
+        pareto_front=tuple(pareto_front(ranking)),
         assumptions=tuple(assumptions_for(constraints, settings, ranking.scored,
-                                              ranking.evaluation.cost_reference)),
+                                          price_dates(ranking.evaluation),
+                                          ranking.evaluation.cost_reference)),
         warnings=tuple(warnings + list(catalog.warnings)),
         break_even=_break_even(catalog, constraints, ranking, today),
     )
@@ -100,7 +114,7 @@ def _break_even(catalog: Catalog, c: Constraints, ranking: Ranking, today: date 
     """The pick against the best plan of the other kind: from the ranking when it holds both, else
     from a ranking of the other kind alone (a local-only user still asks what an API would cost)."""
     settings = ranking.evaluation.settings
-    found = break_even(ranking.scored, c, settings)
+    found = break_even(ranking.scored, c, settings, partial(first_of_kind, ranking.evaluation))
     if found is not None or not ranking.scored or c.data_must_stay_local or c.tokens_per_month <= 0:
         return found
     pick = ranking.scored[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from advisor.catalog.schema import License, Model
@@ -329,8 +329,10 @@ def serving_assumptions(c: Constraints, settings: PlanSettings) -> list[str]:
 
 
 def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Scored],
-                    cost_reference: float) -> list[str]:
-    """The defaults and assumptions behind every number in the result."""
+                    price_dates: Iterable[str], cost_reference: float) -> list[str]:
+    """The defaults and assumptions behind every number in the result; `price_dates`: those of the
+    ranked models' best plans (`ranked.price_dates`); `cost_reference`: the monthly cost at which
+    the cost value is 0.5 (`scoring.cost_reference`)."""
     out_share = c.output_share
     ratio = (1 - out_share) / out_share if out_share > 0 else float("inf")
     lines = [
@@ -375,7 +377,7 @@ def assumptions_for(c: Constraints, settings: PlanSettings, scored: Sequence[Sco
         lines.append(f"{info.description or name}: {getattr(cost, name)}")
     for name, info in type(settings.estimate).model_fields.items():
         lines.append(f"{info.description or name}: {getattr(settings.estimate, name)}")
-    dates = sorted({s.plan.prices_as_of for s in scored if s.plan.prices_as_of})
+    dates = sorted(set(price_dates))
     if dates:
         lines.append(f"API prices as of {dates[0]}" + (f" to {dates[-1]}." if len(dates) > 1 else "."))
     seen: set[str] = set()

@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from advisor import __version__
+from advisor.catalog import architecture, benchmarks, offerings, presets, schema, sources
 from advisor.catalog.schema import Model
 from advisor.catalog.store import BundledOrigin
-from advisor.recommend import quality, quality_prior
+from advisor.recommend import quality, quality_items, quality_prior
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.quality_prior import PriorFit
 from advisor.storage.atomic import atomic_write_bytes
@@ -33,12 +34,16 @@ from advisor.storage.atomic import atomic_write_bytes
 CACHE_FORMAT = 1
 """Version of the archive's layout."""
 _FIELDS = ("mean", "cov", "direct", "evidence", "independent")
+_FIT_MODULES = (quality, quality_items, quality_prior, benchmarks, schema, architecture, offerings, presets,
+                sources)
+"""The fitting code and every module of the program it imports (the benchmarks' tasks, the schema's
+properties the fit reads): a change to any of them means the table is fitted again."""
 
 
 def _code_digest() -> bytes | None:
     """The fitting code's own source, so a changed fit never reads an old table (None: no sources)."""
     h = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
-    for module in (quality, quality_prior):
+    for module in _FIT_MODULES:
         try:
             h.update(inspect.getsource(module).encode("utf-8"))
         except (OSError, TypeError):

@@ -112,6 +112,30 @@ def scored_at(ev: Evaluation, at: int, table: QualityTable) -> Scored:
         language_notes=tuple(language_notes(model, ev.c.languages)))
 
 
+def price_dates(ev: Evaluation) -> set[str]:
+    """The dates of the prices (`DeploymentPlan.prices_as_of`) of the passing models' best plans that
+    are API plans, read from the arrays without making the plans."""
+    first = ev.best[ev.order]
+    offs = ev.cols.offerings
+    rows = ev.api.row[ev.options.api[first[ev.options.kind[first] == API_KIND]]]
+    return {ev.cols.models[int(offs.model[r])].offerings[int(offs.position[r])].as_of.isoformat()
+            for r in rows.tolist()}
+
+
+def first_of_kind(ev: Evaluation, self_hosted: bool, any_plan: bool) -> int | None:
+    """The first place after the pick in the ranking (`ev.order`) whose best plan, or with
+    `any_plan` any of its plans, is self-hosted (or an API plan), from the arrays (`tco.KindFinder`)."""
+    opts = ev.options
+    if any_plan:
+        has = np.zeros(len(ev.idx), dtype=np.bool_)
+        has[opts.at[(opts.kind != API_KIND) == self_hosted]] = True
+        match = has[ev.order]
+    else:
+        match = (opts.kind[ev.best[ev.order]] != API_KIND) == self_hosted
+    found = np.flatnonzero(match[1:])
+    return int(found[0]) + 1 if len(found) else None
+
+
 def thinking_word(mode: int, thinks: bool) -> Thinking:
     """on / off / always for a plan of a model with thinking mode `mode`."""
     if mode == ALWAYS_THINKING:

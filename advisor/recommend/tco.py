@@ -8,7 +8,7 @@ Both reuse the ranking: a self-hosted plan's cost at another volume comes from t
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.estimate.capacity import SelfHostCost, Serving, self_host
@@ -61,19 +61,29 @@ class LocalCostModel:
         return probe * self.c.hours_per_month / float(served.busy_hours)
 
 
-def break_even(scored: Sequence[Scored], c: Constraints, settings: PlanSettings) -> BreakEven | None:
+KindFinder = Callable[[bool, bool], int | None]
+"""(self_hosted, any_plan) -> the first place after the pick whose best plan (any_plan: any of its
+plans) is of that kind, or None."""
+
+
+def break_even(scored: Sequence[Scored], c: Constraints, settings: PlanSettings,
+               find: KindFinder | None = None) -> BreakEven | None:
     """The pick against the best-ranked plan of the other kind, when the ranking has both and the
-    self-hosted one's speed and cost are known."""
+    self-hosted one's speed and cost are known. `find` (`ranked.first_of_kind` over the ranking's
+    arrays) saves making a Scored for every model above the other kind's best."""
     if not scored or c.tokens_per_month <= 0:
         return None
     pick = scored[0]
     if pick.plan.mode == "hybrid":
         return None
     other_api = pick.plan.self_hosted  # the other plan is an API one
-    other = next((s for s in scored[1:] if s.plan.self_hosted == (not other_api) and s.plan.mode != "hybrid"),
-                 None) or next((s for s in scored[1:] if _plan_of_kind(s, self_hosted=not other_api)), None)
-    if other is None:
+    find = find or (lambda self_hosted, any_plan: _first_of_kind(scored, self_hosted, any_plan))
+    at = find(not other_api, False)
+    if at is None:
+        at = find(not other_api, True)
+    if at is None:
         return None
+    other = scored[at]
     local_s, api_s = (pick, other) if other_api else (other, pick)
     local_plan = _plan_of_kind(local_s, self_hosted=True)
     api_plan = _plan_of_kind(api_s, self_hosted=False)
@@ -130,6 +140,16 @@ def volume_text(tokens: float) -> str:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _first_of_kind(scored: Sequence[Scored], self_hosted: bool, any_plan: bool) -> int | None:
+    """`KindFinder` over the objects."""
+    for at in range(1, len(scored)):
+        s = scored[at]
+        if (_plan_of_kind(s, self_hosted) is not None if any_plan
+                else s.plan.self_hosted == self_hosted and s.plan.mode != "hybrid"):
+            return at
+    return None
 
 
 def _plan_of_kind(s: Scored, self_hosted: bool) -> DeploymentPlan | None:

@@ -12,6 +12,7 @@ import pytest
 from advisor.catalog import bundled_cache
 from advisor.catalog.bundled_cache import bundled_digest, load_bundled_cached
 from advisor.catalog.store import Catalog, load_bundled, read_bundled_files
+from tests.source_closure import imported_closure
 
 FRESH = load_bundled()
 
@@ -119,3 +120,10 @@ def test_without_sources_nothing_is_cached(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "bundled.pickle"
     _same(load_bundled_cached(path), FRESH)
     assert not path.exists()
+
+
+def test_the_key_hashes_every_module_the_validation_imports() -> None:
+    """A module the schema imports (the benchmarks it checks names against) that the key did not
+    hash could change what validation gives while an old cache was still read."""
+    hashed = {m.__name__ for m in bundled_cache._SCHEMA_MODULES}
+    assert imported_closure(bundled_cache._SCHEMA_MODULES) == hashed

@@ -13,6 +13,7 @@ from advisor.catalog.store import BundledOrigin, load_bundled
 from advisor.recommend import quality_cache
 from advisor.recommend.quality import QualityTable, fit_quality
 from advisor.recommend.quality_cache import cached_quality
+from tests.source_closure import imported_closure
 
 CATALOG = load_bundled()
 MODELS = list(CATALOG.models.values())
@@ -81,3 +82,10 @@ def test_bundled_models_are_keyed_by_the_bundled_digest_and_edits_by_content(
     equal_copy = [model.model_copy() if m.id == model.id else m for m in MODELS]
     assert (quality_cache.inputs_digest(equal_copy, origin)
             != quality_cache.inputs_digest(MODELS, origin))  # not the bundled object: by content
+
+
+def test_the_key_hashes_every_module_the_fit_imports() -> None:
+    """A module of the fit left out of the key (quality_items.py, where each benchmark is calibrated,
+    was) could change the table while an old one was still read."""
+    hashed = {m.__name__ for m in quality_cache._FIT_MODULES}
+    assert imported_closure(quality_cache._FIT_MODULES) == hashed
