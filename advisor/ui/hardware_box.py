@@ -85,6 +85,10 @@ class HardwareBox(QGroupBox):
         self._background = background
         self._detector = detector
         self._preset: HardwarePreset | None = None
+        # A profile filled in from a scenario, saved settings or detection, with the field values
+        # it gave: while they are left as they were, the profile is returned as it came (its power,
+        # price, compute and names are not in the fields and would otherwise be lost).
+        self._loaded: tuple[HardwareProfile, tuple[float, ...]] | None = None
         self._filling = False
 
         self.mode = QComboBox()
@@ -191,6 +195,8 @@ class HardwareBox(QGroupBox):
         mode = self.current_mode()
         if mode is HardwareMode.API:
             return HardwareProfile(name="Hosted APIs only", api_only=True)
+        if self._loaded is not None and self._loaded[1] == self._field_values():
+            return self._loaded[0]
         ram = _box_to_gb(self.ram.value()) or None
         ram_bw = self.ram_bandwidth.value() or None
         preset = self._preset if self._matches_preset() else None
@@ -209,6 +215,12 @@ class HardwareBox(QGroupBox):
                                    unified_memory=True, usable_gpu_share=self._share(None))
         gpu = Accelerator(name="Custom GPU", memory_gb=vram, bandwidth_gbs=bw, count=self.gpu_count.value())
         return HardwareProfile(name="Custom GPU", gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw)
+
+    def _field_values(self) -> tuple[float, ...]:
+        """Every number and choice the fields hold."""
+        return (float(self.mode.currentIndex()), self.vram.value(), self.bandwidth.value(),
+                float(self.gpu_count.value()), self.ram.value(), self.ram_bandwidth.value(),
+                self.gpu_share.value())
 
     def _share(self, preset_share: float | None) -> float | None:
         """The GPU share field; None when it shows the default a profile without one implies."""
@@ -264,6 +276,7 @@ class HardwareBox(QGroupBox):
         finally:
             self._filling = False
         self._update_enabled()
+        self._loaded = None if profile is None or profile.api_only else (profile, self._field_values())
 
     def apply_preset(self, preset: HardwarePreset, gpu_count: int = 1) -> None:
         """Fill the fields from a preset."""
@@ -281,6 +294,7 @@ class HardwareBox(QGroupBox):
             self._select_preset(preset)
         finally:
             self._filling = False
+        self._loaded = None  # the preset's own profile from now on
         self._update_enabled()
         self.changed.emit()
 

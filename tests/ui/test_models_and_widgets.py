@@ -121,8 +121,10 @@ def test_hardware_box_round_trips_each_kind(qtbot: QtBot, bundled: Catalog) -> N
     box.set_profile(cpu)
     assert box.current_mode() is HardwareMode.CPU
     assert box.ram.value() == 16
-    # named as `--cpu-only --ram-gb 16` names it (tests/ui/test_parity.py)
-    assert box.profile() == HardwareProfile(name="CPU only", ram_gb=sixteen, ram_bandwidth_gbs=60)
+    assert box.profile() == cpu  # as loaded, while the fields are left alone
+    box.ram_bandwidth.setValue(61)
+    # edited: named as `--cpu-only --ram-gb 16` names it (tests/ui/test_parity.py)
+    assert box.profile() == HardwareProfile(name="CPU only", ram_gb=sixteen, ram_bandwidth_gbs=61)
     box.set_profile(None)
     shown = box.profile()
     assert shown is not None

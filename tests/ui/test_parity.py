@@ -213,3 +213,29 @@ def test_unified_memory_gpu_share_round_trips(qtbot: QtBot, bundled: Catalog) ->
     assert edited.gpu_memory_gb == pytest.approx(shown.gpu_memory_gb * 0.9 / 0.6)
     box.apply_preset(bundled.hardware["rtx-4090"])
     assert not box.gpu_share.isEnabled()  # a discrete GPU has its own memory
+
+
+def test_a_loaded_machine_keeps_what_the_fields_do_not_show(qtbot: QtBot, bundled: Catalog) -> None:
+    """A scenario's machine (as the command line reads it) carries its power draw, which no field
+    shows: the window must rank with it while the fields are left alone, or its local plans lose
+    their electricity bill ('unknown' where the CLI says $4.99). Editing a number makes it a custom
+    machine of those numbers."""
+    box = HardwareBox(bundled.hardware.values(), Background(), lambda: pytest.fail("no detection"))
+    qtbot.addWidget(box)
+    saved = HardwareProfile.model_validate({
+        "name": "My RTX 4090 box", "ram_gb": 64, "power_watts": 450,
+        "gpu": {"name": "NVIDIA GeForce RTX 4090", "memory_gb": 24, "bandwidth_gbs": 1008}})
+    box.set_profile(saved)
+    assert box.profile() == saved
+    box.vram.setValue(box.vram.value() + 1)
+    edited = box.profile()
+    assert edited is not None
+    assert edited.power_watts is None
+    assert edited.name == "Custom GPU"
+    box.vram.setValue(box.vram.value() - 1)
+    assert box.profile() == saved  # the fields say what they said when it was loaded
+    preset = bundled.hardware["rtx-4090"]
+    box.apply_preset(preset)
+    chosen = box.profile()
+    assert chosen is not None
+    assert chosen.power_watts == profile_from_preset(preset).power_watts  # the preset's own, from now on
