@@ -214,7 +214,10 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
         bw = _bandwidth(text, table)
         if bw is None:
             return None
-        return Machine(HardwareProfile(ram_gb=512, ram_bandwidth_gbs=bw), "cpu", "cpu", False)
+        cores = re.search(r"(\d+) cores|(\d+)x Cortex", text)
+        threads = int(cores.group(1) or cores.group(2)) if cores else None
+        return Machine(HardwareProfile(ram_gb=512, ram_bandwidth_gbs=bw, cpu_cores=threads), "cpu", "cpu",
+                       False)
     measured = re.search(r"~?(\d+(?:\.\d+)?)\s*GB/s measured", text)
     bw = _bandwidth(text, table)
     if bw is None:
@@ -290,6 +293,10 @@ SOME_EXPERTS_IN_RAM = re.compile(r"(\d+) of \d+ expert layers on the CPU|--n-cpu
 """A record's note that names how many layers' routed experts ran from system RAM (--n-cpu-moe N)."""
 
 
+GPU_LAYERS = re.compile(r"PARTIAL offload -ngl (\d+)")
+"""A record's note that names a partial layer split (llama.cpp -ngl N of the model's layers)."""
+
+
 def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
     """The run configuration a record states: its backend, and the routed experts pinned to RAM (all
     of them, or the first N layers') when the note says so (the planner would otherwise choose its
@@ -299,7 +306,24 @@ def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
         return RunOptions(backend=machine.backend, experts_on_cpu=True)
     some = SOME_EXPERTS_IN_RAM.search(note)
     layers = int(some.group(1) or some.group(2)) if some else None
+    ngl = GPU_LAYERS.search(note)
+    if layers is None and ngl is not None:  # a stated layer split: llama.cpp -ngl N
+        return RunOptions(backend=machine.backend, gpu_layers=int(ngl.group(1)))
     return RunOptions(backend=machine.backend, cpu_moe_layers=layers or None)
+
+
+THREADS = re.compile(r"\b(\d+) threads\b|(?:-t|--threads) (\d+)\b")
+"""A record's note that names the CPU threads the runtime ran (llama.cpp -t N)."""
+
+
+def with_threads(machine: Machine | None, note: str) -> Machine | None:
+    """The machine with the CPU thread count its record's note states, where it states one."""
+    found = THREADS.search(note)
+    if machine is None or found is None:
+        return machine
+    threads = int(found.group(1) or found.group(2))
+    return Machine(machine.profile.model_copy(update={"cpu_cores": threads}), machine.device_class,
+                   machine.backend, machine.offload)
 
 
 def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: dict[str, float],
@@ -311,14 +335,19 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         if r["kind"] != "decode_tps" or r.get("runtime_defect"):
             continue
         m, q = model_for(r["model"], models), quant_of(r["quant"])
-        machine = machine_for(r["hardware"], table)
+        machine = with_threads(machine_for(r["hardware"], table), str(r.get("note") or ""))
         if m is None or q is None or machine is None or m.architecture is None:
             skipped += 1
             continue
+        net = m.model_copy(update={"artifacts": ()}) if q.startswith("UD-") else m
+        ctx = context_of(r) if r.get("context") else 128
+        opts = options_of(r, machine)
         try:
-            est = estimate(m.model_copy(update={"artifacts": ()}) if q.startswith("UD-") else m,
-                           machine.profile, quant=q, context=context_of(r) if r.get("context") else 128,
-                           options=options_of(r, machine))
+            est = estimate(net, machine.profile, quant=q, context=ctx, options=opts)
+            misfit = est.placement == "does_not_fit" and opts.gpu_layers is not None
+            if misfit:  # the stated split ran, but exceeds our memory estimate: the planner's split
+                est = estimate(net, machine.profile, quant=q, context=ctx,
+                               options=opts.model_copy(update={"gpu_layers": None}))
         except (ValueError, KeyError):
             skipped += 1
             continue
@@ -329,6 +358,9 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         label = f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}"
         if est.experts_on_cpu:
             label += f" cpu-moe {est.cpu_moe_layers}/{est.total_layers}"
+        elif est.placement == "gpu+cpu":
+            label += f" ngl {est.gpu_layers}/{est.total_layers}"
+            label += " (stated split over our memory)" if misfit else ""
         case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high,
                     str(r.get("source") or "").split(" ")[0])
         cases.append(case)
