@@ -214,10 +214,7 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
         bw = _bandwidth(text, table)
         if bw is None:
             return None
-        cores = re.search(r"(\d+) cores|(\d+)x Cortex", text)
-        threads = int(cores.group(1) or cores.group(2)) if cores else None
-        return Machine(HardwareProfile(ram_gb=512, ram_bandwidth_gbs=bw, cpu_cores=threads), "cpu", "cpu",
-                       False)
+        return Machine(HardwareProfile(ram_gb=512, ram_bandwidth_gbs=bw), "cpu", "cpu", False)
     measured = re.search(r"~?(\d+(?:\.\d+)?)\s*GB/s measured", text)
     bw = _bandwidth(text, table)
     if bw is None:
@@ -314,14 +311,27 @@ def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
 
 THREADS = re.compile(r"\b(\d+) threads\b|(?:-t|--threads) (\d+)\b")
 """A record's note that names the CPU threads the runtime ran (llama.cpp -t N)."""
+CORES = re.compile(r"\b(\d+) cores\b|\b(\d+)x Cortex|\b(\d+)-core CPU\b")
+"""A hardware string that names its CPU cores ("192 cores", "4x Cortex-A76", "14-core CPU")."""
+CPU_CORES = {
+    # Physical cores of CPUs the records name without a count (llama.cpp's default threads).
+    "Ryzen AI Max+ 395": 16,  # tomshardware.com/pc-components/cpus/mysterious-amd-ryzen-ai-max-pro-395-
+    # strix-halo-apu-emerges-on-geekbench-processor-expected-to-officially-debut-at-ces-2025 (16 Zen 5)
+    "i9-10900X": 10,  # Intel ARK, Core i9-10900X: 10 cores, 20 threads
+}
 
 
-def with_threads(machine: Machine | None, note: str) -> Machine | None:
-    """The machine with the CPU thread count its record's note states, where it states one."""
-    found = THREADS.search(note)
-    if machine is None or found is None:
+def with_threads(machine: Machine | None, hardware: str, note: str) -> Machine | None:
+    """The machine with the CPU threads its record states (the note's -t N, else the cores its
+    hardware string names or CPU_CORES knows), where it states them."""
+    if machine is None:
         return machine
-    threads = int(found.group(1) or found.group(2))
+    stated, cores = THREADS.search(note), CORES.search(hardware)
+    known = next((n for name, n in CPU_CORES.items() if name in hardware), None)
+    threads = (int(stated.group(1) or stated.group(2)) if stated else
+               int(next(g for g in cores.groups() if g)) if cores else known)
+    if threads is None:
+        return machine
     return Machine(machine.profile.model_copy(update={"cpu_cores": threads}), machine.device_class,
                    machine.backend, machine.offload)
 
@@ -335,7 +345,8 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         if r["kind"] != "decode_tps" or r.get("runtime_defect"):
             continue
         m, q = model_for(r["model"], models), quant_of(r["quant"])
-        machine = with_threads(machine_for(r["hardware"], table), str(r.get("note") or ""))
+        machine = with_threads(machine_for(r["hardware"], table), str(r["hardware"] or ""),
+                               str(r.get("note") or ""))
         if m is None or q is None or machine is None or m.architecture is None:
             skipped += 1
             continue

@@ -55,9 +55,9 @@ KERNEL_US: dict[str, float] = {
     "vulkan": 0.30,
     "sycl": 1.23,  # no runs: ROCm's figure (another non-CUDA GPU backend)
     "cpu": 0.8,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
-    "mlx": 0.36,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
+    "mlx": 0.96,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
     # mlx-lm compiles and fuses its graph, so a token costs fewer, larger kernels than llama.cpp's
-    # Metal graph (a tenth of Metal's 4.05)
+    # Metal graph (a quarter of Metal's 4.05)
     "vllm": 2.54,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx", "cpu"})
@@ -68,7 +68,7 @@ counter's cache line passes through every core once per node: a cost that grows 
 count (~0.1-0.3 us per core-to-core line transfer on a large mesh). On a 192-core AmpereOne that is
 ~45 us a node, 30 ms of a 3B model's 42 ms token (geerlingguy/ai-benchmarks: 23.5 t/s where its
 bandwidth allows ~75); on a 4-8 core desktop it is 1-2 us. Fitted on the CPU-only runs."""
-CPU_CORE_GBS = 5.9
+CPU_CORE_GBS = 5.2
 """What one CPU core streams from RAM through a quantized matvec, in GB/s: a core keeps only so many
 cache-line misses in flight (its line-fill buffers: Little's law, bytes in flight / memory latency)
 and dequantizes what arrives, so a few cores cannot draw a wide memory system's bandwidth (a 6-core
@@ -145,7 +145,7 @@ MOE_EXPERT_EFFICIENCY = 0.921
 """Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
 row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
 matrix is found through them). Fitted on the MoE runs of the development data."""
-EXPERT_ROW_BYTES = 145.5
+EXPERT_ROW_BYTES = 145.4
 """Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
 output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
 and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
@@ -159,7 +159,7 @@ CPU_EXPERT_EFFICIENCY = 0.765
 --n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
 chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
 development data."""
-COMPUTE_EFFICIENCY = 0.779
+COMPUTE_EFFICIENCY = 0.756
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
