@@ -49,15 +49,15 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan, vllm, mlx from the validation runs; sycl
     # has no runs and takes the nearest fitted backend (said so in the estimate).
-    "cuda": 1.57,
-    "rocm": 1.23,
-    "metal": 4.05,
-    "vulkan": 0.30,
-    "sycl": 1.23,  # no runs: ROCm's figure (another non-CUDA GPU backend)
-    "cpu": 0.8,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
-    "mlx": 0.96,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
+    "cuda": 1.34,
+    "rocm": 1.49,
+    "metal": 4.17,
+    "vulkan": 0.60,
+    "sycl": 1.49,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 0.3,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
+    "mlx": 0.93,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
     # mlx-lm compiles and fuses its graph, so a token costs fewer, larger kernels than llama.cpp's
-    # Metal graph (a quarter of Metal's 4.05)
+    # Metal graph (a quarter of Metal's 4.17)
     "vllm": 2.54,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx", "cpu"})
@@ -68,7 +68,7 @@ counter's cache line passes through every core once per node: a cost that grows 
 count (~0.1-0.3 us per core-to-core line transfer on a large mesh). On a 192-core AmpereOne that is
 ~45 us a node, 30 ms of a 3B model's 42 ms token (geerlingguy/ai-benchmarks: 23.5 t/s where its
 bandwidth allows ~75); on a 4-8 core desktop it is 1-2 us. Fitted on the CPU-only runs."""
-CPU_CORE_GBS = 5.2
+CPU_CORE_GBS = 5.04
 """What one CPU core streams from RAM through a quantized matvec, in GB/s: a core keeps only so many
 cache-line misses in flight (its line-fill buffers: Little's law, bytes in flight / memory latency)
 and dequantizes what arrives, so a few cores cannot draw a wide memory system's bandwidth (a 6-core
@@ -99,7 +99,7 @@ def format_share(family: str) -> float:
     """vLLM's kernel share for a quantization family (1 for BF16/F16 and any format not listed)."""
     return VLLM_FORMAT_SHARE.get("awq" if family == "gptq" else family, 1.0)
 
-SAMPLING_NS_PER_VOCAB = 8.0
+SAMPLING_NS_PER_VOCAB = 7.03
 """Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
 off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
 grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
@@ -115,8 +115,8 @@ BANDWIDTH_EFFICIENCY: dict[str, float] = {
     "consumer": 0.853,
     "datacenter": 0.55,
     "apple": 0.941,
-    "igpu": 0.873,
-    "cpu": 0.715,
+    "igpu": 0.821,
+    "cpu": 0.694,
 }
 NODE_LATENCY_US: dict[str, float] = {
     # Time per graph node a device class adds to its backend's, in microseconds: a matvec waits one
@@ -128,6 +128,12 @@ NODE_LATENCY_US: dict[str, float] = {
     # classes' latency is inside their backend's figure.
     "datacenter": 0.5,
 }
+MEASURED_STREAM_SHARE = 1.0
+"""Share of a device's measured read bandwidth (a preset's `achievable_bandwidth_gbs`, e.g. the
+Ryzen AI Max+ 395's ~215 GB/s from a GPU memory-bandwidth test, or a record's "GB/s measured")
+that a batch-1 matvec reaches. The class efficiencies above are shares of a nominal figure; this is
+the share of a figure already measured. Fitted on the development runs of such devices (1.0, its cap:
+the matvec reaches the measured figure)."""
 ULTRA_FABRIC_SHARE = 0.85
 """Share of an Apple Ultra chip's bandwidth its GPU reaches relative to a single-die chip: an Ultra is
 two Max dies joined by UltraFusion, and half of every weight matrix sits behind the other die's
@@ -145,7 +151,7 @@ MOE_EXPERT_EFFICIENCY = 0.921
 """Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
 row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
 matrix is found through them). Fitted on the MoE runs of the development data."""
-EXPERT_ROW_BYTES = 145.4
+EXPERT_ROW_BYTES = 181.0
 """Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
 output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
 and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
@@ -159,7 +165,7 @@ CPU_EXPERT_EFFICIENCY = 0.765
 --n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
 chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
 development data."""
-COMPUTE_EFFICIENCY = 0.756
+COMPUTE_EFFICIENCY = 0.755
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -258,8 +264,11 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
     gpu_flops = None
     kernel = (KERNEL_US.get(chosen, KERNEL_US["cuda"]) + NODE_LATENCY_US.get(cls, 0.0)) * 1e-6
     if hw.gpu is not None and chosen != "cpu":
-        nominal = hw.gpu.achievable_bandwidth_gbs or hw.gpu.bandwidth_gbs
-        gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
+        measured = hw.gpu.achievable_bandwidth_gbs
+        # A measured figure is already what a streaming kernel reaches: only the matvec's share of a
+        # stream applies, not the class's share of a nominal figure (that would discount it twice).
+        gpu_bw = (measured * MEASURED_STREAM_SHARE if measured else
+                  hw.gpu.bandwidth_gbs * BANDWIDTH_EFFICIENCY[cls]) * 1e9
         if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_ultra(hw.gpu.name):
             gpu_bw *= ULTRA_FABRIC_SHARE
         if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_m1_max_die(hw.gpu.name):
