@@ -58,8 +58,12 @@ def _parameters() -> list[_Param]:
     scalars = [_Param(None, "MOE_EXPERT_EFFICIENCY", 1.0), _Param(None, "SAMPLING_NS_PER_VOCAB"),
                _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0),
                _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2), _Param(None, "M1_FABRIC_SHARE", 1.0),
-               _Param(None, "CPU_EXPERT_EFFICIENCY", 1.0), _Param(None, "EXPERT_ROW_BYTES")]
-    return kernels + efficiency + scalars
+               _Param(None, "CPU_EXPERT_EFFICIENCY", 1.0), _Param(None, "EXPERT_ROW_BYTES"),
+               _Param(None, "CPU_BARRIER_US_PER_THREAD"), _Param(None, "CPU_CORE_GBS"),
+               _Param(None, "MEASURED_STREAM_SHARE", 1.0)]
+    formats = [_Param(physics.VLLM_FORMAT_SHARE, k, 2.0) for k in ("fp8", "awq")]
+    latency = [_Param(physics.NODE_LATENCY_US, "datacenter")]
+    return kernels + efficiency + scalars + formats + latency
 
 
 def _descend(cases_of: Callable[[], Sequence[_Case]], rounds: int) -> None:
@@ -84,6 +88,8 @@ def fit(cases_of: Callable[[], Sequence[_Case]], rounds: int = 6) -> None:
     print("== fitted speed constants (copy into advisor/estimate/physics.py) ==")
     print("  KERNEL_US", {k: round(physics.KERNEL_US[k], 2) for k in sorted(physics.KERNEL_US_FITTED)})
     print("  BANDWIDTH_EFFICIENCY", {k: round(v, 3) for k, v in physics.BANDWIDTH_EFFICIENCY.items()})
+    print("  NODE_LATENCY_US", {k: round(v, 2) for k, v in physics.NODE_LATENCY_US.items()})
+    print("  VLLM_FORMAT_SHARE", {k: round(v, 3) for k, v in physics.VLLM_FORMAT_SHARE.items()})
     for param in _parameters():
         if param.table is None:
             print(f"  {param.key}", round(param.get(), 3))

@@ -290,6 +290,10 @@ SOME_EXPERTS_IN_RAM = re.compile(r"(\d+) of \d+ expert layers on the CPU|--n-cpu
 """A record's note that names how many layers' routed experts ran from system RAM (--n-cpu-moe N)."""
 
 
+GPU_LAYERS = re.compile(r"PARTIAL offload -ngl (\d+)")
+"""A record's note that names a partial layer split (llama.cpp -ngl N of the model's layers)."""
+
+
 def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
     """The run configuration a record states: its backend, and the routed experts pinned to RAM (all
     of them, or the first N layers') when the note says so (the planner would otherwise choose its
@@ -299,7 +303,37 @@ def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
         return RunOptions(backend=machine.backend, experts_on_cpu=True)
     some = SOME_EXPERTS_IN_RAM.search(note)
     layers = int(some.group(1) or some.group(2)) if some else None
+    ngl = GPU_LAYERS.search(note)
+    if layers is None and ngl is not None:  # a stated layer split: llama.cpp -ngl N
+        return RunOptions(backend=machine.backend, gpu_layers=int(ngl.group(1)))
     return RunOptions(backend=machine.backend, cpu_moe_layers=layers or None)
+
+
+THREADS = re.compile(r"\b(\d+) threads\b|(?:-t|--threads) (\d+)\b")
+"""A record's note that names the CPU threads the runtime ran (llama.cpp -t N)."""
+CORES = re.compile(r"\b(\d+) cores\b|\b(\d+)x Cortex|\b(\d+)-core CPU\b")
+"""A hardware string that names its CPU cores ("192 cores", "4x Cortex-A76", "14-core CPU")."""
+CPU_CORES = {
+    # Physical cores of CPUs the records name without a count (llama.cpp's default threads).
+    "Ryzen AI Max+ 395": 16,  # tomshardware.com/pc-components/cpus/mysterious-amd-ryzen-ai-max-pro-395-
+    # strix-halo-apu-emerges-on-geekbench-processor-expected-to-officially-debut-at-ces-2025 (16 Zen 5)
+    "i9-10900X": 10,  # Intel ARK, Core i9-10900X: 10 cores, 20 threads
+}
+
+
+def with_threads(machine: Machine | None, hardware: str, note: str) -> Machine | None:
+    """The machine with the CPU threads its record states (the note's -t N, else the cores its
+    hardware string names or CPU_CORES knows), where it states them."""
+    if machine is None:
+        return machine
+    stated, cores = THREADS.search(note), CORES.search(hardware)
+    known = next((n for name, n in CPU_CORES.items() if name in hardware), None)
+    threads = (int(stated.group(1) or stated.group(2)) if stated else
+               int(next(g for g in cores.groups() if g)) if cores else known)
+    if threads is None:
+        return machine
+    return Machine(machine.profile.model_copy(update={"cpu_cores": threads}), machine.device_class,
+                   machine.backend, machine.offload)
 
 
 def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: dict[str, float],
@@ -311,14 +345,20 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         if r["kind"] != "decode_tps" or r.get("runtime_defect"):
             continue
         m, q = model_for(r["model"], models), quant_of(r["quant"])
-        machine = machine_for(r["hardware"], table)
+        machine = with_threads(machine_for(r["hardware"], table), str(r["hardware"] or ""),
+                               str(r.get("note") or ""))
         if m is None or q is None or machine is None or m.architecture is None:
             skipped += 1
             continue
+        net = m.model_copy(update={"artifacts": ()}) if q.startswith("UD-") else m
+        ctx = context_of(r) if r.get("context") else 128
+        opts = options_of(r, machine)
         try:
-            est = estimate(m.model_copy(update={"artifacts": ()}) if q.startswith("UD-") else m,
-                           machine.profile, quant=q, context=context_of(r) if r.get("context") else 128,
-                           options=options_of(r, machine))
+            est = estimate(net, machine.profile, quant=q, context=ctx, options=opts)
+            misfit = est.placement == "does_not_fit" and opts.gpu_layers is not None
+            if misfit:  # the stated split ran, but exceeds our memory estimate: the planner's split
+                est = estimate(net, machine.profile, quant=q, context=ctx,
+                               options=opts.model_copy(update={"gpu_layers": None}))
         except (ValueError, KeyError):
             skipped += 1
             continue
@@ -329,6 +369,9 @@ def decode_cases(rows: list[dict[str, Any]], models: dict[str, Model], table: di
         label = f"{r['model'][:28]:28} {q:9} {r['hardware'][:36]:36}"
         if est.experts_on_cpu:
             label += f" cpu-moe {est.cpu_moe_layers}/{est.total_layers}"
+        elif est.placement == "gpu+cpu":
+            label += f" ngl {est.gpu_layers}/{est.total_layers}"
+            label += " (stated split over our memory)" if misfit else ""
         case = Case(label, regime_of(m, machine, est.placement), float(r["value"]), d.low, d.expected, d.high,
                     str(r.get("source") or "").split(" ")[0])
         cases.append(case)

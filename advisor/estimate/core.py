@@ -9,7 +9,7 @@ fit, the changes that would make it fit (`fits_if`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from advisor.estimate.batch import (
 )
 from advisor.estimate.footprints import FootprintColumns
 from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, EstimateError, footprint, weights_bytes
-from advisor.estimate.physics import BACKENDS, device
+from advisor.estimate.physics import BACKENDS, device, format_share
 from advisor.estimate.result import Estimate, EstimateSettings, Range, RunOptions
 from advisor.hardware.profile import HardwareProfile
 
@@ -100,6 +100,8 @@ def _rows(model: Model, hw: HardwareProfile, quants: list[str], context: int, kv
     experts = np.array([min(w, fp.expert_bytes(MIXES[q])) if fp.routed_params else 0.0
                         for q, (w, _) in zip(quants, sizes, strict=True)])
     cols = _columns(model).take(np.zeros(len(quants), dtype=np.int64))
+    if device(hw, options.backend).backend == "vllm":  # vLLM's kernel per weight format (physics.py)
+        cols = replace(cols, kernel_share=np.array([format_share(MIXES[q].family) for q in quants]))
     out = size_columns(cols, hw, weights, context, KV_TYPES[kv_cache], settings, concurrency, options,
                        experts)
     dev = device(hw, options.backend)

@@ -50,6 +50,7 @@ class FootprintColumns:
     routed_params: Floats  # routed-expert parameters (0 dense)
     shared_ffn: Floats  # 1 where an MoE layer also runs a shared-expert FFN, else 0
     expert_rows_per_param: Floats  # matvec rows per routed-expert weight: (2 f + h) / (3 h f)
+    kernel_share: Floats  # bandwidth share of the runtime's kernel for the row's weight format (1: base)
 
     @classmethod
     def of(cls, footprints: Sequence[Footprint | None], moe: Sequence[bool]) -> FootprintColumns:
@@ -80,6 +81,7 @@ class FootprintColumns:
             routed_params=col(lambda f: f.routed_params),
             shared_ffn=col(lambda f: 1.0 if f.routed_params and f.shared_experts else 0.0),
             expert_rows_per_param=col(expert_rows_per_param),
+            kernel_share=np.ones(len(footprints)),
         )
 
     def take(self, idx: Ints) -> FootprintColumns:

@@ -49,25 +49,57 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan, vllm, mlx from the validation runs; sycl
     # has no runs and takes the nearest fitted backend (said so in the estimate).
-    "cuda": 1.47,
-    "rocm": 1.31,
-    "metal": 4.20,
-    "vulkan": 0.30,
-    "sycl": 1.31,  # no runs: ROCm's figure (another non-CUDA GPU backend)
-    "cpu": 2.0,  # no CPU-only runs: an assumption (thread barrier per node)
-    "mlx": 1.0,  # fitted alone on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
+    "cuda": 1.34,
+    "rocm": 1.49,
+    "metal": 4.17,
+    "vulkan": 0.60,
+    "sycl": 1.49,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 0.3,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
+    "mlx": 0.93,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
     # mlx-lm compiles and fuses its graph, so a token costs fewer, larger kernels than llama.cpp's
-    # Metal graph (Metal's 4.2 left MLX 11 % slow on average; 1.0 leaves no bias, median |error| 6 %)
-    "vllm": 3.11,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
+    # Metal graph (a quarter of Metal's 4.17)
+    "vllm": 2.54,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
-KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx"})
+KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx", "cpu"})
+CPU_BARRIER_US_PER_THREAD = 0.255
+"""The CPU backend ends every graph node with a barrier: each of the n threads increments one shared
+atomic counter and spins until the last one arrives (ggml-cpu/ggml-cpu.c ggml_barrier), so the
+counter's cache line passes through every core once per node: a cost that grows with the thread
+count (~0.1-0.3 us per core-to-core line transfer on a large mesh). On a 192-core AmpereOne that is
+~45 us a node, 30 ms of a 3B model's 42 ms token (geerlingguy/ai-benchmarks: 23.5 t/s where its
+bandwidth allows ~75); on a 4-8 core desktop it is 1-2 us. Fitted on the CPU-only runs."""
+CPU_CORE_GBS = 5.04
+"""What one CPU core streams from RAM through a quantized matvec, in GB/s: a core keeps only so many
+cache-line misses in flight (its line-fill buffers: Little's law, bytes in flight / memory latency)
+and dequantizes what arrives, so a few cores cannot draw a wide memory system's bandwidth (a 6-core
+laptop reaches ~60 % of its dual-channel DDR5, a 192-core server ~75 % of eight channels). The CPU
+reads min(its RAM bandwidth x the cpu efficiency, threads x this). Fitted on the CPU-only runs."""
+CPU_DEFAULT_THREADS = 8
+"""Threads assumed when a profile does not give its CPU cores (a typical desktop's physical cores)."""
 KERNEL_US_FLOOR = 0.3
 """No backend's per-node time is fitted below 0.3 us: a launch (or a command-buffer entry) and the
 tail of a small kernel take at least that on any GPU."""
-VLLM_BANDWIDTH_SHARE = 0.885
+VLLM_BANDWIDTH_SHARE = 0.707
 """vLLM/SGLang's batch-1 decode (cuBLAS GEMV under CUDA graphs) relative to llama.cpp's matvec
 kernels on the same device class. Fitted on the development data's SGLang runs (H20)."""
-SAMPLING_NS_PER_VOCAB = 6.42
+VLLM_FORMAT_SHARE: dict[str, float] = {
+    # Bandwidth share of vLLM/SGLang's batch-1 kernel for a weight format, relative to its BF16 GEMV
+    # (keyed by the quantization family, advisor/catalog/quant.py). FP8 runs its own fused
+    # scaled-matmul kernel, which the development runs show reading its bytes faster than the BF16
+    # path; AWQ and GPTQ run the Marlin W4A16 kernel (awq_marlin / gptq_marlin: sglang's and vLLM's
+    # default for them), which unpacks two 4-bit weights a byte and applies group scales and zeros on
+    # the SMs, ALU work per byte that a few-SM, high-bandwidth GPU (H20: 78 SMs, 4.0 TB/s) cannot
+    # hide. Fitted on the development SGLang runs (QwenLM speed benchmark, H20).
+    "fp8": 1.36,
+    "awq": 0.82,  # GPTQ runs the same Marlin kernel and takes this figure (format_share)
+}
+
+
+def format_share(family: str) -> float:
+    """vLLM's kernel share for a quantization family (1 for BF16/F16 and any format not listed)."""
+    return VLLM_FORMAT_SHARE.get("awq" if family == "gptq" else family, 1.0)
+
+SAMPLING_NS_PER_VOCAB = 7.03
 """Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
 off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
 grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
@@ -80,12 +112,28 @@ GPU; igpu: other unified-memory GPU (Ryzen AI Max, DGX Spark); cpu: system RAM r
 BANDWIDTH_EFFICIENCY: dict[str, float] = {
     # Share of the nominal (or, where the preset carries it, measured) bandwidth a batch-1 matvec
     # stream reaches. Fitted on the validation runs.
-    "consumer": 0.828,
-    "datacenter": 0.453,
+    "consumer": 0.853,
+    "datacenter": 0.55,
     "apple": 0.941,
-    "igpu": 0.848,
-    "cpu": 0.505,
+    "igpu": 0.821,
+    "cpu": 0.694,
 }
+NODE_LATENCY_US: dict[str, float] = {
+    # Time per graph node a device class adds to its backend's, in microseconds: a matvec waits one
+    # memory round trip before its first bytes arrive and drains its tail before the next node
+    # starts, and an HBM GPU has the longer load latency and many more SMs to fill with bytes in
+    # flight (Little's law: bandwidth x latency) than a GDDR card. So a small model's matrices on an
+    # H100 or A100 reach a smaller share of the nominal bandwidth than a large model's (Llama-2-7B
+    # F16 on an A100 reads ~1.0 TB/s, Q4_0 ~0.7 TB/s). Fitted on the datacenter runs; the other
+    # classes' latency is inside their backend's figure.
+    "datacenter": 0.5,
+}
+MEASURED_STREAM_SHARE = 1.0
+"""Share of a device's measured read bandwidth (a preset's `achievable_bandwidth_gbs`, e.g. the
+Ryzen AI Max+ 395's ~215 GB/s from a GPU memory-bandwidth test, or a record's "GB/s measured")
+that a batch-1 matvec reaches. The class efficiencies above are shares of a nominal figure; this is
+the share of a figure already measured. Fitted on the development runs of such devices (1.0, its cap:
+the matvec reaches the measured figure)."""
 ULTRA_FABRIC_SHARE = 0.85
 """Share of an Apple Ultra chip's bandwidth its GPU reaches relative to a single-die chip: an Ultra is
 two Max dies joined by UltraFusion, and half of every weight matrix sits behind the other die's
@@ -99,11 +147,11 @@ single block of the chip draws the full 400 GB/s; llama.cpp discussion 4167 has 
 at 23.0 t/s on Llama-2-7B F16 where a 38-core M2 Max of the same 400 GB/s reaches 24.7. The M1 and
 M1 Pro (68 and 200 GB/s) reach their figures and are not affected. Fitted on the development
 data's M1 Max runs."""
-MOE_EXPERT_EFFICIENCY = 0.95
+MOE_EXPERT_EFFICIENCY = 0.921
 """Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
 row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
 matrix is found through them). Fitted on the MoE runs of the development data."""
-EXPERT_ROW_BYTES = 200.0
+EXPERT_ROW_BYTES = 181.0
 """Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
 output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
 and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
@@ -112,12 +160,12 @@ and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row co
 models are narrow (FFN width f of 512-768 for Qwen3-Next, Qwen3.5/3.6-35B, Qwen3-30B against 2880
 for gpt-oss), so their down-projection rows are short and reach a smaller share of the bandwidth
 than a dense model's. Fitted on the MoE runs of the development data."""
-CPU_EXPERT_EFFICIENCY = 0.789
+CPU_EXPERT_EFFICIENCY = 0.765
 """Share of the CPU's achievable RAM bandwidth reached on routed experts in RAM (llama.cpp
 --n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
 chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
 development data."""
-COMPUTE_EFFICIENCY = 0.664
+COMPUTE_EFFICIENCY = 0.755
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -214,10 +262,13 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
     cls = device_class(hw)
     gpu_bw = None
     gpu_flops = None
-    kernel = KERNEL_US.get(chosen, KERNEL_US["cuda"]) * 1e-6
+    kernel = (KERNEL_US.get(chosen, KERNEL_US["cuda"]) + NODE_LATENCY_US.get(cls, 0.0)) * 1e-6
     if hw.gpu is not None and chosen != "cpu":
-        nominal = hw.gpu.achievable_bandwidth_gbs or hw.gpu.bandwidth_gbs
-        gpu_bw = nominal * 1e9 * BANDWIDTH_EFFICIENCY[cls]
+        measured = hw.gpu.achievable_bandwidth_gbs
+        # A measured figure is already what a streaming kernel reaches: only the matvec's share of a
+        # stream applies, not the class's share of a nominal figure (that would discount it twice).
+        gpu_bw = (measured * MEASURED_STREAM_SHARE if measured else
+                  hw.gpu.bandwidth_gbs * BANDWIDTH_EFFICIENCY[cls]) * 1e9
         if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_ultra(hw.gpu.name):
             gpu_bw *= ULTRA_FABRIC_SHARE
         if cls == "apple" and hw.gpu.achievable_bandwidth_gbs is None and is_m1_max_die(hw.gpu.name):
@@ -231,9 +282,11 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
         # read their shares at once (llama.cpp's default layer split runs the GPUs in turn).
         gpu_bw = gpu_bw * hw.gpu.count if gpu_bw else gpu_bw
         gpu_flops = gpu_flops * hw.gpu.count if gpu_flops else gpu_flops
-    cpu_bw = hw.ram_bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"] if hw.ram_bandwidth_gbs else None
-    if hw.gpu is not None and hw.unified_memory and cpu_bw is None and hw.gpu is not None:
-        cpu_bw = hw.gpu.bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY["cpu"]
+    threads = hw.cpu_cores or CPU_DEFAULT_THREADS
+    unified_bw = hw.gpu.bandwidth_gbs if hw.gpu is not None and hw.unified_memory else None
+    ram_bw = hw.ram_bandwidth_gbs or unified_bw
+    cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
     cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
-    return Device(chosen, cls, gpu_bw, cpu_bw, kernel, KERNEL_US["cpu"] * 1e-6, gpu_flops, cpu_flops,
+    cpu_kernel = (KERNEL_US["cpu"] + CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
+    return Device(chosen, cls, gpu_bw, cpu_bw, kernel, cpu_kernel, gpu_flops, cpu_flops,
                   chosen in KERNEL_US_FITTED)

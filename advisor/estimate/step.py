@@ -62,8 +62,12 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
     cpu_expert_eff = physics.CPU_EXPERT_EFFICIENCY if streams == 1 else 1.0
     mem = 0.0 * kv_read
     if dev.gpu_bandwidth:
-        mem = mem + (split.gpu_dense * dense_share + kv_read * split.gpu_kv_share) / dev.gpu_bandwidth
-        mem = mem + split.gpu_experts * touched / (dev.gpu_bandwidth * gpu_expert_eff)
+        # The weights stream through the runtime's kernel for their format (fp.kernel_share: vLLM's
+        # FP8 and Marlin W4A16 paths against its BF16 GEMV); the KV cache through attention.
+        weight_bw = dev.gpu_bandwidth * fp.kernel_share
+        mem = mem + split.gpu_dense * dense_share / weight_bw
+        mem = mem + kv_read * split.gpu_kv_share / dev.gpu_bandwidth
+        mem = mem + split.gpu_experts * touched / (weight_bw * gpu_expert_eff)
     if dev.cpu_bandwidth:
         mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
         mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * cpu_expert_eff)

@@ -78,6 +78,10 @@ class HardwareProfile(Frozen):
     cpu_tflops: float | None = Field(
         default=None, gt=0, description="CPU FP32/FP16 throughput in TFLOPS, if known."
     )
+    cpu_cores: int | None = Field(
+        default=None, gt=0, le=1024, description="CPU cores the runtime runs a thread on (llama.cpp's "
+        "default: the physical cores), if known; the speed estimate's thread-barrier cost grows with it."
+    )
     unified_memory: bool = Field(
         default=False, description="GPU and CPU share RAM (Apple silicon, AMD Ryzen AI Max)."
     )

@@ -1,0 +1,79 @@
+"""CPU threads and vLLM's weight formats, against hand-worked cases: the arithmetic is written out
+here, with the fitted constants taken by name from physics.py (a refit changes the numbers, not the
+arithmetic)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from advisor.catalog.architecture import Architecture
+from advisor.catalog.schema import Model, Sourced
+from advisor.estimate import RunOptions, estimate
+from advisor.estimate import physics as ph
+from advisor.hardware.profile import Accelerator, HardwareProfile
+
+D = date(2026, 1, 1)
+
+# 1.0B parameters, 10 layers, hidden 1024, 8 heads of 128 (no GQA), vocabulary 32,000, untied.
+DENSE = Model(id="t/m", name="m", family="t", vendor="t", open_weights=True, hf_repo="t/m", license="MIT",
+              architecture=Architecture.model_validate(
+                  {"total_params_b": 1.0, "layers": 10, "hidden_size": 1024, "attention_heads": 8,
+                   "kv_heads": 8, "head_dim": 128, "vocab_size": 32000, "tied_embeddings": False,
+                   "source": "t", "as_of": D}),
+              facts=Sourced(source="t", as_of=D))
+READ_F16 = (1.0e9 - 32000 * 1024) * 2  # every weight but the input table (read by lookup), 2 bytes
+KV_F16 = 10 * 2 * 8 * 128 * 512 * 2  # layers x K,V x heads x dim x half of 1024 tokens x f16
+
+
+def cpu_box(cores: int | None, bandwidth_gbs: float) -> HardwareProfile:
+    return HardwareProfile(ram_gb=256, ram_bandwidth_gbs=bandwidth_gbs, cpu_cores=cores)
+
+
+def cpu_seconds(threads: int, bandwidth_gbs: float) -> float:
+    """One token on the CPU: nodes x (base + barrier per thread), sampling, and the bytes at the
+    lesser of the memory system's share and what the threads can stream."""
+    node_s = (ph.KERNEL_US["cpu"] + ph.CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
+    fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s + 32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9
+    bandwidth = min(bandwidth_gbs * ph.BANDWIDTH_EFFICIENCY["cpu"], threads * ph.CPU_CORE_GBS) * 1e9
+    return fixed + (READ_F16 + KV_F16) / bandwidth
+
+
+@pytest.mark.parametrize(("cores", "bandwidth_gbs"), [(192, 332.8), (4, 17.1), (16, 256.0)])
+def test_cpu_decode_pays_a_barrier_per_thread_and_streams_per_core(cores: int, bandwidth_gbs: float) -> None:
+    est = estimate(DENSE, cpu_box(cores, bandwidth_gbs), quant="F16", context=1024)
+    assert est.placement == "cpu"
+    assert est.decode_tokens_per_s is not None
+    assert est.decode_tokens_per_s.expected == pytest.approx(1 / cpu_seconds(cores, bandwidth_gbs), rel=1e-9)
+
+
+def test_unknown_cores_take_the_default_thread_count() -> None:
+    unknown = estimate(DENSE, cpu_box(None, 89.6), quant="F16", context=1024).decode_tokens_per_s
+    assert unknown is not None
+    assert unknown.expected == pytest.approx(1 / cpu_seconds(ph.CPU_DEFAULT_THREADS, 89.6), rel=1e-9)
+
+
+H20 = HardwareProfile(gpu=Accelerator(name="H20", memory_gb=96, bandwidth_gbs=4000, backend="cuda",
+                                      device_class="datacenter"), ram_gb=256, ram_bandwidth_gbs=300)
+
+
+@pytest.mark.parametrize("quant", ["FP8", "AWQ-4bit", "GPTQ-4bit"])
+def test_vllm_streams_each_weight_format_through_its_own_kernel(quant: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    vllm = RunOptions(backend="vllm")
+    family = {"FP8": "fp8", "AWQ-4bit": "awq", "GPTQ-4bit": "awq"}[quant]  # GPTQ: AWQ's Marlin kernel
+    share = ph.VLLM_FORMAT_SHARE[family]
+    real = estimate(DENSE, H20, quant=quant, context=1024, options=vllm).decode_tokens_per_s
+    monkeypatch.setitem(ph.VLLM_FORMAT_SHARE, family, 1.0)
+    base = estimate(DENSE, H20, quant=quant, context=1024, options=vllm).decode_tokens_per_s
+    assert real is not None
+    assert base is not None
+    # Only the weights' time changes, by 1 / share: the fixed part (no host sampling on vLLM) and the
+    # KV cache's time do not.
+    node_s = (ph.KERNEL_US["vllm"] + ph.NODE_LATENCY_US["datacenter"]) * 1e-6  # an HBM card's node
+    fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s
+    kv = KV_F16 / (4000e9 * ph.BANDWIDTH_EFFICIENCY["datacenter"] * ph.VLLM_BANDWIDTH_SHARE)
+    weights_base = 1 / base.expected - fixed - kv
+    assert 1 / real.expected - fixed - kv == pytest.approx(weights_base / share, rel=1e-6)
+
