@@ -318,6 +318,12 @@ CPU_CORES = {
     "Ryzen AI Max+ 395": 16,  # tomshardware.com/pc-components/cpus/mysterious-amd-ryzen-ai-max-pro-395-
     # strix-halo-apu-emerges-on-geekbench-processor-expected-to-officially-debut-at-ces-2025 (16 Zen 5)
     "i9-10900X": 10,  # Intel ARK, Core i9-10900X: 10 cores, 20 threads
+    "Ryzen AI 5 340": 6,  # amd.com/en/products/processors/laptop/ryzen/ai-300-series/amd-ryzen-ai-5-340.html:
+    # 6 cores, 12 threads
+    "Ryzen AI 9 HX PRO 370": 12,  # amd.com/en/products/processors/laptop/ryzen-pro/ai-300-series/
+    # amd-ryzen-ai-9-hx-pro-370.html: 12 cores, 24 threads
+    "2x AMD EPYC 9175F": 32,  # amd.com/en/products/processors/server/epyc/9005-series/amd-epyc-9175f.html:
+    # 16 cores, 32 threads per socket; two sockets
 }
 
 

@@ -13,6 +13,7 @@ below was fitted on shared/data/validation/measurements.json only (bench/validat
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -75,7 +76,8 @@ and dequantizes what arrives, so a few cores cannot draw a wide memory system's 
 laptop reaches ~60 % of its dual-channel DDR5, a 192-core server ~75 % of eight channels). The CPU
 reads min(its RAM bandwidth x the cpu efficiency, threads x this). Fitted on the CPU-only runs."""
 CPU_DEFAULT_THREADS = 8
-"""Threads assumed when a profile does not give its CPU cores (a typical desktop's physical cores)."""
+"""Threads assumed when a profile does not give its CPU cores (a typical desktop's physical cores),
+at the least: see `threads_of`."""
 KERNEL_US_FLOOR = 0.3
 """No backend's per-node time is fitted below 0.3 us: a launch (or a command-buffer entry) and the
 tail of a small kernel take at least that on any GPU."""
@@ -216,6 +218,21 @@ class Device:
     fitted_backend: bool
 
 
+def threads_of(hw: HardwareProfile) -> int:
+    """The CPU threads a run uses: the profile's cores; when it does not say, enough cores to draw its
+    RAM's bandwidth at CPU_CORE_GBS each, and at least CPU_DEFAULT_THREADS. A CPU is sold with the
+    cores its memory system feeds (a 12-channel DDR5 EPYC has 16-96 cores, a dual-channel desktop
+    6-16), and llama.cpp runs one thread per physical core by default; assuming 8 for every machine
+    capped a 12-channel server at 8 x CPU_CORE_GBS = 40 GB/s, a fifth of a desktop-GPU's. Unified
+    memory is sized for its GPU, not its CPU cores, so such a machine keeps the default."""
+    if hw.cpu_cores:
+        return hw.cpu_cores
+    if hw.unified_memory or not hw.ram_bandwidth_gbs:
+        return CPU_DEFAULT_THREADS
+    feeds = math.ceil(hw.ram_bandwidth_gbs * BANDWIDTH_EFFICIENCY["cpu"] / CPU_CORE_GBS)
+    return max(CPU_DEFAULT_THREADS, feeds)
+
+
 def is_ultra(name: str) -> bool:
     """An Apple Ultra chip (two dies) by its name: "Apple M2 Ultra", "M3 Ultra 80-core GPU"."""
     return re.search(r"\bM[1-9] Ultra\b", name, re.IGNORECASE) is not None
@@ -282,9 +299,9 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
         # read their shares at once (llama.cpp's default layer split runs the GPUs in turn).
         gpu_bw = gpu_bw * hw.gpu.count if gpu_bw else gpu_bw
         gpu_flops = gpu_flops * hw.gpu.count if gpu_flops else gpu_flops
-    threads = hw.cpu_cores or CPU_DEFAULT_THREADS
     unified_bw = hw.gpu.bandwidth_gbs if hw.gpu is not None and hw.unified_memory else None
     ram_bw = hw.ram_bandwidth_gbs or unified_bw
+    threads = threads_of(hw)
     cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
     cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
     cpu_kernel = (KERNEL_US["cpu"] + CPU_BARRIER_US_PER_THREAD * threads) * 1e-6

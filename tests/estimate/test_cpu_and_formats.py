@@ -4,6 +4,7 @@ arithmetic)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
@@ -48,10 +49,23 @@ def test_cpu_decode_pays_a_barrier_per_thread_and_streams_per_core(cores: int, b
     assert est.decode_tokens_per_s.expected == pytest.approx(1 / cpu_seconds(cores, bandwidth_gbs), rel=1e-9)
 
 
-def test_unknown_cores_take_the_default_thread_count() -> None:
-    unknown = estimate(DENSE, cpu_box(None, 89.6), quant="F16", context=1024).decode_tokens_per_s
-    assert unknown is not None
-    assert unknown.expected == pytest.approx(1 / cpu_seconds(ph.CPU_DEFAULT_THREADS, 89.6), rel=1e-9)
+def test_unknown_cores_are_enough_to_feed_the_memory_and_at_least_the_default() -> None:
+    """A profile without a core count (every preset and detection) runs with the cores its RAM's
+    bandwidth needs at CPU_CORE_GBS each, at least CPU_DEFAULT_THREADS: a 12-channel DDR5 server is
+    not capped at what 8 threads can stream (it was: 40 GB/s, Llama-3.1-8B Q4_K_M at 7.7 tok/s on
+    EPYC Genoa, as on a desktop)."""
+    desktop = estimate(DENSE, cpu_box(None, 51.2), quant="F16", context=1024).decode_tokens_per_s
+    assert desktop is not None
+    assert math.ceil(51.2 * ph.BANDWIDTH_EFFICIENCY["cpu"] / ph.CPU_CORE_GBS) <= ph.CPU_DEFAULT_THREADS
+    assert desktop.expected == pytest.approx(1 / cpu_seconds(ph.CPU_DEFAULT_THREADS, 51.2), rel=1e-9)
+    server = estimate(DENSE, cpu_box(None, 460.8), quant="F16", context=1024).decode_tokens_per_s
+    assert server is not None
+    threads = math.ceil(460.8 * ph.BANDWIDTH_EFFICIENCY["cpu"] / ph.CPU_CORE_GBS)
+    assert threads > ph.CPU_DEFAULT_THREADS
+    assert server.expected == pytest.approx(1 / cpu_seconds(threads, 460.8), rel=1e-9)
+    # the memory system, not the threads, sets the bytes' time: the same as a box with more cores
+    # than it needs, less its barrier
+    assert server.expected > 3 * desktop.expected
 
 
 H20 = HardwareProfile(gpu=Accelerator(name="H20", memory_gb=96, bandwidth_gbs=4000, backend="cuda",
