@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from advisor.estimate.footprints import Bools, Floats, FootprintColumns, Ints, Triple
+from advisor.arrays import Bools, Floats, Ints
+from advisor.estimate.footprints import FootprintColumns, Triple
 from advisor.estimate.memory import CUDA_RESERVE_BYTES, GB, METAL_RESERVE_BYTES
 from advisor.estimate.physics import (
     PREFILL_EFFICIENCY,

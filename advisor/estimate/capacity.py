@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from advisor.estimate.cost import CostSettings, Usage, generated_per_answer_token
 from advisor.hardware.profile import HardwareProfile
 
-Floats = npt.NDArray[np.float64]
 Num = Any  # a float, or a numpy array of them (the same code serves both)
 
 DEFAULT_HOURS_PER_MONTH = 730.0

@@ -6,13 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.estimate.memory import N_UBATCH, Footprint
 
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 Triple = tuple[Floats, Floats, Floats]
 
 

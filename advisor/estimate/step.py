@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.estimate import physics
-from advisor.estimate.footprints import Bools, Floats, FootprintColumns, Ints, Triple
+from advisor.estimate.footprints import FootprintColumns, Triple
 from advisor.estimate.physics import KERNELS_PER_DENSE_LAYER, KERNELS_PER_MOE_LAYER_EXTRA, Device
 
 

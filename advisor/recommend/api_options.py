@@ -6,15 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.estimate.cost import Usage, api_bill_usd, generated_per_answer_token
 from advisor.recommend.columns import Columns
 from advisor.recommend.constraints import Constraints
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

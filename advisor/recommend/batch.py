@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.catalog.schema import SupportLevel
 from advisor.estimate.batch import (
     OFFLOAD,
@@ -51,9 +51,6 @@ from advisor.recommend.scoring import (
 )
 from advisor.recommend.serving import cost_settings_for, serving_for
 
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class Options:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.catalog.quant import MIXES
 from advisor.catalog.schema import License, Model, SupportLevel
 from advisor.catalog.store import Catalog
@@ -24,10 +24,6 @@ from advisor.recommend.deploy import ALTERNATIVE_QUANTS, MLX_QUANTS
 from advisor.recommend.quality import QualityTable
 from advisor.recommend.quality_items import TASKS
 from advisor.recommend.scoring import LICENSE_VALUE, quantization_loss
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 QUANT_NAMES: tuple[str, ...] = tuple(MIXES)
 """Quantization codes in the arrays are indexes into this tuple."""

@@ -14,15 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Ints
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import License, LicenseClass, Model
 from advisor.recommend.columns import LEVEL_VALUE, Columns
 from advisor.recommend.constraints import Constraints, LanguageNeed, LicensePolicy
-
-Bools = npt.NDArray[np.bool_]
-Ints = npt.NDArray[np.int64]
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.catalog.quant import KV_TYPES
 from advisor.estimate.batch import (
     GPU,
@@ -30,10 +30,6 @@ from advisor.recommend.columns import ALWAYS_THINKING, HYBRID_THINKING, QUANT_NA
 from advisor.recommend.constraints import Constraints
 from advisor.recommend.deploy import ALTERNATIVE_QUANTS, MLX_QUANTS, PlanSettings
 from advisor.recommend.serving import cost_settings_for, serving_for, team_backend
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 CLOSED_WEIGHTS, LOCAL_CONTEXT, NOT_ESTIMABLE, NO_RENTAL = 1, 2, 3, 4
 """Why a model has no local plan at all (`Evaluation.local_block`; 0 = it has one)."""

@@ -42,14 +42,13 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from advisor.arrays import Floats, Ints
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import Model
 from advisor.recommend.quality_items import MIN_ITEM_MODELS, TASKS, Observations, calibrate, observations
 from advisor.recommend.quality_prior import PriorFit, covariates, fit_prior
 
 A = TypeVar("A", float, npt.NDArray[np.float64])
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
 
 _ROUNDS = 30
 _MIN_TAU2 = 0.02  # task deviations are never assumed away entirely

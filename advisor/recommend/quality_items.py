@@ -12,11 +12,9 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from advisor.arrays import Floats, Ints
 from advisor.catalog.benchmarks import BENCHMARKS, Task
 from advisor.catalog.schema import Model
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
 
 TASKS: tuple[Task, ...] = tuple(Task)
 """Task order of the arrays (the enum's order)."""

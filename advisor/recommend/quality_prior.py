@@ -22,10 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from advisor.arrays import Floats, Ints
 from advisor.catalog.schema import Model, OfferingStatus
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
 
 _FIXED_PRIOR_VAR = 4.0  # weak prior on each standardised covariate's slope (ability SD units^2)
 _START_GROUP_VAR = 0.25  # EM starting point for the random-effect variances

@@ -18,15 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from advisor.arrays import Bools, Floats, Ints
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.schema import LicenseClass, Model
 from advisor.recommend.constraints import Constraints, Factor, Profile
 from advisor.recommend.quality import QualityTable, percentile
 from advisor.recommend.result import Confidence
 
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 F = TypeVar("F", float, Floats)
 B = TypeVar("B", bool, Bools)
 

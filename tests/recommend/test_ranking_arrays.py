@@ -36,16 +36,16 @@ def _cases(catalog: Catalog) -> dict[str, Constraints]:
 
 
 def _front_of(scored: Sequence[Scored]) -> list[str]:
-    """The front as the objects give it: shown quality against the best plan's cost."""
-    pts = sorted((s.plan.monthly_cost_usd, -(s.quality.display or 0.0), s.model.id)
-                 for s in scored if s.quality.display is not None and s.plan.cost_known)
-    front: list[str] = []
-    best_q = -1.0
-    for _cost, neg_q, mid in pts:
-        if -neg_q > best_q + 1e-9:
-            front.append(mid)
-            best_q = -neg_q
-    return front
+    """The front by its definition, from the objects (not the engine's sweep): a model with a shown
+    quality and a known cost is on it unless another one costs no more and shows at least its
+    quality (ties going to the cheaper, then the better, then the lower id); cheapest first."""
+    pts = [(s.plan.monthly_cost_usd, -(s.quality.display or 0.0), s.model.id)
+           for s in scored if s.quality.display is not None and s.plan.cost_known]
+
+    def dominated(p: tuple[float, float, str]) -> bool:
+        return any(o < p and -o[1] >= -p[1] - 1e-9 for o in pts if o[0] <= p[0])
+
+    return [mid for *_, mid in sorted(p for p in pts if not dominated(p))]
 
 
 def _first_of_kind(scored: Sequence[Scored], self_hosted: bool, any_plan: bool) -> int | None:
