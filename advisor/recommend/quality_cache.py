@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor import __version__
+from advisor import __version__, arrays
 from advisor.catalog import architecture, benchmarks, offerings, presets, schema, sources
 from advisor.catalog.schema import Model
 from advisor.catalog.store import BundledOrigin
@@ -35,7 +35,7 @@ CACHE_FORMAT = 1
 """Version of the archive's layout."""
 _FIELDS = ("mean", "cov", "direct", "evidence", "independent")
 _FIT_MODULES = (quality, quality_items, quality_prior, benchmarks, schema, architecture, offerings, presets,
-                sources)
+                sources, arrays)
 """The fitting code and every module of the program it imports (the benchmarks' tasks, the schema's
 properties the fit reads): a change to any of them means the table is fitted again."""
 
