@@ -294,19 +294,27 @@ GPU_LAYERS = re.compile(r"PARTIAL offload -ngl (\d+)")
 """A record's note that names a partial layer split (llama.cpp -ngl N of the model's layers)."""
 
 
+LLAMA_BENCH = re.compile(r"llama-bench|\(tg\d*\b|\(TG\b")
+"""A record's unit that says llama-bench measured it ("tg128", "tg32 @ d4096", "TG, llama-bench"):
+that harness samples nothing (physics.SAMPLING_NS_PER_VOCAB)."""
+
+
 def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
-    """The run configuration a record states: its backend, and the routed experts pinned to RAM (all
-    of them, or the first N layers') when the note says so (the planner would otherwise choose its
-    own split and predict another run than the one measured)."""
+    """The run configuration a record states: its backend, whether its harness sampled (llama-bench
+    does not), and the routed experts pinned to RAM (all of them, or the first N layers') when the
+    note says so (the planner would otherwise choose its own split and predict another run than the
+    one measured)."""
     note = str(r.get("note") or "")
+    base = RunOptions(backend=machine.backend,
+                      host_sampling=False if LLAMA_BENCH.search(str(r.get("unit") or "")) else None)
     if ALL_EXPERTS_IN_RAM.search(note):
-        return RunOptions(backend=machine.backend, experts_on_cpu=True)
+        return base.model_copy(update={"experts_on_cpu": True})
     some = SOME_EXPERTS_IN_RAM.search(note)
     layers = int(some.group(1) or some.group(2)) if some else None
     ngl = GPU_LAYERS.search(note)
     if layers is None and ngl is not None:  # a stated layer split: llama.cpp -ngl N
-        return RunOptions(backend=machine.backend, gpu_layers=int(ngl.group(1)))
-    return RunOptions(backend=machine.backend, cpu_moe_layers=layers or None)
+        return base.model_copy(update={"gpu_layers": int(ngl.group(1))})
+    return base.model_copy(update={"cpu_moe_layers": layers or None})
 
 
 THREADS = re.compile(r"\b(\d+) threads\b|(?:-t|--threads) (\d+)\b")

@@ -104,7 +104,7 @@ def size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, con
 def _size_columns(fp: FootprintColumns, hw: HardwareProfile, weights: Floats, context: int,
                   kv_cache_bytes: float, settings: EstimateSettings, concurrency: int,
                   options: RunOptions, expert_bytes: Floats | None) -> SizedColumns:
-    dev = device(hw, options.backend)
+    dev = device(hw, options.backend, options.host_sampling)
     n = len(weights)
     layers = fp.layers.astype(np.float64)
     kv = fp.kv_bytes(context, kv_cache_bytes, concurrency)

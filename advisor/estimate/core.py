@@ -104,7 +104,7 @@ def _rows(model: Model, hw: HardwareProfile, quants: list[str], context: int, kv
         cols = replace(cols, kernel_share=np.array([format_share(MIXES[q].family) for q in quants]))
     out = size_columns(cols, hw, weights, context, KV_TYPES[kv_cache], settings, concurrency, options,
                        experts)
-    dev = device(hw, options.backend)
+    dev = device(hw, options.backend, options.host_sampling)
     note = ""
     if out.placement[0] != NO_FIT and math.isnan(float(out.decode[1][0])):
         note = "RAM bandwidth unknown: no speed estimate (give --ram-bandwidth-gbs)."
@@ -236,7 +236,7 @@ def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
     fp = footprint(sized.model)
     hw, q = sized.hardware, sized.quantization
     fits = sized.placement != "does_not_fit"
-    dev = device(hw, sized.options.backend)
+    dev = device(hw, sized.options.backend, sized.options.host_sampling)
     assumptions = [
         f"Weights {sized.weights / GB:.2f} GB at {q}"
         + (" (the published file size)." if sized.from_artifact else

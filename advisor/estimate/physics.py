@@ -50,16 +50,16 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan, vllm, mlx from the validation runs; sycl
     # has no runs and takes the nearest fitted backend (said so in the estimate).
-    "cuda": 1.34,
-    "rocm": 1.49,
-    "metal": 4.17,
-    "vulkan": 0.60,
-    "sycl": 1.49,  # no runs: ROCm's figure (another non-CUDA GPU backend)
-    "cpu": 0.3,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
-    "mlx": 0.93,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
+    "cuda": 1.68,
+    "rocm": 1.75,
+    "metal": 4.42,
+    "vulkan": 1.2,
+    "sycl": 1.75,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 1.0,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
+    "mlx": 1.45,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
     # mlx-lm compiles and fuses its graph, so a token costs fewer, larger kernels than llama.cpp's
-    # Metal graph (a quarter of Metal's 4.17)
-    "vllm": 2.54,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
+    # Metal graph (a third of Metal's 4.42)
+    "vllm": 2.46,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx", "cpu"})
 CPU_BARRIER_US_PER_THREAD = 0.255
@@ -92,7 +92,7 @@ VLLM_FORMAT_SHARE: dict[str, float] = {
     # default for them), which unpacks two 4-bit weights a byte and applies group scales and zeros on
     # the SMs, ALU work per byte that a few-SM, high-bandwidth GPU (H20: 78 SMs, 4.0 TB/s) cannot
     # hide. Fitted on the development SGLang runs (QwenLM speed benchmark, H20).
-    "fp8": 1.36,
+    "fp8": 1.359,
     "awq": 0.82,  # GPTQ runs the same Marlin kernel and takes this figure (format_share)
 }
 
@@ -101,11 +101,18 @@ def format_share(family: str) -> float:
     """vLLM's kernel share for a quantization family (1 for BF16/F16 and any format not listed)."""
     return VLLM_FORMAT_SHARE.get("awq" if family == "gptq" else family, 1.0)
 
-SAMPLING_NS_PER_VOCAB = 7.03
-"""Host time per vocabulary entry per token, in nanoseconds: the logits (n_vocab floats) are copied
-off the device and sampled on the CPU every token (llama.cpp common/sampling.cpp), a cost that
-grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k Qwen, 256k Gemma), not with the model.
-Fitted."""
+SAMPLING_NS_PER_VOCAB = 4.96
+"""Host time per vocabulary entry per token, in nanoseconds, where the runtime samples on the host:
+llama-server, llama-cli and Ollama copy the logits (n_vocab floats) off the device and build and
+sort a candidate list over the whole vocabulary every token (llama.cpp common/sampling.cpp,
+src/llama-sampling.cpp), a cost that grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k
+Qwen, 256k Gemma), not with the model. llama-bench draws its next token at random and samples
+nothing (tools/llama-bench/llama-bench.cpp test_gen: `token = std::rand() % n_vocab`), so its tg
+figures carry no such cost; the validation runs say which tool measured them. Fitted on the runs of
+the sampling tools."""
+GPU_SAMPLING_BACKENDS = frozenset({"vllm", "mlx"})
+"""Runtimes that sample on the GPU: vLLM's batched sampler (vllm/v1/sample/sampler.py) and mlx-lm's
+sampler over MLX arrays (mlx_lm/sample_utils.py), which cost no host time per vocabulary entry."""
 
 DEVICE_CLASSES = ("consumer", "datacenter", "apple", "igpu", "cpu")
 """consumer: discrete GDDR GPU; datacenter: HBM GPU (H100, A100, MI-series); apple: Apple silicon
@@ -117,7 +124,7 @@ BANDWIDTH_EFFICIENCY: dict[str, float] = {
     "consumer": 0.853,
     "datacenter": 0.55,
     "apple": 0.941,
-    "igpu": 0.821,
+    "igpu": 0.796,
     "cpu": 0.694,
 }
 NODE_LATENCY_US: dict[str, float] = {
@@ -128,7 +135,7 @@ NODE_LATENCY_US: dict[str, float] = {
     # H100 or A100 reach a smaller share of the nominal bandwidth than a large model's (Llama-2-7B
     # F16 on an A100 reads ~1.0 TB/s, Q4_0 ~0.7 TB/s). Fitted on the datacenter runs; the other
     # classes' latency is inside their backend's figure.
-    "datacenter": 0.5,
+    "datacenter": 0.53,
 }
 MEASURED_STREAM_SHARE = 1.0
 """Share of a device's measured read bandwidth (a preset's `achievable_bandwidth_gbs`, e.g. the
@@ -149,11 +156,11 @@ single block of the chip draws the full 400 GB/s; llama.cpp discussion 4167 has 
 at 23.0 t/s on Llama-2-7B F16 where a 38-core M2 Max of the same 400 GB/s reaches 24.7. The M1 and
 M1 Pro (68 and 200 GB/s) reach their figures and are not affected. Fitted on the development
 data's M1 Max runs."""
-MOE_EXPERT_EFFICIENCY = 0.921
+MOE_EXPERT_EFFICIENCY = 0.893
 """Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
 row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
 matrix is found through them). Fitted on the MoE runs of the development data."""
-EXPERT_ROW_BYTES = 181.0
+EXPERT_ROW_BYTES = 186.6
 """Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
 output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
 and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
@@ -167,7 +174,7 @@ CPU_EXPERT_EFFICIENCY = 0.765
 --n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
 chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
 development data."""
-COMPUTE_EFFICIENCY = 0.755
+COMPUTE_EFFICIENCY = 0.732
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
@@ -216,6 +223,7 @@ class Device:
     gpu_flops: float | None  # achievable FLOP/s at batch 1 (None: unknown)
     cpu_flops: float | None
     fitted_backend: bool
+    host_sampling: bool  # the runtime samples each sequence's logits on the host (SAMPLING_NS_PER_VOCAB)
 
 
 def threads_of(hw: HardwareProfile) -> int:
@@ -273,8 +281,9 @@ def device_class(hw: HardwareProfile) -> str:
     return "consumer"
 
 
-def device(hw: HardwareProfile, backend: str | None = None) -> Device:
-    """The speed constants for `hw`, run through `backend` (default: the machine's own)."""
+def device(hw: HardwareProfile, backend: str | None = None, host_sampling: bool | None = None) -> Device:
+    """The speed constants for `hw`, run through `backend` (default: the machine's own); host sampling
+    as the runtime does it unless `host_sampling` says otherwise (see GPU_SAMPLING_BACKENDS)."""
     chosen = backend or default_backend(hw)
     cls = device_class(hw)
     gpu_bw = None
@@ -305,5 +314,6 @@ def device(hw: HardwareProfile, backend: str | None = None) -> Device:
     cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
     cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
     cpu_kernel = (KERNEL_US["cpu"] + CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
+    samples_on_host = chosen not in GPU_SAMPLING_BACKENDS if host_sampling is None else host_sampling
     return Device(chosen, cls, gpu_bw, cpu_bw, kernel, cpu_kernel, gpu_flops, cpu_flops,
-                  chosen in KERNEL_US_FITTED)
+                  chosen in KERNEL_US_FITTED, samples_on_host)

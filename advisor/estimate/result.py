@@ -40,6 +40,10 @@ class RunOptions(BaseModel):
     backend: str | None = Field(
         default=None, description="cuda, rocm, metal, vulkan, sycl, cpu, mlx or vllm; None: the "
         "machine's own")
+    host_sampling: bool | None = Field(
+        default=None, description="The runtime samples each token on the CPU (llama-server, Ollama: "
+        "True); False for a harness that samples nothing (llama-bench) or on the GPU; None: the "
+        "runtime's own (vLLM and MLX sample on the GPU)")
 
 
 class Range(BaseModel):

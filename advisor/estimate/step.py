@@ -48,9 +48,9 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
                + (KERNELS_PER_MOE_LAYER_EXTRA + physics.KERNELS_PER_SHARED_FFN * fp.shared_ffn) * fp.moe
                + physics.KERNELS_PER_LINEAR_LAYER_EXTRA * fp.linear_share)
     fixed = split.gpu_layers * kernels * dev.gpu_kernel_s + split.cpu_layers * kernels * dev.cpu_kernel_s
-    # llama.cpp samples every sequence on the host; vLLM samples the whole batch on the GPU
-    # (vllm/v1/sample/sampler.py), which costs no host time per vocabulary entry.
-    if dev.backend != "vllm":
+    # llama.cpp's server and Ollama sample every sequence on the host; vLLM and mlx-lm sample on the
+    # GPU, and llama-bench samples nothing (physics.SAMPLING_NS_PER_VOCAB).
+    if dev.host_sampling:
         fixed = fixed + streams * fp.vocab * physics.SAMPLING_NS_PER_VOCAB * 1e-9
     # Experts in RAM: three mul_mat_id per such layer on the CPU, and the hand-over both ways.
     fixed = fixed + np.where(split.experts_on_cpu, split.cpu_expert_layers * (3 * dev.cpu_kernel_s

@@ -66,6 +66,25 @@ def test_the_fixed_part_caps_a_small_model_on_a_fast_card() -> None:
     assert fast.expected < 5 * slow.expected
 
 
+def test_a_harness_that_samples_nothing_saves_the_host_sampling_time() -> None:
+    # llama-server and Ollama sample every token on the host; llama-bench draws a random token and
+    # samples nothing, so its figure lacks exactly vocabulary x the per-entry time.
+    served = estimate(DENSE, CARD, quant="F16", context=1024).decode_tokens_per_s
+    benched = estimate(DENSE, CARD, quant="F16", context=1024,
+                       options=RunOptions(host_sampling=False)).decode_tokens_per_s
+    assert served is not None
+    assert benched is not None
+    saved = 1 / served.expected - 1 / benched.expected
+    assert saved == pytest.approx(32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9, rel=1e-9)
+
+
+def test_vllm_and_mlx_sample_on_the_gpu_and_llama_cpp_on_the_host() -> None:
+    assert ph.device(CARD).host_sampling
+    assert not ph.device(CARD, "vllm").host_sampling
+    assert not ph.device(CARD, "mlx").host_sampling
+    assert ph.device(CARD, "vllm", host_sampling=True).host_sampling
+
+
 # 30B total, 3B active, 128 routed experts, 8 per token: R = (30 - 3) / (1 - 8/128) = 28.8B routed.
 MOE = model(total_params_b=30.0, active_params_b=3.0, layers=48, hidden_size=2048, attention_heads=32,
             kv_heads=4, head_dim=128, vocab_size=151936, experts_total=128, experts_per_token=8)
