@@ -204,12 +204,15 @@ def machine_for(text: str | None, table: dict[str, float]) -> Machine | None:
         if gpu_bw is None:
             return None
         ram_bw = re.search(r"~?(\d+(?:\.\d+)?)\s*GB/s (?:measured|theoretical)", cpu_part)
+        stream = re.search(r"(\d+(?:\.\d+)?)\s*GB/s stream", cpu_part)  # a measured read test
         vram = re.search(r"(\d+)\s*GB", gpu_part)
         mem = float(vram.group(1)) if vram else 24.0
         gpu = Accelerator(name=gpu_part[:60], memory_gb=mem * GIB / 1e9, bandwidth_gbs=gpu_bw)
         ram = float(ram_bw.group(1)) if ram_bw else None
-        return Machine(HardwareProfile(gpu=gpu, ram_gb=64 * GIB / 1e9, ram_bandwidth_gbs=ram), "consumer",
-                       backend, ram is not None)
+        read = float(stream.group(1)) if stream else None
+        profile = HardwareProfile(gpu=gpu, ram_gb=64 * GIB / 1e9, ram_bandwidth_gbs=ram,
+                                  ram_achievable_bandwidth_gbs=read)
+        return Machine(profile, "consumer", backend, ram is not None)
     if text.lower().startswith("cpu") or "[cpu]" in text.lower():
         bw = _bandwidth(text, table)
         if bw is None:

@@ -68,3 +68,15 @@ def test_flags_override_a_scenario() -> None:
     assert c.budget_usd_month == 20
     assert [(n.code, n.required) for n in c.languages] == [("de", True), ("fr", False)]
     assert {t.value: w for t, w in c.tasks.items()} == {"coding": 2.0, "translation": 1.0}
+
+
+def test_a_measured_ram_bandwidth_goes_into_the_profile() -> None:
+    hw = hardware_from_args(parse("--hardware", "rtx-3090", "--ram-gb", "64", "--ram-bandwidth-gbs", "48",
+                                  "--ram-measured-gbs", "42.4"), CAT)
+    assert hw is not None
+    assert hw.ram_bandwidth_gbs == 48
+    assert hw.ram_achievable_bandwidth_gbs == 42.4
+    with pytest.raises(OptionError, match="ram-measured-gbs"):
+        hardware_from_args(parse("--ram-measured-gbs", "-1"), CAT)
+    with pytest.raises(OptionError, match="unified memory"):
+        hardware_from_args(parse("--hardware", "apple-m4-max-128gb", "--ram-measured-gbs", "400"), CAT)

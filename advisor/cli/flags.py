@@ -24,6 +24,9 @@ def add_hardware_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--bandwidth-gbs", type=float, metavar="X", help="GPU memory bandwidth in GB/s")
     g.add_argument("--ram-gb", type=float, metavar="X", help="system RAM as sold (GiB)")
     g.add_argument("--ram-bandwidth-gbs", type=float, metavar="X", help="RAM bandwidth in GB/s")
+    g.add_argument("--ram-measured-gbs", type=float, metavar="X",
+                   help="RAM read bandwidth you measured, GB/s (e.g. STREAM over all cores); used "
+                        "instead of an assumed share of the nominal figure")
     g.add_argument("--unified-memory-gb", type=float, metavar="X",
                    help="unified memory as sold, GiB (Apple silicon, AMD Ryzen AI Max)")
     g.add_argument("--cpu-only", action="store_true", help="ignore GPUs; run on CPU and RAM")

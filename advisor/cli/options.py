@@ -115,8 +115,9 @@ def hardware_from_args(args: argparse.Namespace, catalog: Catalog,
         sys.stderr.write(f"advisor: warning: {msg}\n")
 
     warn = warn or _stderr
-    for name in ("vram_gb", "bandwidth_gbs", "ram_gb", "ram_bandwidth_gbs", "unified_memory_gb"):
-        _positive("--" + name.replace("_", "-"), getattr(args, name))
+    for name in ("vram_gb", "bandwidth_gbs", "ram_gb", "ram_bandwidth_gbs", "ram_measured_gbs",
+                 "unified_memory_gb"):
+        _positive("--" + name.replace("_", "-"), getattr(args, name, None))
     if args.gpu_count is not None and not 1 <= args.gpu_count <= 64:
         raise OptionError(f"--gpu-count must be between 1 and 64 (got {args.gpu_count})")
     profile: HardwareProfile | None = None
@@ -185,14 +186,18 @@ def _apply_overrides(profile: HardwareProfile | None,
             and not profile.unified_memory:
         gpu = profile.gpu.model_copy(update={"count": args.gpu_count})
         profile = profile.model_copy(update={"gpu": gpu})
-    if args.ram_gb is not None or args.ram_bandwidth_gbs is not None:
+    measured = getattr(args, "ram_measured_gbs", None)
+    if args.ram_gb is not None or args.ram_bandwidth_gbs is not None or measured is not None:
         base = profile or HardwareProfile(name="CPU only")
         if base.unified_memory:
-            raise OptionError("--ram-gb does not apply to unified memory; use --unified-memory-gb")
+            raise OptionError("--ram-gb, --ram-bandwidth-gbs and --ram-measured-gbs do not apply to "
+                              "unified memory; use --unified-memory-gb")
         profile = base.model_copy(update={
             "ram_gb": ram_gb if ram_gb is not None else base.ram_gb,
             "ram_bandwidth_gbs": (args.ram_bandwidth_gbs if args.ram_bandwidth_gbs is not None
-                                  else base.ram_bandwidth_gbs)})
+                                  else base.ram_bandwidth_gbs),
+            "ram_achievable_bandwidth_gbs": (measured if measured is not None
+                                             else base.ram_achievable_bandwidth_gbs)})
     return profile
 
 

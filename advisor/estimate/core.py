@@ -282,7 +282,10 @@ def _assumptions(sized: Sized, has_prefill: bool) -> list[str]:
             assumptions.append(f"GPU wired limit raised to {share:.0%} of unified memory: "
                                f"sudo sysctl iogpu.wired_limit_mb={mb} (macOS; resets at reboot).")
     if sized.placement in ("cpu", "gpu+cpu"):
-        assumptions.append("CPU reads from system RAM at the fitted CPU efficiency of its bandwidth.")
+        measured = None if hw.unified_memory else hw.ram_achievable_bandwidth_gbs
+        assumptions.append(f"CPU reads from system RAM at its measured {measured:g} GB/s." if measured else
+                           "CPU reads from system RAM at the fitted CPU efficiency of its bandwidth "
+                           "(give a measured figure with --ram-measured-gbs).")
     if sized.placement == "gpu+cpu" and not sized.experts_on_cpu:
         assumptions.append(f"{sized.gpu_layers} of {fp.layers} layers on the GPU; the rest read from "
                            "system RAM each token.")

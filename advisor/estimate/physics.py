@@ -311,7 +311,14 @@ def device(hw: HardwareProfile, backend: str | None = None, host_sampling: bool 
     unified_bw = hw.gpu.bandwidth_gbs if hw.gpu is not None and hw.unified_memory else None
     ram_bw = hw.ram_bandwidth_gbs or unified_bw
     threads = threads_of(hw)
-    cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
+    ram_measured = None if hw.unified_memory else hw.ram_achievable_bandwidth_gbs
+    if ram_measured:
+        # A measured read figure already holds what the cores draw from this memory (their misses
+        # in flight, the channels, the controller): only the matvec's share of a stream applies,
+        # as for a GPU's measured figure, and not the fitted nominal share or per-core cap.
+        cpu_bw: float | None = ram_measured * MEASURED_STREAM_SHARE * 1e9
+    else:
+        cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
     cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
     cpu_kernel = (KERNEL_US["cpu"] + CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
     samples_on_host = chosen not in GPU_SAMPLING_BACKENDS if host_sampling is None else host_sampling

@@ -75,6 +75,11 @@ class HardwareProfile(Frozen):
     ram_bandwidth_gbs: float | None = Field(
         default=None, gt=0, le=MAX_BANDWIDTH_GBS, description="System RAM bandwidth in GB/s (CPU-side reads)."
     )
+    ram_achievable_bandwidth_gbs: float | None = Field(
+        default=None, gt=0, le=MAX_BANDWIDTH_GBS, description="Measured system-RAM read bandwidth in "
+        "GB/s (a STREAM-like read test over the cores), where known: the CPU's reads use it instead of "
+        "the share of the nominal figure fitted for CPUs in general."
+    )
     cpu_tflops: float | None = Field(
         default=None, gt=0, description="CPU FP32/FP16 throughput in TFLOPS, if known."
     )

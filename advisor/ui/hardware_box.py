@@ -113,6 +113,7 @@ class HardwareBox(QGroupBox):
         form.addRow("&Bandwidth", self.bandwidth)
         form.addRow("System &RAM", self.ram)
         form.addRow("RAM band&width", self.ram_bandwidth)
+        form.addRow("Mea&sured RAM read", self.ram_measured)
         form.addRow("GPU sh&are", self.gpu_share)
         form.addRow(self.status)
         self._rows = form
@@ -123,7 +124,7 @@ class HardwareBox(QGroupBox):
         if line is not None:  # Enter takes the preset the typed text names ("4090" + Enter)
             line.returnPressed.connect(self._accept_typed)
         self.detect_button.clicked.connect(self.detect)
-        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth):
+        for spin in (self.vram, self.bandwidth, self.ram, self.ram_bandwidth, self.ram_measured):
             spin.valueChanged.connect(self._edited)
         self.gpu_count.valueChanged.connect(self._edited)
         self.gpu_share.valueChanged.connect(self._edited)
@@ -172,6 +173,11 @@ class HardwareBox(QGroupBox):
         self.ram_bandwidth = _spin(2000, " GB/s", 0, "System RAM bandwidth in GB/s (for CPU and "
                                    "offloaded layers). Leave 'unknown' if you do not know it: speed "
                                    "estimates for CPU layers are then not given.")
+        self.ram_measured = _spin(2000, " GB/s", 1, "System RAM read bandwidth you measured (e.g. STREAM "
+                                  "over all cores), if you did. A desktop often reads 85-90 % of its "
+                                  "nominal figure, a laptop or a server with few cores less; the estimate "
+                                  "otherwise assumes a share fitted on many CPUs. 'unknown' if you did "
+                                  "not measure it.")
         self.gpu_share = QDoubleSpinBox()
         self.gpu_share.setRange(5, 100)
         self.gpu_share.setDecimals(0)
@@ -199,13 +205,15 @@ class HardwareBox(QGroupBox):
             return self._loaded[0]
         ram = _box_to_gb(self.ram.value()) or None
         ram_bw = self.ram_bandwidth.value() or None
+        measured = self.ram_measured.value() or None
         preset = self._preset if self._matches_preset() else None
         if preset is not None:  # as `--hardware ID [--gpu-count N]`: its price and power come along
-            return self._preset_profile(preset, mode, ram, ram_bw)
+            return self._preset_profile(preset, mode, ram, ram_bw, measured)
         # Named as the command line names a machine described by its numbers (cli/options.py).
         if mode is HardwareMode.CPU:
             return None if ram is None else HardwareProfile(name="CPU only", ram_gb=ram,
-                                                            ram_bandwidth_gbs=ram_bw)
+                                                            ram_bandwidth_gbs=ram_bw,
+                                                            ram_achievable_bandwidth_gbs=measured)
         vram, bw = _box_to_gb(self.vram.value()), self.bandwidth.value()
         if vram <= 0 or bw <= 0:
             return None
@@ -214,13 +222,14 @@ class HardwareBox(QGroupBox):
             return HardwareProfile(name="Unified-memory machine", gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
                                    unified_memory=True, usable_gpu_share=self._share(None))
         gpu = Accelerator(name="Custom GPU", memory_gb=vram, bandwidth_gbs=bw, count=self.gpu_count.value())
-        return HardwareProfile(name="Custom GPU", gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw)
+        return HardwareProfile(name="Custom GPU", gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw,
+                               ram_achievable_bandwidth_gbs=measured)
 
     def _field_values(self) -> tuple[float, ...]:
         """Every number and choice the fields hold."""
         return (float(self.mode.currentIndex()), self.vram.value(), self.bandwidth.value(),
                 float(self.gpu_count.value()), self.ram.value(), self.ram_bandwidth.value(),
-                self.gpu_share.value())
+                self.ram_measured.value(), self.gpu_share.value())
 
     def _share(self, preset_share: float | None) -> float | None:
         """The GPU share field; None when it shows the default a profile without one implies."""
@@ -230,15 +239,18 @@ class HardwareBox(QGroupBox):
         return share
 
     def _preset_profile(self, preset: HardwarePreset, mode: HardwareMode, ram: float | None,
-                        ram_bw: float | None) -> HardwareProfile:
+                        ram_bw: float | None, measured: float | None) -> HardwareProfile:
         """The preset's own profile (hardware/profile.py, as the command line builds it), with the
-        fields a preset leaves open: system RAM beside a GPU, RAM bandwidth of a CPU, the GPU share."""
+        fields a preset leaves open: system RAM beside a GPU, RAM bandwidth of a CPU (nominal and
+        measured), the GPU share."""
         profile = profile_from_preset(preset, gpu_count=self.gpu_count.value())
         if mode is HardwareMode.CPU:
-            return profile.model_copy(update={"ram_bandwidth_gbs": ram_bw})
+            return profile.model_copy(update={"ram_bandwidth_gbs": ram_bw,
+                                              "ram_achievable_bandwidth_gbs": measured})
         if mode is HardwareMode.UNIFIED:
             return profile.model_copy(update={"usable_gpu_share": self._share(preset.usable_memory_share)})
-        return profile.model_copy(update={"ram_gb": ram, "ram_bandwidth_gbs": ram_bw})
+        return profile.model_copy(update={"ram_gb": ram, "ram_bandwidth_gbs": ram_bw,
+                                          "ram_achievable_bandwidth_gbs": measured})
 
     def _matches_preset(self) -> bool:
         p = self._preset
@@ -260,6 +272,7 @@ class HardwareBox(QGroupBox):
                 self._set_mode(HardwareMode.CPU)
                 self.ram.setValue(_gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(profile.ram_bandwidth_gbs or 0)
+                self.ram_measured.setValue(profile.ram_achievable_bandwidth_gbs or 0)
                 self._select_preset(None)
             else:
                 gpu = profile.gpu
@@ -271,6 +284,8 @@ class HardwareBox(QGroupBox):
                 self.ram.setValue(0 if profile.unified_memory else _gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(0 if profile.unified_memory
                                             else profile.ram_bandwidth_gbs or 0)
+                self.ram_measured.setValue(0 if profile.unified_memory
+                                           else profile.ram_achievable_bandwidth_gbs or 0)
                 self.gpu_share.setValue((profile.usable_gpu_share or DEFAULT_UNIFIED_GPU_SHARE) * 100)
                 self._select_preset(self._by_id.get(gpu.preset_id or ""))
         finally:
@@ -366,7 +381,8 @@ class HardwareBox(QGroupBox):
                            (self.gpu_count, mode is HardwareMode.GPU),
                            (self.gpu_share, mode is HardwareMode.UNIFIED),
                            (self.ram, mode in (HardwareMode.GPU, HardwareMode.CPU)),
-                           (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU))):
+                           (self.ram_bandwidth, mode in (HardwareMode.GPU, HardwareMode.CPU)),
+                           (self.ram_measured, mode in (HardwareMode.GPU, HardwareMode.CPU))):
             widget.setEnabled(on)
         self._rows.setRowVisible(self.gpu_share, mode is HardwareMode.UNIFIED)  # only a shared pool has it
         label = self._rows.labelForField(self.vram)

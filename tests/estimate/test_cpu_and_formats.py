@@ -68,6 +68,22 @@ def test_unknown_cores_are_enough_to_feed_the_memory_and_at_least_the_default() 
     assert server.expected > 3 * desktop.expected
 
 
+def test_a_measured_ram_figure_replaces_the_assumed_share_of_the_nominal_one() -> None:
+    """A desktop's dual-channel DDR4-3000 (48 GB/s nominal) measured at 42.4 GB/s by a read test
+    (msb-msb/insiderllm-bench-results, stream_read at 4 threads) is read at that figure, not at the
+    CPU class's fitted share of 48 nor capped by its threads' per-core figure."""
+    box = HardwareProfile(ram_gb=64, ram_bandwidth_gbs=48.0, cpu_cores=4, ram_achievable_bandwidth_gbs=42.4)
+    est = estimate(DENSE, box, quant="F16", context=1024)
+    assert est.decode_tokens_per_s is not None
+    node_s = (ph.KERNEL_US["cpu"] + ph.CPU_BARRIER_US_PER_THREAD * 4) * 1e-6
+    fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s + 32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9
+    seconds = fixed + (READ_F16 + KV_F16) / (42.4e9 * ph.MEASURED_STREAM_SHARE)
+    assert est.decode_tokens_per_s.expected == pytest.approx(1 / seconds, rel=1e-9)
+    assert est.decode_tokens_per_s.expected > estimate(DENSE, cpu_box(4, 48.0), quant="F16",
+                                                       context=1024).decode_tokens_per_s.expected  # type: ignore[union-attr]
+    assert any("measured 42.4 GB/s" in a for a in est.assumptions)
+
+
 H20 = HardwareProfile(gpu=Accelerator(name="H20", memory_gb=96, bandwidth_gbs=4000, backend="cuda",
                                       device_class="datacenter"), ram_gb=256, ram_bandwidth_gbs=300)
 

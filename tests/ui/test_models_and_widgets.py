@@ -131,6 +131,30 @@ def test_hardware_box_round_trips_each_kind(qtbot: QtBot, bundled: Catalog) -> N
     assert shown.api_only
 
 
+def test_a_measured_ram_figure_typed_into_the_box_reaches_the_profile(qtbot: QtBot, bundled: Catalog) -> None:
+    box = HardwareBox(bundled.hardware.values(), Background(), lambda: pytest.fail("no detection"))
+    qtbot.addWidget(box)
+    sixteen = 16 * 2**30 / 1e9
+    box.set_profile(HardwareProfile(name="laptop", ram_gb=sixteen, ram_bandwidth_gbs=60))
+    box.ram_measured.setValue(48.5)  # as --ram-measured-gbs 48.5
+    assert box.profile() == HardwareProfile(name="CPU only", ram_gb=sixteen, ram_bandwidth_gbs=60,
+                                            ram_achievable_bandwidth_gbs=48.5)
+    box.set_profile(profile_from_preset(bundled.hardware["rtx-4090"]))
+    box.ram.setValue(64)
+    box.ram_bandwidth.setValue(89.6)
+    box.ram_measured.setValue(78.5)
+    shown = box.profile()
+    assert shown is not None
+    assert shown.ram_achievable_bandwidth_gbs == 78.5  # the preset's profile with the RAM fields
+    box.bandwidth.setValue(900)  # no longer the preset: a custom GPU
+    shown = box.profile()
+    assert shown is not None
+    assert shown.name == "Custom GPU"
+    assert shown.ram_achievable_bandwidth_gbs == 78.5
+    box.set_profile(profile_from_preset(bundled.hardware["apple-m1-max-64gb"]))
+    assert not box.ram_measured.isEnabled()  # a unified pool has no separate system RAM
+
+
 def test_editing_a_preset_drops_its_extras(qtbot: QtBot, bundled: Catalog) -> None:
     box = HardwareBox(bundled.hardware.values(), Background(), lambda: pytest.fail("no detection"))
     qtbot.addWidget(box)

@@ -33,6 +33,8 @@ SAMPLES: dict[str, list[str]] = {
     "ram_gb": ["--vram-gb", "12", "--bandwidth-gbs", "360", "--ram-gb", "64"],
     "ram_bandwidth_gbs": ["--vram-gb", "12", "--bandwidth-gbs", "360", "--ram-gb", "64",
                           "--ram-bandwidth-gbs", "90"],
+    "ram_measured_gbs": ["--vram-gb", "12", "--bandwidth-gbs", "360", "--ram-gb", "64",
+                         "--ram-bandwidth-gbs", "90", "--ram-measured-gbs", "78.5"],
     "unified_memory_gb": ["--unified-memory-gb", "64", "--bandwidth-gbs", "400"],
     "cpu_only": ["--cpu-only", "--ram-gb", "64", "--ram-bandwidth-gbs", "90"],
     "deployment": ["--deployment", "api"],
