@@ -300,6 +300,21 @@ GPU_LAYERS = re.compile(r"PARTIAL offload -ngl (\d+)")
 LLAMA_BENCH = re.compile(r"llama-bench|\(tg\d*\b|\(TG\b")
 """A record's unit that says llama-bench measured it ("tg128", "tg32 @ d4096", "TG, llama-bench"):
 that harness samples nothing (physics.SAMPLING_NS_PER_VOCAB)."""
+SAMPLING_HARNESS = re.compile(r"ollama|eval rate|llama-server|server log|LM Studio|llmfit bench",
+                              re.IGNORECASE)
+"""A record measured by a tool whose figure includes sampling each token on the host: Ollama's eval
+rate, llama-server's timings, LM Studio's and llmfit's end-to-end rates. Any other llama.cpp figure
+is llama-bench's tg128 (shared/data/validation/README.md: "llama.cpp tg128 unless the note says
+otherwise") or llama-cli/main's eval time, which llama.cpp reports apart from its sampling time
+(common_perf_print: "sampling time" and "eval time" are separate lines): neither counts sampling."""
+
+
+def samples_on_host(r: dict[str, Any]) -> bool | None:
+    """False when the record's figure excludes host sampling; None (the runtime's own) otherwise."""
+    unit = str(r.get("unit") or "")
+    if LLAMA_BENCH.search(unit):
+        return False
+    return None if SAMPLING_HARNESS.search(f"{unit} {r.get('note') or ''}") else False
 
 
 def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
@@ -308,8 +323,7 @@ def options_of(r: dict[str, Any], machine: Machine) -> RunOptions:
     note says so (the planner would otherwise choose its own split and predict another run than the
     one measured)."""
     note = str(r.get("note") or "")
-    base = RunOptions(backend=machine.backend,
-                      host_sampling=False if LLAMA_BENCH.search(str(r.get("unit") or "")) else None)
+    base = RunOptions(backend=machine.backend, host_sampling=samples_on_host(r))
     if ALL_EXPERTS_IN_RAM.search(note):
         return base.model_copy(update={"experts_on_cpu": True})
     some = SOME_EXPERTS_IN_RAM.search(note)

@@ -50,15 +50,15 @@ KERNEL_US: dict[str, float] = {
     # Time per graph node at batch 1, in microseconds (launch + synchronisation + the tail of a
     # small kernel). Fitted: cuda, rocm, metal, vulkan, vllm, mlx from the validation runs; sycl
     # has no runs and takes the nearest fitted backend (said so in the estimate).
-    "cuda": 1.68,
-    "rocm": 1.75,
-    "metal": 4.42,
-    "vulkan": 1.2,
-    "sycl": 1.75,  # no runs: ROCm's figure (another non-CUDA GPU backend)
-    "cpu": 1.0,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
-    "mlx": 1.45,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
+    "cuda": 1.9,
+    "rocm": 2.05,
+    "metal": 4.69,
+    "vulkan": 1.28,
+    "sycl": 2.05,  # no runs: ROCm's figure (another non-CUDA GPU backend)
+    "cpu": 1.1,  # the CPU's per-node cost before its thread barrier (CPU_BARRIER_US_PER_THREAD)
+    "mlx": 1.58,  # fitted on the 12 development MLX runs (M1 Pro, M4 Pro, M4 Max; 3 sources):
     # mlx-lm compiles and fuses its graph, so a token costs fewer, larger kernels than llama.cpp's
-    # Metal graph (a third of Metal's 4.42)
+    # Metal graph (a third of Metal's 4.69)
     "vllm": 2.46,  # fitted on SGLang runs (same graph-captured kernels as vLLM)
 }
 KERNEL_US_FITTED = frozenset({"cuda", "rocm", "metal", "vulkan", "vllm", "mlx", "cpu"})
@@ -101,15 +101,16 @@ def format_share(family: str) -> float:
     """vLLM's kernel share for a quantization family (1 for BF16/F16 and any format not listed)."""
     return VLLM_FORMAT_SHARE.get("awq" if family == "gptq" else family, 1.0)
 
-SAMPLING_NS_PER_VOCAB = 4.96
+SAMPLING_NS_PER_VOCAB = 2.985
 """Host time per vocabulary entry per token, in nanoseconds, where the runtime samples on the host:
 llama-server, llama-cli and Ollama copy the logits (n_vocab floats) off the device and build and
 sort a candidate list over the whole vocabulary every token (llama.cpp common/sampling.cpp,
 src/llama-sampling.cpp), a cost that grows with the vocabulary (32k Llama 2, 128k Llama 3, 152k
 Qwen, 256k Gemma), not with the model. llama-bench draws its next token at random and samples
 nothing (tools/llama-bench/llama-bench.cpp test_gen: `token = std::rand() % n_vocab`), so its tg
-figures carry no such cost; the validation runs say which tool measured them. Fitted on the runs of
-the sampling tools."""
+figures carry no such cost, and llama-cli (and the older `main`) reports its eval time apart from
+its sampling time; the validation runs say which tool measured them. Fitted on the runs of the
+tools whose figure includes it (Ollama's eval rate, llama-server's timings, LM Studio)."""
 GPU_SAMPLING_BACKENDS = frozenset({"vllm", "mlx"})
 """Runtimes that sample on the GPU: vLLM's batched sampler (vllm/v1/sample/sampler.py) and mlx-lm's
 sampler over MLX arrays (mlx_lm/sample_utils.py), which cost no host time per vocabulary entry."""
@@ -160,7 +161,7 @@ MOE_EXPERT_EFFICIENCY = 0.893
 """Bandwidth share reached on routed-expert weights relative to dense weights on a GPU, before the
 row cost below (the indirection of mul_mat_id: the expert ids are read back and each expert's
 matrix is found through them). Fitted on the MoE runs of the development data."""
-EXPERT_ROW_BYTES = 186.6
+EXPERT_ROW_BYTES = 145.1
 """Cost of one matvec row of a routed expert, in bytes of bandwidth-time: a GPU matvec gives each
 output row to a warp (or SIMD group) that streams the row, reduces its partial sums across lanes
 and writes one value (ggml-cuda/mmvq.cu, ggml-metal mul_mv kernels), so a row costs
@@ -174,7 +175,7 @@ CPU_EXPERT_EFFICIENCY = 0.765
 --n-cpu-moe / -ot exps=CPU): the host runs mul_mat_id's matvecs over its threads, each thread a
 chunk of rows, a different kernel from the GPU's. Fitted on the expert-offload runs of the
 development data."""
-COMPUTE_EFFICIENCY = 0.732
+COMPUTE_EFFICIENCY = 0.804
 """Share of the peak FLOPS (where a device's peak is known: Apple GPUs from their core count) charged
 for 2 FLOPs per active parameter per token. Fitted on the Apple runs, the only ones with a known
 peak; the fit barely constrains it (it mostly separates the small M1/M3 GPUs from the large ones)."""
