@@ -1,0 +1,358 @@
+"""The resident process behind `advisor server start`: `python -m advisor.cli.serving --socket PATH`.
+
+It keeps the interpreter, the imported modules and their caches warm, and runs one request at a time
+through `app.parse_command` and `app.run_command`, the functions `advisor` runs in-process, with the
+client's working folder, environment, umask, output encodings and terminal size; nothing of an answer
+is kept. The core's own caches are keyed by the objects they describe, and the catalog is loaded
+anew for every request, so a changed user file is read as an in-process run reads it. What a running
+process cannot take from a request makes it refuse instead: a client started differently (another
+interpreter, program, locale or BLAS setting: client.fingerprint) is told to run in-process; a
+changed program file (any file of the package, or of a module it has loaded) makes it say "stale"
+and exit. It exits by itself after `--idle-timeout-s` without a request, and when its socket file is
+removed or replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from advisor.cli import app, client
+
+IDLE_CHECK_S = 30.0
+"""How often an idle server checks its socket file is still its own (seconds)."""
+REQUEST_READ_TIMEOUT_S = 5.0
+
+
+class Fallback(Exception):  # noqa: N818 - a reply, not an error
+    """The request is one to run in the client's own process; the reason says why."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM: leave the loop (a BaseException, so no request handler takes it for the command's)."""
+
+
+def servable(args: argparse.Namespace) -> bool:
+    """Whether the parsed command only reads: it writes no user file but the caches an in-process run
+    writes too, reads no stdin, runs no program (hardware detection), opens no window, exports no
+    report and talks to no network."""
+    from advisor.cli import action, catalog  # noqa: PLC0415
+
+    reads_only = {app.cmd_recommend, app.cmd_estimate, app.cmd_hardware_list, catalog.cmd_catalog_list,
+                  catalog.cmd_catalog_show, catalog.cmd_catalog_validate, catalog.cmd_catalog_path,
+                  action.cmd_installed}
+    return (args.func in reads_only and not getattr(args, "detect", False)
+            and getattr(args, "output", None) is None)
+
+
+def _package_files() -> dict[str, tuple[int, int]]:
+    """Modification time and size of every file of the program (its modules and bundled files)."""
+    root = Path(client.fingerprint({})["package"])
+    found: dict[str, tuple[int, int]] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            info = (Path(folder) / name).stat()
+            found[f"{folder}/{name}"] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _module_files() -> dict[str, tuple[int, int]]:
+    """The same for every loaded module's file (the program's dependencies)."""
+    found: dict[str, tuple[int, int]] = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            try:
+                info = Path(path).stat()
+            except OSError:
+                continue
+            found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+class Sources:
+    """The program's files as they were when the server loaded them."""
+
+    def __init__(self) -> None:
+        self.package = _package_files()
+        self.modules = _module_files()
+
+    def changed(self) -> bool:
+        """Whether a file of the package was changed, added or removed, or a loaded module's file
+        changed, since it was loaded (modules loaded by a request are recorded as they appear)."""
+        if _package_files() != self.package:
+            return True
+        return any(self.modules.setdefault(path, seen) != seen for path, seen in _module_files().items())
+
+
+class _Sink(io.RawIOBase):
+    """One output stream of a request: every write, in order, with the stream's number (1, 2)."""
+
+    def __init__(self, fd: int, chunks: list[tuple[int, bytes]]) -> None:
+        super().__init__()
+        self.fd = fd
+        self.chunks = chunks
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raw = bytes(data)
+        if self.chunks and self.chunks[-1][0] == self.fd:
+            self.chunks[-1] = (self.fd, self.chunks[-1][1] + raw)
+        else:
+            self.chunks.append((self.fd, raw))
+        return len(raw)
+
+
+def _terminal_size(client_terminal: list[int] | None) -> Callable[..., os.terminal_size]:
+    """shutil.get_terminal_size as the client computes it: the COLUMNS and LINES of its environment
+    (applied to os.environ), else its stdout's terminal, else the fallback."""
+    def get_terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            columns = 0
+        try:
+            lines = int(os.environ["LINES"])
+        except (KeyError, ValueError):
+            lines = 0
+        if columns <= 0 or lines <= 0:
+            size = os.terminal_size(client_terminal or fallback)
+            if columns <= 0:
+                columns = size.columns or fallback[0]
+            if lines <= 0:
+                lines = size.lines or fallback[1]
+        return os.terminal_size((columns, lines))
+
+    return get_terminal_size
+
+
+@contextmanager
+def _as_client(request: dict[str, Any], chunks: list[tuple[int, bytes]]) -> Iterator[None]:
+    """The client's folder, environment, umask, streams and terminal for the length of a request;
+    the server's own restored after it."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    encodings = request["streams"]
+    streams = [io.TextIOWrapper(cast(BinaryIO, _Sink(fd, chunks)), encoding=encodings[name][0],
+                                errors=encodings[name][1], write_through=True)
+               for fd, name in ((1, "stdout"), (2, "stderr"))]
+    saved_terminal = shutil.get_terminal_size
+    try:
+        os.chdir(request["cwd"])
+    except OSError as exc:
+        raise Fallback(f"no working folder: {exc}") from exc
+    umask = os.umask(request["umask"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    shutil.get_terminal_size = _terminal_size(request["terminal"])  # argparse wraps its messages by it
+    try:
+        # catch_warnings: a warning shows again for each request, as in a new process
+        with warnings.catch_warnings(), redirect_stdout(streams[0]), redirect_stderr(streams[1]):
+            yield
+            for stream in streams:
+                stream.flush()
+    finally:
+        shutil.get_terminal_size = saved_terminal
+        os.environ.clear()
+        os.environ.update(saved_env)
+        time.tzset()
+        os.umask(umask)
+        os.chdir(saved_cwd)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    """The exit status the interpreter gives a SystemExit (a non-int code is printed, status 1)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    sys.stderr.write(f"{exc.code}\n")
+    return 1
+
+
+def run(request: dict[str, Any]) -> tuple[int, list[tuple[int, bytes]]]:
+    """Run a request's command as `advisor` would in the client's process: its exit code and what it
+    wrote. Raises Fallback when it is not one to run here."""
+    chunks: list[tuple[int, bytes]] = []
+    with _as_client(request, chunks):
+        try:
+            args = app.parse_command(request["argv"])
+            if not servable(args):
+                raise Fallback("not a read-only command")
+            code = app.run_command(args)
+        except SystemExit as exc:  # bad usage, --help, --version
+            code = _exit_code(exc)
+        except Fallback:
+            raise
+        except Exception as exc:  # a bug: the client's own run prints its real traceback
+            raise Fallback(type(exc).__name__) from exc
+    return code, chunks
+
+
+def _peer_uid(conn: socket.socket) -> int | None:
+    """The connecting process's user id (Linux; elsewhere the private folder is the only door)."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
+    return int(uid)
+
+
+class Server:
+    """The listening socket and the loop that answers it, one request at a time."""
+
+    def __init__(self, path: str, idle_timeout_s: float) -> None:
+        self.path = Path(path)
+        self.idle_timeout_s = idle_timeout_s
+        self.started = time.time()
+        self.last_request = time.monotonic()
+        self.requests = 0
+        self.identity = client.fingerprint(os.environ)
+        self.sources = Sources()
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # Bound under a temporary name, made private, then moved into place: a client never finds
+        # a socket that is not yet listening or not yet 0600.
+        temporary = self.path.with_name(f".server-{os.getpid()}.sock")
+        temporary.unlink(missing_ok=True)
+        self.sock.bind(str(temporary))
+        temporary.chmod(0o600)
+        self.sock.listen(16)
+        temporary.replace(self.path)
+        self.inode = self.path.stat().st_ino
+
+    def _still_ours(self) -> bool:
+        try:
+            return self.path.stat().st_ino == self.inode
+        except OSError:
+            return False
+
+    def status(self) -> dict[str, Any]:
+        """What `advisor server status` shows."""
+        return {"status": "ok", "pid": os.getpid(), "socket": str(self.path), "started": self.started,
+                "uptime_s": time.time() - self.started, "requests": self.requests,
+                "idle_timeout_s": self.idle_timeout_s, "version": self.identity["version"]}
+
+    def serve(self) -> None:
+        """Answer until stopped, idle for too long, or stale."""
+        try:
+            while True:
+                idle = time.monotonic() - self.last_request
+                if idle >= self.idle_timeout_s or not self._still_ours():
+                    return
+                self.sock.settimeout(min(IDLE_CHECK_S, self.idle_timeout_s - idle))
+                try:
+                    conn, _ = self.sock.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    if not self._answer(conn):
+                        return
+        finally:
+            if self._still_ours():
+                self.path.unlink()
+            self.sock.close()
+
+    def _answer(self, conn: socket.socket) -> bool:
+        """Answer one connection; False when the server should exit."""
+        uid = _peer_uid(conn)
+        if uid is not None and uid != os.getuid():
+            return True
+        conn.settimeout(REQUEST_READ_TIMEOUT_S)
+        request: Any = {}
+        try:
+            request = json.loads(client.read_frame(conn))
+            keep_going, header, body = self._reply(request)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            keep_going, header, body = True, {"status": "fallback", "reason": str(exc)}, b""
+        header["protocol"] = client.PROTOCOL
+        conn.settimeout(REQUEST_READ_TIMEOUT_S)
+        try:
+            client.send_frame(conn, json.dumps(header).encode("ascii"))
+            client.send_frame(conn, body)
+        except OSError:
+            pass  # the client went away (interrupted): it prints its own message
+        if isinstance(request, dict) and request.get("op") == "run":
+            gc.unfreeze()  # what loading the catalog froze (store.no_gc) is garbage once answered
+            gc.collect()
+        return keep_going
+
+    def _reply(self, request: dict[str, Any]) -> tuple[bool, dict[str, Any], bytes]:
+        op = request.get("op")
+        if request.get("protocol") != client.PROTOCOL:
+            return True, {"status": "fallback", "reason": "another protocol"}, b""
+        if op == "status":
+            return True, self.status(), b""
+        if op == "stop":
+            return False, self.status(), b""
+        if self.sources.changed():
+            return False, {"status": "stale", "reason": "the program's files changed"}, b""
+        if request.get("fingerprint") != self.identity:
+            return True, {"status": "fallback", "reason": "started differently"}, b""
+        self.last_request = time.monotonic()
+        try:
+            code, chunks = run(request)
+        except Fallback as exc:
+            return True, {"status": "fallback", "reason": str(exc)}, b""
+        self.requests += 1
+        header = {"status": "ok", "exit": code, "chunks": [[fd, len(data)] for fd, data in chunks]}
+        return True, header, b"".join(data for _, data in chunks)
+
+
+WARM_UP_MODULES = ("advisor.catalog.overlay", "advisor.cli.action", "advisor.cli.catalog",
+                   "advisor.cli.options", "advisor.estimate", "advisor.hardware.installed",
+                   "advisor.recommend.actions", "advisor.recommend.engine", "advisor.recommend.quality_cache",
+                   "advisor.report.table")
+"""What the served commands load: imported before the first request, so it is fast, and their files
+are recorded as loaded."""
+
+
+def _warm_up() -> None:
+    app.build_parser()
+    for name in WARM_UP_MODULES:
+        importlib.import_module(name)
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m advisor.cli.serving --socket PATH --idle-timeout-s S --package DIR`."""
+    parser = argparse.ArgumentParser(prog="advisor.cli.serving")
+    parser.add_argument("--socket", required=True)
+    parser.add_argument("--idle-timeout-s", type=float, required=True)
+    parser.add_argument("--package", required=True, help="the starter's advisor package folder")
+    args = parser.parse_args(argv)
+    if client.fingerprint({})["package"] != args.package:
+        sys.stderr.write(f"advisor server: this interpreter loads another copy of the program "
+                         f"({client.fingerprint({})['package']}, not {args.package})\n")
+        return 1
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    for name, value in client.STARTUP_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    _warm_up()
+    with suppress(_Terminated):
+        Server(args.socket, args.idle_timeout_s).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
