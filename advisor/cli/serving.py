@@ -30,13 +30,19 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from advisor.cli import app, client
+
+if TYPE_CHECKING:
+    from advisor.catalog.store import Catalog
+    from advisor.storage.paths import UserPaths
 
 IDLE_CHECK_S = 30.0
 """How often an idle server checks its socket file is still its own (seconds)."""
 REQUEST_READ_TIMEOUT_S = 5.0
+COLLECT_AFTER_S = 0.5
+"""Idle this long after a request, the server collects its garbage (seconds)."""
 
 
 class Fallback(Exception):  # noqa: N818 - a reply, not an error
@@ -99,6 +105,38 @@ class Sources:
         if _package_files() != self.package:
             return True
         return any(self.modules.setdefault(path, seen) != seen for path, seen in _module_files().items())
+
+
+class CatalogMemo:
+    """`overlay.load_catalog` for the server: the last catalog a request loaded without a warning,
+    handed again to a request whose overlay file has the same bytes at the same path. That is all
+    the load reads but the bundled files, which are the package's (a change makes the server stale).
+    The core keys its own caches (the quality table, the columns) by the catalog object, as the
+    window's repeated rankings do, so a kept catalog keeps them too. A load with a warning (a bad
+    overlay, moved aside or left) is never kept: the next request loads again, as a new process."""
+
+    def __init__(self, load: Callable[[UserPaths], Catalog]) -> None:
+        self.load = load
+        self.key: tuple[Path, bytes | None] | None = None
+        self.catalog: Catalog | None = None
+
+    @staticmethod
+    def _key(paths: UserPaths) -> tuple[Path, bytes | None] | None:
+        try:
+            return paths.overlay_file, paths.overlay_file.read_bytes()
+        except FileNotFoundError:
+            return paths.overlay_file, None
+        except OSError:
+            return None  # unreadable: the load says why, each time
+
+    def __call__(self, paths: UserPaths) -> Catalog:
+        key = self._key(paths)
+        if key is not None and key == self.key and self.catalog is not None:
+            return self.catalog
+        catalog = self.load(paths)
+        if key is not None and not catalog.warnings and self._key(paths) == key:
+            self.key, self.catalog = key, catalog
+        return catalog
 
 
 class _Sink(io.RawIOBase):
@@ -225,6 +263,7 @@ class Server:
         self.started = time.time()
         self.last_request = time.monotonic()
         self.requests = 0
+        self.collect_pending = False
         self.identity = client.fingerprint(os.environ)
         self.sources = Sources()
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -257,10 +296,13 @@ class Server:
                 idle = time.monotonic() - self.last_request
                 if idle >= self.idle_timeout_s or not self._still_ours():
                     return
-                self.sock.settimeout(min(IDLE_CHECK_S, self.idle_timeout_s - idle))
+                wait = COLLECT_AFTER_S if self.collect_pending else IDLE_CHECK_S
+                self.sock.settimeout(min(wait, self.idle_timeout_s - idle))
                 try:
                     conn, _ = self.sock.accept()
                 except TimeoutError:
+                    if self.collect_pending:
+                        self._collect()
                     continue
                 with conn:
                     if not self._answer(conn):
@@ -290,9 +332,18 @@ class Server:
         except OSError:
             pass  # the client went away (interrupted): it prints its own message
         if isinstance(request, dict) and request.get("op") == "run":
-            gc.unfreeze()  # what loading the catalog froze (store.no_gc) is garbage once answered
-            gc.collect()
+            self.collect_pending = True
         return keep_going
+
+    def _collect(self) -> None:
+        """Between requests, once idle: collect the garbage of the last ones, with what loading a
+        catalog froze (store.no_gc; frozen garbage is never collected), then freeze what is left
+        (the modules, the kept catalog), so no collection during a request walks it again. ~30 ms
+        for the bundled catalog, which a request arriving right after one does not wait for."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.collect_pending = False
 
     def _reply(self, request: dict[str, Any]) -> tuple[bool, dict[str, Any], bytes]:
         op = request.get("op")
@@ -328,6 +379,10 @@ def _warm_up() -> None:
     app.build_parser()
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
+    from advisor.catalog import overlay  # noqa: PLC0415
+
+    # common.load_user_catalog imports load_catalog when called, so it finds the memo
+    overlay.load_catalog = CatalogMemo(overlay.load_catalog)
 
 
 def _on_sigterm(_signum: int, _frame: object) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import client
+from advisor.storage.paths import user_paths
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the server needs Unix sockets")
 
@@ -114,6 +115,9 @@ def test_a_changed_user_catalog_is_read_anew(server: int) -> None:
     assert after == in_process(*listing)
     assert after != first
     assert "qwen/qwen3-8b" not in {m["id"] for m in json.loads(after[1])}
+    user_paths().overlay_file.unlink()  # the catalog the server kept was loaded with it
+    assert advisor(*listing) == first
+    assert answered() == before + 2
 
 
 def test_commands_that_write_or_differ_run_in_process(server: int, advisor_home: Path,
