@@ -41,7 +41,8 @@ def _status(path: str) -> dict[str, Any] | None:
     if not client.own_socket(path):
         return None
     try:
-        header, _ = client.ask(path, {"protocol": client.PROTOCOL, "op": "status"}, timeout_s=5.0)
+        header, _ = client.ask(path, {"protocol": client.PROTOCOL, "op": "status",
+                                      "fingerprint": client.fingerprint(os.environ)}, timeout_s=5.0)
     except (OSError, ValueError):
         return None
     return header if header.get("status") == "ok" else None
@@ -78,9 +79,11 @@ def cmd_start(args: argparse.Namespace) -> int:
         raise UserError(f"--idle-timeout must be above 0 minutes (got {args.idle_timeout:g})")
     path = _socket_path()
     running = _status(path)
-    if running is not None:
+    if running is not None and running["serves_asker"]:
         out(f"advisor server: already running (pid {running['pid']}, {path})")
         return 0
+    if running is not None:  # stale, or another interpreter's: this one replaces it
+        _stop(path, running)
     if len(os.fsencode(path)) > MAX_SOCKET_PATH:
         raise UserError(f"the socket path {path} is longer than {MAX_SOCKET_PATH} bytes, which Unix "
                         "sockets cannot use; set a shorter ADVISOR_HOME or XDG_RUNTIME_DIR")
@@ -118,6 +121,13 @@ def cmd_stop(_args: argparse.Namespace) -> int:
     if running is None:
         out("advisor server: not running")
         return 0
+    _stop(path, running)
+    out(f"advisor server: stopped (pid {running['pid']})")
+    return 0
+
+
+def _stop(path: str, running: dict[str, Any]) -> None:
+    """Ask the server at `path` to exit and wait until its socket is gone."""
     try:
         client.ask(path, {"protocol": client.PROTOCOL, "op": "stop"}, timeout_s=STOP_TIMEOUT_S)
     except (OSError, ValueError) as exc:
@@ -125,8 +135,6 @@ def cmd_stop(_args: argparse.Namespace) -> int:
     deadline = time.monotonic() + STOP_TIMEOUT_S
     while Path(path).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    out(f"advisor server: stopped (pid {running['pid']})")
-    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -136,14 +144,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.format == "json":
         shown = {"running": running is not None, "socket": path}
         if running is not None:
-            shown |= {k: running[k] for k in ("pid", "uptime_s", "requests", "idle_timeout_s", "version")}
+            shown |= {k: running[k] for k in ("pid", "uptime_s", "requests", "idle_timeout_s", "version",
+                                              "serves_asker")}
         out(json.dumps(shown, indent=2))
     elif running is None:
         out(f"advisor server: not running (socket {path})")
     else:
         out(f"advisor server: running, pid {running['pid']}, socket {path}, up "
             f"{_duration(running['uptime_s'])}, {running['requests']} request(s) answered, exits after "
-            f"{running['idle_timeout_s'] / 60:g} min without a request")
+            f"{running['idle_timeout_s'] / 60:g} min without a request"
+            + ("" if running["serves_asker"] else "; it does not answer this command line (its program "
+               "changed, or another interpreter started it): 'advisor server start' replaces it"))
     return 0 if running is not None else NOT_RUNNING
 
 

@@ -283,11 +283,13 @@ class Server:
         except OSError:
             return False
 
-    def status(self) -> dict[str, Any]:
-        """What `advisor server status` shows."""
+    def status(self, asker: object = None) -> dict[str, Any]:
+        """What `advisor server status` shows; `serves_asker`: whether it would answer a client with
+        the fingerprint `asker` (false when stale, or started by another interpreter or program)."""
         return {"status": "ok", "pid": os.getpid(), "socket": str(self.path), "started": self.started,
                 "uptime_s": time.time() - self.started, "requests": self.requests,
-                "idle_timeout_s": self.idle_timeout_s, "version": self.identity["version"]}
+                "idle_timeout_s": self.idle_timeout_s, "version": self.identity["version"],
+                "serves_asker": asker == self.identity and not self.sources.changed()}
 
     def serve(self) -> None:
         """Answer until stopped, idle for too long, or stale."""
@@ -350,7 +352,7 @@ class Server:
         if request.get("protocol") != client.PROTOCOL:
             return True, {"status": "fallback", "reason": "another protocol"}, b""
         if op == "status":
-            return True, self.status(), b""
+            return True, self.status(request.get("fingerprint")), b""
         if op == "stop":
             return False, self.status(), b""
         if self.sources.changed():

@@ -78,9 +78,11 @@ def server(advisor_home: Path) -> Iterator[int]:
     try:
         yield pid
     finally:
+        now = status().get("pid")  # a test may have replaced it
         advisor("server", "stop")
-        if not _wait_gone(pid, 5.0):
-            os.kill(pid, signal.SIGKILL)
+        for each in {pid, now}:
+            if isinstance(each, int) and not _wait_gone(each, 5.0):
+                os.kill(each, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("argv", [
@@ -140,11 +142,26 @@ def test_a_changed_program_file_makes_it_stale(server: int) -> None:
     seen = module.stat()
     try:
         os.utime(module, ns=(seen.st_atime_ns, seen.st_mtime_ns + 1_000_000_000))
+        assert status()["serves_asker"] is False
         assert advisor(*RECOMMEND)[0] == 0  # answered in-process
         assert _wait_gone(server), "a stale server keeps running"
     finally:
         os.utime(module, ns=(seen.st_atime_ns, seen.st_mtime_ns))
     assert status()["running"] is False
+
+
+def test_start_replaces_a_server_that_would_not_answer(server: int) -> None:
+    assert status()["serves_asker"] is True
+    assert advisor("server", "start")[1].startswith(b"advisor server: already running")
+    other = {**os.environ, "PYTHONHASHSEED": "7"}  # a client the running server does not serve
+    code, out, err = advisor("server", "start", "--idle-timeout", "10", env=other)
+    assert code == 0, err
+    assert b"listening on" in out
+    assert _wait_gone(server)
+    assert status()["serves_asker"] is False  # the new one serves the other environment
+    shown = json.loads(advisor("server", "status", "--format", "json", env=other)[1])
+    assert shown["serves_asker"] is True
+    assert shown["pid"] != server
 
 
 def test_its_socket_is_private_and_a_loose_folder_is_not_trusted(server: int, advisor_home: Path) -> None:
