@@ -186,22 +186,23 @@ def _terminal_size(client_terminal: list[int] | None) -> Callable[..., os.termin
 def _as_client(request: dict[str, Any], chunks: list[tuple[int, bytes]]) -> Iterator[None]:
     """The client's folder, environment, umask, streams and terminal for the length of a request;
     the server's own restored after it."""
-    saved_env, saved_cwd = dict(os.environ), Path.cwd()
     encodings = request["streams"]
     streams = [io.TextIOWrapper(cast(BinaryIO, _Sink(fd, chunks)), encoding=encodings[name][0],
                                 errors=encodings[name][1], write_through=True)
                for fd, name in ((1, "stdout"), (2, "stderr"))]
-    saved_terminal = shutil.get_terminal_size
+    saved_env, saved_cwd, saved_terminal = dict(os.environ), Path.cwd(), shutil.get_terminal_size
+    saved_umask = os.umask(0o077)
+    os.umask(saved_umask)
     try:
-        os.chdir(request["cwd"])
-    except OSError as exc:
-        raise Fallback(f"no working folder: {exc}") from exc
-    umask = os.umask(request["umask"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    time.tzset()
-    shutil.get_terminal_size = _terminal_size(request["terminal"])  # argparse wraps its messages by it
-    try:
+        try:
+            os.chdir(request["cwd"])
+        except OSError as exc:
+            raise Fallback(f"no working folder: {exc}") from exc
+        os.umask(request["umask"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()
+        shutil.get_terminal_size = _terminal_size(request["terminal"])  # argparse wraps messages by it
         # catch_warnings: a warning shows again for each request, as in a new process
         with warnings.catch_warnings(), redirect_stdout(streams[0]), redirect_stderr(streams[1]):
             yield
@@ -212,8 +213,9 @@ def _as_client(request: dict[str, Any], chunks: list[tuple[int, bytes]]) -> Iter
         os.environ.clear()
         os.environ.update(saved_env)
         time.tzset()
-        os.umask(umask)
-        os.chdir(saved_cwd)
+        os.umask(saved_umask)
+        with suppress(OSError):  # the server's own folder; gone means its socket is too
+            os.chdir(saved_cwd)
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -324,8 +326,8 @@ class Server:
         try:
             request = json.loads(client.read_frame(conn))
             keep_going, header, body = self._reply(request)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            keep_going, header, body = True, {"status": "fallback", "reason": str(exc)}, b""
+        except Exception as exc:  # a request it cannot read or run: the client runs it itself
+            keep_going, header, body = True, {"status": "fallback", "reason": repr(exc)}, b""
         header["protocol"] = client.PROTOCOL
         conn.settimeout(REQUEST_READ_TIMEOUT_S)
         try:

@@ -201,3 +201,17 @@ def test_it_exits_by_itself_when_idle(advisor_home: Path) -> None:
     finally:
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_request_it_cannot_run_is_sent_back_and_it_keeps_running(server: int) -> None:
+    path = str(Path(client.run_dir(os.environ)) / client.SOCKET_NAME)
+    request = client.run_request(["hardware", "list"])
+    assert request is not None
+    request["streams"]["stdout"] = ["no-such-encoding", "strict"]
+    header, body = client.ask(path, request)
+    assert (header["status"], body) == ("fallback", b"")
+    assert "LookupError" in header["reason"]
+    header, _ = client.ask(path, {**request, "protocol": client.PROTOCOL + 1})
+    assert header["status"] == "fallback"
+    assert status()["running"] is True
+    assert advisor("hardware", "list") == in_process("hardware", "list")
