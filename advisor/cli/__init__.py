@@ -10,8 +10,8 @@ starts fast, and a command the server answers loads nothing but the client.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (mypy takes the name as true), without typing's ~2 ms
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

@@ -18,8 +18,11 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # as in advisor/cli/__init__.py: typing itself costs every command ~2 ms
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 PROTOCOL = 1
 """Changed whenever a request or a reply changes shape."""
