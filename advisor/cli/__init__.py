@@ -2,8 +2,8 @@
 
 app.py builds the parser and runs a command; flags.py declares the flags; options.py turns flags into
 constraints and hardware; common.py holds the shared output and error helpers; action.py, catalog.py,
-hardware.py and server.py are the subcommands; client.py and serving.py are the two ends of the
-resident server (`advisor server start`). Nothing heavy is imported here, so `advisor --version`
+hardware.py and server.py are the subcommands; client.py and serving.py (with served.py) are the two
+ends of the resident server (`advisor server start`). Nothing heavy is imported here, so `advisor --version`
 starts fast, and a command the server answers loads nothing but the client.
 """
 
