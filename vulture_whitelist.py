@@ -28,6 +28,7 @@ client_address  # http.server's handle_error signature (tests/catalog/test_impor
 _.daemon_threads  # socketserver reads it: handler threads do not keep the test process alive (tests/ui/test_measure_button.py)
 pytestmark  # pytest reads it (tests/catalog/test_loader_fuzz.py)
 # Called by the framework, not by name.
+writable  # io.TextIOWrapper asks its buffer (advisor/cli/served.py _Sink)
 https_open  # urllib.request handler method: the opener calls it for https:// URLs (advisor/catalog/download.py)
 hostile_home  # pytest fixture requested for its side effect (tests/test_terminal_safety.py)
 eventFilter  # Qt calls an installed event filter's eventFilter (advisor/ui/headless.py, wheel_guard.py)

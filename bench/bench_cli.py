@@ -4,7 +4,8 @@ Runs each command several times in a fresh process and prints the median and min
 `advisor --version`, `advisor catalog list`, `advisor recommend --format json` on the bundled
 catalog, and the same with 16,000 synthetic models in the user's catalog (bench/synthetic_catalog.py,
 written as the user's overlay file). Target (issue 10): recommend <= 0.4 s on 2 cores (bundled).
-Then the floor under those answers: the interpreter, numpy and pydantic, the schema, and every module
+The served ones again through the resident server (`advisor server start`). Then the floor under
+those answers: the interpreter, numpy and pydantic, the schema, and every module
 the recommend command imports, each without the work (issue #16: where the time goes).
 
 Python files are compiled to bytecode first, as any installation has them (pip, pipx and the
@@ -31,6 +32,7 @@ from synthetic_catalog import synthesize
 
 from advisor.catalog.overlay import Overlay
 from advisor.catalog.store import dump_json
+from advisor.cli import client
 from advisor.storage.paths import user_paths
 
 COMMANDS = {
@@ -89,6 +91,14 @@ def main() -> None:
         print(f"{'command':<58}{'median s':>10}{'min s':>8}")
         for label, args in COMMANDS.items():
             report(label, args, env, opts.runs)
+        # The same answers from the resident server (issue #16), started in the same user folder.
+        wall(["server", "start"], env)
+        try:
+            for label, args in COMMANDS.items():
+                if args[0] in client.SERVED_COMMANDS:
+                    report(f"  served: {label.removeprefix('advisor ')}", args, env, opts.runs)
+        finally:
+            wall(["server", "stop"], env)
         floor_env = {**env, "OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
         for label, code in FLOOR.items():
             report(label, ["-c", code], floor_env, opts.runs)

@@ -11,7 +11,10 @@ and runs it from there. Both programs run as a user runs them: Model Advisor wit
 taking turns; the medians and their ratio are printed. The target (issue #16) is advisor <= 0.6 x
 llmfit. The figure with Model Advisor's caches not yet built (each run with an empty user folder:
 the bundled catalog validated and the quality table fitted, as on the first run after an install or
-update) is printed too; no cache holds an answer.
+update) is printed too; no cache holds an answer. The third figure is the same command answered by
+the resident server (`advisor server start`, advisor/cli/serving.py), started in the same user folder
+after the first two: each answer is computed anew there, and it is checked to be byte for byte the
+in-process answer (but for the clock in `generated_at`).
 
 Usage: uv run python bench/bench_vs_llmfit.py [--runs 7] [--llmfit-version 1.1.17]
 """
@@ -19,7 +22,9 @@ Usage: uv run python bench/bench_vs_llmfit.py [--runs 7] [--llmfit-version 1.1.1
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -81,6 +86,33 @@ def timed_cold(cmd: list[str], runs: int, env: dict[str, str], homes: Path) -> f
     return statistics.median(times)
 
 
+def with_server(question: list[str], theirs_cmd: list[str], runs: int, env: dict[str, str]
+                ) -> tuple[float, float]:
+    """The question answered by the resident server, and llmfit again, taking turns (as `timed`).
+    The server's answer must be the in-process one and must have come from the server."""
+    advisor = question[0]
+    in_process = {**env, "ADVISOR_NO_SERVER": "1"}
+    subprocess.run([advisor, "server", "start"], check=True, capture_output=True, env=env)
+    try:
+        def answered() -> int:
+            shown = subprocess.run([advisor, "server", "status", "--format", "json"], check=True,
+                                   capture_output=True, env=env).stdout
+            return int(json.loads(shown)["requests"])
+
+        clock = re.compile(rb'"generated_at": "[^"]*"')
+        served = subprocess.run(question, check=True, capture_output=True, env=env)
+        alone = subprocess.run(question, check=True, capture_output=True, env=in_process)
+        if (clock.sub(b"", served.stdout), served.stderr) != (clock.sub(b"", alone.stdout), alone.stderr):
+            raise SystemExit("the server's answer is not the in-process answer")
+        before = answered()
+        (ours, _), (theirs, _) = timed([question, theirs_cmd], runs, env)
+        if answered() != before + runs + 1:
+            raise SystemExit("some answers did not come from the server")
+    finally:
+        subprocess.run([advisor, "server", "stop"], check=False, capture_output=True, env=env)
+    return ours, theirs
+
+
 def main() -> int:
     """Run both and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__,
@@ -99,6 +131,7 @@ def main() -> int:
                       "coding"]
         (ours, ours_bytes), (theirs, their_bytes) = timed([question, theirs_cmd], args.runs, env)
         cold = timed_cold(question, max(3, args.runs // 2), env, Path(tmp))
+        served, theirs_again = with_server(question, theirs_cmd, args.runs, env)
     print(f"question: one RTX 4090, coding, top 10 as JSON; median of {args.runs} runs after a warm-up")
     print(f"advisor recommend --format json : {ours * 1000:7.0f} ms  ({ours_bytes:,} bytes of JSON; "
           "its caches built by the warm-up)")
@@ -106,8 +139,11 @@ def main() -> int:
           f"median of {max(3, args.runs // 2)})")
     print(f"llmfit {args.llmfit_version} recommend       : {theirs * 1000:7.0f} ms  "
           f"({their_bytes:,} bytes of JSON)")
+    print(f"  with the resident server        : {served * 1000:7.0f} ms  (advisor server start; "
+          f"llmfit meanwhile {theirs_again * 1000:.0f} ms)")
     print(f"ratio advisor / llmfit          : {ours / theirs:7.2f}  (target <= 0.60)")
     print(f"  with the caches not yet built   : {cold / theirs:7.2f}")
+    print(f"  with the resident server        : {served / theirs_again:7.2f}")
     return 0
 
 

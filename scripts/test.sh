@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-# One BLAS thread, as the program itself runs (advisor/cli/app.py BLAS_THREADS_ENV): small matrices only.
+# One BLAS thread, as the program itself runs (advisor/cli/client.py STARTUP_ENV_DEFAULTS): small matrices only.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 uv sync --locked --group dev --quiet

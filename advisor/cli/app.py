@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import APP_NAME, __version__
+from advisor.cli.client import STARTUP_ENV_DEFAULTS
 from advisor.cli.common import UserError, load_user_catalog, model_or_error, out, unknown
 from advisor.errors import AdvisorError
 
@@ -277,21 +278,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_action_commands(sub, p)  # installed, measure, recommend --installed-only
 
+    from advisor.cli.server import add_commands as add_server_commands  # noqa: PLC0415
+
+    add_server_commands(sub)  # server start, stop, status
+
     p = sub.add_parser("gui", help="open the desktop window (the default)")
     p.add_argument("--scenario", help="scenario file to open")
     p.add_argument("--screenshot", help="render the window to this PNG and exit")
     p.set_defaults(func=_cmd_gui)
     return parser
-
-
-BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-"""Every matrix the program multiplies or inverts is small (a few hundred rows at most), where BLAS
-threads cost more to start and spin than they save: the quality fit takes 3.4 s with OpenBLAS's
-default threads and 0.3 s with one on two busy cores (measured 2026-12-03). Read by OpenBLAS/MKL when
-NumPy loads, so it is set before; a value the user set wins."""
-PLUGINS_ENV = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
-"""The program uses no pydantic plugin; without this, building the first validator scans every
-installed distribution's entry points for one (~7 ms of each start). A value the user set wins."""
 
 
 def _strings(values: dict[str, object]) -> list[str]:
@@ -330,15 +325,25 @@ def _report_failure(exc: Exception) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    for name in BLAS_THREADS_ENV:
-        os.environ.setdefault(name, "1")
-    os.environ.setdefault(*PLUGINS_ENV)
+    return run_command(parse_command(argv))
+
+
+def parse_command(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The environment the core expects, and the parsed command (`gui` when none is given). Bad
+    usage, `--help` and `--version` end here with SystemExit, as argparse does."""
+    for name, value in STARTUP_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     parser = build_parser()
     args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
+    if getattr(args, "func", None) is None:
         args = parser.parse_args(["gui"])
-        func = args.func
+    return args
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command; returns the exit code. `advisor server` runs its requests through this
+    too, so an answer from it is the answer of this function."""
+    func: Callable[[argparse.Namespace], int] = args.func
     # A file name or value with a NUL byte reaches the OS as a ValueError; say so before it does
     # (only an in-process call can pass one: a shell's arguments are C strings).
     if any("\x00" in v for v in _strings(vars(args))):
