@@ -19,6 +19,7 @@ from advisor.arrays import Bools, Floats, Ints
 from advisor.catalog.schema import SupportLevel
 from advisor.estimate.batch import (
     OFFLOAD,
+    OS_RESERVE_GB,
 )
 from advisor.estimate.capacity import Serving
 from advisor.estimate.cost import CostSettings, Usage
@@ -201,6 +202,12 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     unsaid = api.unstated_region | api.unstated_training | api.unstated_commercial
     unstated = np.concatenate([np.zeros(n_local, dtype=np.bool_), unsaid[api_pick]])
     available = (local[0].sized.available / GB) if local else 0.0
+    # A plan that spills to system RAM is judged on the room left in the GPU's memory and the RAM
+    # together (less what the OS keeps): 30 GB of experts in 32 GB of RAM leave the user's other
+    # programs nothing, where a smaller file leaves half of it free.
+    hw = c.hardware
+    ram_free = max(0.0, hw.cpu_memory_gb - OS_RESERVE_GB) if hw is not None else 0.0
+    pool = np.where(offload, available + ram_free, available)
     model_pos = idx[at]
     ctx = np.concatenate([cols.context[model_pos[:n_local]],
                           cols.offerings.context[api.row[api_pick]]])
@@ -209,7 +216,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
         Factor.QUALITY: quality[at] * q_mult,
         Factor.COST: np.where(known, cost_value(cost, reference), UNKNOWN_COST),
         Factor.SPEED: speed_value(speed, c),
-        Factor.FIT: fit_value(memory, np.full(len(at), available), offload),
+        Factor.FIT: fit_value(memory, pool, offload),
         Factor.CONTEXT: context_value(ctx, c),
         Factor.LANGUAGE: _language(cols, c, idx)[at],
         Factor.LICENSE: cols.license_value[model_pos],

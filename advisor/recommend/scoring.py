@@ -187,7 +187,8 @@ def speed_value(tokens_per_s: F, c: Constraints) -> F:
 
 def fit_value(memory_gb: F, available_gb: F, offloaded: B) -> F:
     """Memory headroom: 1 with a tenth or more free (room for longer prompts and other programs),
-    less as it gets tight, halved when layers spill to system RAM. NaN memory (APIs) counts 1."""
+    less as it gets tight, halved when layers spill to system RAM (whose plans are measured against
+    the GPU's memory and the free RAM together). NaN memory (APIs) counts 1."""
     known = ~np.isnan(memory_gb) & (memory_gb != 0) & (available_gb != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         headroom = 1.0 - memory_gb / available_gb

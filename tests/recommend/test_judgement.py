@@ -426,3 +426,28 @@ def test_the_cost_reference_is_the_budget_else_the_volume_at_the_median_price() 
     assert cost_reference(big.model_copy(update={"budget_usd_month": 900.0}), p_in, p_out) == 900.0
     small = Constraints(tokens_per_month=1_000_000, output_share=0.25)
     assert cost_reference(small, p_in, p_out) == COST_REFERENCE_USD
+
+
+def test_a_plan_that_spills_to_ram_is_judged_on_the_room_it_leaves_there() -> None:
+    """8 GB GPU and 32 GB RAM (a gaming laptop), coding: Qwen3.6-35B-A3B's experts go to RAM. Q8_0
+    (38.4 GB) fills the GPU and the RAM but for 3 GB where Q5_K_M leaves 15 GB for the user's other
+    programs and reads fewer bytes a token; the fit factor compares a spilled plan with the GPU's
+    memory and the free RAM together (it was 0 for every spilled plan, so the score took Q8_0)."""
+    from advisor.estimate.batch import OS_RESERVE_GB  # noqa: PLC0415
+    from advisor.recommend.scoring import fit_value  # noqa: PLC0415
+
+    gib = 2**30 / 1e9
+    laptop = HardwareProfile(gpu=Accelerator(name="RTX 4060 Laptop", memory_gb=8 * gib, bandwidth_gbs=272),
+                             ram_gb=32 * gib, ram_bandwidth_gbs=89.6)
+    result = recommend(load_bundled(), Constraints(hardware=laptop, deployment=Deployment.LOCAL,
+                                                   tasks={Task.CODING: 1.0}),
+                       today=TODAY, with_counterfactuals=False)
+    plan = rec_of(result, "qwen/qwen3.6-35b-a3b").deployment
+    assert plan.placement == "gpu+cpu"
+    assert plan.memory_gb is not None
+    pool = 8 * gib + 32 * gib - OS_RESERVE_GB
+    assert plan.memory_gb <= 0.9 * pool  # a tenth of the pool or more left free
+    fit = rec_of(result, "qwen/qwen3.6-35b-a3b").score_breakdown[Factor.FIT]
+    share = fit_value(np.array([plan.memory_gb]), np.array([pool]), np.array([True]))[0]
+    assert share == pytest.approx(0.5)
+    assert fit > 0

@@ -13,12 +13,14 @@ from hypothesis import HealthCheck, given, settings
 
 from advisor.catalog.benchmarks import Task
 from advisor.catalog.store import load_bundled
+from advisor.estimate.batch import OS_RESERVE_GB
 from advisor.estimate.memory import footprint
 from advisor.hardware.profile import profile_from_preset
 from advisor.recommend.constraints import Constraints, Deployment, Factor
 from advisor.recommend.engine import recommend
 from advisor.recommend.ranked import Scored
 from advisor.recommend.ranking import quality_table, rank
+from advisor.recommend.result import DeploymentPlan
 from advisor.recommend.scoring import (
     UNKNOWN_COST,
     assess_quality,
@@ -31,6 +33,15 @@ from advisor.recommend.scoring import (
 from tests.recommend.test_hard_constraints_property import CATALOG, constraints
 
 TODAY = date(2026, 11, 25)
+
+
+def pool_gb(plan: DeploymentPlan, c: Constraints) -> float:
+    """The memory a plan's headroom is measured against: the GPU's, and for a plan that spills to
+    system RAM the free RAM too (the RAM less what the OS keeps)."""
+    gpu = plan.available_gb or 0.0
+    if plan.placement != "gpu+cpu" or c.hardware is None:
+        return gpu
+    return gpu + max(0.0, c.hardware.cpu_memory_gb - OS_RESERVE_GB)
 
 
 def expected_values(s: Scored, c: Constraints, reference: float) -> dict[Factor, float]:
@@ -46,7 +57,7 @@ def expected_values(s: Scored, c: Constraints, reference: float) -> dict[Factor,
         Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],
         Factor.COST: float(cost_value(plan.monthly_cost_usd, reference)) if plan.cost_known else UNKNOWN_COST,
         Factor.SPEED: float(speed_value(np.array([speed]), c)[0]),
-        Factor.FIT: float(fit_value(np.array([memory]), np.array([plan.available_gb or 0.0]),
+        Factor.FIT: float(fit_value(np.array([memory]), np.array([pool_gb(plan, c)]),
                                     np.array([plan.placement == "gpu+cpu"]))[0]),
         Factor.CONTEXT: float(context_value(np.array([ctx or s.model.context_window_tokens or 0]), c)[0]),
     }
