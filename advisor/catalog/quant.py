@@ -83,9 +83,11 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     # Unsloth Dynamic ("UD-") GGUFs choose types per tensor and per model ("the combinations will differ
     # for each layer and model", docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs) and publish files,
     # not a rule. The rule here is their layout by tensor class, read from real files:
-    # - MoE: routed gate/up at the base type, routed ffn_down one type up, every other tensor (attention,
-    #   linear attention, shared experts, dense layers, token embedding) at Q8_0, output Q6_K. Load log
-    #   of Qwen3.5-35B-A3B UD-Q4_K_XL (github.com/ROCm/legacy-rocm-build/issues/6027): 120 expert tensors
+    # - MoE: routed gate/up at the base type, routed ffn_down one type up; in a hybrid every other tensor
+    #   (attention, linear attention, shared experts, dense layers, token embedding) at Q8_0, output
+    #   Q6_K; in a plain MoE the non-expert layer tensors at `attention` (Qwen3-30B-A3B's of 2025-05 are
+    #   q4_K-q6_K, below). Load log of Qwen3.5-35B-A3B UD-Q4_K_XL
+    #   (github.com/ROCm/legacy-rocm-build/issues/6027): 120 expert tensors
     #   q4_K 78 / q5_K 41 / q8_0 1, the other 312 at q8_0, output q6_K, 20.70 GiB; sparkinfer PR #224
     #   (github.com/gittensor-ai-lab/sparkinfer/pull/224): Qwen3.6-35B-A3B UD ffn_down_exps Q5_K, gate/up
     #   Q4_K; unsloth/DeepSeek-V3-0324-GGUF README: "down_proj in MoE" one step above the other experts
@@ -100,12 +102,13 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     #   github.com/ikawrakow/ik_llama.cpp/issues/503), attention BF16 in UD-Q8_K_XL.
     # - UD-Q8_K_XL: every non-expert tensor at BF16, the rest Q8_0 (Qwen3.6-27B UD-Q8_K_XL is
     #   35,776,484,480 B against 28.6 GB at plain Q8_0: its 7.2B attention and linear-attention weights).
-    # The hybrid's `attention` column is the previous rule's (Q6_K at Q3-Q4_K_XL), which the dev files
-    # of Qwen3.5-27B and Qwen3.6-27B UD-Q4_K_XL (16.41, 16.39 GiB) confirm within 2 %. Uploads of 2025
-    # kept fewer tensors high: Qwen3-30B-A3B UD-Q4_K_XL of 2025-05 has 37 q5_K tensors in 579
-    # (github.com/ikawrakow/ik_llama.cpp/issues/398, 16.49 GiB, 8 % under this layout), Llama 4's and
-    # DeepSeek-R1's 1.58-bit files are smaller too. A published file size always wins over this
-    # layout; quality is taken as the matching llama.cpp mix's (unsloth's claims are not counted).
+    # The `attention` column is the previous rule's (Q4_K for the 1-2 bit mixes, Q6_K at Q3-Q4_K_XL,
+    # Q8_0 above), which the dev files of Qwen3.5-27B and Qwen3.6-27B UD-Q4_K_XL (16.41, 16.39 GiB)
+    # confirm within 2 %. Some uploads kept fewer tensors high: Qwen3-30B-A3B UD-Q4_K_XL of 2025-05 has
+    # 37 q5_K tensors in 579 (github.com/ikawrakow/ik_llama.cpp/issues/398, 16.49 GiB, 6 % under this
+    # layout), and DeepSeek-R1's 1.58-bit files of 2025-01 (Dynamic v1) are 8-20 % smaller. A published
+    # file size always wins over this layout; quality is taken as the matching llama.cpp mix's
+    # (unsloth's claims are not counted).
     *(Mix(f"UD-{name}", base, "Q6_K" if base != "Q8_0" else "Q8_0", base, up, share, attention=attn,
           expert_down=down, moe_rest="BF16" if base == "Q8_0" else "Q8_0",
           ssm_out="BF16" if base == "Q8_0" else "Q8_0", like=like)

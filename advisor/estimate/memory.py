@@ -109,12 +109,16 @@ class Footprint:
 
     def _dynamic_layer_bits(self, mix: Mix) -> float:
         """Unsloth dynamic mixes, by tensor class (quant.py): an MoE's routed experts at the base type
-        with ffn_down at `mix.expert_down`, its other tensors at `mix.moe_rest`; a dense hybrid's
+        with ffn_down at `mix.expert_down`, its other tensors at `mix.moe_rest` in a hybrid and at
+        `mix.attention` otherwise; a dense hybrid's
         attention and linear attention at `mix.attention` (ssm_out at `mix.ssm_out`) and its FFN like
         the _M mix; a plain dense model like the _M mix (attention BF16 in UD-Q8_K_XL)."""
         if self.routed_params:
             experts = self.expert_bytes(mix) * 8.0
-            return experts + (self.layer_params - self.routed_params) * BPW[mix.moe_rest or mix.base]
+            # A hybrid's attention is "especially sensitive" (quant.py): all its non-expert tensors
+            # stay at `moe_rest`; a plain MoE's at the attention type.
+            rest = mix.moe_rest if self.linear_layers else mix.attention
+            return experts + (self.layer_params - self.routed_params) * BPW[rest or mix.base]
         if not self.linear_layers and mix.base != "Q8_0":
             # Only hybrids keep attention higher ("Quantizing any attn_* is especially sensitive for
             # hybrid architectures", quant.py): a plain dense model's UD file is its _M mix.

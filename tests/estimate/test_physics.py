@@ -146,6 +146,12 @@ def test_an_unsloth_dynamic_moe_follows_its_real_tensor_layout() -> None:
     # The real file: 20.70 GiB (print_info: file size); norms, conv and the one q8_0 expert tensor are
     # the rest.
     assert bits / 8 == pytest.approx(20.70 * GIB, rel=0.03)
+    # A plain (not hybrid) MoE keeps its non-expert layer tensors at the attention type, Q6_K:
+    # Qwen3-30B-A3B's UD-Q4_K_XL has them at q4_K-q6_K (github.com/ikawrakow/ik_llama.cpp/issues/398).
+    plain = footprint(MOE)
+    plain_bits = (plain.routed_params * (2 * 4.5 + 5.5) / 3 + (plain.layer_params - plain.routed_params)
+                  * 6.5625 + plain.embed_in * 8.5 + plain.embed_out * 6.5625)
+    assert plain.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(plain_bits / 8, rel=1e-9)
     # Larger than Q4_K_M here, whose non-expert tensors stay at Q4_K; its quality is still Q4_K_M's.
     assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) > fp.weights_bytes(MIXES["Q4_K_M"])
     assert quality_loss("UD-Q4_K_XL") == quality_loss("Q4_K_M")
