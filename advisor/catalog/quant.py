@@ -42,7 +42,10 @@ class Mix:
     family: str = "gguf"
     attn_output: str | None = None  # attn_output type when the mix sets one (Q3_K_M/L)
     attn_v_gqa: str | None = None  # attn_v type with GQA >= 4 in the 1-2 bit IQ mixes
-    attention: str | None = None  # unsloth dynamic: every attention tensor (and an MoE's non-expert FFN)
+    attention: str | None = None  # unsloth dynamic, dense model: attention and linear-attention tensors
+    expert_down: str | None = None  # unsloth dynamic: routed-expert ffn_down (gate/up stay at `base`)
+    moe_rest: str | None = None  # unsloth dynamic, MoE: every tensor that is not a routed expert
+    ssm_out: str | None = None  # unsloth dynamic: a linear-attention layer's output projection
     like: str | None = None  # the llama.cpp mix whose quality figure this one takes (unsourced own)
 
 
@@ -77,26 +80,49 @@ MIXES: dict[str, Mix] = {m.name: m for m in (
     Mix("Q2_K_S", "Q2_K", "Q6_K", "Q2_K", attn_v_gqa="Q4_K"),  # output: the default Q6_K
     Mix("IQ1_M", "IQ1_M", "Q5_K", "Q2_K", attn_v_gqa="Q4_K"),
     Mix("MXFP4", "MXFP4", "Q8_0", "Q8_0", experts_only=True, family="native", quality_loss=0.0),
-    # Unsloth Dynamic ("UD-") GGUFs choose types per tensor and per model and publish no rule, only
-    # files. Their common shape, checked against the peak memory of real files in the development
-    # data (Qwen3-30B-A3B UD-Q4_K_XL, Qwen3-235B-A22B UD-Q3_K_XL, Mistral-Small-3.1-24B UD-Q4_K_XL):
-    # routed experts at the base type without llama.cpp's ffn_down upgrade, attention (and an MoE's
-    # shared/dense FFN) kept higher, a dense FFN like the matching _M mix. A published file size
-    # always wins over this layout; quality is taken as the matching llama.cpp mix's (unsloth's own
-    # claims of better quality are not counted).
+    # Unsloth Dynamic ("UD-") GGUFs choose types per tensor and per model ("the combinations will differ
+    # for each layer and model", docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs) and publish files,
+    # not a rule. The rule here is their layout by tensor class, read from real files:
+    # - MoE: routed gate/up at the base type, routed ffn_down one type up; in a hybrid every other tensor
+    #   (attention, linear attention, shared experts, dense layers, token embedding) at Q8_0, output
+    #   Q6_K; in a plain MoE the non-expert layer tensors at `attention` (Qwen3-30B-A3B's of 2025-05 are
+    #   q4_K-q6_K, below). Load log of Qwen3.5-35B-A3B UD-Q4_K_XL
+    #   (github.com/ROCm/legacy-rocm-build/issues/6027): 120 expert tensors
+    #   q4_K 78 / q5_K 41 / q8_0 1, the other 312 at q8_0, output q6_K, 20.70 GiB; sparkinfer PR #224
+    #   (github.com/gittensor-ai-lab/sparkinfer/pull/224): Qwen3.6-35B-A3B UD ffn_down_exps Q5_K, gate/up
+    #   Q4_K; unsloth/DeepSeek-V3-0324-GGUF README: "down_proj in MoE" one step above the other experts
+    #   (5.5/4.5 bits in Q4_K_XL ... 2.06/1.56 in IQ1_S); unsloth.ai/docs/models/qwen3.5/gguf-benchmarks:
+    #   "ffn_down_exps is slightly more sensitive" than gate/up.
+    # - Linear attention (Gated DeltaNet, Mamba): ssm_out at Q8_0 ("Quantizing ssm_out (Mamba layers)
+    #   is not a good idea", same page; a llama-server log of unsloth/Qwen3.6-27B-MTP-GGUF UD-Q4_K_XL,
+    #   snapshot 53b09741, repository not identified: q8_0 on 49 tensors, its 48 ssm_out and one more),
+    #   the other mixing tensors of a hybrid at `attention`, its FFN like the matching _M mix.
+    # - Plain dense (no linear attention): the _M mix ("Quantizing any attn_* is especially sensitive
+    #   for hybrid architectures", same page; Qwen3-32B UD-Q4_K_XL is 4.888 BPW, Q4_K_M's size,
+    #   github.com/ikawrakow/ik_llama.cpp/issues/503), attention BF16 in UD-Q8_K_XL.
+    # - UD-Q8_K_XL: every non-expert tensor at BF16, the rest Q8_0 (Qwen3.6-27B UD-Q8_K_XL is
+    #   35,776,484,480 B against 28.6 GB at plain Q8_0: its 7.2B attention and linear-attention weights).
+    # The `attention` column is the previous rule's (Q4_K for the 1-2 bit mixes, Q6_K at Q3-Q4_K_XL,
+    # Q8_0 above), which the dev files of Qwen3.5-27B and Qwen3.6-27B UD-Q4_K_XL (16.41, 16.39 GiB)
+    # confirm within 2 %. Some uploads kept fewer tensors high: Qwen3-30B-A3B UD-Q4_K_XL of 2025-05 has
+    # 37 q5_K tensors in 579 (github.com/ikawrakow/ik_llama.cpp/issues/398, 16.49 GiB, 6 % under this
+    # layout), and DeepSeek-R1's 1.58-bit files of 2025-01 (Dynamic v1) are 8-20 % smaller. A published
+    # file size always wins over this layout; quality is taken as the matching llama.cpp mix's
+    # (unsloth's claims are not counted).
     *(Mix(f"UD-{name}", base, "Q6_K" if base != "Q8_0" else "Q8_0", base, up, share, attention=attn,
-          like=like)
-      for name, base, up, share, attn, like in (
-          ("IQ1_S", "IQ1_S", None, 0.0, "Q4_K", "IQ1_M"),
-          ("IQ1_M", "IQ1_M", None, 0.0, "Q4_K", "IQ1_M"),
-          ("IQ2_XXS", "IQ2_XXS", None, 0.0, "Q4_K", "IQ2_XXS"),
-          ("IQ3_XXS", "IQ3_XXS", None, 0.0, "Q5_K", "IQ3_XXS"),
-          ("Q2_K_XL", "Q2_K", "Q3_K", 1.0, "Q4_K", "Q2_K"),
-          ("Q3_K_XL", "Q3_K", "Q4_K", 1.0, "Q6_K", "Q3_K_M"),
-          ("Q4_K_XL", "Q4_K", "Q6_K", USE_MORE_BITS_SHARE, "Q6_K", "Q4_K_M"),
-          ("Q5_K_XL", "Q5_K", "Q6_K", USE_MORE_BITS_SHARE, "Q8_0", "Q5_K_M"),
-          ("Q6_K_XL", "Q6_K", "Q8_0", USE_MORE_BITS_SHARE, "Q8_0", "Q6_K"),
-          ("Q8_K_XL", "Q8_0", None, 0.0, "BF16", "Q8_0"))),
+          expert_down=down, moe_rest="BF16" if base == "Q8_0" else "Q8_0",
+          ssm_out="BF16" if base == "Q8_0" else "Q8_0", like=like)
+      for name, base, up, share, attn, down, like in (
+          ("IQ1_S", "IQ1_S", None, 0.0, "Q4_K", "IQ2_XXS", "IQ1_M"),
+          ("IQ1_M", "IQ1_M", None, 0.0, "Q4_K", "IQ2_XXS", "IQ1_M"),
+          ("IQ2_XXS", "IQ2_XXS", None, 0.0, "Q4_K", "IQ2_S", "IQ2_XXS"),
+          ("IQ3_XXS", "IQ3_XXS", None, 0.0, "Q5_K", "IQ4_XS", "IQ3_XXS"),
+          ("Q2_K_XL", "Q2_K", "Q3_K", 1.0, "Q4_K", "Q3_K", "Q2_K"),
+          ("Q3_K_XL", "Q3_K", "Q4_K", 1.0, "Q6_K", "Q4_K", "Q3_K_M"),
+          ("Q4_K_XL", "Q4_K", "Q6_K", USE_MORE_BITS_SHARE, "Q6_K", "Q5_K", "Q4_K_M"),
+          ("Q5_K_XL", "Q5_K", "Q6_K", USE_MORE_BITS_SHARE, "Q8_0", "Q6_K", "Q5_K_M"),
+          ("Q6_K_XL", "Q6_K", "Q8_0", USE_MORE_BITS_SHARE, "Q8_0", "Q8_0", "Q6_K"),
+          ("Q8_K_XL", "Q8_0", None, 0.0, "BF16", "Q8_0", "Q8_0"))),
     Mix("FP8", "FP8", "BF16", "BF16", family="fp8"),
     Mix("AWQ-4bit", "INT4-G128", "F16", "F16", family="awq"),
     Mix("GPTQ-4bit", "INT4-G128", "F16", "F16", family="gptq"),

@@ -64,6 +64,8 @@ class Footprint:
     o_params: float = 0.0  # attn_output parameters over all layers
     gqa_ge_4: bool = False  # query heads >= 4 x KV heads, or >= 4 experts (llama-quant.cpp's test)
     shared_experts: int = 0  # always-active shared experts per MoE layer (0 when none or not known)
+    mixer_params: float = 0.0  # attention + linear-attention projections over all layers (UD mixes)
+    ssm_out_params: float = 0.0  # linear-attention output projections over all layers (UD mixes)
 
     @property
     def expert_param_share(self) -> float:
@@ -77,8 +79,8 @@ class Footprint:
         base = BPW[mix.base]
         up = BPW[mix.upgraded] if mix.upgraded else base
         share = mix.upgraded_share / 3.0  # ffn_down is one of the three expert matrices
-        if mix.attention is not None:  # unsloth dynamic: experts at the base type
-            share = 0.0
+        if mix.expert_down is not None:  # unsloth dynamic: ffn_down one type above gate/up
+            up, share = BPW[mix.expert_down], 1.0 / 3.0
         return self.routed_params * (base * (1 - share) + up * share) / 8.0
 
     def weights_bytes(self, mix: Mix) -> float:
@@ -99,21 +101,36 @@ class Footprint:
             layer_bits += self.o_params * (BPW[mix.attn_output] - BPW[mix.base])
         if mix.attn_v_gqa and self.gqa_ge_4:
             layer_bits += self.v_params * (BPW[mix.attn_v_gqa] - BPW[mix.base])
-        emb_bits = (self.embed_in + self.lookup_only) * BPW[mix.embed] + self.embed_out * BPW[mix.output]
+        embed = BPW[mix.embed]
+        if mix.moe_rest is not None and self.routed_params:  # UD MoE: token embedding at Q8_0 (quant.py)
+            embed = min(BPW[mix.moe_rest], BPW["Q8_0"])
+        emb_bits = (self.embed_in + self.lookup_only) * embed + self.embed_out * BPW[mix.output]
         return (layer_bits + emb_bits) / 8.0
 
     def _dynamic_layer_bits(self, mix: Mix) -> float:
-        """Unsloth dynamic mixes (quant.py): attention at `mix.attention`; an MoE's routed experts at
-        the base type and its other FFN tensors at `mix.attention`; a dense FFN like the _M mix."""
-        attention = BPW[mix.attention or mix.base]
+        """Unsloth dynamic mixes, by tensor class (quant.py): an MoE's routed experts at the base type
+        with ffn_down at `mix.expert_down`, its other tensors at `mix.moe_rest` in a hybrid and at
+        `mix.attention` otherwise; a dense hybrid's
+        attention and linear attention at `mix.attention` (ssm_out at `mix.ssm_out`) and its FFN like
+        the _M mix; a plain dense model like the _M mix (attention BF16 in UD-Q8_K_XL)."""
         if self.routed_params:
-            experts = self.routed_params * (BPW["MXFP4"] if self.native_mxfp4 else BPW[mix.base])
-            return experts + (self.layer_params - self.routed_params) * attention
+            experts = self.expert_bytes(mix) * 8.0
+            # A hybrid's attention is "especially sensitive" (quant.py): all its non-expert tensors
+            # stay at `moe_rest`; a plain MoE's at the attention type.
+            rest = mix.moe_rest if self.linear_layers else mix.attention
+            return experts + (self.layer_params - self.routed_params) * BPW[rest or mix.base]
+        if not self.linear_layers and mix.base != "Q8_0":
+            # Only hybrids keep attention higher ("Quantizing any attn_* is especially sensitive for
+            # hybrid architectures", quant.py): a plain dense model's UD file is its _M mix.
+            return self._mixed_layer_bits(mix)
         base = BPW[mix.base]
         up = BPW[mix.upgraded] if mix.upgraded else base
         down = mix.upgraded_share / 3.0  # ffn_down, one of three FFN matrices, in the upgraded layers
-        ffn = max(0.0, self.layer_params - self.attn_params)
-        return ffn * (base * (1 - down) + up * down) + self.attn_params * attention
+        mixer = self.mixer_params
+        ffn = max(0.0, self.layer_params - mixer)
+        ssm_out = min(self.ssm_out_params, mixer)
+        mixing = (mixer - ssm_out) * BPW[mix.attention or mix.base] + ssm_out * BPW[mix.ssm_out or mix.base]
+        return ffn * (base * (1 - down) + up * down) + mixing
 
     def _mixed_layer_bits(self, mix: Mix) -> float:
         if self.native_mxfp4 and self.routed_params and mix.family == "gguf" and BPW[mix.base] < 8:
@@ -225,6 +242,7 @@ def _build(model: Model) -> Footprint:
     lin_state = 0.0
     if linear and arch.linear_value_heads and arch.linear_key_head_dim and arch.linear_value_head_dim:
         lin_state = arch.linear_value_heads * arch.linear_key_head_dim * arch.linear_value_head_dim * 4.0
+    mixer, ssm_out = _mixer_params(arch, hidden, q_o + k_v, attn * layers, layer_params)
     return Footprint(
         model_id=model.id, layers=layers, total_params=total, active_params=active,
         embed_in=embed, embed_out=embed_out, lookup_only=lookup, layer_params=layer_params,
@@ -240,8 +258,25 @@ def _build(model: Model) -> Footprint:
         v_params=float(v_part * layers) if hidden else 0.0,
         o_params=float(hidden * heads * head_dim * layers) if hidden else 0.0,
         gqa_ge_4=bool(kv_heads and heads >= 4 * kv_heads) or (arch.experts_total or 0) >= 4,
-        shared_experts=arch.shared_experts or 0,
+        shared_experts=arch.shared_experts or 0, mixer_params=mixer, ssm_out_params=ssm_out,
     )
+
+
+def _mixer_params(arch: Architecture, hidden: int, attn_per_layer: float, attn_total: float,
+                  layer_params: float) -> tuple[float, float]:
+    """Token-mixing parameters (softmax attention in its layers; linear attention in its own) and
+    the linear-attention output projections. A Gated DeltaNet or Mamba2 layer projects the residual to
+    its inner width (value heads x value dim) three times: values (the v part of attn_qkv / x of
+    in_proj), gate (attn_gate / z) and output (ssm_out); its q/k (B/C) part is not in the catalog and
+    is counted with the FFN. Without a hidden size, the estimate of the attention share stands."""
+    linear = arch.linear_attention_layers
+    inner = (arch.linear_value_heads or 0) * (arch.linear_value_head_dim or 0)
+    if not hidden:
+        return attn_total, 0.0
+    assert arch.layers is not None
+    ssm_out = float(linear * inner * hidden)
+    mixer = (arch.layers - linear) * attn_per_layer + 3.0 * ssm_out
+    return min(mixer, 0.9 * layer_params), ssm_out
 
 
 def _routed_params(arch: Architecture, total: float, active: float) -> float:

@@ -137,18 +137,77 @@ def test_experts_the_gpu_has_room_for_stay_on_the_gpu() -> None:
     assert est.decode_tokens_per_s.expected > pinned.decode_tokens_per_s.expected
 
 
-def test_an_unsloth_dynamic_mix_keeps_experts_at_the_base_and_attention_higher() -> None:
-    # UD-Q4_K_XL on an MoE: routed experts Q4_K (4.5 bpw, no ffn_down upgrade), every other layer
-    # tensor Q6_K (6.5625), input embedding Q4_K, untied output Q6_K.
-    fp = footprint(MOE)
-    bits = (fp.routed_params * 4.5 + (fp.layer_params - fp.routed_params) * 6.5625
-            + fp.embed_in * 4.5 + fp.embed_out * 6.5625)
-    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(bits / 8)
-    assert fp.expert_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(fp.routed_params * 4.5 / 8)
-    # Smaller than Q4_K_M, whose experts' ffn_down is Q6_K in half the layers.
-    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) < fp.weights_bytes(MIXES["Q4_K_M"])
-    # Its quality is counted as Q4_K_M's, not better.
+# Qwen3.5-35B-A3B's shapes (its UD-Q4_K_XL load log, github.com/ROCm/legacy-rocm-build/issues/6027):
+# hidden 2048, 40 layers (30 Gated DeltaNet, 10 attention), 256 routed experts of width 512 (8 per
+# token) and one shared, vocabulary 248,320, untied. The total and active counts are built from the
+# shapes, so the routed-expert split the estimator infers is exact.
+H35, V35 = 2048, 248320
+ROUTED35 = 40 * 256 * 3 * H35 * 512  # ffn_gate/up/down_exps
+OTHER35 = (30 * (H35 * 8192 + 2 * H35 * 4096 + 2 * H35 * 32)  # attn_qkv, attn_gate, ssm_out, alpha/beta
+           + 10 * (H35 * 8192 + 2 * H35 * 512 + 4096 * H35)  # gated attn_q, attn_k, attn_v, attn_output
+           + 40 * (3 * H35 * 512 + H35 * 256))  # shared expert, router
+MOE35 = model(total_params_b=(ROUTED35 + OTHER35 + 2 * V35 * H35) / 1e9,
+              active_params_b=(ROUTED35 * 8 / 256 + OTHER35 + 2 * V35 * H35) / 1e9, layers=40,
+              hidden_size=H35, kv_heads=2, head_dim=256, vocab_size=V35, tied_embeddings=False,
+              full_attention_layers=10, linear_attention_layers=30, linear_value_heads=32,
+              linear_key_head_dim=128, linear_value_head_dim=128, experts_total=256, experts_per_token=8,
+              shared_experts=1)
+
+
+def test_an_unsloth_dynamic_moe_follows_its_real_tensor_layout() -> None:
+    # UD-Q4_K_XL as the load log types it: ffn_gate/up_exps Q4_K (4.5 bpw), ffn_down_exps Q5_K (5.5),
+    # every other tensor Q8_0 (8.5) with the token embedding, output Q6_K (6.5625).
+    fp = footprint(MOE35)
+    assert fp.routed_params == pytest.approx(ROUTED35)
+    bits = (ROUTED35 * (2 * 4.5 + 5.5) / 3 + OTHER35 * 8.5 + V35 * H35 * 8.5 + V35 * H35 * 6.5625)
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(bits / 8, rel=1e-9)
+    assert fp.expert_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(ROUTED35 * (2 * 4.5 + 5.5) / 3 / 8)
+    # The real file: 20.70 GiB (print_info: file size); norms, conv and the one q8_0 expert tensor are
+    # the rest.
+    assert bits / 8 == pytest.approx(20.70 * GIB, rel=0.03)
+    # A plain (not hybrid) MoE keeps its non-expert layer tensors at the attention type, Q6_K:
+    # Qwen3-30B-A3B's UD-Q4_K_XL has them at q4_K-q6_K (github.com/ikawrakow/ik_llama.cpp/issues/398).
+    plain = footprint(MOE)
+    plain_bits = (plain.routed_params * (2 * 4.5 + 5.5) / 3 + (plain.layer_params - plain.routed_params)
+                  * 6.5625 + plain.embed_in * 8.5 + plain.embed_out * 6.5625)
+    assert plain.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(plain_bits / 8, rel=1e-9)
+    # Larger than Q4_K_M here, whose non-expert tensors stay at Q4_K; its quality is still Q4_K_M's.
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) > fp.weights_bytes(MIXES["Q4_K_M"])
     assert quality_loss("UD-Q4_K_XL") == quality_loss("Q4_K_M")
+
+
+# A Qwen3.6-27B-like dense hybrid: 64 layers (48 Gated DeltaNet of inner width 48 x 128, 16 attention
+# with 24 query heads and 4 KV heads of 256), hidden 5120, vocabulary 248,320, untied.
+HYBRID = model(total_params_b=27.0, layers=64, hidden_size=5120, attention_heads=24, kv_heads=4, head_dim=256,
+               vocab_size=248320, tied_embeddings=False, full_attention_layers=16, linear_attention_layers=48,
+               linear_value_heads=48, linear_key_head_dim=128, linear_value_head_dim=128)
+
+
+def test_an_unsloth_dynamic_hybrid_keeps_its_mixing_tensors_higher() -> None:
+    fp = footprint(HYBRID)
+    embed = 248320 * 5120
+    layers = 27.0e9 - 2 * embed
+    ssm_out = 48 * 6144 * 5120  # the linear-attention output projections
+    # Each Gated DeltaNet layer's values, gate and output (3 x hidden x inner) and each attention
+    # layer's q, o (2 x 5120 x 24 x 256) and k, v (2 x 5120 x 4 x 256).
+    mixer = 3 * ssm_out + 16 * (2 * 5120 * 24 * 256 + 2 * 5120 * 4 * 256)
+    assert fp.mixer_params == pytest.approx(mixer)
+    # UD-Q8_K_XL: the mixing tensors BF16 (16 bits), FFN, embedding and output Q8_0 (8.5).
+    q8xl = (mixer * 16 + (layers - mixer) * 8.5 + 2 * embed * 8.5) / 8
+    assert fp.weights_bytes(MIXES["UD-Q8_K_XL"]) == pytest.approx(q8xl, rel=1e-9)
+    # UD-Q4_K_XL: ssm_out Q8_0, the other mixing tensors Q6_K, the FFN as Q4_K_M's (ffn_down Q6_K in
+    # half the layers: 1/3 x 1/2 of the FFN), embedding Q4_K, output Q6_K.
+    ffn = layers - mixer
+    q4xl = (ssm_out * 8.5 + (mixer - ssm_out) * 6.5625 + ffn * (4.5 * (1 - 1 / 6) + 6.5625 / 6)
+            + embed * 4.5 + embed * 6.5625) / 8
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(q4xl, rel=1e-9)
+
+
+def test_a_plain_dense_unsloth_dynamic_file_is_its_m_mix() -> None:
+    # Only hybrids keep attention higher (unsloth's Qwen3.5 GGUF benchmarks); Qwen3-32B's
+    # UD-Q4_K_XL is 4.888 BPW, Q4_K_M's size (github.com/ikawrakow/ik_llama.cpp/issues/503).
+    fp = footprint(DENSE)
+    assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(fp.weights_bytes(MIXES["Q4_K_M"]))
 
 
 def test_a_box_size_is_gib() -> None:
