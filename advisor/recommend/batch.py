@@ -169,7 +169,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     """Factor values and scores of every acceptable deployment of the models that pass."""
     parts_at: list[Ints] = []
     parts_kind: list[Ints] = []
-    gather: list[tuple[Ints, Floats, Floats, Floats, Bools, Floats, Bools, Bools]] = []
+    gather: list[tuple[Ints, Floats, Floats, Floats, Bools, Floats, Bools, Bools, Floats]] = []
     for option_kind, opt in enumerate(local):
         rows = np.flatnonzero(opt.ok & model_ok)
         s = opt.sized
@@ -177,7 +177,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
         parts_kind.append(np.full(len(rows), option_kind, dtype=np.int64))
         gather.append((rows, QUANT_QUALITY[opt.quant[rows]], opt.answer_speed[rows], opt.cost[rows],
                        opt.cost_known[rows], s.total[rows] / GB, s.placement[rows] == OFFLOAD,
-                       opt.preferred[rows]))
+                       opt.preferred[rows], opt.cost_bound[rows]))
     api_pick = (np.flatnonzero(api.ok & model_ok[api.at]) if c.api_allowed  # else only half of a pair
                 else np.zeros(0, dtype=np.int64))
     api_at = api.at[api_pick]
@@ -194,6 +194,7 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     memory = np.concatenate([g[5] for g in gather] + [nan_api])
     offload = np.concatenate([g[6] for g in gather] + [np.zeros(len(api_pick), dtype=np.bool_)])
     preferred = np.concatenate([g[7] for g in gather] + [api.preferred[api_pick]])
+    bound = np.concatenate([g[8] for g in gather] + [nan_api])
     floor = c.usable_floor_tokens_per_s
     with np.errstate(invalid="ignore"):
         slow = (speed < floor) if floor > 0 else np.zeros(len(at), dtype=np.bool_)
@@ -214,7 +215,11 @@ def _score(cols: Columns, c: Constraints, today: date, idx: Ints, model_ok: Bool
     ctx = np.where(ctx > 0, ctx, cols.context[model_pos])
     values = {
         Factor.QUALITY: quality[at] * q_mult,
-        Factor.COST: np.where(known, cost_value(cost, reference), UNKNOWN_COST),
+        # A local plan whose power draw is unknown is scored at the most it could cost (the power
+        # bound, PlanSettings.power_bound), else neutrally.
+        Factor.COST: np.where(known, cost_value(cost, reference),
+                              np.where(np.isfinite(bound), cost_value(np.nan_to_num(bound), reference),
+                                       UNKNOWN_COST)),
         Factor.SPEED: speed_value(speed, c),
         Factor.FIT: fit_value(memory, pool, offload),
         Factor.CONTEXT: context_value(ctx, c),

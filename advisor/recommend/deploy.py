@@ -27,6 +27,10 @@ class PlanSettings:
     # This machine's measured speeds (`advisor measure`, the window's Measure button): every local
     # speed on the hardware they were measured on is corrected by them, and says so.
     calibrations: tuple[Calibration, ...] = ()
+    # The machine's power draw when its profile does not give one (a GPU typed in by its numbers):
+    # the largest of the catalog's presets of its device class, in watts, and that preset's name.
+    # It bounds the electricity a plan can cost, and the score takes that bound (engine picks it).
+    power_bound: tuple[float, str] | None = None
 
 
 def assumptions(plan: DeploymentPlan, settings: EstimateSettings | None = None) -> tuple[str, ...]:

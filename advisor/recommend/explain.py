@@ -61,6 +61,9 @@ def how_it_runs(plan: DeploymentPlan) -> str:
         why = next((n.split(": ", 1)[1] for n in plan.cost_notes if n.startswith("electricity unknown")),
                    "it could not be computed")
         running = f"the running cost is unknown ({why})"
+        bound = next((n for n in plan.cost_notes if n.startswith("scored at no more than")), None)
+        if plan.cost_bound_usd is not None and bound is not None:
+            running += f", {bound}"
     else:
         running = f"about ${plan.monthly_cost_usd:,.2f}/month {_cost_words(plan)}"
     place = "on rented GPUs" if plan.mode == "rented" else "locally"

@@ -57,6 +57,7 @@ class LocalOption:
     serve: SelfHostCost  # busy hours, machines and the cost parts, per row
     cost: Floats
     cost_known: Bools
+    cost_bound: Floats  # where cost_known is False: the cost at the power bound (NaN: no bound)
     fail_memory: Bools
     fail_speed: Bools
     fail_licence: Bools  # the weights licence does not allow the commercial self-hosting asked for
@@ -135,7 +136,7 @@ def local_options(cols: Columns, c: Constraints, settings: PlanSettings, usage: 
             sized, notes = _measured_speed(sized, measured, [cols.models[i].id for i in idx.tolist()], quant)
         opt = _local_option(c, cost_settings=cost_settings, serving=serving, usage=usage, present=present,
                             quant=quant, sized=sized, ttft=ttft, prefill=prefill, thinks=think,
-                            preferred=preferred, fail_licence=licence)
+                            preferred=preferred, fail_licence=licence, power_bound=settings.power_bound)
         return replace(opt, speed_notes=notes, runtime=runtime)
 
     options = [option(has_plan, best_quant, best_sized, thinks, yes)]
@@ -202,7 +203,8 @@ def _self_hosting_licence_fails(cols: Columns, c: Constraints) -> Bools:
 
 def _local_option(c: Constraints, *, cost_settings: CostSettings, serving: Serving, usage: Usage,
                   present: Bools, quant: Ints, sized: SizedColumns, ttft: Floats, prefill: Floats,
-                  thinks: Bools, preferred: Bools, fail_licence: Bools) -> LocalOption:
+                  thinks: Bools, preferred: Bools, fail_licence: Bools,
+                  power_bound: tuple[float, str] | None = None) -> LocalOption:
     hw = c.hardware
     assert hw is not None
     speed = sized.decode[1]
@@ -211,14 +213,20 @@ def _local_option(c: Constraints, *, cost_settings: CostSettings, serving: Servi
     serve = self_host(aggregate, prefill, usage, hw, cost_settings, serving, thinks)
     cost = np.asarray(serve.total, dtype=np.float64)
     cost_known = np.asarray(serve.known, dtype=np.bool_)
+    cost_bound = np.full(len(cost), np.nan)
+    if power_bound is not None and not cost_known.all():
+        bounded = self_host(aggregate, prefill, usage, hw.model_copy(update={"power_watts": power_bound[0]}),
+                            cost_settings, serving, thinks)
+        cost_bound = np.where(~cost_known & np.asarray(bounded.known, dtype=np.bool_),
+                              np.asarray(bounded.total, dtype=np.float64), np.nan)
     fail_speed = np.zeros(len(speed), dtype=np.bool_)
     if c.min_tokens_per_s:
         fail_speed = ~np.isnan(speed) & (speed < c.min_tokens_per_s)
     ttft = np.where(sized.placement == NO_FIT, np.nan, ttft)
     fail_capacity = ~np.asarray(serve.capacity_ok, dtype=np.bool_) & (sized.placement != NO_FIT)
     return LocalOption(present, quant, thinks, preferred, sized, answer_speed, ttft, aggregate, prefill,
-                       serve, cost, cost_known, sized.placement == NO_FIT, fail_speed, fail_licence,
-                       fail_capacity)
+                       serve, cost, cost_known, cost_bound, sized.placement == NO_FIT, fail_speed,
+                       fail_licence, fail_capacity)
 
 
 __all__ = ["API_KIND", "CLOSED_WEIGHTS", "LOCAL_CONTEXT", "MLX_KIND", "NOT_ESTIMABLE", "NO_RENTAL",

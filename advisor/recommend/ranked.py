@@ -190,6 +190,11 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
     aggregate = float(opt.aggregate[at])
     serve = opt.serve.row(at)  # the figures the ranking computed for this row
     notes = self_host_notes(serve, hw, ev.cost_settings, ev.serving, ev.usage, reasoning)
+    bound = float(opt.cost_bound[at])
+    if math.isfinite(bound) and ev.settings.power_bound is not None:
+        watts, preset = ev.settings.power_bound
+        notes.append(f"scored at no more than ${bound:,.2f}/month: the electricity if it drew {watts:g} W, "
+                     f"the most of the catalog's machines of its kind ({preset})")
     answer = float(opt.answer_speed[at])
     ttft = float(opt.ttft[at])
     return DeploymentPlan(
@@ -204,7 +209,8 @@ def _plan(ev: Evaluation, at: int, kind: int, api_row: int) -> DeploymentPlan:
         answer_tokens_per_s=answer if known and reasoning and ev.usage.reasoning_overhead > 0 else None,
         time_to_first_token_s=None if math.isnan(ttft) else ttft,
         monthly_cost_usd=float(serve.total), cost_notes=tuple(notes),
-        cost_known=bool(serve.known), context_tokens=c.min_context_tokens,
+        cost_known=bool(serve.known), cost_bound_usd=bound if math.isfinite(bound) else None,
+        context_tokens=c.min_context_tokens,
         thinking=thinking_word(mode, reasoning), hybrid_thinking=mode == HYBRID_THINKING,
         below_usable_floor=known and _below_floor(ev, answer),
         aggregate_tokens_per_s=aggregate if known else None, concurrency=c.concurrency,

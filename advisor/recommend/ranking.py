@@ -14,6 +14,8 @@ import numpy as np
 
 from advisor.catalog.schema import License, Model
 from advisor.catalog.store import Catalog
+from advisor.estimate.physics import device_class
+from advisor.hardware.profile import HardwareProfile, profile_from_preset
 from advisor.recommend.batch import Evaluation, evaluate
 from advisor.recommend.columns import Columns, build_columns
 from advisor.recommend.constraints import Constraints
@@ -108,12 +110,36 @@ def rank(catalog: Catalog, c: Constraints, settings: PlanSettings | None = None,
 
 
 def rank_settings(catalog: Catalog, c: Constraints, settings: PlanSettings) -> PlanSettings:
-    """The settings with the rental price chosen for rented hardware."""
+    """The settings with the rental price chosen for rented hardware, and the power bound of a
+    machine whose power draw is unknown."""
     if c.rented and settings.rental is None:
         from advisor.recommend.serving import choose_rental  # noqa: PLC0415
 
         return replace(settings, rental=choose_rental(catalog.hardware, c))
+    if not c.rented and settings.power_bound is None:
+        bound = power_bound(catalog, c.hardware)
+        if bound is not None:
+            return replace(settings, power_bound=bound)
     return settings
+
+
+def power_bound(catalog: Catalog, hw: HardwareProfile | None) -> tuple[float, str] | None:
+    """For a machine whose power draw is unknown: the most a preset of its device class draws (per
+    GPU, times its GPUs), with that preset's name; None when the power is known or no preset of
+    the class gives one. An owned machine's running cost is its electricity, so an unknown draw
+    still has an upper bound, where an unknown price would have none."""
+    if hw is None or hw.api_only or hw.power_watts:
+        return None
+    cls = device_class(hw)
+    best: tuple[float, str] | None = None
+    for preset in catalog.hardware.values():
+        if preset.power_watts and device_class(profile_from_preset(preset)) == cls \
+                and (best is None or preset.power_watts > best[0]):
+            best = (preset.power_watts, preset.name)
+    if best is None:
+        return None
+    count = hw.gpu.count if hw.gpu is not None and not hw.unified_memory else 1
+    return best[0] * count, best[1]
 
 
 __all__ = ["Ranking", "columns", "prime_quality_table", "quality_table", "rank", "rank_settings",

@@ -91,6 +91,11 @@ class DeploymentPlan(Frozen):
         description="False when part of the cost could not be computed (a local plan whose "
         "electricity is unknown); monthly_cost_usd is then only what could be counted.",
     )
+    cost_bound_usd: float | None = Field(
+        default=None,
+        description="A local plan whose power draw is unknown: the most it could cost a month, with the "
+        "machine drawing as much as the largest catalog preset of its device class; the score uses it.",
+    )
     price_input_usd_per_mtok: float | None = Field(default=None, description="API input price.")
     price_output_usd_per_mtok: float | None = Field(default=None, description="API output price.")
     prices_as_of: str | None = Field(default=None, description="API: date the prices were read.")
@@ -354,6 +359,7 @@ def deployment_json(dep: DeploymentPlan) -> dict[str, Any]:
     if dep.self_hosted:
         out.update({
             "runtime": dep.runtime,
+            "cost_bound_usd": _round(dep.cost_bound_usd, 2),
             "weights_gb": _round(dep.weights_gb, 2),
             "kv_cache_gb": _round(dep.kv_cache_gb, 2),
             "concurrency": dep.concurrency,

@@ -16,7 +16,13 @@ from advisor.hardware.profile import Accelerator, HardwareProfile
 from advisor.recommend.constraints import Constraints, Deployment, Factor, LanguageNeed
 from advisor.recommend.engine import recommend
 from advisor.recommend.result import Recommendation, RecommendationResult
-from advisor.recommend.scoring import COST_REFERENCE_USD, UNKNOWN_LANGUAGE, UNMEASURED_SPEED, cost_reference
+from advisor.recommend.scoring import (
+    COST_REFERENCE_USD,
+    UNKNOWN_COST,
+    UNKNOWN_LANGUAGE,
+    UNMEASURED_SPEED,
+    cost_reference,
+)
 from tests.recommend.judgement_fixtures import (
     ALWAYS,
     HYBRID,
@@ -451,3 +457,37 @@ def test_a_plan_that_spills_to_ram_is_judged_on_the_room_it_leaves_there() -> No
     share = fit_value(np.array([plan.memory_gb]), np.array([pool]), np.array([True]))[0]
     assert share == pytest.approx(0.5)
     assert fit > 0
+
+
+def test_a_gpu_typed_in_by_its_numbers_is_costed_at_most_at_the_largest_draw_of_its_kind() -> None:
+    """An RTX 4090 typed in as 24 GB and 1008 GB/s has no power draw, so its local plans' electricity
+    is unknown; it was scored as if it cost the whole reference (0.5), and every local plan ranked
+    below the APIs, where the preset (450 W) ranks local plans first. The score now takes the most
+    the electricity could cost: the largest draw among the catalog's presets of its device class."""
+    from advisor.estimate.physics import device_class  # noqa: PLC0415
+    from advisor.hardware.profile import profile_from_preset  # noqa: PLC0415
+    cat = load_bundled()
+    gib = 2**30 / 1e9
+    typed = HardwareProfile(gpu=Accelerator(name="Custom GPU", memory_gb=24 * gib, bandwidth_gbs=1008))
+    coding = {Task.CODING: 1.0}
+    result = recommend(cat, Constraints(hardware=typed, tasks=coding), today=TODAY,
+                       with_counterfactuals=False)
+    preset = recommend(cat, Constraints(hardware=profile_from_preset(cat.hardware["rtx-4090"]), tasks=coding),
+                       today=TODAY, with_counterfactuals=False)
+    assert result.recommendations[0].deployment.self_hosted  # a local plan first, as with the preset
+    assert result.recommendations[0].model_id == preset.recommendations[0].model_id
+    top = result.recommendations[0]
+    plan = top.deployment
+    assert not plan.cost_known
+    assert plan.cost_bound_usd is not None
+    most = max(p.power_watts or 0.0 for p in cat.hardware.values()
+               if device_class(profile_from_preset(p)) == "consumer")
+    busy = plan.busy_hours_per_month
+    assert busy is not None
+    assert plan.cost_bound_usd == pytest.approx(busy * most / 1000 * 0.1545, rel=0.02)  # U.S. average price
+    known = preset.recommendations[0].deployment
+    assert known.cost_known
+    assert known.monthly_cost_usd < plan.cost_bound_usd  # 450 W against the bound
+    # the balanced profile gives cost 15 % of the score: above the neutral value's points
+    assert top.score_breakdown[Factor.COST] > 15 * UNKNOWN_COST
+    assert any(f"{most:g} W" in line for line in top.explanation)

@@ -55,7 +55,9 @@ def expected_values(s: Scored, c: Constraints, reference: float) -> dict[Factor,
     speed = math.nan if speed is None else speed
     return {
         Factor.QUALITY: s.quality.value * quantization_factor(plan)[0],
-        Factor.COST: float(cost_value(plan.monthly_cost_usd, reference)) if plan.cost_known else UNKNOWN_COST,
+        Factor.COST: (float(cost_value(plan.monthly_cost_usd, reference)) if plan.cost_known else
+                      float(cost_value(plan.cost_bound_usd, reference)) if plan.cost_bound_usd is not None
+                      else UNKNOWN_COST),
         Factor.SPEED: float(speed_value(np.array([speed]), c)[0]),
         Factor.FIT: float(fit_value(np.array([memory]), np.array([pool_gb(plan, c)]),
                                     np.array([plan.placement == "gpu+cpu"]))[0]),
