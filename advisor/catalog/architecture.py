@@ -79,6 +79,13 @@ class Architecture(Sourced):
     linear_value_heads: int | None = Field(
         default=None, gt=0, description="Value heads of a linear-attention layer."
     )
+    linear_key_heads: int | None = Field(
+        default=None,
+        gt=0,
+        description="Query/key heads of a linear-attention layer (Gated DeltaNet's linear_num_key_heads, "
+        "fewer than its value heads in Qwen3-Next / Qwen3.5); for Mamba-2 its B/C groups (n_groups), "
+        "with linear_key_head_dim its state size.",
+    )
     linear_key_head_dim: int | None = Field(
         default=None, gt=0, description="Key head dimension of a linear-attention layer."
     )

@@ -265,18 +265,31 @@ def _build(model: Model) -> Footprint:
 def _mixer_params(arch: Architecture, hidden: int, attn_per_layer: float, attn_total: float,
                   layer_params: float) -> tuple[float, float]:
     """Token-mixing parameters (softmax attention in its layers; linear attention in its own) and
-    the linear-attention output projections. A Gated DeltaNet or Mamba2 layer projects the residual to
-    its inner width (value heads x value dim) three times: values (the v part of attn_qkv / x of
-    in_proj), gate (attn_gate / z) and output (ssm_out); its q/k (B/C) part is not in the catalog and
-    is counted with the FFN. Without a hidden size, the estimate of the attention share stands."""
-    linear = arch.linear_attention_layers
-    inner = (arch.linear_value_heads or 0) * (arch.linear_value_head_dim or 0)
+    the linear-attention output projections. Without a hidden size, the estimate of the attention
+    share stands."""
     if not hidden:
         return attn_total, 0.0
     assert arch.layers is not None
-    ssm_out = float(linear * inner * hidden)
-    mixer = (arch.layers - linear) * attn_per_layer + 3.0 * ssm_out
+    linear = arch.linear_attention_layers
+    ssm_out = float(linear * (arch.linear_value_heads or 0) * (arch.linear_value_head_dim or 0) * hidden)
+    mixer = (arch.layers - linear) * attn_per_layer + linear * linear_mixer_params(arch, hidden)
     return min(mixer, 0.9 * layer_params), ssm_out
+
+
+def linear_mixer_params(arch: Architecture, hidden: int) -> float:
+    """Projection parameters of one linear-attention layer. With the key heads known, a Gated DeltaNet
+    layer at its real shapes (transformers modeling_qwen3_next.py, llama.cpp qwen3next.cpp):
+    in_proj_qkvz hidden -> 2 Hk dk + 2 Hv dv, in_proj_ba hidden -> 2 Hv, out_proj Hv dv -> hidden (the
+    depthwise conv1d and the norms, under 0.1 %, are left out). A Mamba-2 layer has the same form with
+    Hk = n_groups and dk = state size (in_proj hidden -> 2 d_inner + 2 G N + H, out_proj d_inner ->
+    hidden): its one dt per head is counted as two, hidden x heads too many (under 1 %). Without the key
+    heads, the residual projected to the value width Hv dv three times (values, gate, output); the q/k
+    (B/C) part then stays with the FFN."""
+    hv, dv = arch.linear_value_heads or 0, arch.linear_value_head_dim or 0
+    hk, dk = arch.linear_key_heads, arch.linear_key_head_dim
+    if hk and dk and hv and dv:
+        return float(hidden * (2 * hk * dk + 2 * hv * dv + 2 * hv) + hv * dv * hidden)
+    return 3.0 * hidden * hv * dv
 
 
 def _routed_params(arch: Architecture, total: float, active: float) -> float:

@@ -203,6 +203,23 @@ def test_an_unsloth_dynamic_hybrid_keeps_its_mixing_tensors_higher() -> None:
     assert fp.weights_bytes(MIXES["UD-Q4_K_XL"]) == pytest.approx(q4xl, rel=1e-9)
 
 
+def test_a_gated_deltanet_layer_is_counted_at_its_real_shapes() -> None:
+    # With its key heads known (Qwen3.6-27B: 16 QK and 48 V heads of 128), one Gated DeltaNet layer is
+    # attn_qkv hidden x (16 x 128 q + 16 x 128 k + 48 x 128 v), attn_gate (z) hidden x 48 x 128,
+    # ssm_beta and ssm_alpha hidden x 48 each, and ssm_out 48 x 128 x hidden.
+    real = HYBRID.model_copy(update={"architecture": HYBRID.architecture.model_copy(  # type: ignore[union-attr]
+        update={"linear_key_heads": 16})})
+    fp = footprint(real)
+    qkv, gate, beta_alpha, out = 5120 * (2048 + 2048 + 6144), 5120 * 6144, 2 * 5120 * 48, 6144 * 5120
+    attention = 16 * (2 * 5120 * 24 * 256 + 2 * 5120 * 4 * 256)
+    assert fp.mixer_params == pytest.approx(48 * (qkv + gate + beta_alpha + out) + attention, rel=1e-12)
+    assert fp.ssm_out_params == pytest.approx(48 * out)
+    # The q/k projections and the per-head scalars are a fifth more than the three value-width
+    # projections alone; the total is unchanged (the FFN share shrinks by as much).
+    assert fp.mixer_params > footprint(HYBRID).mixer_params + 48 * 5120 * 4096
+    assert fp.layer_params == pytest.approx(footprint(HYBRID).layer_params)
+
+
 def test_a_plain_dense_unsloth_dynamic_file_is_its_m_mix() -> None:
     # Only hybrids keep attention higher (unsloth's Qwen3.5 GGUF benchmarks); Qwen3-32B's
     # UD-Q4_K_XL is 4.888 BPW, Q4_K_M's size (github.com/ikawrakow/ik_llama.cpp/issues/503).
