@@ -2,12 +2,12 @@
 
 The fields are the truth; a preset or a detection only fills them. A preset's extras (compute,
 power draw, price) are kept only while its memory and bandwidth are left as the preset states them.
+What the numbers mean (the profile they describe) is hardware_fields.py's, which needs no Qt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,37 +25,9 @@ from PySide6.QtWidgets import (
 
 from advisor.catalog.schema import HardwareKind, HardwarePreset
 from advisor.hardware.detect import DetectionResult
-from advisor.hardware.devices import GIB, box_gb_to_bytes
-from advisor.hardware.profile import (
-    DEFAULT_UNIFIED_GPU_SHARE,
-    Accelerator,
-    HardwareProfile,
-    profile_from_preset,
-)
+from advisor.hardware.profile import DEFAULT_UNIFIED_GPU_SHARE, HardwareProfile
 from advisor.ui.background import Background
-
-
-class HardwareMode(StrEnum):
-    """What kind of machine the fields describe."""
-
-    API = "Hosted APIs only (no local hardware)"
-    GPU = "GPU(s) + system RAM"
-    UNIFIED = "Unified memory (Apple silicon, AMD APU)"
-    CPU = "CPU and RAM only"
-
-
-_KIND_MODE = {HardwareKind.GPU: HardwareMode.GPU, HardwareKind.APU: HardwareMode.UNIFIED,
-              HardwareKind.APPLE_SOC: HardwareMode.UNIFIED, HardwareKind.CPU: HardwareMode.CPU}
-
-
-def _box_to_gb(box: float) -> float:
-    """A field's box size (GiB, as printed on cards, Macs and DIMMs) in GB = 10^9 bytes."""
-    return box_gb_to_bytes(box) / 1e9
-
-
-def _gb_to_box(gb: float) -> float:
-    """GB = 10^9 bytes back to the box size the fields show."""
-    return gb * 1e9 / GIB
+from advisor.ui.hardware_fields import KIND_MODE, Fields, HardwareMode, gb_to_box, profile_of
 
 
 def _spin(maximum: float, suffix: str, decimals: int = 0, tip: str = "") -> QDoubleSpinBox:
@@ -88,7 +60,7 @@ class HardwareBox(QGroupBox):
         # A profile filled in from a scenario, saved settings or detection, with the field values
         # it gave: while they are left as they were, the profile is returned as it came (its power,
         # price, compute and names are not in the fields and would otherwise be lost).
-        self._loaded: tuple[HardwareProfile, tuple[float, ...]] | None = None
+        self._loaded: tuple[HardwareProfile, Fields] | None = None
         self._filling = False
 
         self.mode = QComboBox()
@@ -198,68 +170,19 @@ class HardwareBox(QGroupBox):
 
     def profile(self) -> HardwareProfile | None:
         """The profile the fields describe (None when they describe nothing usable yet)."""
-        mode = self.current_mode()
-        if mode is HardwareMode.API:
-            return HardwareProfile(name="Hosted APIs only", api_only=True)
-        if self._loaded is not None and self._loaded[1] == self._field_values():
+        fields = self.fields()
+        if fields.mode is not HardwareMode.API and self._loaded is not None and self._loaded[1] == fields:
             return self._loaded[0]
-        ram = _box_to_gb(self.ram.value()) or None
-        ram_bw = self.ram_bandwidth.value() or None
-        measured = self.ram_measured.value() or None
-        preset = self._preset if self._matches_preset() else None
-        if preset is not None:  # as `--hardware ID [--gpu-count N]`: its price and power come along
-            return self._preset_profile(preset, mode, ram, ram_bw, measured)
-        # Named as the command line names a machine described by its numbers (cli/options.py).
-        if mode is HardwareMode.CPU:
-            return None if ram is None else HardwareProfile(name="CPU only", ram_gb=ram,
-                                                            ram_bandwidth_gbs=ram_bw,
-                                                            ram_achievable_bandwidth_gbs=measured)
-        vram, bw = _box_to_gb(self.vram.value()), self.bandwidth.value()
-        if vram <= 0 or bw <= 0:
-            return None
-        if mode is HardwareMode.UNIFIED:
-            gpu = Accelerator(name="Integrated GPU", memory_gb=vram, bandwidth_gbs=bw)
-            return HardwareProfile(name="Unified-memory machine", gpu=gpu, ram_gb=vram, ram_bandwidth_gbs=bw,
-                                   unified_memory=True, usable_gpu_share=self._share(None))
-        gpu = Accelerator(name="Custom GPU", memory_gb=vram, bandwidth_gbs=bw, count=self.gpu_count.value())
-        return HardwareProfile(name="Custom GPU", gpu=gpu, ram_gb=ram, ram_bandwidth_gbs=ram_bw,
-                               ram_achievable_bandwidth_gbs=measured)
+        return profile_of(fields, self._preset)
 
-    def _field_values(self) -> tuple[float, ...]:
+    def fields(self) -> Fields:
         """Every number and choice the fields hold."""
-        return (float(self.mode.currentIndex()), self.vram.value(), self.bandwidth.value(),
-                float(self.gpu_count.value()), self.ram.value(), self.ram_bandwidth.value(),
-                self.ram_measured.value(), self.gpu_share.value())
-
-    def _share(self, preset_share: float | None) -> float | None:
-        """The GPU share field; None when it shows the default a profile without one implies."""
-        share = self.gpu_share.value() / 100
-        if preset_share is None and abs(share - DEFAULT_UNIFIED_GPU_SHARE) < 1e-9:
-            return None
-        return share
-
-    def _preset_profile(self, preset: HardwarePreset, mode: HardwareMode, ram: float | None,
-                        ram_bw: float | None, measured: float | None) -> HardwareProfile:
-        """The preset's own profile (hardware/profile.py, as the command line builds it), with the
-        fields a preset leaves open: system RAM beside a GPU, RAM bandwidth of a CPU (nominal and
-        measured), the GPU share."""
-        profile = profile_from_preset(preset, gpu_count=self.gpu_count.value())
-        if mode is HardwareMode.CPU:
-            return profile.model_copy(update={"ram_bandwidth_gbs": ram_bw,
-                                              "ram_achievable_bandwidth_gbs": measured})
-        if mode is HardwareMode.UNIFIED:
-            return profile.model_copy(update={"usable_gpu_share": self._share(preset.usable_memory_share)})
-        return profile.model_copy(update={"ram_gb": ram, "ram_bandwidth_gbs": ram_bw,
-                                          "ram_achievable_bandwidth_gbs": measured})
+        return Fields(self.current_mode(), self.vram.value(), self.bandwidth.value(), self.gpu_count.value(),
+                      self.ram.value(), self.ram_bandwidth.value(), self.ram_measured.value(),
+                      self.gpu_share.value())
 
     def _matches_preset(self) -> bool:
-        p = self._preset
-        if p is None or _KIND_MODE[p.kind] is not self.current_mode():
-            return False
-        if p.kind is HardwareKind.CPU:
-            return abs(self.ram.value() - p.memory_gb) < 0.05
-        return (abs(self.vram.value() - p.memory_gb) < 0.05
-                and abs(self.bandwidth.value() - p.bandwidth_gbs) < 0.5)
+        return self.fields().matches(self._preset)
 
     # -- writing -------------------------------------------------------------------------------
     def set_profile(self, profile: HardwareProfile | None) -> None:
@@ -270,18 +193,18 @@ class HardwareBox(QGroupBox):
                 self._set_mode(HardwareMode.API)
             elif profile.gpu is None:
                 self._set_mode(HardwareMode.CPU)
-                self.ram.setValue(_gb_to_box(profile.ram_gb or 0))
+                self.ram.setValue(gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(profile.ram_bandwidth_gbs or 0)
                 self.ram_measured.setValue(profile.ram_achievable_bandwidth_gbs or 0)
                 self._select_preset(None)
             else:
                 gpu = profile.gpu
                 self._set_mode(HardwareMode.UNIFIED if profile.unified_memory else HardwareMode.GPU)
-                self.vram.setValue(_gb_to_box(profile.ram_gb or gpu.memory_gb if profile.unified_memory
+                self.vram.setValue(gb_to_box(profile.ram_gb or gpu.memory_gb if profile.unified_memory
                                               else gpu.memory_gb))
                 self.bandwidth.setValue(gpu.bandwidth_gbs)
                 self.gpu_count.setValue(gpu.count)
-                self.ram.setValue(0 if profile.unified_memory else _gb_to_box(profile.ram_gb or 0))
+                self.ram.setValue(0 if profile.unified_memory else gb_to_box(profile.ram_gb or 0))
                 self.ram_bandwidth.setValue(0 if profile.unified_memory
                                             else profile.ram_bandwidth_gbs or 0)
                 self.ram_measured.setValue(0 if profile.unified_memory
@@ -291,13 +214,13 @@ class HardwareBox(QGroupBox):
         finally:
             self._filling = False
         self._update_enabled()
-        self._loaded = None if profile is None or profile.api_only else (profile, self._field_values())
+        self._loaded = None if profile is None or profile.api_only else (profile, self.fields())
 
     def apply_preset(self, preset: HardwarePreset, gpu_count: int = 1) -> None:
         """Fill the fields from a preset."""
         self._filling = True
         try:
-            self._set_mode(_KIND_MODE[preset.kind])
+            self._set_mode(KIND_MODE[preset.kind])
             if preset.kind is HardwareKind.CPU:
                 self.ram.setValue(preset.memory_gb)
                 self.ram_bandwidth.setValue(preset.bandwidth_gbs)
@@ -405,10 +328,13 @@ class HardwareBox(QGroupBox):
             return
         self.set_profile(value.profile)
         if value.profile.ram_gb and value.profile.gpu is not None and not value.profile.unified_memory:
-            self.ram.setValue(_gb_to_box(value.profile.ram_gb))
+            self.ram.setValue(gb_to_box(value.profile.ram_gb))
         self.status.setText(f"Detected: {value.profile.describe()}" + (f" ({notes})" if notes else ""))
         self.changed.emit()
 
     def _detect_failed(self, exc: BaseException) -> None:
         self.detect_button.setEnabled(True)
         self.status.setText(f"Detection failed ({exc}); choose a preset or type the numbers.")
+
+
+__all__ = ["HardwareBox", "HardwareMode"]
