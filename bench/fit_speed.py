@@ -59,7 +59,7 @@ def _parameters() -> list[_Param]:
                _Param(None, "COMPUTE_EFFICIENCY", 1.0), _Param(None, "ULTRA_FABRIC_SHARE", 1.0),
                _Param(None, "VLLM_BANDWIDTH_SHARE", 1.2), _Param(None, "M1_FABRIC_SHARE", 1.0),
                _Param(None, "CPU_EXPERT_EFFICIENCY", 1.0), _Param(None, "EXPERT_ROW_BYTES"),
-               _Param(None, "CPU_BARRIER_US_PER_THREAD"), _Param(None, "CPU_CORE_GBS"),
+               _Param(None, "CPU_BARRIER_US_PER_THREAD"), _Param(None, "CPU_CORE_GWEIGHTS"),
                _Param(None, "MEASURED_STREAM_SHARE", 1.0)]
     formats = [_Param(physics.VLLM_FORMAT_SHARE, k, 2.0) for k in ("fp8", "awq")]
     latency = [_Param(physics.NODE_LATENCY_US, "datacenter")]

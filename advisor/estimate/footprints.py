@@ -39,6 +39,7 @@ class FootprintColumns:
     hidden: Ints
     read_fraction: Floats
     active_params: Floats
+    total_params: Floats
     moe: Bools
     expert_share: Floats  # routed-expert parameters / all parameters (0 dense)
     route_fraction: Floats  # routed experts used per token / routed experts (1 dense)
@@ -69,6 +70,7 @@ class FootprintColumns:
             hidden=icol(lambda f: f.hidden),
             read_fraction=col(Footprint.read_fraction),
             active_params=col(lambda f: f.active_params),
+            total_params=col(lambda f: f.total_params),
             moe=np.array(moe, dtype=np.bool_),
             expert_share=col(lambda f: f.expert_param_share),
             route_fraction=col(lambda f: f.experts_active / f.experts_total

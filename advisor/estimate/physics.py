@@ -69,12 +69,22 @@ counter's cache line passes through every core once per node: a cost that grows 
 count (~0.1-0.3 us per core-to-core line transfer on a large mesh). On a 192-core AmpereOne that is
 ~45 us a node, 30 ms of a 3B model's 42 ms token (geerlingguy/ai-benchmarks: 23.5 t/s where its
 bandwidth allows ~75); on a 4-8 core desktop it is 1-2 us. Fitted on the CPU-only runs."""
-CPU_CORE_GBS = 5.04
-"""What one CPU core streams from RAM through a quantized matvec, in GB/s: a core keeps only so many
-cache-line misses in flight (its line-fill buffers: Little's law, bytes in flight / memory latency)
-and dequantizes what arrives, so a few cores cannot draw a wide memory system's bandwidth (a 6-core
-laptop reaches ~60 % of its dual-channel DDR5, a 192-core server ~75 % of eight channels). The CPU
-reads min(its RAM bandwidth x the cpu efficiency, threads x this). Fitted on the CPU-only runs."""
+CPU_CORE_GWEIGHTS = 8.23
+"""Weights one CPU core takes through a quantized matvec, in 10^9 per second. llama.cpp's CPU
+backend quantizes the activations to 8 bits and runs an integer dot product per weight block
+(ggml-cpu/arch/x86/quants.c ggml_vec_dot_q4_K_q8_K; F16 weights go through ggml_vec_dot_f16), so a
+core's limit is a number of weights: a Q4_K_M weight is 0.61 bytes, a Q8_0 weight 1.06 and an F16
+weight 2, and the same core draws about three times the bytes per second from an F16 file as from a
+Q4_K_M one (a 2-socket EPYC 9175F, 32 Zen 5 cores, reads Llama-3.1-70B F16 at ~600 GB/s: 19 GB/s a
+core). A few cores therefore cannot draw a wide memory system's bandwidth on a quantized file. A CPU
+matvec takes the longer of its bytes / (RAM bandwidth x the cpu efficiency) and its weights /
+(threads x this) (step.py). The value is the earlier fit on the CPU-only runs, 5.04 GB/s a core, all
+of them Q4_K_M files, over Q4_K_M_BYTES_PER_WEIGHT; a joint refit (10.0) moved other constants and
+was not adopted (docs/estimation.md)."""
+Q4_K_M_BYTES_PER_WEIGHT = 4.92 / 8.03
+"""Bytes per weight of a Q4_K_M file (Llama-3.1-8B: 4.92 GB for 8.03 B weights, the development data's
+bartowski file): the format a machine's core count is judged by when its profile does not give it
+(`threads_of`)."""
 CPU_DEFAULT_THREADS = 8
 """Threads assumed when a profile does not give its CPU cores (a typical desktop's physical cores),
 at the least: see `threads_of`."""
@@ -219,6 +229,7 @@ class Device:
     device_class: str
     gpu_bandwidth: float | None  # bytes/s achievable on the GPU (dense weights)
     cpu_bandwidth: float | None  # bytes/s achievable by the CPU from system RAM
+    cpu_weight_rate: float | None  # weights/s the CPU's threads take through matvecs (None: no cap)
     gpu_kernel_s: float  # seconds per graph node on the GPU
     cpu_kernel_s: float
     gpu_flops: float | None  # achievable FLOP/s at batch 1 (None: unknown)
@@ -228,17 +239,19 @@ class Device:
 
 
 def threads_of(hw: HardwareProfile) -> int:
-    """The CPU threads a run uses: the profile's cores; when it does not say, enough cores to draw its
-    RAM's bandwidth at CPU_CORE_GBS each, and at least CPU_DEFAULT_THREADS. A CPU is sold with the
-    cores its memory system feeds (a 12-channel DDR5 EPYC has 16-96 cores, a dual-channel desktop
-    6-16), and llama.cpp runs one thread per physical core by default; assuming 8 for every machine
-    capped a 12-channel server at 8 x CPU_CORE_GBS = 40 GB/s, a fifth of a desktop-GPU's. Unified
-    memory is sized for its GPU, not its CPU cores, so such a machine keeps the default."""
+    """The CPU threads a run uses: the profile's cores; when it does not say, enough cores to draw its RAM's
+    bandwidth through Q4_K_M matvecs (CPU_CORE_GWEIGHTS x Q4_K_M_BYTES_PER_WEIGHT each), and at least
+    CPU_DEFAULT_THREADS. A CPU is sold with the cores its memory system feeds (a 12-channel DDR5 EPYC has
+    16-96 cores, a dual-channel desktop 6-16), and llama.cpp runs one thread per physical core by default;
+    assuming 8 for every machine capped a 12-channel server at 8 cores x ~5 GB/s = 40 GB/s, a fifth of a
+    desktop-GPU's. Unified memory is sized for its GPU, not its CPU cores, so such a machine keeps the
+    default."""
     if hw.cpu_cores:
         return hw.cpu_cores
     if hw.unified_memory or not hw.ram_bandwidth_gbs:
         return CPU_DEFAULT_THREADS
-    feeds = math.ceil(hw.ram_bandwidth_gbs * BANDWIDTH_EFFICIENCY["cpu"] / CPU_CORE_GBS)
+    core_gbs = CPU_CORE_GWEIGHTS * Q4_K_M_BYTES_PER_WEIGHT
+    feeds = math.ceil(hw.ram_bandwidth_gbs * BANDWIDTH_EFFICIENCY["cpu"] / core_gbs)
     return max(CPU_DEFAULT_THREADS, feeds)
 
 
@@ -318,10 +331,12 @@ def device(hw: HardwareProfile, backend: str | None = None, host_sampling: bool 
         # in flight, the channels, the controller): only the matvec's share of a stream applies,
         # as for a GPU's measured figure, and not the fitted nominal share or per-core cap.
         cpu_bw: float | None = ram_measured * MEASURED_STREAM_SHARE * 1e9
+        cpu_rate = None
     else:
-        cpu_bw = min(ram_bw * BANDWIDTH_EFFICIENCY["cpu"], threads * CPU_CORE_GBS) * 1e9 if ram_bw else None
+        cpu_bw = ram_bw * BANDWIDTH_EFFICIENCY["cpu"] * 1e9 if ram_bw else None
+        cpu_rate = threads * CPU_CORE_GWEIGHTS * 1e9
     cpu_flops = hw.cpu_tflops * 1e12 * COMPUTE_EFFICIENCY if hw.cpu_tflops else None
     cpu_kernel = (KERNEL_US["cpu"] + CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
     samples_on_host = chosen not in GPU_SAMPLING_BACKENDS if host_sampling is None else host_sampling
-    return Device(chosen, cls, gpu_bw, cpu_bw, kernel, cpu_kernel, gpu_flops, cpu_flops,
+    return Device(chosen, cls, gpu_bw, cpu_bw, cpu_rate, kernel, cpu_kernel, gpu_flops, cpu_flops,
                   chosen in KERNEL_US_FITTED, samples_on_host)

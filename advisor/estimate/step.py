@@ -70,8 +70,12 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
         mem = mem + kv_read * split.gpu_kv_share / dev.gpu_bandwidth
         mem = mem + split.gpu_experts * touched / (weight_bw * gpu_expert_eff)
     if dev.cpu_bandwidth:
-        mem = mem + (split.cpu_dense * dense_share + kv_read * (1 - split.gpu_kv_share)) / dev.cpu_bandwidth
-        mem = mem + split.cpu_experts * touched / (dev.cpu_bandwidth * cpu_expert_eff)
+        # Each CPU matvec is bound by the RAM's bytes or by its threads' weights (CPU_CORE_GWEIGHTS):
+        # dense and expert weights at their own bytes per weight, the KV cache at 2 bytes (F16).
+        dense_bpw, expert_bpw = bytes_per_weight(fp, split)
+        mem = mem + cpu_read_time(dev, split.cpu_dense * dense_share, dense_bpw)
+        mem = mem + cpu_read_time(dev, kv_read * (1 - split.gpu_kv_share), np.full_like(kv_read, 2.0))
+        mem = mem + cpu_read_time(dev, split.cpu_experts * touched, expert_bpw) / cpu_expert_eff
     flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
     compute = 0.0 * mem
     gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)
@@ -80,6 +84,25 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
     if dev.cpu_flops:
         compute = compute + flops * (1 - gpu_share) / dev.cpu_flops
     result: Floats = fixed + mem + compute
+    return result
+
+
+def bytes_per_weight(fp: FootprintColumns, split: Split) -> tuple[Floats, Floats]:
+    """Bytes per stored weight of each row's non-expert and routed-expert tensors (their mix's mean)."""
+    dense_params = np.maximum(fp.total_params - fp.routed_params, 1.0)
+    dense: Floats = (split.gpu_dense + split.cpu_dense) / dense_params
+    experts: Floats = (split.gpu_experts + split.cpu_experts) / np.maximum(fp.routed_params, 1.0)
+    return dense, experts
+
+
+def cpu_read_time(dev: Device, read_bytes: Floats, bpw: Floats) -> Floats:
+    """Seconds for the CPU to take `read_bytes` of weights at `bpw` bytes each through its matvecs:
+    the RAM's bandwidth or its threads' weight rate, whichever binds (physics.CPU_CORE_GWEIGHTS)."""
+    assert dev.cpu_bandwidth
+    by_bytes: Floats = read_bytes / dev.cpu_bandwidth
+    if dev.cpu_weight_rate is None:
+        return by_bytes
+    result: Floats = np.maximum(by_bytes, read_bytes / np.maximum(bpw, 1e-3) / dev.cpu_weight_rate)
     return result
 
 

@@ -33,15 +33,17 @@ def cpu_box(cores: int | None, bandwidth_gbs: float) -> HardwareProfile:
 
 
 def cpu_seconds(threads: int, bandwidth_gbs: float) -> float:
-    """One token on the CPU: nodes x (base + barrier per thread), sampling, and the bytes at the
-    lesser of the memory system's share and what the threads can stream."""
+    """One token on the CPU: nodes x (base + barrier per thread), sampling, and each matvec at the
+    lesser of the memory system's bytes and the weights its threads take (an F16 weight and an F16
+    KV element are 2 bytes each)."""
     node_s = (ph.KERNEL_US["cpu"] + ph.CPU_BARRIER_US_PER_THREAD * threads) * 1e-6
     fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s + 32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9
-    bandwidth = min(bandwidth_gbs * ph.BANDWIDTH_EFFICIENCY["cpu"], threads * ph.CPU_CORE_GBS) * 1e9
-    return fixed + (READ_F16 + KV_F16) / bandwidth
+    ram = bandwidth_gbs * ph.BANDWIDTH_EFFICIENCY["cpu"] * 1e9
+    rate = threads * ph.CPU_CORE_GWEIGHTS * 1e9
+    return fixed + sum(max(b / ram, b / 2 / rate) for b in (READ_F16, KV_F16))
 
 
-@pytest.mark.parametrize(("cores", "bandwidth_gbs"), [(192, 332.8), (4, 17.1), (16, 256.0)])
+@pytest.mark.parametrize(("cores", "bandwidth_gbs"), [(192, 332.8), (4, 17.1), (16, 256.0), (4, 256.0)])
 def test_cpu_decode_pays_a_barrier_per_thread_and_streams_per_core(cores: int, bandwidth_gbs: float) -> None:
     est = estimate(DENSE, cpu_box(cores, bandwidth_gbs), quant="F16", context=1024)
     assert est.placement == "cpu"
@@ -51,21 +53,39 @@ def test_cpu_decode_pays_a_barrier_per_thread_and_streams_per_core(cores: int, b
 
 def test_unknown_cores_are_enough_to_feed_the_memory_and_at_least_the_default() -> None:
     """A profile without a core count (every preset and detection) runs with the cores its RAM's
-    bandwidth needs at CPU_CORE_GBS each, at least CPU_DEFAULT_THREADS: a 12-channel DDR5 server is
+    bandwidth needs through Q4_K_M matvecs (CPU_CORE_GWEIGHTS x Q4_K_M_BYTES_PER_WEIGHT each), at
+    least CPU_DEFAULT_THREADS: a 12-channel DDR5 server is
     not capped at what 8 threads can stream (it was: 40 GB/s, Llama-3.1-8B Q4_K_M at 7.7 tok/s on
     EPYC Genoa, as on a desktop)."""
     desktop = estimate(DENSE, cpu_box(None, 51.2), quant="F16", context=1024).decode_tokens_per_s
     assert desktop is not None
-    assert math.ceil(51.2 * ph.BANDWIDTH_EFFICIENCY["cpu"] / ph.CPU_CORE_GBS) <= ph.CPU_DEFAULT_THREADS
+    core_gbs = ph.CPU_CORE_GWEIGHTS * ph.Q4_K_M_BYTES_PER_WEIGHT
+    assert math.ceil(51.2 * ph.BANDWIDTH_EFFICIENCY["cpu"] / core_gbs) <= ph.CPU_DEFAULT_THREADS
     assert desktop.expected == pytest.approx(1 / cpu_seconds(ph.CPU_DEFAULT_THREADS, 51.2), rel=1e-9)
     server = estimate(DENSE, cpu_box(None, 460.8), quant="F16", context=1024).decode_tokens_per_s
     assert server is not None
-    threads = math.ceil(460.8 * ph.BANDWIDTH_EFFICIENCY["cpu"] / ph.CPU_CORE_GBS)
+    threads = math.ceil(460.8 * ph.BANDWIDTH_EFFICIENCY["cpu"] / core_gbs)
     assert threads > ph.CPU_DEFAULT_THREADS
     assert server.expected == pytest.approx(1 / cpu_seconds(threads, 460.8), rel=1e-9)
     # the memory system, not the threads, sets the bytes' time: the same as a box with more cores
     # than it needs, less its barrier
     assert server.expected > 3 * desktop.expected
+
+
+def test_a_core_takes_weights_not_bytes_so_a_wider_format_draws_more_bandwidth() -> None:
+    """Where the threads bind (4 cores on 256 GB/s), a core takes the same weights per second in any
+    format: F16 (2 bytes a weight) and Q8_0 (34 bytes per 32 weights) cost the same weights' time, so
+    the F16 file is read at 2 / 1.0625 the bytes per second. Before, a core streamed 5 GB/s of any
+    format, and an F16 run of a 2-socket EPYC came out 4x slow (docs/estimation.md)."""
+    box = cpu_box(4, 256.0)
+    f16 = estimate(DENSE, box, quant="F16", context=256).decode_tokens_per_s
+    q8 = estimate(DENSE, box, quant="Q8_0", context=256).decode_tokens_per_s
+    assert f16 is not None
+    assert q8 is not None
+    node_s = (ph.KERNEL_US["cpu"] + ph.CPU_BARRIER_US_PER_THREAD * 4) * 1e-6
+    fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s + 32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9
+    # the weights' part of a token is within the KV cache's small share of each other
+    assert (1 / f16.expected - fixed) == pytest.approx(1 / q8.expected - fixed, rel=0.02)
 
 
 def test_a_measured_ram_figure_replaces_the_assumed_share_of_the_nominal_one() -> None:
