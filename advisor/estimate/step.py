@@ -71,11 +71,16 @@ def step_time(dev: Device, fp: FootprintColumns, split: Split, kv_seq: Floats, s
         mem = mem + split.gpu_experts * touched / (weight_bw * gpu_expert_eff)
     if dev.cpu_bandwidth:
         # Each CPU matvec is bound by the RAM's bytes or by its threads' weights (CPU_CORE_GWEIGHTS):
-        # dense and expert weights at their own bytes per weight, the KV cache at 2 bytes (F16).
+        # dense and expert weights at their own bytes per weight, the KV cache at 2 bytes (F16). The
+        # bytes are read once a step; the dot products are taken once per sequence (a CPU has no
+        # matrix unit: its batched path runs the same block dot products for every column).
         dense_bpw, expert_bpw = bytes_per_weight(fp, split)
-        mem = mem + cpu_read_time(dev, split.cpu_dense * dense_share, dense_bpw)
-        mem = mem + cpu_read_time(dev, kv_read * (1 - split.gpu_kv_share), np.full_like(kv_read, 2.0))
-        mem = mem + cpu_read_time(dev, split.cpu_experts * touched, expert_bpw) / cpu_expert_eff
+        dense_read = split.cpu_dense * dense_share
+        mem = mem + cpu_read_time(dev, dense_read, dense_read * streams / dense_bpw)
+        kv_cpu = kv_read * (1 - split.gpu_kv_share)
+        mem = mem + cpu_read_time(dev, kv_cpu, kv_cpu / 2.0)
+        expert_weights = split.cpu_experts * fp.route_fraction * streams / expert_bpw
+        mem = mem + cpu_read_time(dev, split.cpu_experts * touched, expert_weights) / cpu_expert_eff
     flops = streams * (2.0 * fp.active_params + fp.attn_flops * max(1, context // 2))
     compute = 0.0 * mem
     gpu_share = split.gpu_layers / np.maximum(split.gpu_layers + split.cpu_layers, 1.0)
@@ -92,17 +97,18 @@ def bytes_per_weight(fp: FootprintColumns, split: Split) -> tuple[Floats, Floats
     dense_params = np.maximum(fp.total_params - fp.routed_params, 1.0)
     dense: Floats = (split.gpu_dense + split.cpu_dense) / dense_params
     experts: Floats = (split.gpu_experts + split.cpu_experts) / np.maximum(fp.routed_params, 1.0)
-    return dense, experts
+    return np.maximum(dense, 1e-3), np.maximum(experts, 1e-3)
 
 
-def cpu_read_time(dev: Device, read_bytes: Floats, bpw: Floats) -> Floats:
-    """Seconds for the CPU to take `read_bytes` of weights at `bpw` bytes each through its matvecs:
-    the RAM's bandwidth or its threads' weight rate, whichever binds (physics.CPU_CORE_GWEIGHTS)."""
+def cpu_read_time(dev: Device, read_bytes: Floats, weights: Floats) -> Floats:
+    """Seconds for the CPU to read `read_bytes` and take `weights` dot-product weights through its
+    matvecs: the RAM's bandwidth or its threads' weight rate, whichever binds
+    (physics.CPU_CORE_GWEIGHTS)."""
     assert dev.cpu_bandwidth
     by_bytes: Floats = read_bytes / dev.cpu_bandwidth
     if dev.cpu_weight_rate is None:
         return by_bytes
-    result: Floats = np.maximum(by_bytes, read_bytes / np.maximum(bpw, 1e-3) / dev.cpu_weight_rate)
+    result: Floats = np.maximum(by_bytes, weights / dev.cpu_weight_rate)
     return result
 
 

@@ -88,6 +88,26 @@ def test_a_core_takes_weights_not_bytes_so_a_wider_format_draws_more_bandwidth()
     assert (1 / f16.expected - fixed) == pytest.approx(1 / q8.expected - fixed, rel=0.02)
 
 
+def test_cpu_sequences_share_the_bytes_but_each_takes_its_own_dot_products() -> None:
+    """Four sequences on a 4-core box with 256 GB/s: the weights are read once a step, but every
+    sequence's dot products take the cores' weight rate, so where the threads bind the aggregate
+    hardly grows (a GPU's would: its bytes, not its arithmetic, bind at batch 1)."""
+    box = cpu_box(4, 256.0)
+    n = 4
+    est = estimate(DENSE, box, quant="F16", context=1024, concurrency=n)
+    assert est.aggregate_tokens_per_s is not None
+    node_s = (ph.KERNEL_US["cpu"] + ph.CPU_BARRIER_US_PER_THREAD * 4) * 1e-6
+    fixed = 10 * ph.KERNELS_PER_DENSE_LAYER * node_s + n * 32000 * ph.SAMPLING_NS_PER_VOCAB * 1e-9
+    ram = 256.0 * ph.BANDWIDTH_EFFICIENCY["cpu"] * 1e9
+    rate = 4 * ph.CPU_CORE_GWEIGHTS * 1e9
+    weights = max(READ_F16 / ram, n * READ_F16 / 2 / rate)
+    seconds = fixed + weights + max(n * KV_F16 / ram, n * KV_F16 / 2 / rate)
+    assert est.aggregate_tokens_per_s.expected == pytest.approx(n / seconds, rel=1e-9)
+    single = estimate(DENSE, box, quant="F16", context=1024).decode_tokens_per_s
+    assert single is not None
+    assert est.aggregate_tokens_per_s.expected < 1.1 * single.expected
+
+
 def test_a_measured_ram_figure_replaces_the_assumed_share_of_the_nominal_one() -> None:
     """A desktop's dual-channel DDR4-3000 (48 GB/s nominal) measured at 42.4 GB/s by a read test
     (msb-msb/insiderllm-bench-results, stream_read at 4 threads) is read at that figure, not at the
